@@ -1,0 +1,75 @@
+import type { Case, FlowSpec, Organization, Tenant } from '../model/case.js';
+import { isExchangeOnlineHost, isOnMicrosoftDomain } from '../model/domains.js';
+
+/**
+ * Without `flows` in the case, a representative set (issue: from every organization and tenant
+ * to each other one, to an outside Exchange Online tenant, and to an outside non-Exchange-Online
+ * domain). Outside domains come from the case's DNS when it has one of each kind; otherwise a
+ * reserved example domain is used with a synthesized MX, and the note says so.
+ */
+
+export const OUTSIDE_EXO_DOMAIN = 'outside-tenant.example';
+export const OUTSIDE_INTERNET_DOMAIN = 'internet.example';
+/** Above this many tenants and organizations, pairwise flows are limited to hybrid partners. */
+export const PAIRWISE_LIMIT = 40;
+
+export interface GeneratedFlows {
+  flows: FlowSpec[];
+  extraMx: Record<string, string[]>;
+  notes: string[];
+}
+
+export function primaryDomain(domains: readonly { DomainName: string; DomainType: string }[], fallback: string): string {
+  return (domains.find((d) => d.DomainType === 'Authoritative' && !isOnMicrosoftDomain(d.DomainName)) ?? domains.find((d) => !isOnMicrosoftDomain(d.DomainName)) ?? domains[0])?.DomainName ?? fallback;
+}
+
+type Party = { name: string; domain: string; domains: Set<string> };
+
+function party(x: Tenant | Organization): Party {
+  return { name: x.Name, domain: primaryDomain(x.AcceptedDomains, x.Name.toLowerCase()), domains: new Set(x.AcceptedDomains.map((d) => d.DomainName)) };
+}
+
+export function generateFlows(c: Case): GeneratedFlows {
+  const notes: string[] = [];
+  const extraMx: Record<string, string[]> = {};
+  const accepted = new Set<string>();
+  for (const t of c.tenants) for (const d of t.AcceptedDomains) accepted.add(d.DomainName);
+  for (const o of c.organizations) for (const d of o.AcceptedDomains) accepted.add(d.DomainName);
+  const tenantDomains = new Set<string>();
+  for (const t of c.tenants) for (const d of t.AcceptedDomains) tenantDomains.add(d.DomainName);
+
+  let outsideExo: string | null = null;
+  let outsideInternet: string | null = null;
+  for (const [domain, hosts] of Object.entries(c.dns.MX).sort(([a], [b]) => a.localeCompare(b))) {
+    if (accepted.has(domain) || hosts.length === 0) continue;
+    if (hosts.some(isExchangeOnlineHost)) outsideExo ??= domain;
+    else outsideInternet ??= domain;
+  }
+  if (!outsideExo) {
+    outsideExo = OUTSIDE_EXO_DOMAIN;
+    extraMx[outsideExo] = ['outside-tenant-example.mail.protection.outlook.com'];
+    notes.push(`No outside Exchange Online domain in the case's DNS: generated flows use ${outsideExo} with MX ${extraMx[outsideExo]![0]}.`);
+  }
+  if (!outsideInternet) {
+    outsideInternet = OUTSIDE_INTERNET_DOMAIN;
+    extraMx[outsideInternet] = ['mx.internet.example'];
+    notes.push(`No outside non-Exchange-Online domain in the case's DNS: generated flows use ${outsideInternet} with MX mx.internet.example.`);
+  }
+
+  const parties = [...c.organizations.map(party), ...c.tenants.map(party)];
+  const pairwise = parties.length <= PAIRWISE_LIMIT;
+  if (!pairwise) notes.push(`${parties.length} tenants and organizations: flows between every pair were not generated (limit ${PAIRWISE_LIMIT}); each has flows to its hybrid partner and to the outside. Give flows: to choose others.`);
+  const flows: FlowSpec[] = [];
+  const provenance = { file: '(generated)' };
+  for (const a of parties) {
+    for (const b of parties) {
+      if (a === b) continue;
+      const hybridPartners = [...a.domains].some((d) => !isOnMicrosoftDomain(d) && b.domains.has(d));
+      if (!pairwise && !hybridPartners) continue;
+      flows.push({ From: `alice@${a.domain}`, To: `bob@${b.domain}`, Origin: a.name, Destination: b.name, Expect: null, provenance });
+    }
+    flows.push({ From: `alice@${a.domain}`, To: `carol@${outsideExo}`, Origin: a.name, Destination: null, Expect: null, provenance });
+    flows.push({ From: `alice@${a.domain}`, To: `dave@${outsideInternet}`, Origin: a.name, Destination: null, Expect: null, provenance });
+  }
+  return { flows, extraMx, notes };
+}

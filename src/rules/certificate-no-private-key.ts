@@ -1,0 +1,36 @@
+import { certificateLabel } from '../model/certificate.js';
+import { formatSource } from '../model/provenance.js';
+import type { Finding } from './finding.js';
+import type { Rule, RuleContext } from './rule.js';
+import { certificatesInUse } from './support/certificates-in-use.js';
+
+/**
+ * Seed 001: a certificate chosen for TLS without a private key (or one the service cannot read)
+ * cannot be used: the server falls back to no certificate or fails the handshake.
+ */
+export const rule: Rule = {
+  id: 'certificate-no-private-key',
+  title: 'A certificate chosen for TLS has no usable private key',
+  severity: 'error',
+  description: 'Without its private key a certificate cannot authenticate a TLS session; the route presents nothing.',
+  run(ctx: RuleContext): Finding[] {
+    const findings: Finding[] = [];
+    for (const [cert, users] of certificatesInUse(ctx)) {
+      if (cert.HasPrivateKey !== false) continue;
+      findings.push({
+        rule: this.id,
+        severity: this.severity,
+        title: this.title,
+        message: `Certificate ${certificateLabel(cert)} (${cert.Thumbprint}) is chosen for TLS by ${users.map((u) => u.label).join('; ')}, but HasPrivateKey is false: the TLS session cannot use it.`,
+        subjects: [{ type: 'Certificate', name: certificateLabel(cert) }],
+        evidence: [{ source: formatSource(cert.provenance), text: `${cert.Subject}: HasPrivateKey False` }, ...users.map((u) => ({ source: formatSource(u.provenance), text: `${u.label} selects it` }))],
+        fix: [
+          { text: 'Import the certificate again with its private key (from the PFX).', command: "Import-ExchangeCertificate -FileData ([System.IO.File]::ReadAllBytes('C:\\certs\\cert.pfx')) -Password (Read-Host -AsSecureString) -PrivateKeyExportable $false" },
+          { text: 'For a gateway running under a service or virtual account, grant that account read access to the private key (certificate store → Manage Private Keys).' },
+        ],
+        references: ['https://learn.microsoft.com/powershell/module/exchangepowershell/import-exchangecertificate'],
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,53 @@
+import type { Case } from '../model/case.js';
+import type { SimulationRun } from '../engine/simulate.js';
+import { SEVERITY_ORDER, type Finding } from './finding.js';
+import type { Rule, RuleContext } from './rule.js';
+import { collectPresenters } from './support/presenters.js';
+import { rule as certConnectorNameMismatch } from './cert-connector-name-mismatch.js';
+import { rule as certConnectorNoClientCertificate } from './cert-connector-no-client-certificate.js';
+import { rule as certificateExpired } from './certificate-expired.js';
+import { rule as certificateNoPrivateKey } from './certificate-no-private-key.js';
+import { rule as certificateUntrusted } from './certificate-untrusted.js';
+import { rule as connectorIdentityMatchesSeveralTenants } from './connector-identity-matches-several-tenants.js';
+import { rule as connectorStaleCertificateReference } from './connector-stale-certificate-reference.js';
+import { rule as eopIpRangesOutdated } from './eop-ip-ranges-outdated.js';
+import { rule as flowExpectationFailed } from './flow-expectation-failed.js';
+import { rule as hybridRemoteDomainMisconfigured } from './hybrid-remote-domain-misconfigured.js';
+import { rule as hybridRoutingDomainAuthoritative } from './hybrid-routing-domain-authoritative.js';
+import { rule as inboundCertNameOvermatch } from './inbound-cert-name-overmatch.js';
+import { rule as ipConnectorForeignSenderDomains } from './ip-connector-foreign-sender-domains.js';
+import { rule as relayThroughForeignTenant } from './relay-through-foreign-tenant.js';
+import { rule as sendConnectorFqdnCertificateMismatch } from './send-connector-fqdn-certificate-mismatch.js';
+import { rule as sharedIdentityTenantAndInternetRoute } from './shared-identity-tenant-and-internet-route.js';
+import { rule as thirdPartyGatewayInHybridPath } from './third-party-gateway-in-hybrid-path.js';
+
+/** The rule catalog (RULES.md, "From configuration and simulation"). */
+export const RULES: readonly Rule[] = [
+  inboundCertNameOvermatch,
+  relayThroughForeignTenant,
+  sharedIdentityTenantAndInternetRoute,
+  certConnectorNoClientCertificate,
+  certConnectorNameMismatch,
+  certificateExpired,
+  certificateUntrusted,
+  certificateNoPrivateKey,
+  sendConnectorFqdnCertificateMismatch,
+  connectorStaleCertificateReference,
+  ipConnectorForeignSenderDomains,
+  hybridRoutingDomainAuthoritative,
+  thirdPartyGatewayInHybridPath,
+  eopIpRangesOutdated,
+  hybridRemoteDomainMisconfigured,
+  connectorIdentityMatchesSeveralTenants,
+  flowExpectationFailed,
+];
+
+export function ruleContext(c: Case, simulation: SimulationRun): RuleContext {
+  return { case: c, simulation, at: simulation.context.at, presenters: collectPresenters(c, simulation.context) };
+}
+
+/** Runs every rule (or the given ones); most severe first, then by rule and message for stable output. */
+export function runRules(ctx: RuleContext, rules: readonly Rule[] = RULES): Finding[] {
+  const findings = rules.flatMap((r) => r.run(ctx));
+  return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
+}

@@ -1,0 +1,52 @@
+import { formatSource } from '../model/provenance.js';
+import { domainOf } from '../model/domains.js';
+import { ipInRanges } from '../engine/ip-address.js';
+import type { Finding } from './finding.js';
+import { psIdentity } from './finding.js';
+import type { Rule, RuleContext } from './rule.js';
+import { flowName } from './support/flow-subject.js';
+
+/**
+ * S2: an IP-scoped OnPremises connector only relays mail whose MAIL FROM domain is an accepted
+ * domain (EXO-SEMANTICS M3 step 2, M4; Microsoft staff: with an IP connector, any sender only when
+ * the recipient is accepted). Mail from other domains (NDRs, forwarding, hosted customers) needs a
+ * certificate-scoped connector whose certificate is under an accepted domain.
+ */
+export const rule: Rule = {
+  id: 'ip-connector-foreign-sender-domains',
+  title: 'An IP-scoped OnPremises connector is expected to relay mail from domains the tenant does not accept',
+  severity: 'warning',
+  description: 'Relay of foreign sender domains through an IP-scoped connector is rejected with 5.7.64; it needs certificate scoping.',
+  run(ctx: RuleContext): Finding[] {
+    const findings: Finding[] = [];
+    const index = ctx.simulation.context.index;
+    for (const tenant of ctx.case.tenants) {
+      for (const c of tenant.InboundConnectors) {
+        if (!c.Enabled || c.ConnectorType !== 'OnPremises' || c.SenderIPAddresses.length === 0 || c.TlsSenderCertificateName) continue;
+        const flows = ctx.simulation.flows.filter((f) =>
+          f.hops.some((h) => {
+            if (!h.eop || !h.presented.ip || !ipInRanges(h.presented.ip, c.SenderIPAddresses)) return false;
+            const { mailFromDomain, rcptToDomain } = h.eop.connection;
+            return !index.acceptedDomain(tenant, mailFromDomain) && !index.acceptedDomain(tenant, rcptToDomain) && index.tenantsAccepting(rcptToDomain).length === 0;
+          }),
+        );
+        if (flows.length === 0) continue;
+        const domains = [...new Set(flows.map((f) => domainOf(f.from)))];
+        findings.push({
+          rule: this.id,
+          severity: this.severity,
+          title: this.title,
+          message: `"${c.Name}" in ${tenant.Name} is scoped by IP (${c.SenderIPAddresses.join(', ')}), and mail from ${domains.join(', ')} — not accepted domains of ${tenant.Name} — is sent from those addresses to be relayed. Exchange Online relays it only when the certificate or the sender domain belongs to the tenant, so it is rejected with 550 5.7.64.`,
+          subjects: [{ type: 'InboundConnector', name: c.Name, tenant: tenant.Name }],
+          evidence: [{ source: formatSource(c.provenance), text: `"${c.Name}": SenderIPAddresses ${c.SenderIPAddresses.join(', ')}` }, ...flows.slice(0, 10).map((f) => ({ source: 'simulation', text: `${flowName(f)} (${f.outcome}${f.response ? `: ${f.response}` : ''})` }))],
+          fix: [
+            { text: 'Present a publicly trusted certificate whose name is under an accepted domain from the on-premises side (Set-SendConnector -Fqdn or -TlsCertificateName).' },
+            { text: 'Scope the connector by that certificate name.', command: `Set-InboundConnector -Identity ${psIdentity(c.Name)} -TlsSenderCertificateName <certificate name under an accepted domain>` },
+          ],
+          references: ['https://techcommunity.microsoft.com/t5/exchange-team-blog/updated-requirements-for-smtp-relay-through-exchange-online/ba-p/3851357'],
+        });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,82 @@
+import { certificateLabel } from '../model/certificate.js';
+import { formatSource } from '../model/provenance.js';
+import type { Tenant } from '../model/case.js';
+import { matchCertificateName } from '../engine/cert-name-match.js';
+import { certificateProblem } from '../engine/certificate-usability.js';
+import { ipInRanges } from '../engine/ip-address.js';
+import { dedupeSubjects, type Evidence, type Finding, type FixStep } from './finding.js';
+import type { Rule, RuleContext } from './rule.js';
+import { flowName } from './support/flow-subject.js';
+import { gatewayClients, isHybridPartner } from './support/hybrid.js';
+import { isInternetRoute, type Presenter } from './support/presenters.js';
+
+/**
+ * S3 (seed 003): the identity that matches the tenant's OnPremises connector is also presented on
+ * the route that carries the tenant's own mail to the internet. Mail to other Exchange Online
+ * tenants then comes back attributed to the sending tenant and is discarded (EXO-SEMANTICS M5).
+ */
+
+/** Whether the tenant's own users' internet mail takes this route. */
+function carriesTenantMail(ctx: RuleContext, p: Presenter, tenant: Tenant): boolean {
+  if (p.organization) return isHybridPartner(p.organization, tenant);
+  if (p.gateway) {
+    const clients = gatewayClients(ctx.case, ctx.simulation.context, p.gateway);
+    return clients.tenants.includes(tenant) || clients.organizations.some((o) => isHybridPartner(o, tenant));
+  }
+  return false;
+}
+
+export const rule: Rule = {
+  id: 'shared-identity-tenant-and-internet-route',
+  title: "The tenant's connector identity is also presented on its internet route",
+  severity: 'error',
+  description: 'Mail from the tenant to other Exchange Online tenants is attributed back to the sending tenant and silently lost.',
+  run(ctx: RuleContext): Finding[] {
+    const findings: Finding[] = [];
+    for (const tenant of ctx.case.tenants) {
+      for (const connector of tenant.InboundConnectors) {
+        if (!connector.Enabled || connector.ConnectorType !== 'OnPremises') continue;
+        const evidence: Evidence[] = [];
+        const routes: Presenter[] = [];
+        let selfSigned = false;
+        for (const p of ctx.presenters) {
+          if (!isInternetRoute(p) || !carriesTenantMail(ctx, p, tenant)) continue;
+          let identity: string | null = null;
+          if (connector.TlsSenderCertificateName && p.certificate && !certificateProblem(p.certificate, ctx.at) && matchCertificateName(connector.TlsSenderCertificateName, p.certificate.names)) {
+            identity = `certificate ${certificateLabel(p.certificate)} (matches TlsSenderCertificateName ${connector.TlsSenderCertificateName})`;
+          } else if (p.ip && connector.SenderIPAddresses.length > 0 && ipInRanges(p.ip, connector.SenderIPAddresses)) {
+            identity = `source IP ${p.ip} (in SenderIPAddresses ${connector.SenderIPAddresses.join(', ')})`;
+            if (p.certificate?.IsSelfSigned) selfSigned = true;
+          }
+          if (!identity) continue;
+          routes.push(p);
+          evidence.push({ source: formatSource(p.provenance), text: `${p.label} delivers by MX and presents ${identity}` });
+        }
+        if (routes.length === 0) continue;
+        const lost = ctx.simulation.flows.filter((f) => f.outcome === 'dropped' && f.hops.some((h) => h.eop?.result.connector === connector));
+        for (const f of lost.slice(0, 10)) evidence.push({ source: 'simulation', text: `${flowName(f)}: dropped after coming back to ${tenant.Name} via "${connector.Name}"` });
+        const byCert = connector.TlsSenderCertificateName !== null && evidence.some((e) => e.text.includes('certificate'));
+        const fix: FixStep[] = byCert
+          ? [
+              { text: `Give the internet route (${routes.map((r) => r.label).join('; ')}) its own publicly trusted certificate whose names do not match ${connector.TlsSenderCertificateName}; keep the matching certificate on the route to ${tenant.Name} only. The inbound connector can stay as it is.` },
+            ]
+          : [
+              { text: `Send the internet route from a different source IP than ${routes[0]!.ip}, or move "${connector.Name}" to certificate scoping with a certificate presented only on the route to ${tenant.Name}.` },
+              { text: 'For certificate scoping, name the dedicated certificate on the connector and remove the shared IP.', command: `Set-InboundConnector -Identity '${connector.Name.replace(/'/g, "''")}' -TlsSenderCertificateName <dedicated certificate name> -SenderIPAddresses $null` },
+            ];
+        if (selfSigned) fix.push({ text: 'The routes present a self-signed certificate: certificate scoping needs a publicly trusted certificate (a self-signed one never matches).' });
+        findings.push({
+          rule: this.id,
+          severity: this.severity,
+          title: this.title,
+          message: `The identity that makes Exchange Online attribute mail to ${tenant.Name} through "${connector.Name}" is also presented on the internet route of ${tenant.Name}'s own mail. Messages from ${tenant.Name} to recipients in other Exchange Online tenants come back attributed to ${tenant.Name} and are discarded without a non-delivery report; the sending gateway logs success.`,
+          subjects: dedupeSubjects([{ type: 'InboundConnector', name: connector.Name, tenant: tenant.Name }, ...routes.map((r) => (r.route ? { type: 'GatewayRoute', name: r.route.Name, organization: r.gateway!.Name } : { type: 'SendConnector', name: r.connector!.Name, organization: r.organization!.Name }))]),
+          evidence,
+          fix,
+          references: ['https://granikos.eu/email-delivery-fails-for-other-office-365-tenant/', 'https://learn.microsoft.com/exchange/mail-flow-best-practices/use-connectors-to-configure-mail-flow/set-up-connectors-to-route-mail'],
+        });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,46 @@
+import type { Case, Gateway, Organization, Tenant } from '../../model/case.js';
+import { isOnMicrosoftDomain, normalizeHost } from '../../model/domains.js';
+import type { SimulationContext } from '../../engine/simulation-context.js';
+
+/**
+ * Which on-premises organization is a tenant's hybrid partner: it shares a (non-onmicrosoft)
+ * accepted domain with the tenant or accepts the tenant's coexistence domain.
+ */
+export function isHybridPartner(org: Organization, tenant: Tenant): boolean {
+  const tenantDomains = new Set(tenant.AcceptedDomains.map((d) => d.DomainName));
+  return org.AcceptedDomains.some((d) => tenantDomains.has(d.DomainName) && (!isOnMicrosoftDomain(d.DomainName) || d.DomainName.endsWith('.mail.onmicrosoft.com')));
+}
+
+export function hybridPartnersOf(c: Case, tenant: Tenant): Organization[] {
+  return c.organizations.filter((o) => isHybridPartner(o, tenant));
+}
+
+function gatewayHostsAndIps(gateway: Gateway): Set<string> {
+  const s = new Set<string>();
+  for (const n of gateway.Nodes) {
+    s.add(normalizeHost(n.Name));
+    for (const ip of n.IPAddresses) s.add(ip);
+  }
+  return s;
+}
+
+function pointsAt(ctx: SimulationContext, host: string, targets: Set<string>): boolean {
+  const h = normalizeHost(host);
+  if (targets.has(h)) return true;
+  return (ctx.dns.A[h] ?? []).some((ip) => targets.has(ip));
+}
+
+/** The organizations and tenants that hand mail to a gateway (smart host of a send or outbound connector, or MX of their domains). */
+export function gatewayClients(c: Case, ctx: SimulationContext, gateway: Gateway): { organizations: Organization[]; tenants: Tenant[] } {
+  const targets = gatewayHostsAndIps(gateway);
+  const organizations = c.organizations.filter((o) => o.SendConnectors.some((sc) => sc.Enabled && !sc.DNSRoutingEnabled && sc.SmartHosts.some((h) => pointsAt(ctx, h, targets))));
+  const tenants = c.tenants.filter((t) => t.OutboundConnectors.some((oc) => oc.Enabled && oc.SmartHosts.some((h) => pointsAt(ctx, h, targets))));
+  return { organizations, tenants };
+}
+
+/** Domains whose mail a gateway carries for others: its non-`*` route address spaces. */
+export function gatewayRouteDomains(gateway: Gateway): string[] {
+  const out: string[] = [];
+  for (const r of gateway.Routes) for (const a of r.AddressSpaces) if (a.Domain !== '*') out.push(a.Domain);
+  return out;
+}

@@ -1,0 +1,49 @@
+import type { Finding } from './finding.js';
+import type { Rule, RuleContext } from './rule.js';
+import { flowName, flowPath } from './support/flow-subject.js';
+import { isHybridPartner } from './support/hybrid.js';
+
+/**
+ * S4.5: only Exchange (Edge Transport included) is supported between Exchange Online and the
+ * on-premises hybrid endpoint. A third-party gateway in the path strips or fails to carry the
+ * cross-premises headers, so hybrid mail arrives as external/anonymous.
+ */
+export const rule: Rule = {
+  id: 'third-party-gateway-in-hybrid-path',
+  title: 'A third-party gateway sits in the hybrid mail path',
+  severity: 'warning',
+  description: 'Cross-premises mail through a non-Exchange hop is no longer treated as internal (AuthAs Anonymous).',
+  run(ctx: RuleContext): Finding[] {
+    const byGateway = new Map<string, Finding>();
+    for (const f of ctx.simulation.flows) {
+      if (f.kind !== 'message' || f.outcome !== 'delivered') continue;
+      const org = ctx.case.organizations.find((o) => o.Name === f.origin || o.Name === f.destination);
+      const tenant = ctx.case.tenants.find((t) => t.Name === f.origin || t.Name === f.destination);
+      if (!org || !tenant || !isHybridPartner(org, tenant)) continue;
+      const gwHop = f.hops.find((h) => h.sender.type === 'gateway-route');
+      if (!gwHop || gwHop.sender.type !== 'gateway-route') continue;
+      if (!f.hops.some((h) => h.eop) ) continue;
+      const gw = gwHop.sender.gateway;
+      const existing = byGateway.get(gw.Name);
+      const ev = { source: 'simulation', text: `${flowName(f)}: ${flowPath(f)}` };
+      if (existing) {
+        existing.evidence.push(ev);
+        continue;
+      }
+      byGateway.set(gw.Name, {
+        rule: this.id,
+        severity: this.severity,
+        title: this.title,
+        message: `Mail between ${org.Name} and ${tenant.Name} passes gateway ${gw.Name}. Microsoft supports only Exchange (including Edge Transport) between Exchange Online and the hybrid server: through the gateway, cross-premises messages arrive as external (X-MS-Exchange-Organization-AuthAs: Anonymous).`,
+        subjects: [{ type: 'Gateway', name: gw.Name }],
+        evidence: [ev],
+        fix: [
+          { text: `Route hybrid mail directly between Exchange (or Edge) and Exchange Online: the on-premises send connector for the coexistence domain uses the tenant's MX host as smart host, and the tenant's OnPremises outbound connector points at the Exchange or Edge servers, not at ${gw.Name}.` },
+          { text: 'Re-run the Hybrid Configuration Wizard to restore the hybrid connectors.' },
+        ],
+        references: ['https://learn.microsoft.com/exchange/transport-routing'],
+      });
+    }
+    return [...byGateway.values()];
+  },
+};
