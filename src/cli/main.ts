@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url';
+import { CmdletError } from '../engine/cmdlet-change.js';
+import { diagnoseCommand } from './command-diagnose.js';
+import { simulateCommand } from './command-simulate.js';
+import { whatIfCommand } from './command-whatif.js';
+import { InputError } from './load.js';
+import { UsageError } from './options.js';
+
+const USAGE = `mailflow-doctor — why mail flows the way it does between Exchange, gateways and Exchange Online
+
+Usage:
+  mailflow-doctor diagnose [PATH…]                       read the case, simulate flows, report findings
+  mailflow-doctor simulate PATH… --from ADDR --to ADDR [--origin NAME] [--destination NAME]
+  mailflow-doctor whatif PATH… --change 'CMDLET …' [--change …]
+  mailflow-doctor demo                                   diagnose the bundled example (scenario S1)
+
+Options:
+  --format text|json|markdown   output format (default text)
+  --output FILE                 write the report to FILE
+  --at TIME                     ISO 8601 moment certificates are judged at (default now)
+
+Exit status: 0 no error findings; 1 error findings (whatif: a working flow breaks); 2 usage or unreadable input.
+`;
+
+/** The bundled example `demo` diagnoses, and the moment it is judged at so its output is reproducible. */
+export const DEMO_CASE = fileURLToPath(new URL('../../examples/s1-provider-wildcard', import.meta.url));
+export const DEMO_AT = new Date('2026-11-22T12:00:00Z');
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'diagnose':
+        return await diagnoseCommand(rest);
+      case 'simulate':
+        return await simulateCommand(rest);
+      case 'whatif':
+        return await whatIfCommand(rest);
+      case 'demo':
+        return await diagnoseCommand(rest, { paths: [DEMO_CASE], at: DEMO_AT });
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        process.stderr.write(`mailflow-doctor: unknown command "${command}".\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof InputError || e instanceof CmdletError) {
+      process.stderr.write(`mailflow-doctor ${command}: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`mailflow-doctor ${command}: unexpected failure: ${(e as Error)?.message ?? String(e)}\n`);
+    return 2;
+  }
+}

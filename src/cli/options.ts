@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+
+/** Command-line options shared by every command (CONTRACT: --format, --output, --at). */
+export type Format = 'text' | 'json' | 'markdown';
+
+export class UsageError extends Error {}
+
+export interface CommonOptions {
+  format: Format;
+  output: string | null;
+  at: Date;
+  atGiven: boolean;
+  paths: string[];
+  values: Record<string, string | string[] | boolean | undefined>;
+}
+
+const FORMATS: readonly string[] = ['text', 'json', 'markdown'];
+
+export function parseCommon(args: string[], extra: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {}): CommonOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { format: { type: 'string', short: 'f' }, output: { type: 'string', short: 'o' }, at: { type: 'string' }, ...extra },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values as Record<string, string | string[] | boolean | undefined>;
+  const format = (v.format as string | undefined) ?? 'text';
+  if (format === 'html') throw new UsageError('--format html is not available yet; use text, json or markdown.');
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${format}").`);
+  let at = new Date();
+  if (typeof v.at === 'string') {
+    const t = Date.parse(v.at);
+    if (Number.isNaN(t)) throw new UsageError(`--at must be an ISO 8601 time such as 2026-11-22T09:00:00Z (got "${v.at}").`);
+    at = new Date(t);
+  }
+  return { format: format as Format, output: (v.output as string | undefined) ?? null, at, atGiven: typeof v.at === 'string', paths: parsed.positionals, values: v };
+}
