@@ -1,0 +1,236 @@
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Certificate } from '../../model/certificate.js';
+import type { Diagnostic, InputReport } from '../../model/diagnostics.js';
+import type { Provenance } from '../../model/provenance.js';
+import { decodeText } from '../text-decoding.js';
+import { isSelfSigned, judgeChainTrust, type TrustJudgement } from './chain-trust.js';
+import { commonNameFromNodeName, parseSubjectAltNames, windowsDistinguishedName } from './x509-names.js';
+
+/** One certificate found in a file, with the line its PEM block starts on (null for DER). */
+export interface CertificateBlock {
+  x509: X509Certificate;
+  line: number | null;
+}
+
+export interface ParsedCertificateBytes {
+  blocks: CertificateBlock[];
+  /** PEM blocks that did not parse, and why. */
+  problems: { line: number | null; message: string }[];
+  /** SHA-256 fingerprints of certificates whose private key is in the same file. */
+  withPrivateKey: Set<string>;
+  /** Why nothing could be read, when nothing could. */
+  error: string | null;
+}
+
+/** The result of reading one certificate file: model certificates plus the parsed X.509 objects for chain building. */
+export interface CertificateFileRead {
+  file: string;
+  report: InputReport;
+  certificates: Certificate[];
+  x509: X509Certificate[];
+  error: string | null;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+const BASE64_ONLY = /^[A-Za-z0-9+/=\s]+$/;
+
+/** True when the bytes hold an X.509 certificate: a PEM CERTIFICATE block, DER, or bare base64 DER. */
+export function detectCertificate(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1 << 20));
+  if (head.includes('-----BEGIN CERTIFICATE-----')) return true;
+  return derCertificate(bytes) !== null;
+}
+
+function derCertificate(bytes: Uint8Array): X509Certificate | null {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tryDer = (der: Buffer): X509Certificate | null => {
+    if (der.length < 64 || der[0] !== 0x30) return null;
+    try {
+      return new X509Certificate(der);
+    } catch {
+      return null;
+    }
+  };
+  const direct = tryDer(b);
+  if (direct) return direct;
+  // Some tools write "Base-64 encoded X.509" without the PEM armour.
+  if (b.length < 1 << 20) {
+    const text = b.toString('latin1').trim();
+    if (text.length > 80 && BASE64_ONLY.test(text)) return tryDer(Buffer.from(text.replace(/\s+/g, ''), 'base64'));
+  }
+  return null;
+}
+
+export function parseCertificateBytes(bytes: Uint8Array): ParsedCertificateBytes {
+  const result: ParsedCertificateBytes = { blocks: [], problems: [], withPrivateKey: new Set(), error: null };
+  const text = decodeText(bytes);
+  if (text.includes('-----BEGIN ')) {
+    const keys: string[] = [];
+    const otherKinds = new Set<string>();
+    const lines = lineCounter(text);
+    for (const m of text.matchAll(PEM_BLOCK)) {
+      const kind = m[1] ?? '';
+      const line = lines(m.index ?? 0);
+      if (kind === 'CERTIFICATE') {
+        try {
+          result.blocks.push({ x509: new X509Certificate(m[0]), line });
+        } catch (e) {
+          result.problems.push({ line, message: `PEM CERTIFICATE block does not parse: ${(e as Error).message}` });
+        }
+      } else if (kind.endsWith('PRIVATE KEY')) {
+        keys.push(m[0]);
+      } else {
+        otherKinds.add(kind);
+      }
+    }
+    markPrivateKeys(result, keys);
+    if (result.blocks.length === 0 && result.problems.length === 0) {
+      const found = [...otherKinds, ...(keys.length > 0 ? ['PRIVATE KEY'] : [])];
+      result.error = `holds no certificate${found.length > 0 ? ` (found ${found.join(', ')})` : ''}`;
+    }
+    return result;
+  }
+  const der = derCertificate(bytes);
+  if (der) result.blocks.push({ x509: der, line: null });
+  else result.error = 'not a certificate (neither a PEM CERTIFICATE block nor DER-encoded X.509)';
+  return result;
+}
+
+/** A PEM bundle may carry the key; Exchange's HasPrivateKey is true only when it belongs to the certificate. */
+function markPrivateKeys(result: ParsedCertificateBytes, keys: string[]): void {
+  for (const pem of keys) {
+    try {
+      const key = createPrivateKey(pem);
+      for (const b of result.blocks) if (b.x509.checkPrivateKey(key)) result.withPrivateKey.add(b.x509.fingerprint256);
+    } catch {
+      // An encrypted key cannot be matched without its passphrase; HasPrivateKey stays unknown.
+    }
+  }
+}
+
+/** 1-based line of increasing offsets, counted incrementally so a large bundle stays linear. */
+function lineCounter(text: string): (offset: number) => number {
+  let at = 0;
+  let line = 1;
+  return (offset) => {
+    for (; at < offset; at++) if (text.charCodeAt(at) === 10) line++;
+    return line;
+  };
+}
+
+function hex(fingerprint: string): string {
+  return fingerprint.replace(/:/g, '').toUpperCase();
+}
+
+function isoDate(text: string): string | null {
+  const t = Date.parse(text);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
+/** A model certificate from an X.509 object, trust judged against the supplied certificates. */
+export function certificateFromX509(
+  x509: X509Certificate,
+  file: string,
+  provenance: Provenance,
+  supplied: readonly X509Certificate[],
+  hasPrivateKey: boolean | null = null,
+): Certificate {
+  const commonName = commonNameFromNodeName(x509.subject);
+  const dnsNames = parseSubjectAltNames(x509.subjectAltName)
+    .filter((e) => e.type === 'DNS')
+    .map((e) => e.value.trim());
+  // Get-ExchangeCertificate lists the SAN names; a certificate without SANs is known by its CN.
+  const domains = dnsNames.length > 0 ? dnsNames : commonName ? [commonName] : [];
+  const names = [...new Set([...(commonName ? [commonName] : []), ...dnsNames].map((n) => n.toLowerCase()))];
+  return {
+    Thumbprint: hex(x509.fingerprint),
+    Subject: windowsDistinguishedName(x509.subject),
+    Issuer: windowsDistinguishedName(x509.issuer),
+    CertificateDomains: domains,
+    NotBefore: isoDate(x509.validFrom),
+    NotAfter: isoDate(x509.validTo),
+    IsSelfSigned: isSelfSigned(x509),
+    HasPrivateKey: hasPrivateKey,
+    Services: null,
+    RootCAType: null,
+    Status: null,
+    Server: null,
+    File: file,
+    Sha256: hex(x509.fingerprint256),
+    names,
+    commonName,
+    trust: judgeChainTrust(x509, supplied),
+    extra: { SerialNumber: x509.serialNumber.toUpperCase(), CertificateAuthority: x509.ca },
+    provenance,
+  };
+}
+
+/**
+ * Reads certificates from bytes. `supplied` are further certificates of the case (other files of
+ * the folder) to build chains with; the file's own certificates always count.
+ */
+export function readCertificateBytes(bytes: Uint8Array, file: string, supplied: readonly X509Certificate[] = []): CertificateFileRead {
+  const parsed = parseCertificateBytes(bytes);
+  const diagnostics: Diagnostic[] = parsed.problems.map((p) => ({
+    severity: 'error',
+    location: p.line === null ? file : `${file}:${p.line}`,
+    message: p.message,
+  }));
+  if (parsed.error) diagnostics.push({ severity: 'error', location: file, message: `${file}: ${parsed.error}` });
+  const x509 = parsed.blocks.map((b) => b.x509);
+  const pool = [...x509, ...supplied];
+  const certificates = parsed.blocks.map((b) =>
+    certificateFromX509(
+      b.x509,
+      file,
+      b.line === null ? { file } : { file, line: b.line, column: 1 },
+      pool,
+      parsed.withPrivateKey.has(b.x509.fingerprint256) ? true : null,
+    ),
+  );
+  const report: InputReport = {
+    file,
+    kind: 'certificate',
+    records: parsed.blocks.length + parsed.problems.length,
+    skipped: parsed.problems.length,
+    diagnostics,
+  };
+  const error = parsed.error ?? (certificates.length === 0 && parsed.problems.length > 0 ? 'no certificate in it parses' : null);
+  return { file, report, certificates, x509, error };
+}
+
+/** Reads a certificate file; an unreadable file becomes an error in the report, never an exception. */
+export function readCertificateFile(file: string, supplied: readonly X509Certificate[] = []): CertificateFileRead {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
+    const message = `${file}: cannot read certificate file: ${reason}`;
+    return {
+      file,
+      report: { file, kind: 'certificate', records: 0, skipped: 0, diagnostics: [{ severity: 'error', location: file, message }] },
+      certificates: [],
+      x509: [],
+      error: reason,
+    };
+  }
+  return readCertificateBytes(bytes, file, supplied);
+}
+
+/**
+ * Trust of a certificate described inline (Get-ExchangeCertificate properties), per CONTRACT.md:
+ * publicly trusted unless IsSelfSigned is true, RootCAType is present and not ThirdParty, or
+ * Status is present and not Valid.
+ */
+export function inlineCertificateTrust(props: { IsSelfSigned: boolean | null; RootCAType: string | null; Status: string | null }): TrustJudgement {
+  if (props.IsSelfSigned === true) return { publiclyTrusted: false, reason: 'self-signed (IsSelfSigned is true)' };
+  if (props.RootCAType !== null && props.RootCAType.toLowerCase() !== 'thirdparty') {
+    return { publiclyTrusted: false, reason: `RootCAType is ${props.RootCAType}, not ThirdParty (not issued by a public CA)` };
+  }
+  if (props.Status !== null && props.Status.toLowerCase() !== 'valid') {
+    return { publiclyTrusted: false, reason: `Status is ${props.Status}, not Valid` };
+  }
+  return { publiclyTrusted: true, reason: 'described inline; none of IsSelfSigned, RootCAType or Status says otherwise' };
+}

@@ -1,0 +1,26 @@
+import { extname } from 'node:path';
+import { detectCertificate } from './certificate/read-certificate.js';
+import { decodeText, looksLikeText } from './text-decoding.js';
+import { detectTopology } from './topology/detect-topology.js';
+
+/** Input kinds this version reads; anything else is reported as `unknown`. */
+export type InputKind = 'topology' | 'certificate' | 'unknown';
+
+/** How much of a file detection looks at: markers sit near the top. */
+const SAMPLE_BYTES = 64 * 1024;
+
+/** A file's kind from its content (never from its name alone). */
+export function detectKind(bytes: Uint8Array): InputKind {
+  const sample = bytes.subarray(0, SAMPLE_BYTES);
+  if (detectCertificate(bytes)) return 'certificate';
+  const text = decodeText(sample);
+  if (looksLikeText(text) && detectTopology(text)) return 'topology';
+  return 'unknown';
+}
+
+/** Names under which admins save certificates: a file so named that does not parse is a broken certificate, not an unknown file. */
+const CERTIFICATE_EXTENSIONS = new Set(['.cer', '.crt', '.pem', '.der', '.cert']);
+
+export function hasCertificateName(file: string): boolean {
+  return CERTIFICATE_EXTENSIONS.has(extname(file).toLowerCase());
+}

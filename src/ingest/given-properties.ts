@@ -1,0 +1,23 @@
+/**
+ * Remembers which properties of a normalised object were written in its input, as opposed to
+ * filled with Exchange's defaults. Merging objects from several inputs needs this: a later input
+ * may fill what an earlier one left out, but must not override a value the earlier one wrote.
+ * Kept beside the objects (WeakMap) so the model stays plain, structuredClone-able data.
+ */
+const givenByObject = new WeakMap<object, Set<string>>();
+
+export function markGiven(target: object, keys: Iterable<string>): void {
+  const set = givenByObject.get(target) ?? new Set<string>();
+  for (const k of keys) set.add(k);
+  givenByObject.set(target, set);
+}
+
+/** Properties written in the input; undefined when the object was not produced by a reader (all count as given). */
+export function givenProperties(target: object): ReadonlySet<string> | undefined {
+  return givenByObject.get(target);
+}
+
+export function wasGiven(target: object, key: string): boolean {
+  const set = givenByObject.get(target);
+  return set === undefined ? true : set.has(key);
+}

@@ -1,0 +1,165 @@
+import type { X509Certificate } from 'node:crypto';
+import { open, readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { emptyCase, type Case } from '../model/case.js';
+import type { InputReport } from '../model/diagnostics.js';
+import { judgeChainTrust } from './certificate/chain-trust.js';
+import { readCertificateBytes, type CertificateFileRead } from './certificate/read-certificate.js';
+import { sortByPosition } from './diagnostic-order.js';
+import { detectKind, hasCertificateName, type InputKind } from './detect.js';
+import { mergeCaseInto, mergeCertificates } from './merge-case.js';
+import { decodeText } from './text-decoding.js';
+import { checkCaseReferences } from './topology/check-references.js';
+import { readTopology, type TopologyReadResult } from './topology/read-topology.js';
+import { listInputFiles } from './walk-inputs.js';
+
+export interface LoadedCase {
+  case: Case;
+  /**
+   * Why the case cannot be diagnosed (CONTRACT exit status 2), naming each file and reason: a
+   * path that does not exist, a topology file that does not parse or breaks the schema, or no
+   * readable file at all. Null when the case is usable; problems with single inputs are then
+   * diagnostics in `case.inputs`.
+   */
+  fatal: string | null;
+}
+
+interface InputFile {
+  file: string;
+  bytes: Buffer | null;
+  readError: string | null;
+  kind: InputKind;
+}
+
+/**
+ * Builds one case from files and folders: every file's kind is detected from its content,
+ * topology files and certificate files are read, and everything is merged (merge-case.ts). A
+ * certificate file named by a topology's `{ File: path }` is read once, for that topology.
+ * Never throws.
+ */
+export async function loadCase(paths: string[]): Promise<LoadedCase> {
+  try {
+    return await load(paths.length > 0 ? paths : ['.']);
+  } catch (e) {
+    return { case: emptyCase(), fatal: `could not read the case: ${(e as Error).message}` };
+  }
+}
+
+async function load(paths: string[]): Promise<LoadedCase> {
+  const c = emptyCase();
+  const fatal: string[] = [];
+  const listing = await listInputFiles(paths);
+  for (const m of listing.missing) fatal.push(`${m.path}: ${m.reason}`);
+
+  // One file at a time: a case folder may hold thousands of files, and open handles are limited.
+  const inputs: InputFile[] = [];
+  for (const file of listing.files) inputs.push(await readInput(file));
+
+  // Topologies first: they say which certificate files they have already read.
+  const topologies = new Map<string, TopologyReadResult>();
+  const referenced = new Set<string>();
+  for (const input of inputs) {
+    if (input.kind !== 'topology' || !input.bytes) continue;
+    const result = readTopology(decodeText(input.bytes), input.file, dirname(input.file));
+    topologies.set(input.file, result);
+    for (const f of result.certificateFiles) referenced.add(f.resolvedPath);
+  }
+
+  const x509: X509Certificate[] = [];
+  const reportedCertificateFiles = new Set<string>();
+  let readable = 0;
+  for (const input of inputs) {
+    if (input.readError !== null) {
+      c.inputs.push(errorReport(input.file, 'unknown', `${input.file}: cannot be read: ${input.readError}`));
+      continue;
+    }
+    const topology = topologies.get(input.file);
+    if (topology) {
+      // A certificate file named by two topologies is reported once.
+      const fragment = topology.case;
+      fragment.inputs = fragment.inputs.filter((r, i) => i === 0 || !reportedCertificateFiles.has(resolve(r.file)));
+      for (const f of topology.certificateFiles) {
+        reportedCertificateFiles.add(f.resolvedPath);
+        x509.push(...f.x509);
+      }
+      mergeCaseInto(c, fragment);
+      if (topology.fatal) fatal.push(topology.fatal);
+      else readable++;
+      continue;
+    }
+    if (referenced.has(resolve(input.file))) continue;
+    if (input.kind === 'certificate' || hasCertificateName(input.file)) {
+      const read: CertificateFileRead = readCertificateBytes(input.bytes ?? Buffer.alloc(0), input.file);
+      c.certificates = mergeCertificates([...c.certificates, ...read.certificates]);
+      c.inputs.push(read.report);
+      x509.push(...read.x509);
+      if (read.certificates.length > 0) readable++;
+      continue;
+    }
+    c.inputs.push({
+      file: input.file,
+      kind: 'unknown',
+      records: 0,
+      skipped: 0,
+      diagnostics: [
+        {
+          severity: 'warning',
+          location: input.file,
+          message: `${input.file}: not a recognised input (a topology file with kind: mailflow-topology, or a certificate); ignored`,
+        },
+      ],
+    });
+  }
+
+  rejudgeCertificateChains(c, x509);
+  checkCaseReferences(c);
+  for (const report of c.inputs) sortByPosition(report.diagnostics);
+
+  if (readable === 0 && fatal.length === 0) {
+    fatal.push(
+      listing.files.length === 0
+        ? `no files found in ${paths.join(', ')}`
+        : [`no file in ${paths.join(', ')} could be read:`, ...c.inputs.flatMap((r) => r.diagnostics.map((d) => `  ${d.location}: ${d.message}`))].join('\n'),
+    );
+  }
+  return { case: c, fatal: fatal.length > 0 ? fatal.join('\n') : null };
+}
+
+/** Detection looks at the start of a file; only files of a kind read here are read whole. */
+const DETECTION_SAMPLE = 1 << 20;
+
+async function readInput(file: string): Promise<InputFile> {
+  try {
+    const handle = await open(file, 'r');
+    let sample: Buffer;
+    let size: number;
+    try {
+      size = (await handle.stat()).size;
+      sample = Buffer.alloc(Math.min(size, DETECTION_SAMPLE));
+      const { bytesRead } = await handle.read(sample, 0, sample.length, 0);
+      sample = sample.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+    const kind = detectKind(sample);
+    const wanted = kind !== 'unknown' || hasCertificateName(file);
+    const bytes = !wanted ? null : size <= sample.length ? sample : await readFile(file);
+    return { file, bytes, readError: null, kind };
+  } catch (e) {
+    return { file, bytes: null, readError: (e as Error).message, kind: 'unknown' };
+  }
+}
+
+function errorReport(file: string, kind: string, message: string): InputReport {
+  return { file, kind, records: 0, skipped: 0, diagnostics: [{ severity: 'error', location: file, message }] };
+}
+
+/** Chains may run through certificates of any file of the case (an intermediate saved on its own). */
+function rejudgeCertificateChains(c: Case, pool: X509Certificate[]): void {
+  const byThumbprint = new Map(pool.map((x) => [x.fingerprint.replace(/:/g, '').toUpperCase(), x]));
+  for (const cert of c.certificates) {
+    if (cert.File === null) continue;
+    const x = byThumbprint.get(cert.Thumbprint);
+    if (x) cert.trust = judgeChainTrust(x, pool);
+  }
+}

@@ -1,0 +1,137 @@
+import type { Case } from '../model/case.js';
+import { commonNameOf, type Certificate } from '../model/certificate.js';
+import { inlineCertificateTrust } from './certificate/read-certificate.js';
+import { givenProperties, markGiven, wasGiven } from './given-properties.js';
+
+/**
+ * Merging inputs into one case (CONTRACT.md): objects of the same kind and name in the same
+ * tenant or organization merge property by property. The object read first keeps every value it
+ * was given; a later one only fills properties the first left out. Names compare case-insensitively,
+ * as Exchange compares them.
+ */
+
+type Obj = Record<string, unknown> & { extra?: Record<string, unknown> };
+
+/** How the items of a nested list are identified. */
+type NestedLists = Record<string, (o: Obj) => string>;
+
+const NESTED_LISTS: { tenant: NestedLists; organization: NestedLists; gateway: NestedLists } = {
+  tenant: {
+    AcceptedDomains: (o) => String(o.DomainName),
+    InboundConnectors: byName,
+    OutboundConnectors: byName,
+    JournalRules: byName,
+  },
+  organization: {
+    AcceptedDomains: (o) => String(o.DomainName),
+    Servers: byName,
+    SendConnectors: byName,
+    ReceiveConnectors: (o) => (o.Server ? `${String(o.Server)}\\${String(o.Name)}` : String(o.Name)),
+    RemoteDomains: byName,
+  },
+  gateway: { Nodes: byName, Routes: byName },
+};
+
+function byName(o: Obj): string {
+  return String(o.Name);
+}
+
+export function mergeCaseInto(target: Case, source: Case): void {
+  mergeNamedList(target.tenants as unknown as Obj[], source.tenants as unknown as Obj[], byName, NESTED_LISTS.tenant);
+  mergeNamedList(target.organizations as unknown as Obj[], source.organizations as unknown as Obj[], byName, NESTED_LISTS.organization);
+  mergeNamedList(target.gateways as unknown as Obj[], source.gateways as unknown as Obj[], byName, NESTED_LISTS.gateway);
+  target.certificates = mergeCertificates([...target.certificates, ...source.certificates]);
+  for (const kind of ['MX', 'A'] as const) {
+    for (const [k, v] of Object.entries(source.dns[kind])) if (!(k in target.dns[kind])) target.dns[kind][k] = v;
+  }
+  target.flows.push(...source.flows);
+  target.inputs.push(...source.inputs);
+}
+
+function mergeNamedList(target: Obj[], source: Obj[], key: (o: Obj) => string, nested: Record<string, (o: Obj) => string> = {}): void {
+  const index = new Map(target.map((o) => [key(o).toLowerCase(), o]));
+  for (const item of source) {
+    const existing = index.get(key(item).toLowerCase());
+    if (!existing) {
+      target.push(item);
+      index.set(key(item).toLowerCase(), item);
+      continue;
+    }
+    mergeObject(existing, item, nested);
+  }
+}
+
+function mergeObject(target: Obj, source: Obj, nested: Record<string, (o: Obj) => string>): void {
+  const filled: string[] = [];
+  const sourceGiven = givenProperties(source);
+  for (const [k, v] of Object.entries(source)) {
+    if (k === 'provenance' || k === 'extra' || k in nested) continue;
+    const given = sourceGiven === undefined ? v !== null : sourceGiven.has(k);
+    if (!wasGiven(target, k) && given) {
+      target[k] = v;
+      filled.push(k);
+    }
+  }
+  markGiven(target, filled);
+  if (source.extra && target.extra) {
+    for (const [k, v] of Object.entries(source.extra)) if (!(k in target.extra)) target.extra[k] = v;
+  }
+  for (const [list, key] of Object.entries(nested)) {
+    if (Array.isArray(target[list]) && Array.isArray(source[list])) mergeNamedList(target[list] as Obj[], source[list] as Obj[], key);
+  }
+  applyDerivedDefaults(target);
+}
+
+/**
+ * Defaults that depend on another property (no smart hosts → MX / DNS routing) are re-derived
+ * after a merge, unless written: a later input may have supplied the smart hosts.
+ */
+function applyDerivedDefaults(o: Obj): void {
+  const hosts = Array.isArray(o.SmartHosts) ? o.SmartHosts.length : 0;
+  if ('UseMXRecord' in o && !wasGiven(o, 'UseMXRecord')) o.UseMXRecord = hosts === 0;
+  if ('DNSRoutingEnabled' in o && !wasGiven(o, 'DNSRoutingEnabled')) o.DNSRoutingEnabled = hosts === 0;
+}
+
+/** What only an inline description (Get-ExchangeCertificate) knows, as opposed to the certificate itself. */
+const INSTALLATION_FIELDS = ['HasPrivateKey', 'Services', 'RootCAType', 'Status', 'Server'] as const;
+
+/**
+ * One certificate per thumbprint. When a certificate comes both as a file and inline, the file
+ * decides what the certificate says (names, dates, trust: CONTRACT "a certificate given as a
+ * file is judged from the file itself"), and the inline description adds how it is installed.
+ */
+export function mergeCertificates(certificates: Certificate[]): Certificate[] {
+  const out: Certificate[] = [];
+  const index = new Map<string, number>();
+  for (const cert of certificates) {
+    const at = index.get(cert.Thumbprint);
+    if (at === undefined || cert.Thumbprint === '') {
+      index.set(cert.Thumbprint, out.length);
+      out.push(cert);
+      continue;
+    }
+    const first = out[at] as Certificate;
+    if (first.File === null && cert.File !== null) {
+      out[at] = withInstallation(cert, first);
+    } else if (first.File !== null && cert.File === null) {
+      out[at] = withInstallation(first, cert);
+    } else if (first.File === null) {
+      mergeObject(first as unknown as Obj, cert as unknown as Obj, {});
+      rederiveInline(first);
+    }
+  }
+  return out;
+}
+
+/** Names and trust of an inline certificate follow from properties a merge may have filled. */
+function rederiveInline(cert: Certificate): void {
+  cert.commonName = cert.Subject ? commonNameOf(cert.Subject) : null;
+  cert.names = [...new Set([...(cert.commonName ? [cert.commonName] : []), ...cert.CertificateDomains].map((n) => n.toLowerCase()))];
+  cert.trust = inlineCertificateTrust(cert);
+}
+
+function withInstallation(fromFile: Certificate, inline: Certificate): Certificate {
+  const merged: Certificate = { ...fromFile, extra: { ...inline.extra, ...fromFile.extra } };
+  for (const k of INSTALLATION_FIELDS) if (merged[k] === null && inline[k] !== null) (merged as unknown as Obj)[k] = inline[k];
+  return merged;
+}

@@ -1,0 +1,155 @@
+import type { ConnectorType, InboundConnector, JournalRule, JournalScope, OutboundConnector, Tenant } from '../../model/case.js';
+import { markGiven } from '../given-properties.js';
+import type { NormalizeContext } from './normalize-context.js';
+import { normalizeAcceptedDomains, normalizeObjectList } from './normalize-objects.js';
+import {
+  addressSpaceList,
+  boolValue,
+  dedupe,
+  domainList,
+  enumValue,
+  extraProperties,
+  has,
+  hostList,
+  ipList,
+  textValue,
+  writtenKeys,
+  type Raw,
+} from './normalize-values.js';
+import type { PathSegment } from './yaml-positions.js';
+
+const CONNECTOR_TYPES: readonly ConnectorType[] = ['OnPremises', 'Partner'];
+const JOURNAL_SCOPES: readonly JournalScope[] = ['Global', 'Internal', 'External'];
+
+const TENANT_KEYS = ['Name', 'TenantId', 'AcceptedDomains', 'InboundConnectors', 'OutboundConnectors', 'JournalRules'] as const;
+const TENANT_CHILDREN = ['AcceptedDomains', 'InboundConnectors', 'OutboundConnectors', 'JournalRules'];
+
+export function normalizeTenants(ctx: NormalizeContext, root: Raw): Tenant[] {
+  return normalizeObjectList(ctx, root, 'tenants', [], {
+    label: 'tenant',
+    owner: 'this file',
+    childKeys: TENANT_CHILDREN,
+    build: (raw, path) => normalizeTenant(ctx, raw, path),
+  });
+}
+
+function normalizeTenant(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): Tenant {
+  const name = textValue(ctx, raw.Name, [...path, 'Name']) ?? '';
+  const owner = `tenant "${name}"`;
+  const tenant: Tenant = {
+    Name: name,
+    TenantId: textValue(ctx, raw.TenantId, [...path, 'TenantId']),
+    AcceptedDomains: normalizeAcceptedDomains(ctx, raw, path, owner),
+    InboundConnectors: normalizeObjectList(ctx, raw, 'InboundConnectors', path, {
+      label: 'inbound connector',
+      owner,
+      build: (item, p) => normalizeInboundConnector(ctx, item, p),
+    }),
+    OutboundConnectors: normalizeObjectList(ctx, raw, 'OutboundConnectors', path, {
+      label: 'outbound connector',
+      owner,
+      build: (item, p) => normalizeOutboundConnector(ctx, item, p),
+    }),
+    JournalRules: normalizeObjectList(ctx, raw, 'JournalRules', path, {
+      label: 'journal rule',
+      owner,
+      build: (item, p) => normalizeJournalRule(ctx, item, p),
+    }),
+    extra: extraProperties(ctx, raw, TENANT_KEYS, path),
+    provenance: ctx.provenance(path),
+  };
+  markGiven(tenant, writtenKeys(raw, TENANT_KEYS));
+  return tenant;
+}
+
+const INBOUND_KEYS = [
+  'Name',
+  'ConnectorType',
+  'Enabled',
+  'TlsSenderCertificateName',
+  'SenderIPAddresses',
+  'SenderDomains',
+  'RequireTls',
+  'RestrictDomainsToCertificate',
+  'RestrictDomainsToIPAddresses',
+  'CloudServicesMailEnabled',
+] as const;
+
+/**
+ * Defaults follow New-InboundConnector: a connector is Partner unless told OnPremises, enabled,
+ * and restricts nothing. SenderDomains is left empty when absent rather than guessed.
+ */
+function normalizeInboundConnector(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): InboundConnector {
+  const c: InboundConnector = {
+    Name: textValue(ctx, raw.Name, [...path, 'Name']) ?? '',
+    ConnectorType: enumValue(raw.ConnectorType, CONNECTOR_TYPES, 'Partner'),
+    Enabled: boolValue(raw.Enabled, true),
+    TlsSenderCertificateName: textValue(ctx, raw.TlsSenderCertificateName, [...path, 'TlsSenderCertificateName']) || null,
+    SenderIPAddresses: ipList(raw, 'SenderIPAddresses', path),
+    // SenderDomains are address spaces (`smtp:*;1`); the model keeps the domain pattern.
+    SenderDomains: dedupe(addressSpaceList(ctx, raw, 'SenderDomains', path).map((a) => a.Domain)),
+    RequireTls: boolValue(raw.RequireTls, false),
+    RestrictDomainsToCertificate: boolValue(raw.RestrictDomainsToCertificate, false),
+    RestrictDomainsToIPAddresses: boolValue(raw.RestrictDomainsToIPAddresses, false),
+    CloudServicesMailEnabled: boolValue(raw.CloudServicesMailEnabled, false),
+    extra: extraProperties(ctx, raw, INBOUND_KEYS, path),
+    provenance: ctx.provenance(path),
+  };
+  markGiven(c, writtenKeys(raw, INBOUND_KEYS));
+  return c;
+}
+
+const OUTBOUND_KEYS = [
+  'Name',
+  'ConnectorType',
+  'Enabled',
+  'RecipientDomains',
+  'SmartHosts',
+  'UseMXRecord',
+  'AllAcceptedDomains',
+  'RouteAllMessagesViaOnPremises',
+  'IsTransportRuleScoped',
+  'TlsSettings',
+  'TlsDomain',
+  'CloudServicesMailEnabled',
+] as const;
+
+/** New-OutboundConnector: Partner and enabled by default; without smart hosts it can only use MX. */
+function normalizeOutboundConnector(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): OutboundConnector {
+  const smartHosts = hostList(raw, 'SmartHosts', path);
+  const c: OutboundConnector = {
+    Name: textValue(ctx, raw.Name, [...path, 'Name']) ?? '',
+    ConnectorType: enumValue(raw.ConnectorType, CONNECTOR_TYPES, 'Partner'),
+    Enabled: boolValue(raw.Enabled, true),
+    RecipientDomains: domainList(raw, 'RecipientDomains', path),
+    SmartHosts: smartHosts,
+    UseMXRecord: has(raw, 'UseMXRecord') ? boolValue(raw.UseMXRecord, smartHosts.length === 0) : smartHosts.length === 0,
+    AllAcceptedDomains: boolValue(raw.AllAcceptedDomains, false),
+    RouteAllMessagesViaOnPremises: boolValue(raw.RouteAllMessagesViaOnPremises, false),
+    IsTransportRuleScoped: boolValue(raw.IsTransportRuleScoped, false),
+    TlsSettings: textValue(ctx, raw.TlsSettings, [...path, 'TlsSettings']) || null,
+    TlsDomain: textValue(ctx, raw.TlsDomain, [...path, 'TlsDomain'])?.toLowerCase() || null,
+    CloudServicesMailEnabled: boolValue(raw.CloudServicesMailEnabled, false),
+    extra: extraProperties(ctx, raw, OUTBOUND_KEYS, path),
+    provenance: ctx.provenance(path),
+  };
+  markGiven(c, writtenKeys(raw, OUTBOUND_KEYS));
+  return c;
+}
+
+const JOURNAL_KEYS = ['Name', 'Scope', 'Recipient', 'JournalEmailAddress', 'Enabled'] as const;
+
+/** New-JournalRule: enabled and Global unless told otherwise; no Recipient means every recipient. */
+function normalizeJournalRule(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): JournalRule {
+  const r: JournalRule = {
+    Name: textValue(ctx, raw.Name, [...path, 'Name']) ?? '',
+    Scope: enumValue(raw.Scope, JOURNAL_SCOPES, 'Global'),
+    Recipient: textValue(ctx, raw.Recipient, [...path, 'Recipient'])?.toLowerCase() || null,
+    JournalEmailAddress: textValue(ctx, raw.JournalEmailAddress, [...path, 'JournalEmailAddress'])?.toLowerCase() ?? '',
+    Enabled: boolValue(raw.Enabled, true),
+    extra: extraProperties(ctx, raw, JOURNAL_KEYS, path),
+    provenance: ctx.provenance(path),
+  };
+  markGiven(r, writtenKeys(raw, JOURNAL_KEYS));
+  return r;
+}

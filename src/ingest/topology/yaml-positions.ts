@@ -1,0 +1,94 @@
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import type { Diagnostic } from '../../model/diagnostics.js';
+import type { Provenance } from '../../model/provenance.js';
+
+/**
+ * A topology file parsed with positions. JSON is parsed by the same YAML parser (JSON is YAML
+ * 1.2), so a `ConvertTo-Json` export gets the same line:column reporting as a hand-written file.
+ */
+export interface PositionedDocument {
+  file: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  /** Plain value (null when the document is empty). */
+  value: unknown;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+export type PathSegment = string | number;
+
+export function parsePositioned(text: string, file: string): PositionedDocument {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number): string => {
+    const p = lineCounter.linePos(offset);
+    return `${file}:${Math.max(p.line, 1)}:${Math.max(p.col, 1)}`;
+  };
+  const errors: Diagnostic[] = doc.errors.map((e) => ({ severity: 'error', location: at(e.pos[0]), message: `YAML syntax: ${firstLine(e.message)}` }));
+  const warnings: Diagnostic[] = doc.warnings.map((e) => ({ severity: 'warning', location: at(e.pos[0]), message: `YAML: ${firstLine(e.message)}` }));
+  let value: unknown = null;
+  if (errors.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 }) ?? null;
+    } catch (e) {
+      errors.push({ severity: 'error', location: `${file}:1:1`, message: `YAML: ${(e as Error).message}` });
+    }
+  }
+  return { file, doc, lineCounter, value, errors, warnings };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]?.trim() ?? message;
+}
+
+/**
+ * The node at `path`, or the nearest node that exists on the way there: the key of a pair whose
+ * value is empty, else the deepest collection reached.
+ */
+export function nodeAt(pd: PositionedDocument, path: readonly PathSegment[]): Node | null {
+  let node: unknown = pd.doc.contents;
+  let best: Node | null = (node as Node | null) ?? null;
+  for (const segment of path) {
+    if (isAlias(node)) node = node.resolve(pd.doc);
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && keyText(p.key) === String(segment));
+      if (!pair) return best;
+      if (pair.value === null || pair.value === undefined) return (pair.key as Node | null) ?? best;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)];
+      if (item === undefined || item === null) return best;
+      node = item;
+    } else {
+      return best;
+    }
+    if (node && typeof node === 'object' && 'range' in node) best = node as Node;
+  }
+  return best;
+}
+
+function keyText(key: unknown): string {
+  if (isScalar(key)) return String(key.value);
+  return String(key);
+}
+
+export function provenanceAt(pd: PositionedDocument, path: readonly PathSegment[]): Provenance {
+  const node = nodeAt(pd, path);
+  const offset = node?.range?.[0];
+  if (offset === undefined) return { file: pd.file, line: 1, column: 1 };
+  const p = pd.lineCounter.linePos(offset);
+  return { file: pd.file, line: Math.max(p.line, 1), column: Math.max(p.col, 1) };
+}
+
+export function locationAt(pd: PositionedDocument, path: readonly PathSegment[]): string {
+  const p = provenanceAt(pd, path);
+  return `${p.file}:${p.line}:${p.column}`;
+}
+
+/** The source text of a scalar, for values YAML typed as numbers that are really names or thumbprints. */
+export function sourceTextAt(pd: PositionedDocument, path: readonly PathSegment[]): string | null {
+  const node = nodeAt(pd, path);
+  if (isScalar(node) && typeof node.source === 'string') return node.source;
+  return null;
+}
