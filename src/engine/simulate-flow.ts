@@ -234,8 +234,8 @@ export function certificatesOfServer(ctx: SimulationContext, thumbprints: readon
     const c = ctx.certificates.get(t);
     if (c) out.push(c);
   }
-  for (const c of ctx.case.certificates) {
-    if (c.Server && !out.includes(c) && (c.Server.toLowerCase() === fqdn || c.Server.toLowerCase() === fqdn.split('.')[0])) out.push(c);
+  for (const key of [fqdn, fqdn.split('.')[0]!]) {
+    for (const c of ctx.certificatesByServer.get(key) ?? []) if (!out.includes(c)) out.push(c);
   }
   return out;
 }

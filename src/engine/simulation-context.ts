@@ -15,6 +15,8 @@ export interface SimulationContext {
   at: Date;
   maxHops: number;
   certificates: Map<string, Certificate>;
+  /** Certificates whose `Server` names a host (lower-case FQDN or short name). */
+  certificatesByServer: Map<string, Certificate[]>;
   /** Host name (lower case) → place. */
   hosts: Map<string, Place>;
   /** IP address → place (from servers and gateway nodes). */
@@ -35,7 +37,18 @@ export interface SimulationOptions {
 
 export function buildSimulationContext(c: Case, options: SimulationOptions = {}): SimulationContext {
   const certificates = new Map<string, Certificate>();
-  for (const cert of c.certificates) if (!certificates.has(cert.Thumbprint)) certificates.set(cert.Thumbprint, cert);
+  const certificatesByServer = new Map<string, Certificate[]>();
+  for (const cert of c.certificates) {
+    if (!certificates.has(cert.Thumbprint)) certificates.set(cert.Thumbprint, cert);
+    if (cert.Server) {
+      const key = cert.Server.toLowerCase();
+      for (const k of new Set([key, key.split('.')[0]!])) {
+        const list = certificatesByServer.get(k);
+        if (list) list.push(cert);
+        else certificatesByServer.set(k, [cert]);
+      }
+    }
+  }
   const hosts = new Map<string, Place>();
   const addresses = new Map<string, Place>();
   const organizationsByDomain = new Map<string, Organization[]>();
@@ -70,6 +83,7 @@ export function buildSimulationContext(c: Case, options: SimulationOptions = {})
     at: options.at ?? new Date(),
     maxHops: options.maxHops ?? 20,
     certificates,
+    certificatesByServer,
     hosts,
     addresses,
     organizationsByDomain,

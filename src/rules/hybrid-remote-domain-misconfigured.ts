@@ -3,7 +3,7 @@ import type { Finding, FixStep } from './finding.js';
 import { psQuote } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { coexistenceDomain } from '../engine/flow-routing.js';
-import { isHybridPartner } from './support/hybrid.js';
+import { hybridTenantsOf } from './support/hybrid.js';
 
 /**
  * S4.3: the Hybrid Configuration Wizard gives the coexistence domain a remote domain on premises
@@ -20,8 +20,7 @@ export const rule: Rule = {
     const findings: Finding[] = [];
     for (const org of ctx.case.organizations) {
       if (org.RemoteDomains.length === 0) continue;
-      for (const tenant of ctx.case.tenants) {
-        if (!isHybridPartner(org, tenant)) continue;
+      for (const tenant of hybridTenantsOf(org, ctx.simulation.context)) {
         const coex = coexistenceDomain(tenant);
         if (!coex) continue;
         const rd = org.RemoteDomains.find((r) => r.DomainName.toLowerCase() === coex);

@@ -49,9 +49,19 @@ export const rule: Rule = {
   description: 'A wildcard or shared TlsSenderCertificateName lets Exchange Online attribute mail of other senders to the tenant, which then relays and journals it.',
   run(ctx: RuleContext): Finding[] {
     const findings: Finding[] = [];
+    // Candidates through the index: connectors that some presented certificate matches on behalf
+    // of a host that carries other senders' mail. Only those are examined in detail below.
+    const candidates = new Set<InboundConnector>();
+    for (const p of ctx.presenters) {
+      if (!p.certificate || certificateProblem(p.certificate, ctx.at)) continue;
+      for (const h of ctx.simulation.context.index.matchCertificate(p.certificate.names)) {
+        const c = h.entry.connector;
+        if (c.Enabled && c.ConnectorType === 'OnPremises' && !candidates.has(c) && carriesForeignMail(ctx, p, h.entry.tenant)) candidates.add(c);
+      }
+    }
     for (const tenant of ctx.case.tenants) {
       for (const connector of tenant.InboundConnectors) {
-        if (!connector.Enabled || connector.ConnectorType !== 'OnPremises' || !connector.TlsSenderCertificateName) continue;
+        if (!candidates.has(connector) || !connector.TlsSenderCertificateName) continue;
         const evidence: Evidence[] = [{ source: formatSource(connector.provenance), text: `"${connector.Name}" in ${tenant.Name}: TlsSenderCertificateName ${connector.TlsSenderCertificateName}` }];
         const offenders: Presenter[] = [];
         const byCertificate = new Map<string, { cert: string; routes: string[]; why: string; source: string }>();

@@ -34,7 +34,7 @@ export const rule: Rule = {
           }
         }
         if (missing.length === 0) continue;
-        const presented = ctx.presenters.filter((p) => p.connector === sc).map((p) => `${p.server?.Name}: ${p.selection?.explanation}`);
+        const presented = ctx.presenters.filter((p) => p.organization === org && p.connector === sc).map((p) => `${p.server?.Name}: ${p.selection?.explanation}`);
         const alt = [...alternatives][0];
         findings.push({
           rule: this.id,

@@ -1,9 +1,9 @@
 import { certificateLabel } from '../model/certificate.js';
 import { formatSource } from '../model/provenance.js';
-import type { Tenant } from '../model/case.js';
+import type { InboundConnector, Tenant } from '../model/case.js';
 import { matchCertificateName } from '../engine/cert-name-match.js';
 import { certificateProblem } from '../engine/certificate-usability.js';
-import { ipInRanges } from '../engine/ip-address.js';
+import { ipInRanges, parseIp } from '../engine/ip-address.js';
 import { dedupeSubjects, type Evidence, type Finding, type FixStep } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { flowName } from './support/flow-subject.js';
@@ -33,9 +33,17 @@ export const rule: Rule = {
   description: 'Mail from the tenant to other Exchange Online tenants is attributed back to the sending tenant and silently lost.',
   run(ctx: RuleContext): Finding[] {
     const findings: Finding[] = [];
+    const index = ctx.simulation.context.index;
+    // Candidates through the index: connectors an internet route's certificate or IP matches.
+    const candidates = new Set<InboundConnector>();
+    for (const p of ctx.presenters) {
+      if (!isInternetRoute(p)) continue;
+      const entries = [...(p.certificate && !certificateProblem(p.certificate, ctx.at) ? index.matchCertificate(p.certificate.names).map((h) => h.entry) : []), ...(p.ip && parseIp(p.ip) ? index.matchIp(parseIp(p.ip)!) : [])];
+      for (const e of entries) if (e.connector.Enabled && e.connector.ConnectorType === 'OnPremises' && carriesTenantMail(ctx, p, e.tenant)) candidates.add(e.connector);
+    }
     for (const tenant of ctx.case.tenants) {
       for (const connector of tenant.InboundConnectors) {
-        if (!connector.Enabled || connector.ConnectorType !== 'OnPremises') continue;
+        if (!candidates.has(connector)) continue;
         const evidence: Evidence[] = [];
         const routes: Presenter[] = [];
         let selfSigned = false;

@@ -15,10 +15,13 @@ export const rule: Rule = {
   description: 'Cross-premises mail through a non-Exchange hop is no longer treated as internal (AuthAs Anonymous).',
   run(ctx: RuleContext): Finding[] {
     const byGateway = new Map<string, Finding>();
+    const sim = ctx.simulation.context;
     for (const f of ctx.simulation.flows) {
       if (f.kind !== 'message' || f.outcome !== 'delivered') continue;
-      const org = ctx.case.organizations.find((o) => o.Name === f.origin || o.Name === f.destination);
-      const tenant = ctx.case.tenants.find((t) => t.Name === f.origin || t.Name === f.destination);
+      if (!f.hops.some((h) => h.sender.type === 'gateway-route')) continue;
+      const ends = [f.origin, f.destination ?? ''].map((n) => n.toLowerCase());
+      const org = ends.map((n) => sim.organizationsByName.get(n)).find((o) => o !== undefined);
+      const tenant = ends.map((n) => sim.tenantsByName.get(n)).find((t) => t !== undefined);
       if (!org || !tenant || !isHybridPartner(org, tenant)) continue;
       const gwHop = f.hops.find((h) => h.sender.type === 'gateway-route');
       if (!gwHop || gwHop.sender.type !== 'gateway-route') continue;

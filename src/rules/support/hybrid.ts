@@ -30,8 +30,20 @@ function pointsAt(ctx: SimulationContext, host: string, targets: Set<string>): b
   return (ctx.dns.A[h] ?? []).some((ip) => targets.has(ip));
 }
 
-/** The organizations and tenants that hand mail to a gateway (smart host of a send or outbound connector, or MX of their domains). */
+const clientsCache = new WeakMap<SimulationContext, Map<Gateway, { organizations: Organization[]; tenants: Tenant[] }>>();
+
+/** The organizations and tenants that hand mail to a gateway (smart host of a send or outbound connector). Cached per simulation. */
 export function gatewayClients(c: Case, ctx: SimulationContext, gateway: Gateway): { organizations: Organization[]; tenants: Tenant[] } {
+  let cache = clientsCache.get(ctx);
+  if (!cache) clientsCache.set(ctx, (cache = new Map()));
+  const hit = cache.get(gateway);
+  if (hit) return hit;
+  const result = computeGatewayClients(c, ctx, gateway);
+  cache.set(gateway, result);
+  return result;
+}
+
+function computeGatewayClients(c: Case, ctx: SimulationContext, gateway: Gateway): { organizations: Organization[]; tenants: Tenant[] } {
   const targets = gatewayHostsAndIps(gateway);
   const organizations = c.organizations.filter((o) => o.SendConnectors.some((sc) => sc.Enabled && !sc.DNSRoutingEnabled && sc.SmartHosts.some((h) => pointsAt(ctx, h, targets))));
   const tenants = c.tenants.filter((t) => t.OutboundConnectors.some((oc) => oc.Enabled && oc.SmartHosts.some((h) => pointsAt(ctx, h, targets))));
@@ -42,5 +54,15 @@ export function gatewayClients(c: Case, ctx: SimulationContext, gateway: Gateway
 export function gatewayRouteDomains(gateway: Gateway): string[] {
   const out: string[] = [];
   for (const r of gateway.Routes) for (const a of r.AddressSpaces) if (a.Domain !== '*') out.push(a.Domain);
+  return out;
+}
+
+/** Tenants that are an organization's hybrid partners, found through the connector index (no scan over all tenants). */
+export function hybridTenantsOf(org: Organization, ctx: SimulationContext): Tenant[] {
+  const out: Tenant[] = [];
+  for (const d of org.AcceptedDomains) {
+    if (isOnMicrosoftDomain(d.DomainName) && !d.DomainName.endsWith('.mail.onmicrosoft.com')) continue;
+    for (const t of ctx.index.tenantsAccepting(d.DomainName)) if (!out.includes(t)) out.push(t);
+  }
   return out;
 }
