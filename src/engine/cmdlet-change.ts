@@ -9,7 +9,7 @@ import {
 } from './cmdlet-apply-exo-connectors.js';
 import { JOURNAL_RULE, newJournalRule, setAcceptedDomain } from './cmdlet-apply-journal-domain.js';
 import { finishSendConnector, newSendConnector, RECEIVE_CONNECTOR, SEND_CONNECTOR } from './cmdlet-apply-onprem-connectors.js';
-import { cmdletSpec, SUPPORTED_CMDLETS } from './cmdlet-catalog.js';
+import { cmdletSpec, SESSION_PARAMETERS, SUPPORTED_CMDLETS } from './cmdlet-catalog.js';
 import { CmdletError } from './cmdlet-error.js';
 import {
   newObject,
@@ -67,7 +67,9 @@ const SWITCHED_BY_SET = new Set(['inboundconnector', 'outboundconnector', 'sendc
  * does not know (or Exchange does not have), names no single object, or would be refused by Exchange.
  */
 export function applyChange(c: Case, change: ParsedCmdlet | string): CmdletChangeResult {
-  const parsed = typeof change === 'string' ? parseCmdlet(change) : change;
+  const given = typeof change === 'string' ? parseCmdlet(change) : change;
+  const shorthand = switchShorthand(given);
+  const parsed = shorthand ? parseCmdlet(shorthand) : given;
   const spec = cmdletSpec(parsed.name);
   const handler = spec ? HANDLERS[spec.name] : undefined;
   if (!spec || !handler) throw unsupported(parsed);
@@ -80,7 +82,27 @@ export function applyChange(c: Case, change: ParsedCmdlet | string): CmdletChang
     provenance: { file: `whatif: ${parsed.text.trim()}` },
   };
   const outcome = handler(ctx);
+  if (shorthand) outcome.description = `${given.name} is not an Exchange cmdlet; applied as ${shorthand}. ${outcome.description}`;
   return { case: copy, ...outcome };
+}
+
+/**
+ * Exchange switches connectors with Set-… -Enabled and has no Enable-/Disable- cmdlets for them;
+ * admins still type them, so they are read as that Set- command (and the description says so).
+ * Any parameter other than the identity is refused rather than dropped.
+ */
+function switchShorthand(parsed: ParsedCmdlet): string | null {
+  const verb = parsed.verb.toLowerCase();
+  const noun = parsed.noun.toLowerCase();
+  if ((verb !== 'enable' && verb !== 'disable') || !SWITCHED_BY_SET.has(noun)) return null;
+  const set = SUPPORTED_CMDLETS.find((n) => n.toLowerCase() === `set-${noun}`);
+  if (!set) return null;
+  const identity = parsed.parameters.Identity?.value ?? parsed.positional[0];
+  const others = Object.keys(parsed.parameters).filter((n) => n !== 'Identity' && !SESSION_PARAMETERS.has(n));
+  if (!identity || others.length > 0 || parsed.positional.length > (parsed.parameters.Identity ? 0 : 1)) {
+    throw new CmdletError(`${parsed.name} takes only -Identity here (Exchange itself has no such cmdlet; write ${set} -Identity "<name>" -Enabled ${verb === 'enable' ? '$true' : '$false'}).`);
+  }
+  return `${set} -Identity ${identity.text} -Enabled ${verb === 'enable' ? '$true' : '$false'}`;
 }
 
 /** Applies changes in order, each to the result of the one before. */

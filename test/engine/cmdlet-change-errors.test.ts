@@ -21,11 +21,12 @@ describe('applyChange: cmdlets', () => {
     expect(changeError(hybridCase(), 'Set-InboundConector X -Enabled $false').message).toMatch(/^Set-InboundConector is not a cmdlet the what-if can apply\. Did you mean Set-InboundConnector\?/);
   });
 
-  it('explains that connectors have no Enable-/Disable- cmdlets, with the command to use', () => {
-    expect(changeError(hybridCase(), 'Disable-InboundConnector "Inbound from on-prem"').message).toBe(
-      'Exchange has no Disable-InboundConnector cmdlet: connectors are switched on and off with Set-InboundConnector -Enabled. Write: Set-InboundConnector -Identity "Inbound from on-prem" -Enabled $false',
-    );
-    expect(changeError(hybridCase(), 'Enable-SendConnector Internet').message).toMatch(/Write: Set-SendConnector -Identity Internet -Enabled \$true$/);
+  it('reads Enable-/Disable- for connectors (no such Exchange cmdlets) as Set- -Enabled, and says so', () => {
+    const r = applyChange(hybridCase(), 'Disable-InboundConnector "Inbound from on-prem"');
+    const c = r.case.tenants.flatMap((t) => t.InboundConnectors).find((x) => x.Name === 'Inbound from on-prem')!;
+    expect(c.Enabled).toBe(false);
+    expect(r.description).toMatch(/^Disable-InboundConnector is not an Exchange cmdlet; applied as Set-InboundConnector -Identity "Inbound from on-prem" -Enabled \$false\./);
+    expect(changeError(hybridCase(), 'Enable-SendConnector Internet -Fqdn mail.contoso.com').message).toMatch(/takes only -Identity/);
   });
 
   it('explains that Get- cmdlets change nothing', () => {
