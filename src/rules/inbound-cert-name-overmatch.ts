@@ -23,8 +23,9 @@ function carriesForeignMail(ctx: RuleContext, p: Presenter, tenant: Tenant): str
   }
   if (p.gateway) {
     const clients = gatewayClients(ctx.case, ctx.simulation.context, p.gateway);
-    const foreignOrgs = clients.organizations.filter((o) => !isHybridPartner(o, tenant));
-    if (foreignOrgs.length > 0) return `gateway ${p.gateway.Name} also sends for ${foreignOrgs.map((o) => o.Name).join(', ')}`;
+    // Other organizations, and other tenants whose outbound connectors smart-host to the gateway, send through it too.
+    const foreign = [...clients.organizations.filter((o) => !isHybridPartner(o, tenant)).map((o) => o.Name), ...clients.tenants.filter((t) => t !== tenant).map((t) => t.Name)];
+    if (foreign.length > 0) return `gateway ${p.gateway.Name} also sends for ${foreign.join(', ')}`;
     const own = new Set(tenant.AcceptedDomains.map((d) => d.DomainName));
     const foreignDomains = gatewayRouteDomains(p.gateway).filter((d) => !own.has(d) && !ctx.case.organizations.some((o) => isHybridPartner(o, tenant) && o.AcceptedDomains.some((a) => a.DomainName === d)));
     if (foreignDomains.length > 0) return `gateway ${p.gateway.Name} also carries mail for ${foreignDomains.join(', ')}`;

@@ -1,6 +1,7 @@
 import { formatSource } from '../model/provenance.js';
 import { domainOf } from '../model/domains.js';
 import { ipInRanges } from '../engine/ip-address.js';
+import { isExchangeOnlineDomain } from '../engine/simulation-context.js';
 import type { Finding } from './finding.js';
 import { psIdentity } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
@@ -27,7 +28,8 @@ export const rule: Rule = {
           f.hops.some((h) => {
             if (!h.eop || !h.presented.ip || !ipInRanges(h.presented.ip, c.SenderIPAddresses)) return false;
             const { mailFromDomain, rcptToDomain } = h.eop.connection;
-            return !index.acceptedDomain(tenant, mailFromDomain) && !index.acceptedDomain(tenant, rcptToDomain) && index.tenantsAccepting(rcptToDomain).length === 0;
+            // Relay only: a recipient in any Exchange Online tenant (in the case or outside it) is plain inbound mail there (M3 step 3).
+            return !index.acceptedDomain(tenant, mailFromDomain) && !index.acceptedDomain(tenant, rcptToDomain) && index.tenantsAccepting(rcptToDomain).length === 0 && !isExchangeOnlineDomain(ctx.simulation.context, rcptToDomain);
           }),
         );
         if (flows.length === 0) continue;

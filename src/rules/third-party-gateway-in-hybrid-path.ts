@@ -25,7 +25,8 @@ export const rule: Rule = {
       if (!org || !tenant || !isHybridPartner(org, tenant)) continue;
       const gwHop = f.hops.find((h) => h.sender.type === 'gateway-route');
       if (!gwHop || gwHop.sender.type !== 'gateway-route') continue;
-      if (!f.hops.some((h) => h.eop) ) continue;
+      // Exchange Online is on the path either as the receiver (on-premises → gateway → EOP) or as the sender (EXO → gateway → on-premises).
+      if (!f.hops.some((h) => h.eop || h.sender.type === 'exchange-online')) continue;
       const gw = gwHop.sender.gateway;
       const existing = byGateway.get(gw.Name);
       const ev = { source: 'simulation', text: `${flowName(f)}: ${flowPath(f)}` };
