@@ -10,7 +10,7 @@ import { PLAIN, type Style } from './style.js';
 export function renderFinding(f: Finding, n: number, s: Style): string[] {
   const sev = f.severity === 'error' ? s.red('ERROR') : f.severity === 'warning' ? s.yellow('WARNING') : s.cyan('INFO');
   const lines = [`${n}. ${sev} ${s.bold(f.title)}  ${s.dim(`[${f.rule}]`)}`, `   ${f.message}`];
-  if (f.subjects.length > 0) lines.push(`   ${s.dim('Affects:')} ${f.subjects.map((x) => `${x.type} "${x.name}"${x.tenant ? ` (${x.tenant})` : x.organization ? ` (${x.organization})` : ''}`).join(', ')}`);
+  if (f.subjects.length > 0) lines.push(`   ${s.dim('Affects:')} ${f.subjects.map((x) => `${x.type} "${x.name}"${x.tenant ? ` (${x.tenant})` : x.organization ? ` (${x.organization})` : x.gateway ? ` (${x.gateway})` : ''}`).join(', ')}`);
   if (f.evidence.length > 0) {
     lines.push(`   ${s.dim('Evidence:')}`);
     for (const e of f.evidence) lines.push(`     - ${e.text}  ${s.dim(e.source)}`);

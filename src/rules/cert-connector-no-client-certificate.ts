@@ -49,7 +49,7 @@ export const rule: Rule = {
             fix.push({ text: `Configure gateway ${s.gateway.Name} to present a publicly trusted certificate for ${wanted} on route "${s.route.Name}".` });
           }
           fix.push({ text: 'Check it on the wire: a capture of the session with Exchange Online must show a non-empty client Certificate message.' });
-          const subject = s.type === 'send-connector' ? { type: 'SendConnector', name: s.connector.Name, organization: s.org.Name } : s.type === 'gateway-route' ? { type: 'GatewayRoute', name: s.route.Name, organization: s.gateway.Name } : { type: 'Flow', name: flowName(f) };
+          const subject = s.type === 'send-connector' ? { type: 'SendConnector', name: s.connector.Name, organization: s.org.Name } : s.type === 'gateway-route' ? { type: 'GatewayRoute', name: s.route.Name, gateway: s.gateway.Name } : { type: 'Flow', name: flowName(f) };
           const carried = hop.eop.result.outcome === 'accepted' && hop.eop.result.connector;
           g = {
             flows: [],

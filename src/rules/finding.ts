@@ -6,6 +6,8 @@ export interface FindingSubject {
   name: string;
   tenant?: string;
   organization?: string;
+  /** For gateway objects (an addition to the contract's subject fields). */
+  gateway?: string;
 }
 
 export interface Evidence {

@@ -78,7 +78,7 @@ export const rule: Rule = {
           severity: this.severity,
           title: this.title,
           message: `The identity that makes Exchange Online attribute mail to ${tenant.Name} through "${connector.Name}" is also presented on the internet route of ${tenant.Name}'s own mail. Messages from ${tenant.Name} to recipients in other Exchange Online tenants come back attributed to ${tenant.Name} and are discarded without a non-delivery report; the sending gateway logs success.`,
-          subjects: dedupeSubjects([{ type: 'InboundConnector', name: connector.Name, tenant: tenant.Name }, ...routes.map((r) => (r.route ? { type: 'GatewayRoute', name: r.route.Name, organization: r.gateway!.Name } : { type: 'SendConnector', name: r.connector!.Name, organization: r.organization!.Name }))]),
+          subjects: dedupeSubjects([{ type: 'InboundConnector', name: connector.Name, tenant: tenant.Name }, ...routes.map((r) => (r.route ? { type: 'GatewayRoute', name: r.route.Name, gateway: r.gateway!.Name } : { type: 'SendConnector', name: r.connector!.Name, organization: r.organization!.Name }))]),
           evidence,
           fix,
           references: ['https://granikos.eu/email-delivery-fails-for-other-office-365-tenant/', 'https://learn.microsoft.com/exchange/mail-flow-best-practices/use-connectors-to-configure-mail-flow/set-up-connectors-to-route-mail'],

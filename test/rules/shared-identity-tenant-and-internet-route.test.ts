@@ -3,7 +3,7 @@ import { commands, diagnose, exampleTopology, findingsOf, fixtureTopology, onlyF
 
 const RULE = 'shared-identity-tenant-and-internet-route';
 const CONNECTOR = { type: 'InboundConnector', name: 'From mail gateway', tenant: 'contoso.onmicrosoft.com' };
-const INTERNET_ROUTE = { type: 'GatewayRoute', name: 'Internet', organization: 'Contoso mail gateway' };
+const INTERNET_ROUTE = { type: 'GatewayRoute', name: 'Internet', gateway: 'Contoso mail gateway' };
 
 /** S3, certificate variant: the gateway presents gw.contoso.com (publicly trusted) on both routes. */
 const SHARED_CERTIFICATE = fixtureTopology('gateway-centralized.yaml');
