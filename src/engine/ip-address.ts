@@ -31,25 +31,63 @@ export interface ParsedIp {
   value: number | bigint;
 }
 
-export function parseIp(text: string): ParsedIp | null {
-  const t = text.trim().replace(/^\[|\]$/g, '');
-  if (!ipaddr.isValid(t)) return null;
-  let a = ipaddr.parse(t);
-  if (a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress()) a = (a as ipaddr.IPv6).toIPv4Address();
-  if (a.kind() === 'ipv4') {
-    if (!ipaddr.IPv4.isValidFourPartDecimal(t) && !t.includes(':')) return null;
-    return { family: 4, value: ipv4ToNumber((a as ipaddr.IPv4).octets) };
+/**
+ * Dotted-quad IPv4 without allocation: this runs for every simulated connection, and the general
+ * parser (ipaddr.js, which also accepts octal and hex forms Exchange never writes) costs ~3 µs.
+ */
+function parseDottedQuad(t: string): number | null {
+  let value = 0;
+  let part = -1;
+  let parts = 0;
+  let digits = 0;
+  for (let i = 0; i <= t.length; i++) {
+    const ch = i < t.length ? t.charCodeAt(i) : 46;
+    if (ch >= 48 && ch <= 57) {
+      if (++digits > 3) return null;
+      part = (part < 0 ? 0 : part) * 10 + (ch - 48);
+    } else if (ch === 46) {
+      if (part < 0 || part > 255) return null;
+      value = value * 256 + part;
+      parts++;
+      part = -1;
+      digits = 0;
+    } else return null;
   }
-  return { family: 6, value: ipv6ToBigInt((a as ipaddr.IPv6).parts) };
+  return parts === 4 ? value : null;
 }
 
+export function parseIp(text: string): ParsedIp | null {
+  const quad = parseDottedQuad(text);
+  if (quad !== null) return { family: 4, value: quad };
+  const t = text.trim().replace(/^\[|\]$/g, '');
+  if (t !== text) return parseIp(t);
+  if (!t.includes(':') || !ipaddr.IPv6.isValid(t)) return null;
+  const a = ipaddr.IPv6.parse(t);
+  if (a.isIPv4MappedAddress()) return { family: 4, value: ipv4ToNumber(a.toIPv4Address().octets) };
+  return { family: 6, value: ipv6ToBigInt(a.parts) };
+}
+
+const rangeCache = new Map<string, IpRange | null>();
+
+/** Parsed once per distinct text: connector lists repeat across flows and rules. */
 export function parseIpRange(text: string): IpRange | null {
+  let r = rangeCache.get(text);
+  if (r === undefined) {
+    if (rangeCache.size > 100_000) rangeCache.clear();
+    r = parseIpRangeUncached(text);
+    rangeCache.set(text, r);
+  }
+  return r;
+}
+
+function parseIpRangeUncached(text: string): IpRange | null {
   const t = text.trim();
   if (t.includes('/')) {
     try {
-      const [addr, len] = ipaddr.parseCIDR(t);
-      const p = parseIp(addr.toString());
-      if (!p) return null;
+      const slash = t.indexOf('/');
+      const len = Number(t.slice(slash + 1));
+      const p = parseIp(t.slice(0, slash));
+      if (!p || !/^\d{1,3}$/.test(t.slice(slash + 1)) || len > (p.family === 4 ? 32 : 128)) return null;
       if (p.family === 4) {
         const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
         const start = ((p.value as number) & mask) >>> 0;

@@ -7,7 +7,7 @@ import { judgeChainTrust } from './certificate/chain-trust.js';
 import { readCertificateBytes, type CertificateFileRead } from './certificate/read-certificate.js';
 import { sortByPosition } from './diagnostic-order.js';
 import { detectKind, hasCertificateName, type InputKind } from './detect.js';
-import { mergeCaseInto, mergeCertificates } from './merge-case.js';
+import { CaseMerger } from './merge-case.js';
 import { decodeText } from './text-decoding.js';
 import { checkCaseReferences } from './topology/check-references.js';
 import { readTopology, type TopologyReadResult } from './topology/read-topology.js';
@@ -66,6 +66,7 @@ async function load(paths: string[]): Promise<LoadedCase> {
   }
 
   const x509: X509Certificate[] = [];
+  const merger = new CaseMerger(c);
   const reportedCertificateFiles = new Set<string>();
   let readable = 0;
   for (const input of inputs) {
@@ -82,7 +83,7 @@ async function load(paths: string[]): Promise<LoadedCase> {
         reportedCertificateFiles.add(f.resolvedPath);
         x509.push(...f.x509);
       }
-      mergeCaseInto(c, fragment);
+      merger.add(fragment);
       if (topology.fatal) fatal.push(topology.fatal);
       else readable++;
       continue;
@@ -90,7 +91,7 @@ async function load(paths: string[]): Promise<LoadedCase> {
     if (referenced.has(resolve(input.file))) continue;
     if (input.kind === 'certificate' || hasCertificateName(input.file)) {
       const read: CertificateFileRead = readCertificateBytes(input.bytes ?? Buffer.alloc(0), input.file);
-      c.certificates = mergeCertificates([...c.certificates, ...read.certificates]);
+      merger.addCertificates(read.certificates);
       c.inputs.push(read.report);
       x509.push(...read.x509);
       if (read.certificates.length > 0) readable++;
@@ -111,6 +112,7 @@ async function load(paths: string[]): Promise<LoadedCase> {
     });
   }
 
+  merger.finish();
   rejudgeCertificateChains(c, x509);
   checkCaseReferences(c);
   for (const report of c.inputs) sortByPosition(report.diagnostics);

@@ -36,29 +36,66 @@ function byName(o: Obj): string {
   return String(o.Name);
 }
 
-export function mergeCaseInto(target: Case, source: Case): void {
-  mergeNamedList(target.tenants as unknown as Obj[], source.tenants as unknown as Obj[], byName, NESTED_LISTS.tenant);
-  mergeNamedList(target.organizations as unknown as Obj[], source.organizations as unknown as Obj[], byName, NESTED_LISTS.organization);
-  mergeNamedList(target.gateways as unknown as Obj[], source.gateways as unknown as Obj[], byName, NESTED_LISTS.gateway);
-  target.certificates = mergeCertificates([...target.certificates, ...source.certificates]);
-  for (const kind of ['MX', 'A'] as const) {
-    for (const [k, v] of Object.entries(source.dns[kind])) if (!(k in target.dns[kind])) target.dns[kind][k] = v;
+/**
+ * Merges many inputs into one case with one name index per list, kept across inputs, so a case of
+ * thousands of files costs one lookup per object rather than a re-index per file. Certificates are
+ * collected and merged once, in input order, by `finish()`.
+ */
+export class CaseMerger {
+  private readonly indexes = { tenants: new Map<string, Obj>(), organizations: new Map<string, Obj>(), gateways: new Map<string, Obj>() };
+  private readonly certificates: Certificate[] = [];
+
+  constructor(readonly target: Case) {
+    for (const kind of ['tenants', 'organizations', 'gateways'] as const) {
+      for (const o of target[kind] as unknown as Obj[]) this.indexes[kind].set(byName(o).toLowerCase(), o);
+    }
+    this.certificates.push(...target.certificates);
   }
-  target.flows.push(...source.flows);
-  target.inputs.push(...source.inputs);
+
+  add(source: Case): void {
+    const t = this.target;
+    mergeIndexedList(t.tenants as unknown as Obj[], this.indexes.tenants, source.tenants as unknown as Obj[], byName, NESTED_LISTS.tenant);
+    mergeIndexedList(t.organizations as unknown as Obj[], this.indexes.organizations, source.organizations as unknown as Obj[], byName, NESTED_LISTS.organization);
+    mergeIndexedList(t.gateways as unknown as Obj[], this.indexes.gateways, source.gateways as unknown as Obj[], byName, NESTED_LISTS.gateway);
+    this.certificates.push(...source.certificates);
+    for (const kind of ['MX', 'A'] as const) {
+      for (const [k, v] of Object.entries(source.dns[kind])) if (!(k in t.dns[kind])) t.dns[kind][k] = v;
+    }
+    for (const f of source.flows) t.flows.push(f);
+    for (const r of source.inputs) t.inputs.push(r);
+  }
+
+  addCertificates(certificates: readonly Certificate[]): void {
+    this.certificates.push(...certificates);
+  }
+
+  finish(): Case {
+    this.target.certificates = mergeCertificates(this.certificates);
+    return this.target;
+  }
 }
 
-function mergeNamedList(target: Obj[], source: Obj[], key: (o: Obj) => string, nested: Record<string, (o: Obj) => string> = {}): void {
-  const index = new Map(target.map((o) => [key(o).toLowerCase(), o]));
+export function mergeCaseInto(target: Case, source: Case): void {
+  const merger = new CaseMerger(target);
+  merger.add(source);
+  merger.finish();
+}
+
+function mergeIndexedList(target: Obj[], index: Map<string, Obj>, source: Obj[], key: (o: Obj) => string, nested: Record<string, (o: Obj) => string>): void {
   for (const item of source) {
-    const existing = index.get(key(item).toLowerCase());
+    const k = key(item).toLowerCase();
+    const existing = index.get(k);
     if (!existing) {
       target.push(item);
-      index.set(key(item).toLowerCase(), item);
+      index.set(k, item);
       continue;
     }
     mergeObject(existing, item, nested);
   }
+}
+
+function mergeNamedList(target: Obj[], source: Obj[], key: (o: Obj) => string, nested: Record<string, (o: Obj) => string> = {}): void {
+  mergeIndexedList(target, new Map(target.map((o) => [key(o).toLowerCase(), o])), source, key, nested);
 }
 
 function mergeObject(target: Obj, source: Obj, nested: Record<string, (o: Obj) => string>): void {

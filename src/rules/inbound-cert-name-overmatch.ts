@@ -9,6 +9,7 @@ import { gatewayClients, gatewayRouteDomains, isHybridPartner } from './support/
 import { sendsToExchangeOnline, type Presenter } from './support/presenters.js';
 import type { InboundConnector, Tenant } from '../model/case.js';
 import type { Hop } from '../engine/flow-types.js';
+import { flowsThrough } from './support/flows-by-connector.js';
 
 /**
  * S1 (seeds 000/001): an OnPremises connector's certificate name also matches a host that sends
@@ -52,12 +53,17 @@ export const rule: Rule = {
     const findings: Finding[] = [];
     // Candidates through the index: connectors that some presented certificate matches on behalf
     // of a host that carries other senders' mail. Only those are examined in detail below.
-    const candidates = new Set<InboundConnector>();
+    const candidates = new Map<InboundConnector, Presenter[]>();
+    const addCandidate = (c: InboundConnector, p: Presenter): void => {
+      const list = candidates.get(c);
+      if (!list) candidates.set(c, [p]);
+      else if (!list.includes(p)) list.push(p);
+    };
     for (const p of ctx.presenters) {
       if (!p.certificate || certificateProblem(p.certificate, ctx.at)) continue;
       for (const h of ctx.simulation.context.index.matchCertificate(p.certificate.names)) {
         const c = h.entry.connector;
-        if (c.Enabled && c.ConnectorType === 'OnPremises' && !candidates.has(c) && carriesForeignMail(ctx, p, h.entry.tenant)) candidates.add(c);
+        if (c.Enabled && c.ConnectorType === 'OnPremises' && carriesForeignMail(ctx, p, h.entry.tenant)) addCandidate(c, p);
       }
     }
     for (const tenant of ctx.case.tenants) {
@@ -66,7 +72,7 @@ export const rule: Rule = {
         const evidence: Evidence[] = [{ source: formatSource(connector.provenance), text: `"${connector.Name}" in ${tenant.Name}: TlsSenderCertificateName ${connector.TlsSenderCertificateName}` }];
         const offenders: Presenter[] = [];
         const byCertificate = new Map<string, { cert: string; routes: string[]; why: string; source: string }>();
-        for (const p of ctx.presenters) {
+        for (const p of candidates.get(connector)!) {
           if (!p.certificate || certificateProblem(p.certificate, ctx.at)) continue;
           if (!matchCertificateName(connector.TlsSenderCertificateName, p.certificate.names)) continue;
           const why = carriesForeignMail(ctx, p, tenant);
@@ -83,7 +89,7 @@ export const rule: Rule = {
         }
         const isOffender = (h: Hop): boolean =>
           offenders.some((o) => (h.sender.type === 'gateway-route' && h.sender.route === o.route && h.sender.node === o.node) || (h.sender.type === 'send-connector' && h.sender.connector === o.connector && h.sender.server === o.server));
-        const affected = ctx.simulation.flows.filter((f) => f.hops.some((h) => h.eop?.result.connector === connector && h.eop.result.matchedBy === 'certificate' && isOffender(h)));
+        const affected = flowsThrough(ctx, connector).filter((f) => f.hops.some((h) => h.eop?.result.connector === connector && h.eop.result.matchedBy === 'certificate' && isOffender(h)));
         for (const f of affected.slice(0, 10)) evidence.push({ source: 'simulation', text: `${f.from} → ${f.to}: attributed to ${tenant.Name} via "${connector.Name}" (${f.outcome})` });
         const legit = legitimateHybridName(ctx, tenant, connector);
         const fix: FixStep[] = [];

@@ -1,6 +1,8 @@
 import { formatSource } from '../model/provenance.js';
 import { domainOf } from '../model/domains.js';
-import { ipInRanges } from '../engine/ip-address.js';
+import { parseIp } from '../engine/ip-address.js';
+import type { FlowResult } from '../engine/flow-types.js';
+import type { InboundConnector } from '../model/case.js';
 import { isExchangeOnlineDomain } from '../engine/simulation-context.js';
 import type { Finding } from './finding.js';
 import { psIdentity } from './finding.js';
@@ -21,17 +23,28 @@ export const rule: Rule = {
   run(ctx: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const index = ctx.simulation.context.index;
+    // One pass over the simulated hops, connectors found through the index (not a scan per connector).
+    const flowsByConnector = new Map<InboundConnector, FlowResult[]>();
+    for (const f of ctx.simulation.flows) {
+      for (const h of f.hops) {
+        const ip = h.eop && h.presented.ip ? parseIp(h.presented.ip) : null;
+        if (!h.eop || !ip) continue;
+        const { mailFromDomain, rcptToDomain } = h.eop.connection;
+        // Relay only: a recipient in any Exchange Online tenant (in the case or outside it) is plain inbound mail there (M3 step 3).
+        if (index.tenantsAccepting(rcptToDomain).length > 0 || isExchangeOnlineDomain(ctx.simulation.context, rcptToDomain)) continue;
+        for (const e of index.matchIp(ip)) {
+          const c = e.connector;
+          if (!c.Enabled || c.ConnectorType !== 'OnPremises' || c.TlsSenderCertificateName) continue;
+          if (index.acceptedDomain(e.tenant, mailFromDomain)) continue;
+          const list = flowsByConnector.get(c) ?? [];
+          if (!list.includes(f)) list.push(f);
+          flowsByConnector.set(c, list);
+        }
+      }
+    }
     for (const tenant of ctx.case.tenants) {
       for (const c of tenant.InboundConnectors) {
-        if (!c.Enabled || c.ConnectorType !== 'OnPremises' || c.SenderIPAddresses.length === 0 || c.TlsSenderCertificateName) continue;
-        const flows = ctx.simulation.flows.filter((f) =>
-          f.hops.some((h) => {
-            if (!h.eop || !h.presented.ip || !ipInRanges(h.presented.ip, c.SenderIPAddresses)) return false;
-            const { mailFromDomain, rcptToDomain } = h.eop.connection;
-            // Relay only: a recipient in any Exchange Online tenant (in the case or outside it) is plain inbound mail there (M3 step 3).
-            return !index.acceptedDomain(tenant, mailFromDomain) && !index.acceptedDomain(tenant, rcptToDomain) && index.tenantsAccepting(rcptToDomain).length === 0 && !isExchangeOnlineDomain(ctx.simulation.context, rcptToDomain);
-          }),
-        );
+        const flows = flowsByConnector.get(c) ?? [];
         if (flows.length === 0) continue;
         const domains = [...new Set(flows.map((f) => domainOf(f.from)))];
         findings.push({

@@ -7,6 +7,7 @@ import { ipInRanges, parseIp } from '../engine/ip-address.js';
 import { dedupeSubjects, type Evidence, type Finding, type FixStep } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { flowName } from './support/flow-subject.js';
+import { flowsThrough } from './support/flows-by-connector.js';
 import { gatewayClients, isHybridPartner } from './support/hybrid.js';
 import { isInternetRoute, type Presenter } from './support/presenters.js';
 
@@ -35,11 +36,16 @@ export const rule: Rule = {
     const findings: Finding[] = [];
     const index = ctx.simulation.context.index;
     // Candidates through the index: connectors an internet route's certificate or IP matches.
-    const candidates = new Set<InboundConnector>();
+    const candidates = new Map<InboundConnector, Presenter[]>();
+    const addCandidate = (c: InboundConnector, p: Presenter): void => {
+      const list = candidates.get(c);
+      if (!list) candidates.set(c, [p]);
+      else if (!list.includes(p)) list.push(p);
+    };
     for (const p of ctx.presenters) {
       if (!isInternetRoute(p)) continue;
       const entries = [...(p.certificate && !certificateProblem(p.certificate, ctx.at) ? index.matchCertificate(p.certificate.names).map((h) => h.entry) : []), ...(p.ip && parseIp(p.ip) ? index.matchIp(parseIp(p.ip)!) : [])];
-      for (const e of entries) if (e.connector.Enabled && e.connector.ConnectorType === 'OnPremises' && carriesTenantMail(ctx, p, e.tenant)) candidates.add(e.connector);
+      for (const e of entries) if (e.connector.Enabled && e.connector.ConnectorType === 'OnPremises' && carriesTenantMail(ctx, p, e.tenant)) addCandidate(e.connector, p);
     }
     for (const tenant of ctx.case.tenants) {
       for (const connector of tenant.InboundConnectors) {
@@ -47,7 +53,7 @@ export const rule: Rule = {
         const evidence: Evidence[] = [];
         const routes: Presenter[] = [];
         let selfSigned = false;
-        for (const p of ctx.presenters) {
+        for (const p of candidates.get(connector)!) {
           if (!isInternetRoute(p) || !carriesTenantMail(ctx, p, tenant)) continue;
           let identity: string | null = null;
           if (connector.TlsSenderCertificateName && p.certificate && !certificateProblem(p.certificate, ctx.at) && matchCertificateName(connector.TlsSenderCertificateName, p.certificate.names)) {
@@ -61,7 +67,7 @@ export const rule: Rule = {
           evidence.push({ source: formatSource(p.provenance), text: `${p.label} delivers by MX and presents ${identity}` });
         }
         if (routes.length === 0) continue;
-        const lost = ctx.simulation.flows.filter((f) => f.outcome === 'dropped' && f.hops.some((h) => h.eop?.result.connector === connector));
+        const lost = flowsThrough(ctx, connector).filter((f) => f.outcome === 'dropped');
         for (const f of lost.slice(0, 10)) evidence.push({ source: 'simulation', text: `${flowName(f)}: dropped after coming back to ${tenant.Name} via "${connector.Name}"` });
         const byCert = connector.TlsSenderCertificateName !== null && evidence.some((e) => e.text.includes('certificate'));
         const fix: FixStep[] = byCert
