@@ -1,4 +1,16 @@
-import { certificateLabel, certificateTimeStatus, type Certificate } from '../model/certificate.js';
+import { certificateLabel, type Certificate } from '../model/certificate.js';
+
+/** NotBefore/NotAfter as numbers, parsed once per certificate object (this runs per connection). */
+const validity = new WeakMap<Certificate, { nb: number; na: number; trusted: boolean }>();
+
+function validityOf(cert: Certificate): { nb: number; na: number; trusted: boolean } {
+  let v = validity.get(cert);
+  if (!v) {
+    v = { nb: cert.NotBefore ? Date.parse(cert.NotBefore) : NaN, na: cert.NotAfter ? Date.parse(cert.NotAfter) : NaN, trusted: cert.trust.publiclyTrusted };
+    validity.set(cert, v);
+  }
+  return v;
+}
 
 /**
  * Whether Exchange Online can use a presented certificate to match a certificate-scoped
@@ -6,9 +18,10 @@ import { certificateLabel, certificateTimeStatus, type Certificate } from '../mo
  * root does not match (documented causes of 5.7.64).
  */
 export function certificateProblem(cert: Certificate, at: Date): string | null {
-  const time = certificateTimeStatus(cert, at);
-  if (time === 'expired') return `certificate ${certificateLabel(cert)} expired on ${cert.NotAfter}`;
-  if (time === 'not-yet-valid') return `certificate ${certificateLabel(cert)} is not valid before ${cert.NotBefore}`;
-  if (!cert.trust.publiclyTrusted) return `certificate ${certificateLabel(cert)} is not publicly trusted (${cert.trust.reason})`;
+  const v = validityOf(cert);
+  const t = at.getTime();
+  if (t > v.na) return `certificate ${certificateLabel(cert)} expired on ${cert.NotAfter}`;
+  if (t < v.nb) return `certificate ${certificateLabel(cert)} is not valid before ${cert.NotBefore}`;
+  if (!v.trusted) return `certificate ${certificateLabel(cert)} is not publicly trusted (${cert.trust.reason})`;
   return null;
 }

@@ -47,8 +47,17 @@ export class ConnectorIndex {
   private readonly exactByParent = new Map<string, IndexedConnector[]>();
   /** Wildcard values `*.d` keyed by `d`. */
   private readonly wildcard = new Map<string, IndexedConnector[]>();
+  /**
+   * IPv4 blocks of /24 or longer (all Exchange Online accepts on SenderIPAddresses) by their /24:
+   * one lookup per connection. Shorter prefixes (from hand-written cases) by prefix length.
+   */
+  private readonly v4By24 = new Map<number, { start: number; end: number; entry: IndexedConnector }[]>();
   private readonly v4ByPrefix = new Map<number, Map<number, IndexedConnector[]>>();
   private v4PrefixLengths: number[] = [];
+  /** Certificate lookups memoised by the names array: certificates repeat across connections and the index never changes. */
+  private readonly certificateHits = new WeakMap<readonly string[], CertificateHit[]>();
+  /** Partner connectors that restrict sender domains to their certificate or IPs, per tenant. */
+  private readonly restrictedPartners = new Map<Tenant, InboundConnector[]>();
   /** IPv6 ranges and `start-end` ranges: rare, scanned. */
   private readonly otherRanges: { range: IpRange; entry: IndexedConnector }[] = [];
   private readonly tenantsByDomain = new Map<string, Tenant[]>();
@@ -85,8 +94,13 @@ export class ConnectorIndex {
           if (dot > 0) push(this.exactByParent, value.slice(dot + 1), entry);
         }
       }
+      if (connector.ConnectorType === 'Partner' && (connector.RestrictDomainsToCertificate || connector.RestrictDomainsToIPAddresses)) {
+        push(this.restrictedPartners, tenant, connector);
+      }
       for (const r of ranges) {
-        if (r.family === 4 && r.prefixLength !== null) {
+        if (r.family === 4 && r.prefixLength !== null && r.prefixLength >= 24) {
+          push(this.v4By24, (r.start as number) >>> 8, { start: r.start as number, end: r.end as number, entry });
+        } else if (r.family === 4 && r.prefixLength !== null) {
           let byNet = this.v4ByPrefix.get(r.prefixLength);
           if (!byNet) this.v4ByPrefix.set(r.prefixLength, (byNet = new Map()));
           push(byNet, r.start as number, entry);
@@ -95,8 +109,20 @@ export class ConnectorIndex {
     }
   }
 
-  /** Every connector (any tenant, enabled or not) whose certificate value matches one of these lower-case names. */
-  matchCertificate(names: readonly string[]): CertificateHit[] {
+  /**
+   * Every connector (any tenant, enabled or not) whose certificate value matches one of these
+   * lower-case names. The returned array is shared (memoised): callers must not change it.
+   */
+  matchCertificate(names: readonly string[]): readonly CertificateHit[] {
+    let hits = this.certificateHits.get(names);
+    if (!hits) {
+      hits = this.lookUpCertificate(names);
+      this.certificateHits.set(names, hits);
+    }
+    return hits;
+  }
+
+  private lookUpCertificate(names: readonly string[]): CertificateHit[] {
     const hits: CertificateHit[] = [];
     for (const n of names) {
       const exact = this.exact.get(n);
@@ -126,6 +152,8 @@ export class ConnectorIndex {
     const out: IndexedConnector[] = [];
     if (ip.family === 4) {
       const v = ip.value as number;
+      const bucket = this.v4By24.get(v >>> 8);
+      if (bucket) for (const b of bucket) if (v >= b.start && v <= b.end && !out.includes(b.entry)) out.push(b.entry);
       for (const len of this.v4PrefixLengths) {
         const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
         const hit = this.v4ByPrefix.get(len)!.get((v & mask) >>> 0);
@@ -136,6 +164,10 @@ export class ConnectorIndex {
       if (range.family === ip.family && ip.value >= range.start && ip.value <= range.end && !out.includes(entry)) out.push(entry);
     }
     return out;
+  }
+
+  partnerConnectorsRestricting(tenant: Tenant): readonly InboundConnector[] {
+    return this.restrictedPartners.get(tenant) ?? [];
   }
 
   tenantsAccepting(domain: string): readonly Tenant[] {
