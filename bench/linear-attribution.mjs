@@ -1,0 +1,212 @@
+import { matchCertificateName, matchOneName, normalizeCertName } from '../dist/engine/cert-name-match.js';
+import { certificateProblem } from '../dist/engine/certificate-usability.js';
+import { PARTNER_RESTRICTED, RELAY_DENIED } from '../dist/engine/inbound-attribution.js';
+import { parseIp, parseIpRange, rangeContains } from '../dist/engine/ip-address.js';
+
+/**
+ * The reference the connector index is checked and measured against: the same decision as
+ * attribute() (EXO-SEMANTICS M3–M5) taken by scanning every connector of every tenant, and every
+ * tenant's accepted domains, for each connection. No index; IP ranges are parsed once up front
+ * (as the index does), certificate values go through the exported matchCertificateName.
+ *
+ * Where several connectors match equally well (an unsupported configuration, M3), attribute()
+ * takes the one its lookups find first; this scan orders hits the same way, stated here as rules:
+ * certificate hits by the order of the certificate's names, then exact before wildcard-certificate
+ * before wildcard-value, then the longer wildcard suffix, then case order; IP hits by the longest
+ * IPv4 prefix containing the address, then case order, with non-CIDR ranges last.
+ */
+
+export function prepareLinear(tenants) {
+  let order = 0;
+  return tenants.map((tenant) => ({
+    tenant,
+    domains: tenant.AcceptedDomains.map((d) => d.DomainName),
+    entries: tenant.InboundConnectors.map((connector) => ({
+      tenant,
+      connector,
+      value: connector.TlsSenderCertificateName,
+      order: order++,
+      ranges: connector.SenderIPAddresses.map((t) => parseIpRange(t)).filter((r) => r !== null),
+    })),
+  }));
+}
+
+function hasDomain(tenant, domain) {
+  for (const d of tenant.AcceptedDomains) if (d.DomainName === domain) return true;
+  return false;
+}
+
+function coveringDomain(tenant, name) {
+  let d = name.startsWith('*.') ? name.slice(2) : name;
+  for (;;) {
+    if (hasDomain(tenant, d)) return d;
+    const dot = d.indexOf('.');
+    if (dot < 0) return null;
+    d = d.slice(dot + 1);
+  }
+}
+
+const KIND_RANK = { exact: 0, 'wildcard-certificate': 1, 'wildcard-value': 2 };
+
+/** Where the index's lookups first find this connector (see the header comment). */
+function certificateDiscoveryKey(value, names, order) {
+  const v = normalizeCertName(value);
+  for (let i = 0; i < names.length; i++) {
+    const m = matchOneName(v, names[i]);
+    if (m) return [i, KIND_RANK[m.kind], -m.specificity, order];
+  }
+  return [names.length, 0, 0, order];
+}
+
+function compareKeys(a, b) {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+const isActiveOnPrem = (e) => e.connector.Enabled && e.connector.ConnectorType === 'OnPremises';
+
+export function linearAttribute(conn, prepared, ctx) {
+  const cert = conn.certificate;
+  const ip = conn.sourceIp ? parseIp(conn.sourceIp) : null;
+  const mailFrom = conn.mailFromDomain;
+  const rcpt = conn.rcptToDomain;
+  const certProblem = cert ? certificateProblem(cert, ctx.at) : 'no certificate presented';
+
+  const certHits = [];
+  const ipHits = [];
+  const senderTenants = [];
+  const recipientTenants = [];
+  for (let ti = 0; ti < prepared.length; ti++) {
+    const { tenant, domains, entries } = prepared[ti];
+    for (let k = 0; k < domains.length; k++) {
+      if (domains[k] === mailFrom) senderTenants.push(tenant);
+      if (domains[k] === rcpt) recipientTenants.push(tenant);
+    }
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k];
+      const value = e.value;
+      if (cert && value) {
+        const match = matchCertificateName(value, cert.names);
+        if (match) certHits.push({ entry: e, match, key: certificateDiscoveryKey(value, cert.names, e.order) });
+      }
+      if (ip && e.ranges.length > 0) {
+        let best = -1;
+        let other = false;
+        for (const r of e.ranges) {
+          if (!rangeContains(r, ip)) continue;
+          if (r.family === 4 && r.prefixLength !== null) best = Math.max(best, r.prefixLength);
+          else other = true;
+        }
+        if (best >= 0) ipHits.push({ entry: e, key: [0, -best, e.order] });
+        else if (other) ipHits.push({ entry: e, key: [1, 0, e.order] });
+      }
+    }
+  }
+  certHits.sort((a, b) => compareKeys(a.key, b.key));
+  ipHits.sort((a, b) => compareKeys(a.key, b.key));
+
+  const decision = (d) => ({
+    outcome: d.outcome,
+    tenant: d.tenant ?? null,
+    outsideTenantDomain: d.outsideTenantDomain ?? null,
+    connector: d.connector ?? null,
+    direction: d.direction,
+    matchedBy: d.matchedBy ?? null,
+    response: d.response ?? null,
+    recipientInTenant: d.recipientInTenant ?? false,
+    certificateProblem: certProblem,
+    competingTenants: d.competingTenants ?? [],
+  });
+
+  // M3 attributed through an OnPremises connector; M4 relay conditions; M5 return to a tenant left.
+  const fromOnPremises = (e, how, competing) => {
+    const t = e.tenant;
+    const base = { tenant: t, connector: e.connector, matchedBy: how, competingTenants: competing };
+    if (hasDomain(t, rcpt)) return decision({ ...base, outcome: 'accepted', direction: 'outbound', recipientInTenant: true });
+    let certDomain = null;
+    if (cert && !certProblem) {
+      for (const n of cert.names) if ((certDomain = coveringDomain(t, n))) break;
+    }
+    if (!certDomain && !hasDomain(t, mailFrom)) return decision({ ...base, outcome: 'rejected', direction: 'none', response: RELAY_DENIED });
+    if (conn.previousTenants?.includes(t.Name)) return decision({ ...base, outcome: 'dropped', direction: 'relay' });
+    return decision({ ...base, outcome: 'accepted', direction: 'relay' });
+  };
+
+  // Step 1: certificate names against OnPremises connectors (a broken certificate matches nothing).
+  const active = certHits.filter((h) => isActiveOnPrem(h.entry));
+  if (cert && active.length > 0 && !certProblem) {
+    let best = active[0];
+    for (const h of active) if (h.match.specificity > best.match.specificity) best = h;
+    const competing = distinctTenants(active.map((h) => h.entry), best.entry.tenant);
+    return fromOnPremises(best.entry, 'certificate', competing);
+  }
+
+  // Step 2: MAIL FROM domain, where that tenant's OnPremises connector matches the source IP.
+  const activeIp = ipHits.map((h) => h.entry).filter(isActiveOnPrem);
+  for (const e of activeIp) {
+    if (senderTenants.includes(e.tenant)) return fromOnPremises(e, 'ip', distinctTenants(activeIp, e.tenant));
+  }
+
+  // Step 3: RCPT TO domain.
+  const t = recipientTenants[0];
+  if (t) {
+    const ownIp = activeIp.find((e) => e.tenant === t);
+    if (ownIp) return fromOnPremises(ownIp, 'ip', []);
+    const partnerOf = (e) => e.tenant === t && e.connector.Enabled && e.connector.ConnectorType === 'Partner';
+    const partner = (certProblem ? undefined : certHits.find((h) => partnerOf(h.entry))?.entry) ?? ipHits.map((h) => h.entry).find(partnerOf);
+    const restricted = partnerRestriction(t, mailFrom, partner);
+    if (restricted) return decision({ outcome: 'rejected', direction: 'none', tenant: t, connector: restricted, matchedBy: 'recipient', response: PARTNER_RESTRICTED });
+    return decision({ outcome: 'accepted', direction: 'inbound', tenant: t, connector: partner?.connector ?? null, matchedBy: 'recipient', recipientInTenant: true });
+  }
+  if (ctx.isExchangeOnlineDomain(rcpt)) {
+    return decision({ outcome: 'accepted', direction: 'inbound', outsideTenantDomain: rcpt, matchedBy: 'recipient', recipientInTenant: true });
+  }
+  return decision({ outcome: 'rejected', direction: 'none', response: RELAY_DENIED });
+}
+
+function distinctTenants(entries, except) {
+  const out = [];
+  for (const e of entries) if (e.tenant !== except && !out.includes(e.tenant)) out.push(e.tenant);
+  return out;
+}
+
+/** New-InboundConnector: a Partner connector restricting its SenderDomains to its certificate or IPs. */
+function partnerRestriction(t, mailFrom, matched) {
+  for (const c of t.InboundConnectors) {
+    if (!c.Enabled || c.ConnectorType !== 'Partner') continue;
+    if (!(c.RestrictDomainsToCertificate || c.RestrictDomainsToIPAddresses)) continue;
+    if (matched && matched.connector === c) continue;
+    const covers = c.SenderDomains.some((d) => {
+      const p = d.toLowerCase().replace(/^smtp:/, '').replace(/;\d+$/, '');
+      return p === '*' || p === mailFrom || (p.startsWith('*.') && mailFrom.endsWith(p.slice(1)));
+    });
+    if (covers) return c;
+  }
+  return null;
+}
+
+/** The decision fields both implementations must agree on (the trace is prose, not compared). */
+export function decisionOf(a) {
+  return {
+    outcome: a.outcome,
+    tenant: a.tenant?.Name ?? null,
+    connector: a.connector?.Name ?? null,
+    direction: a.direction,
+    response: a.response,
+    matchedBy: a.matchedBy,
+    outsideTenantDomain: a.outsideTenantDomain,
+    recipientInTenant: a.recipientInTenant,
+    certificateProblem: a.certificateProblem,
+    competingTenants: a.competingTenants.map((t) => t.Name).sort().join(','),
+  };
+}
+
+/** The first field where two decisions differ, or null. Connectors are also compared by identity. */
+export function firstDifference(indexed, linear) {
+  if (indexed.connector !== linear.connector) return 'connector (object identity)';
+  if (indexed.tenant !== linear.tenant) return 'tenant (object identity)';
+  const a = decisionOf(indexed);
+  const b = decisionOf(linear);
+  for (const k of Object.keys(a)) if (a[k] !== b[k]) return k;
+  return null;
+}
