@@ -1,10 +1,11 @@
 import { extname } from 'node:path';
 import { detectCertificate } from './certificate/read-certificate.js';
+import { detectEndpointsText } from './endpoints/endpoint-sets.js';
 import { decodeText, looksLikeText } from './text-decoding.js';
 import { detectTopology } from './topology/detect-topology.js';
 
 /** Input kinds this version reads; anything else is reported as `unknown`. */
-export type InputKind = 'topology' | 'certificate' | 'unknown';
+export type InputKind = 'topology' | 'certificate' | 'endpoints' | 'endpoints-version' | 'unknown';
 
 /** How much of a file detection looks at: markers sit near the top. */
 const SAMPLE_BYTES = 64 * 1024;
@@ -15,11 +16,14 @@ export function detectKind(bytes: Uint8Array): InputKind {
   if (detectCertificate(bytes)) return 'certificate';
   const text = decodeText(sample);
   if (looksLikeText(text) && detectTopology(text)) return 'topology';
+  // Microsoft 365 endpoints web service answers (FORMATS.md 7) are JSON of their own shape.
+  const endpoints = looksLikeText(text) ? detectEndpointsText(text) : null;
+  if (endpoints) return endpoints;
   return 'unknown';
 }
 
 /** Names under which admins save certificates: a file so named that does not parse is a broken certificate, not an unknown file. */
-const CERTIFICATE_EXTENSIONS = new Set(['.cer', '.crt', '.pem', '.der', '.cert']);
+const CERTIFICATE_EXTENSIONS = new Set(['.cer', '.crt', '.pem', '.der', '.cert', '.p7b', '.p7c']);
 
 export function hasCertificateName(file: string): boolean {
   return CERTIFICATE_EXTENSIONS.has(extname(file).toLowerCase());

@@ -7,6 +7,7 @@ import { judgeChainTrust } from './certificate/chain-trust.js';
 import { readCertificateBytes, type CertificateFileRead } from './certificate/read-certificate.js';
 import { sortByPosition } from './diagnostic-order.js';
 import { detectKind, hasCertificateName, type InputKind } from './detect.js';
+import { EndpointsCollector } from './endpoints/collect-endpoints.js';
 import { CaseMerger } from './merge-case.js';
 import { decodeText } from './text-decoding.js';
 import { checkCaseReferences } from './topology/check-references.js';
@@ -68,6 +69,7 @@ async function load(paths: string[]): Promise<LoadedCase> {
   const x509: X509Certificate[] = [];
   const merger = new CaseMerger(c);
   const reportedCertificateFiles = new Set<string>();
+  const endpoints = new EndpointsCollector();
   let readable = 0;
   for (const input of inputs) {
     if (input.readError !== null) {
@@ -89,6 +91,10 @@ async function load(paths: string[]): Promise<LoadedCase> {
       continue;
     }
     if (referenced.has(resolve(input.file))) continue;
+    if (input.kind === 'endpoints' || input.kind === 'endpoints-version') {
+      c.inputs.push(endpoints.add(input.kind, decodeText(input.bytes ?? Buffer.alloc(0)), input.file));
+      continue;
+    }
     if (input.kind === 'certificate' || hasCertificateName(input.file)) {
       const read: CertificateFileRead = readCertificateBytes(input.bytes ?? Buffer.alloc(0), input.file);
       merger.addCertificates(read.certificates);
@@ -113,6 +119,7 @@ async function load(paths: string[]): Promise<LoadedCase> {
   }
 
   merger.finish();
+  endpoints.finish(c);
   rejudgeCertificateChains(c, x509);
   checkCaseReferences(c);
   for (const report of c.inputs) sortByPosition(report.diagnostics);

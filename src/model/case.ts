@@ -212,6 +212,20 @@ export interface FlowSpec {
   provenance: Provenance;
 }
 
+/**
+ * Exchange Online's SMTP ranges taken from a copy of the Microsoft 365 endpoints web service
+ * output in the case; when present, rules use it instead of the list shipped in src/data.
+ */
+export interface ExchangeOnlineIpRangeList {
+  ranges: string[];
+  /** Endpoint set IDs the ranges came from (10 in the worldwide instance). */
+  endpointSetIds: number[];
+  /** `Worldwide`, `China` … and `YYYYMMDDNN`, from a saved `/version` answer; null when the case has none. */
+  instance: string | null;
+  version: string | null;
+  provenance: Provenance;
+}
+
 export interface Case {
   tenants: Tenant[];
   organizations: Organization[];
@@ -220,6 +234,8 @@ export interface Case {
   dns: DnsData;
   flows: FlowSpec[];
   inputs: InputReport[];
+  /** Absent: no endpoints file in the case, the shipped list applies. */
+  exchangeOnlineIpRanges?: ExchangeOnlineIpRangeList;
 }
 
 export function emptyCase(): Case {

@@ -25,10 +25,25 @@ export interface Certificate {
   /** Lower-case subject CN and every SAN dNSName, deduplicated: the names EOP compares (EXO-SEMANTICS M3). */
   names: string[];
   commonName: string | null;
+  /**
+   * Extended Key Usage purposes (Get-ExchangeCertificate's name). Empty: the certificate has no
+   * EKU extension (any purpose). Absent: the input does not say.
+   */
+  EnhancedKeyUsageList?: EnhancedKeyUsage[];
+  /** Key Usage bits by RFC 5280 name (digitalSignature, keyEncipherment …); empty when the extension is absent. */
+  KeyUsage?: string[];
   /** Public trust as judged at load time (CONTRACT: inline properties, or the file's chain). */
   trust: { publiclyTrusted: boolean; reason: string };
   extra: Record<string, unknown>;
   provenance: Provenance;
+}
+
+/** One EKU purpose: the OID and Windows' friendly name as .NET's Oid prints them, and the RFC 5280 short name. */
+export interface EnhancedKeyUsage {
+  Value: string;
+  FriendlyName: string | null;
+  /** serverAuth, clientAuth …; null for an OID without one. */
+  Name: string | null;
 }
 
 export type CertificateTimeStatus = 'valid' | 'expired' | 'not-yet-valid' | 'unknown';

@@ -1,7 +1,8 @@
 import { EXCHANGE_ONLINE_SMTP_RANGES } from '../data/exchange-online-ip-ranges.js';
 import { parseIpRange, type IpRange } from '../engine/ip-address.js';
+import type { Case } from '../model/case.js';
 import { formatSource } from '../model/provenance.js';
-import type { Finding } from './finding.js';
+import type { Evidence, Finding } from './finding.js';
 import { psIdentity } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 
@@ -18,13 +19,33 @@ function covers(list: IpRange[], r: IpRange): boolean {
   return list.some((x) => x.family === r.family && x.start <= r.start && x.end >= r.end);
 }
 
+/**
+ * The ranges to hold: those of an endpoints web service copy in the case (fresher, and the
+ * admin's own), else the shipped list. `label` says which, with its date or version.
+ */
+function currentList(c: Case): { ranges: string[]; label: string; evidence: Evidence | null } {
+  const fromCase = c.exchangeOnlineIpRanges;
+  if (!fromCase) {
+    const shipped = EXCHANGE_ONLINE_SMTP_RANGES;
+    return { ranges: [...shipped.ranges], label: `shipped list taken ${shipped.takenOn}, ${shipped.endpointsVersion}`, evidence: null };
+  }
+  const version = fromCase.version === null ? 'version unknown' : `${fromCase.instance ?? 'instance unknown'} version ${fromCase.version}`;
+  const sets = fromCase.endpointSetIds.join(', ');
+  return {
+    ranges: fromCase.ranges,
+    label: `endpoints list ${fromCase.provenance.file}, ${version}, endpoint set ID ${sets}`,
+    evidence: { source: formatSource(fromCase.provenance), text: `endpoint set ID ${sets} (Exchange, TCP 25): ${fromCase.ranges.join(', ')}` },
+  };
+}
+
 export const rule: Rule = {
   id: 'eop-ip-ranges-outdated',
   title: "A connector scoped to Exchange Online's IP addresses lacks current ranges",
   severity: 'warning',
   description: "Connections from Exchange Online's missing ranges land on another receive connector; hybrid mail arrives anonymous or is refused.",
   run(ctx: RuleContext): Finding[] {
-    const current = EXCHANGE_ONLINE_SMTP_RANGES.ranges.map((r) => parseIpRange(r)!);
+    const list = currentList(ctx.case);
+    const current = list.ranges.map((r) => parseIpRange(r)).filter((r): r is IpRange => r !== null);
     const findings: Finding[] = [];
     for (const org of ctx.case.organizations) {
       for (const rc of org.ReceiveConnectors) {
@@ -38,9 +59,12 @@ export const rule: Rule = {
           rule: this.id,
           severity: this.severity,
           title: this.title,
-          message: `Receive connector "${rc.Name}" (${org.Name}) accepts Exchange Online's addresses but lacks ${missing.map((m) => m.text).join(', ')} (list of ${EXCHANGE_ONLINE_SMTP_RANGES.takenOn}). Connections from those ranges land on another receive connector, so hybrid mail arrives as anonymous or is refused.`,
+          message: `Receive connector "${rc.Name}" (${org.Name}) accepts Exchange Online's addresses but lacks ${missing.map((m) => m.text).join(', ')} (${list.label}). Connections from those ranges land on another receive connector, so hybrid mail arrives as anonymous or is refused.`,
           subjects: [{ type: 'ReceiveConnector', name: rc.Name, organization: org.Name }],
-          evidence: [{ source: formatSource(rc.provenance), text: `"${rc.Name}": RemoteIPRanges ${rc.RemoteIPRanges.join(', ')}` }],
+          evidence: [
+            { source: formatSource(rc.provenance), text: `"${rc.Name}": RemoteIPRanges ${rc.RemoteIPRanges.join(', ')}` },
+            ...(list.evidence ? [list.evidence] : []),
+          ],
           fix: [
             { text: 'Add the missing ranges (and apply the same list to firewall rules for TCP 25).', command: `Set-ReceiveConnector -Identity ${psIdentity(rc.Server ? `${rc.Server}\\${rc.Name}` : rc.Name)} -RemoteIPRanges @{Add=${missing.map((m) => `'${m.text}'`).join(',')}}` },
             { text: 'Follow changes through the Microsoft 365 endpoints web service (ID 10, TCP 25).' },

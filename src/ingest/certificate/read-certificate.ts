@@ -5,6 +5,8 @@ import type { Diagnostic, InputReport } from '../../model/diagnostics.js';
 import type { Provenance } from '../../model/provenance.js';
 import { decodeText } from '../text-decoding.js';
 import { isSelfSigned, judgeChainTrust, type TrustJudgement } from './chain-trust.js';
+import { PKCS7_PEM_LABELS, looksLikeDerPkcs7, readPkcs7Der } from './pkcs7.js';
+import { certificateUsage } from './x509-usage.js';
 import { commonNameFromNodeName, parseSubjectAltNames, windowsDistinguishedName } from './x509-names.js';
 
 /** One certificate found in a file, with the line its PEM block starts on (null for DER). */
@@ -35,11 +37,12 @@ export interface CertificateFileRead {
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const BASE64_ONLY = /^[A-Za-z0-9+/=\s]+$/;
 
-/** True when the bytes hold an X.509 certificate: a PEM CERTIFICATE block, DER, or bare base64 DER. */
+/** True when the bytes hold an X.509 certificate: a PEM CERTIFICATE or PKCS7 block, DER, bare base64 DER, or a DER PKCS#7 bundle. */
 export function detectCertificate(bytes: Uint8Array): boolean {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1 << 20));
   if (head.includes('-----BEGIN CERTIFICATE-----')) return true;
-  return derCertificate(bytes) !== null;
+  for (const label of PKCS7_PEM_LABELS) if (head.includes(`-----BEGIN ${label}-----`)) return true;
+  return looksLikeDerPkcs7(bytes) || derCertificate(bytes) !== null;
 }
 
 function derCertificate(bytes: Uint8Array): X509Certificate | null {
@@ -78,6 +81,8 @@ export function parseCertificateBytes(bytes: Uint8Array): ParsedCertificateBytes
         } catch (e) {
           result.problems.push({ line, message: `PEM CERTIFICATE block does not parse: ${(e as Error).message}` });
         }
+      } else if (PKCS7_PEM_LABELS.has(kind)) {
+        addPkcs7(result, Buffer.from(m[2] ?? '', 'base64'), line);
       } else if (kind.endsWith('PRIVATE KEY')) {
         keys.push(m[0]);
       } else {
@@ -91,10 +96,22 @@ export function parseCertificateBytes(bytes: Uint8Array): ParsedCertificateBytes
     }
     return result;
   }
+  if (looksLikeDerPkcs7(bytes)) {
+    addPkcs7(result, bytes, null);
+    return result;
+  }
   const der = derCertificate(bytes);
   if (der) result.blocks.push({ x509: der, line: null });
-  else result.error = 'not a certificate (neither a PEM CERTIFICATE block nor DER-encoded X.509)';
+  else result.error = 'not a certificate (neither a PEM CERTIFICATE block nor DER-encoded X.509 or PKCS#7)';
   return result;
+}
+
+/** A PKCS#7 bundle's certificates join the file's blocks at the bundle's line; what it cannot yield is a problem there. */
+function addPkcs7(result: ParsedCertificateBytes, der: Uint8Array, line: number | null): void {
+  const read = readPkcs7Der(der);
+  for (const x509 of read.certificates) result.blocks.push({ x509, line });
+  for (const message of read.problems) result.problems.push({ line, message });
+  if (read.error) result.problems.push({ line, message: read.error });
 }
 
 /** A PEM bundle may carry the key; Exchange's HasPrivateKey is true only when it belongs to the certificate. */
@@ -143,6 +160,7 @@ export function certificateFromX509(
   // Get-ExchangeCertificate lists the SAN names; a certificate without SANs is known by its CN.
   const domains = dnsNames.length > 0 ? dnsNames : commonName ? [commonName] : [];
   const names = [...new Set([...(commonName ? [commonName] : []), ...dnsNames].map((n) => n.toLowerCase()))];
+  const usage = certificateUsage(x509);
   return {
     Thumbprint: hex(x509.fingerprint),
     Subject: windowsDistinguishedName(x509.subject),
@@ -160,8 +178,14 @@ export function certificateFromX509(
     Sha256: hex(x509.fingerprint256),
     names,
     commonName,
+    // Unreadable extensions leave both unknown: empty would claim "no restriction".
+    ...(usage.problem === null ? { EnhancedKeyUsageList: usage.EnhancedKeyUsageList, KeyUsage: usage.KeyUsage } : {}),
     trust: judgeChainTrust(x509, supplied),
-    extra: { SerialNumber: x509.serialNumber.toUpperCase(), CertificateAuthority: x509.ca },
+    extra: {
+      SerialNumber: x509.serialNumber.toUpperCase(),
+      CertificateAuthority: x509.ca,
+      ...(usage.problem === null ? {} : { KeyUsageProblem: usage.problem }),
+    },
     provenance,
   };
 }
