@@ -1,11 +1,12 @@
 import { extname } from 'node:path';
 import { detectCertificate } from './certificate/read-certificate.js';
+import { detectExportFormat, type ExportFormat } from './powershell/read-export.js';
 import { detectEndpointsText } from './endpoints/endpoint-sets.js';
 import { decodeText, looksLikeText } from './text-decoding.js';
 import { detectTopology } from './topology/detect-topology.js';
 
 /** Input kinds this version reads; anything else is reported as `unknown`. */
-export type InputKind = 'topology' | 'certificate' | 'endpoints' | 'endpoints-version' | 'unknown';
+export type InputKind = 'topology' | 'certificate' | 'endpoints' | 'endpoints-version' | ExportFormat | 'unknown';
 
 /** How much of a file detection looks at: markers sit near the top. */
 const SAMPLE_BYTES = 64 * 1024;
@@ -19,6 +20,9 @@ export function detectKind(bytes: Uint8Array): InputKind {
   // Microsoft 365 endpoints web service answers (FORMATS.md 7) are JSON of their own shape.
   const endpoints = looksLikeText(text) ? detectEndpointsText(text) : null;
   if (endpoints) return endpoints;
+  // PowerShell exports (JSON, CSV, CLIXML) and Format-List text pasted instead of an export.
+  const exported = looksLikeText(text) ? detectExportFormat(text) : null;
+  if (exported) return exported;
   return 'unknown';
 }
 

@@ -9,6 +9,7 @@ import { sortByPosition } from './diagnostic-order.js';
 import { detectKind, hasCertificateName, type InputKind } from './detect.js';
 import { EndpointsCollector } from './endpoints/collect-endpoints.js';
 import { CaseMerger } from './merge-case.js';
+import { addExports, isExportFormat, type PendingExport } from './powershell/load-exports.js';
 import { decodeText } from './text-decoding.js';
 import { checkCaseReferences } from './topology/check-references.js';
 import { readTopology, type TopologyReadResult } from './topology/read-topology.js';
@@ -71,6 +72,7 @@ async function load(paths: string[]): Promise<LoadedCase> {
   const reportedCertificateFiles = new Set<string>();
   const endpoints = new EndpointsCollector();
   let readable = 0;
+  const exportFiles: PendingExport[] = [];
   for (const input of inputs) {
     if (input.readError !== null) {
       c.inputs.push(errorReport(input.file, 'unknown', `${input.file}: cannot be read: ${input.readError}`));
@@ -93,6 +95,10 @@ async function load(paths: string[]): Promise<LoadedCase> {
     if (referenced.has(resolve(input.file))) continue;
     if (input.kind === 'endpoints' || input.kind === 'endpoints-version') {
       c.inputs.push(endpoints.add(input.kind, decodeText(input.bytes ?? Buffer.alloc(0)), input.file));
+      continue;
+    }
+    if (isExportFormat(input.kind)) {
+      exportFiles.push({ file: input.file, text: decodeText(input.bytes ?? Buffer.alloc(0)), format: input.kind });
       continue;
     }
     if (input.kind === 'certificate' || hasCertificateName(input.file)) {
@@ -118,6 +124,7 @@ async function load(paths: string[]): Promise<LoadedCase> {
     });
   }
 
+  readable += addExports(exportFiles, topologies.values(), merger);
   merger.finish();
   endpoints.finish(c);
   rejudgeCertificateChains(c, x509);

@@ -147,6 +147,18 @@ export interface RemoteDomain {
   provenance: Provenance;
 }
 
+/** Get-HybridConfiguration (on premises): what the Hybrid Configuration Wizard was told to set up. */
+export interface HybridConfiguration {
+  Domains: string[];
+  Features: string[];
+  OnPremisesSmartHost: string | null;
+  ReceivingTransportServers: string[];
+  SendingTransportServers: string[];
+  EdgeTransportServers: string[];
+  TlsCertificateName: string | null;
+  provenance: Provenance;
+}
+
 /** An on-premises Exchange organization. */
 export interface Organization {
   Name: string;
@@ -155,6 +167,8 @@ export interface Organization {
   SendConnectors: SendConnector[];
   ReceiveConnectors: ReceiveConnector[];
   RemoteDomains: RemoteDomain[];
+  /** From a Get-HybridConfiguration export; absent when none was given. */
+  HybridConfiguration?: HybridConfiguration;
   extra: Record<string, unknown>;
   provenance: Provenance;
 }

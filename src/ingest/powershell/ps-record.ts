@@ -25,6 +25,12 @@ export interface PsRecord {
   shape: 'json-ps51' | 'json-ps7' | 'csv' | 'clixml';
   /** Where the object starts in its file (line for JSON/CSV/CLIXML). */
   provenance: Provenance;
+  /**
+   * Properties whose values the export threw away and wrote as a type name instead (Export-Csv
+   * writes a list as `System.String[]`); they are left out of `properties` so nothing reads the
+   * type name as data, and named here so the loss can be reported with the command to use instead.
+   */
+  lost?: string[];
 }
 
 /** What one export reader yields for one file. */

@@ -13,6 +13,7 @@ import { normalizeGateways } from './normalize-gateway.js';
 import { normalizeOrganizations } from './normalize-organization.js';
 import { normalizeTenants } from './normalize-tenant.js';
 import { isRecord } from './normalize-values.js';
+import { readSources, type SourceMapping } from '../powershell/topology-sources.js';
 import { showValue, validateTopology } from './schema-errors.js';
 import { provenanceAt, parsePositioned } from './yaml-positions.js';
 
@@ -28,9 +29,11 @@ export interface TopologyReadResult {
   fatal: string | null;
   /** Certificate files named by `{ File: path }`, each read once, for the caller to avoid reading them again. */
   certificateFiles: ReferencedCertificateFile[];
+  /** The `sources:` mapping (export file or folder → tenant, organization or server), paths made absolute. */
+  sources: SourceMapping[];
 }
 
-const SECTIONS = ['kind', 'version', 'tenants', 'organizations', 'gateways', 'certificates', 'dns', 'flows'];
+const SECTIONS = ['kind', 'version', 'tenants', 'organizations', 'gateways', 'certificates', 'dns', 'flows', 'sources'];
 
 /**
  * Reads one topology file (YAML or JSON). Pure apart from reading the certificate files its
@@ -47,7 +50,7 @@ export function readTopology(text: string, file: string, baseDir: string): Topol
   const report: InputReport = { file, kind: 'topology', records: 0, skipped: 0, diagnostics: [] };
   const fragment = emptyCase();
   fragment.inputs.push(report);
-  const result: TopologyReadResult = { case: fragment, report, fatal: null, certificateFiles: [] };
+  const result: TopologyReadResult = { case: fragment, report, fatal: null, certificateFiles: [], sources: [] };
   try {
     readInto(text, file, baseDir, result);
   } catch (e) {
@@ -115,6 +118,7 @@ function readInto(text: string, file: string, baseDir: string, result: TopologyR
   const certs = normalizeCertificates(ctx, root);
   fragment.dns = normalizeDns(ctx, root);
   fragment.flows = normalizeFlows(ctx, root);
+  result.sources = readSources(root.sources, baseDir);
 
   // Chains may run through certificates of another named file (a separate intermediate file).
   const files = [...certificateFiles.values()].filter((f) => f.error === null);

@@ -356,6 +356,11 @@ export const topologySchema: Schema = {
     certificates: objectList('certificate', 'a list of certificates'),
     dns,
     flows: objectList('flow', 'a list of flows'),
+    sources: {
+      description: 'a mapping from a file or folder path (relative to this file) to the tenant, organization or server whose exports it holds',
+      type: 'object',
+      additionalProperties: { description: 'a tenant, organization or server name', type: 'string' },
+    },
   },
   $defs: {
     tenant,

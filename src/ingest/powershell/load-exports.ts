@@ -1,0 +1,54 @@
+import type { CaseMerger } from '../merge-case.js';
+import type { TopologyReadResult } from '../topology/read-topology.js';
+import { emptyHints, type PlacementHints } from './placement.js';
+import { mapExportFile, readExportFile, statedNames, type ExportFormat } from './read-export.js';
+
+/** An export file waiting for every topology of the case to be read. */
+export interface PendingExport {
+  file: string;
+  text: string;
+  format: ExportFormat;
+}
+
+const FORMATS: readonly string[] = ['powershell-json', 'powershell-csv', 'powershell-clixml', 'powershell-formatted'];
+
+export function isExportFormat(kind: string): kind is ExportFormat {
+  return FORMATS.includes(kind);
+}
+
+/**
+ * Adds the export files to the case after the topology files: CONTRACT "a value written in the
+ * topology file wins" holds because the merger keeps what was read first and lets a later object
+ * only fill the properties it left out. Placement sees every topology and every name the exports
+ * state, so a file may sit in a folder named after a tenant another file introduces.
+ * Returns how many files added something to the case.
+ */
+export function addExports(pending: readonly PendingExport[], topologies: Iterable<TopologyReadResult>, merger: CaseMerger): number {
+  if (pending.length === 0) return 0;
+  const reads = pending.map((p) => readExportFile(p.text, p.file, p.format));
+  const hints = hintsFrom(topologies);
+  const stated = statedNames(reads);
+  for (const t of stated.tenants) hints.tenants.add(t.toLowerCase());
+  for (const o of stated.organizations) hints.organizations.add(o);
+  let usable = 0;
+  for (const read of reads) {
+    const mapped = mapExportFile(read, hints);
+    mapped.fragment.inputs = [read.report];
+    merger.add(mapped.fragment);
+    if (mapped.usable) usable++;
+  }
+  return usable;
+}
+
+function hintsFrom(topologies: Iterable<TopologyReadResult>): PlacementHints {
+  const hints = emptyHints();
+  for (const t of topologies) {
+    for (const tenant of t.case.tenants) hints.tenants.add(tenant.Name.toLowerCase());
+    for (const org of t.case.organizations) {
+      hints.organizations.add(org.Name);
+      for (const s of org.Servers) hints.servers.push({ Name: s.Name, Fqdn: s.Fqdn, organization: org.Name, certificates: s.Certificates });
+    }
+    hints.sources.push(...t.sources);
+  }
+  return hints;
+}

@@ -1,0 +1,167 @@
+import { emptyCase, type Case } from '../../model/case.js';
+import type { Diagnostic, InputReport } from '../../model/diagnostics.js';
+import { formatLocation } from '../../model/provenance.js';
+import { EXPORT_KINDS, exportCommand, recognizeByNames, recognizeKind, type ExportKind } from './export-kinds.js';
+import { mapRecords, type PlacedRecord } from './map-records.js';
+import { organizationOfObject, place, tenantOfObject, type PlacementHints } from './placement.js';
+import type { PsReadResult, PsValue } from './ps-record.js';
+import { convertLiveValues } from './ps-values.js';
+import { FLATTENED_COLLECTION, detectCsvExport, readCsvExport } from './read-csv-export.js';
+import { detectClixml, readClixml } from './read-clixml.js';
+import { detectFormattedText } from './read-format-list.js';
+import { detectJsonExport, readJsonExport } from './read-json-export.js';
+
+/**
+ * A PowerShell export file from text to case fragment, in two steps so that placement can use
+ * what every export of the case says: `readExportFile` reads and recognises the objects,
+ * `mapExportFile` places them (placement.ts) and turns them into model objects (map-records.ts).
+ */
+
+export type ExportFormat = 'powershell-json' | 'powershell-csv' | 'powershell-clixml' | 'powershell-formatted';
+
+/** By content; Format-List text last, as it is the loosest shape. */
+export function detectExportFormat(sample: string): ExportFormat | null {
+  if (detectClixml(sample)) return 'powershell-clixml';
+  if (detectJsonExport(sample)) return 'powershell-json';
+  if (detectCsvExport(sample)) return 'powershell-csv';
+  if (detectFormattedText(sample)) return 'powershell-formatted';
+  return null;
+}
+
+interface RecognizedRecord {
+  record: PsReadResult['records'][number];
+  kind: ExportKind;
+  properties: Record<string, PsValue>;
+}
+
+export interface ExportFileRead {
+  file: string;
+  format: ExportFormat;
+  recognized: RecognizedRecord[];
+  report: InputReport;
+}
+
+export function readExportFile(text: string, file: string, format: ExportFormat): ExportFileRead {
+  const report: InputReport = { file, kind: format, records: 0, skipped: 0, diagnostics: [] };
+  const read: ExportFileRead = { file, format, recognized: [], report };
+  if (format === 'powershell-formatted') {
+    report.diagnostics.push(formattedTextDiagnostic(text, file));
+    return read;
+  }
+  const result = format === 'powershell-json' ? readJsonExport(text, file) : format === 'powershell-csv' ? readCsvExport(text, file) : readClixml(text, file);
+  report.records = result.records.length + result.skipped;
+  report.skipped = result.skipped;
+  report.diagnostics.push(...result.diagnostics);
+  const lost = new Map<string, { kind: ExportKind; property: string; first: string; count: number }>();
+  for (const record of result.records) {
+    const kind = recognizeKind(record);
+    if (!kind) {
+      report.skipped++;
+      const names = Object.keys(record.properties);
+      report.diagnostics.push({
+        severity: 'error',
+        location: formatLocation(record.provenance),
+        message: `an object of no known kind (${record.typeNames[0] ?? `properties ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}`}); expected the output of one of ${Object.values(EXPORT_KINDS).map((k) => k.cmdlet).join(', ')}; skipped`,
+      });
+      continue;
+    }
+    const properties = convertLiveValues(record.properties);
+    const lostHere = [...(record.lost ?? [])];
+    for (const [k, v] of Object.entries(properties)) {
+      // ConvertTo-Json past its -Depth writes a nested list as its type name or as `@{…}` text.
+      if (typeof v === 'string' && EXPORT_KINDS[kind].used.includes(k) && (FLATTENED_COLLECTION.test(v) || /^@\{.*\}$/s.test(v))) {
+        lostHere.push(k);
+        delete properties[k];
+      }
+    }
+    for (const property of lostHere) {
+      if (!EXPORT_KINDS[kind].used.includes(property)) continue;
+      const key = `${kind}\u0000${property}`;
+      const entry = lost.get(key);
+      if (entry) entry.count++;
+      else lost.set(key, { kind, property, first: formatLocation(record.provenance), count: 1 });
+    }
+    read.recognized.push({ record, kind, properties });
+  }
+  for (const l of lost.values()) {
+    report.diagnostics.push({
+      severity: 'warning',
+      location: l.first,
+      message: `${l.property} of ${l.count} ${EXPORT_KINDS[l.kind].cmdlet} object${l.count === 1 ? '' : 's'} was written as a type name, not its values (${format === 'powershell-csv' ? 'Export-Csv cannot write lists' : 'ConvertTo-Json -Depth too small'}); the case goes on without it unless the topology file gives it. Export with: ${exportCommand(l.kind)}`,
+    });
+  }
+  return read;
+}
+
+/** Tenant and organization names the objects of these files state themselves, for placing the objects that do not. */
+export function statedNames(reads: readonly ExportFileRead[]): { tenants: string[]; organizations: string[] } {
+  const tenants = new Set<string>();
+  const organizations = new Set<string>();
+  for (const r of reads) {
+    for (const { properties, kind } of r.recognized) {
+      if (EXPORT_KINDS[kind].side === 'server') continue;
+      const t = tenantOfObject(properties);
+      const o = t ? null : organizationOfObject(properties);
+      if (t) tenants.add(t);
+      if (o) organizations.add(o);
+    }
+  }
+  return { tenants: [...tenants], organizations: [...organizations] };
+}
+
+export interface MappedExport {
+  fragment: Case;
+  /** True when at least one object of the file went into the case. */
+  usable: boolean;
+}
+
+/** Places and maps the objects `readExportFile` recognised; completes `read.report`. */
+export function mapExportFile(read: ExportFileRead, hints: PlacementHints): MappedExport {
+  const { report } = read;
+  const placed: PlacedRecord[] = [];
+  for (const r of read.recognized) {
+    const placement = place(r.kind, r.properties, read.file, hints);
+    const info = EXPORT_KINDS[r.kind];
+    if (placement) {
+      placed.push({ ...r, placement });
+      continue;
+    }
+    const name = typeof r.properties.Name === 'string' ? ` "${r.properties.Name}"` : '';
+    if (info.side === 'server') {
+      const thumb = typeof r.properties.Thumbprint === 'string' ? r.properties.Thumbprint : '';
+      report.diagnostics.push({
+        severity: 'warning',
+        location: formatLocation(r.record.provenance),
+        message: `certificate ${thumb}: no server is known for it (no Identity "<server FQDN>\\<thumbprint>", no PSComputerName, no server in the topology lists it, no sources: entry or folder names a server); it is used without a server`,
+      });
+      placed.push({ ...r, placement: { server: null, how: 'unplaced' } });
+      continue;
+    }
+    const where = info.side === 'tenant' ? 'tenant' : info.side === 'organization' ? 'organization' : 'tenant or organization';
+    const said = info.side === 'organization' ? 'no DistinguishedName naming the organization' : 'no OrganizationalUnitRoot / OrganizationId';
+    // Without its owner an object is meaningless for mail flow; servers and settings only add detail.
+    const needed = !['TransportService', 'ExchangeServer', 'OrganizationConfig', 'HybridConfiguration'].includes(r.kind);
+    report.skipped++;
+    report.diagnostics.push({
+      severity: needed ? 'error' : 'warning',
+      location: formatLocation(r.record.provenance),
+      message: `${info.cmdlet} object${name}: cannot tell which ${where} it belongs to (${said}, and no sources: entry of the topology file or folder name names one); ${needed ? 'skipped' : 'ignored'}. Add to the topology file: sources: { "${read.file}": <${where} name> }`,
+    });
+  }
+  if (placed.length === 0) return { fragment: emptyCase(), usable: false };
+  const mapped = mapRecords(placed, read.file);
+  report.skipped += mapped.skipped;
+  report.diagnostics.push(...mapped.diagnostics);
+  return { fragment: mapped.fragment, usable: true };
+}
+
+function formattedTextDiagnostic(text: string, file: string): Diagnostic {
+  const shape = detectFormattedText(text);
+  const kind = shape ? recognizeByNames(new Set(shape.propertyNames)) : null;
+  const command = kind ? exportCommand(kind) : 'Get-<Cmdlet> | ConvertTo-Json -Depth 6 | Out-File -Encoding utf8 <name>.json';
+  return {
+    severity: 'error',
+    location: `${file}:1`,
+    message: `${shape?.style ?? 'Format-List'} output: text formatted for the screen, which cuts long values with "..." and shortens lists, so it cannot be read as configuration; nothing in it is used. Export instead with: ${command}`,
+  };
+}

@@ -1,0 +1,82 @@
+import type { PsObjectValue, PsReadResult, PsRecord, PsValue } from './ps-record.js';
+import { LineIndex, jsonErrorOffset, topLevelStarts } from './text-positions.js';
+
+/**
+ * `ConvertTo-Json` output of Get-* cmdlets (FORMATS.md 4.3), from Windows PowerShell 5.1 or
+ * PowerShell 7. What differs between them is undone here so the mappers see one shape:
+ * - 5.1 writes dates as `"\/Date(ms)\/"`, or as `{"value":"\/Date(ms)\/","DateTime":"…"}` when the
+ *   date carries extended members; both become ISO 8601 text. 7 writes ISO 8601 already.
+ * - 5.1 wraps some arrays as `{"value":[…],"Count":n}`; the wrapper is removed.
+ * - N objects are an array, one object is the object itself.
+ */
+
+/** Property names that only PowerShell objects of Exchange carry: a JSON text with one of them is an export. */
+const EXPORT_MARKERS =
+  /"(?:Identity|DistinguishedName|OrganizationId|OrganizationalUnitRoot|Thumbprint|PSComputerName|ObjectClass|WhenChangedUTC|ExchangeVersion|AdminDisplayVersion|SenderIPAddresses|RecipientDomains|AddressSpaces|RemoteIPRanges|JournalEmailAddress|DomainType|OnPremisesSmartHost|CertificateDomains)"\s*:/;
+
+export function detectJsonExport(sample: string): boolean {
+  const t = sample.replace(/^\uFEFF/, '').trimStart();
+  if (!t.startsWith('{') && !t.startsWith('[')) return false;
+  return EXPORT_MARKERS.test(t.slice(0, 64 * 1024));
+}
+
+const MS_DATE = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/;
+
+export function readJsonExport(text: string, file: string): PsReadResult {
+  const body = text.replace(/^\uFEFF/, '');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (e) {
+    const message = (e as Error).message;
+    const offset = jsonErrorOffset(message, body);
+    const at = offset === null ? file : location(file, new LineIndex(body).position(offset));
+    return { records: [], skipped: 0, diagnostics: [{ severity: 'error', location: at, message: `not valid JSON: ${message}` }] };
+  }
+  const shape = /\\?\/Date\(-?\d+/.test(body) ? 'json-ps51' : 'json-ps7';
+  const items = Array.isArray(parsed) ? parsed : [parsed];
+  const starts = topLevelStarts(body);
+  const lines = new LineIndex(body);
+  const result: PsReadResult = { records: [], skipped: 0, diagnostics: [] };
+  items.forEach((item, i) => {
+    const pos = lines.position(starts[i] ?? 0);
+    const provenance = { file, line: pos.line, column: pos.column };
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      result.skipped++;
+      result.diagnostics.push({ severity: 'error', location: location(file, pos), message: `expected an object (a Get-* result), got ${JSON.stringify(item)?.slice(0, 60)}; skipped` });
+      return;
+    }
+    const record: PsRecord = { properties: cleanObject(item as Record<string, unknown>), typeNames: [], shape, provenance };
+    result.records.push(record);
+  });
+  return result;
+}
+
+function location(file: string, pos: { line: number; column: number }): string {
+  return `${file}:${pos.line}:${pos.column}`;
+}
+
+function cleanObject(o: Record<string, unknown>): PsObjectValue {
+  const out: PsObjectValue = {};
+  for (const [k, v] of Object.entries(o)) out[k] = cleanValue(v);
+  return out;
+}
+
+/** Undoes Windows PowerShell 5.1's date and array wrappers, at any depth. */
+export function cleanValue(v: unknown): PsValue {
+  if (typeof v === 'string') {
+    const m = MS_DATE.exec(v);
+    return m?.[1] !== undefined ? new Date(Number(m[1])).toISOString() : v;
+  }
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
+  if (v === undefined) return null;
+  if (Array.isArray(v)) return v.map(cleanValue);
+  const o = v as Record<string, unknown>;
+  if ('value' in o) {
+    const keys = Object.keys(o);
+    // `{"value":[…],"Count":n}` (PSObject-wrapped array) and `{"value":"\/Date(…)\/","DisplayHint":2,"DateTime":"…"}`.
+    if (keys.every((k) => k === 'value' || k === 'Count') && Array.isArray(o.value)) return cleanValue(o.value);
+    if (typeof o.value === 'string' && MS_DATE.test(o.value) && keys.every((k) => ['value', 'DisplayHint', 'DateTime'].includes(k))) return cleanValue(o.value);
+  }
+  return cleanObject(o);
+}

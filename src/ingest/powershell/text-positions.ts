@@ -1,0 +1,93 @@
+/** Offsets in a text turned into 1-based line:column, for diagnostics and provenance. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (this.starts[lo] as number) + 1 };
+  }
+}
+
+/**
+ * Where each top-level object of a JSON text starts: every item of a root array, or the root
+ * itself. JSON.parse keeps no positions, and a full positioned parse of a provider's 100 MB
+ * export would cost far more than this one pass over the characters.
+ */
+export function topLevelStarts(text: string): number[] {
+  let i = skipSpace(text, 0);
+  if (text[i] !== '[') return i < text.length ? [i] : [];
+  const starts: number[] = [];
+  let depth = 0;
+  let expectValue = false;
+  for (; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      if (expectValue && depth === 1) starts.push(i);
+      expectValue = false;
+      i = skipString(text, i);
+      continue;
+    }
+    if (ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t') continue;
+    if (ch === '[' || ch === '{') {
+      if (expectValue && depth === 1) starts.push(i);
+      expectValue = depth === 0;
+      depth++;
+      continue;
+    }
+    if (ch === ']' || ch === '}') {
+      depth--;
+      expectValue = false;
+      continue;
+    }
+    if (ch === ',' && depth === 1) {
+      expectValue = true;
+      continue;
+    }
+    if (expectValue && depth === 1) starts.push(i);
+    expectValue = false;
+  }
+  return starts;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && /\s/.test(text[i] as string)) i++;
+  return i;
+}
+
+/** Index of the closing quote of the string opening at `i`. */
+function skipString(text: string, i: number): number {
+  for (let j = i + 1; j < text.length; j++) {
+    const ch = text[j];
+    if (ch === '\\') j++;
+    else if (ch === '"') return j;
+  }
+  return text.length;
+}
+
+/** The offset a JSON.parse error names (Node 20: "at position N"; Node 22: "(line L column C)"). */
+export function jsonErrorOffset(message: string, text: string): number | null {
+  const pos = /position (\d+)/.exec(message);
+  if (pos?.[1] !== undefined) return Number(pos[1]);
+  const lc = /line (\d+) column (\d+)/.exec(message);
+  if (lc?.[1] !== undefined && lc[2] !== undefined) {
+    let offset = 0;
+    for (let line = 1; line < Number(lc[1]); line++) {
+      const nl = text.indexOf('\n', offset);
+      if (nl < 0) return null;
+      offset = nl + 1;
+    }
+    return offset + Number(lc[2]) - 1;
+  }
+  if (/end of (JSON )?input/i.test(message)) return text.length;
+  return null;
+}
