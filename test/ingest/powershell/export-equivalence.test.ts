@@ -19,7 +19,7 @@ import { writeExports, type ExportForm } from './export-writer.js';
 
 const AT = new Date('2026-11-22T00:00:00Z');
 const SCENARIOS = ['s1-provider-wildcard', 's2-cert-connector-before', 's3-shared-certificate'];
-const FORMS: ExportForm[] = ['json51', 'json7', 'csv'];
+const FORMS: ExportForm[] = ['json51', 'json7', 'csv', 'clixml'];
 const dirs: string[] = [];
 
 afterAll(() => {
@@ -94,6 +94,12 @@ describe('a case given as exports gives the findings and flows of its topology',
         expect(loaded.fatal).toBeNull();
         const errors = loaded.case.inputs.flatMap((r) => r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.location}: ${d.message}`));
         expect(errors).toEqual([]);
+        if (form === 'clixml') {
+          // Remote-session objects say where they belong and hold every list: nothing to warn about.
+          const exportsRead = loaded.case.inputs.filter((r) => r.kind.startsWith('powershell'));
+          expect(exportsRead.map((r) => r.kind)).toEqual(exportsRead.map(() => 'powershell-clixml'));
+          expect(exportsRead.flatMap((r) => r.diagnostics.map((d) => `${d.location}: ${d.message}`))).toEqual([]);
+        }
         for (const r of loaded.case.inputs.filter((x) => x.kind.startsWith('powershell'))) expect(r.skipped, r.file).toBe(0);
         const count = (x: Case): number[] => [
           x.tenants.reduce((n, t) => n + t.InboundConnectors.length + t.OutboundConnectors.length + t.AcceptedDomains.length, 0),

@@ -1,14 +1,16 @@
 import type { Case, Organization, Tenant } from '../../../src/model/case.js';
 import type { Certificate } from '../../../src/model/certificate.js';
+import { clixml } from './clixml-writer.js';
 
 /**
  * Writes an estate as the PowerShell exports an admin would send (FORMATS.md 4.3/4.4), to test
  * that reading the exports gives the case the topology gives. Exchange Online objects are always
  * deserialized (strings for enums); on-premises objects are written as live snap-in objects in
  * the 5.1 form (enums as numbers, AD references as objects, versions as objects) and as
- * deserialized strings in the 7 form.
+ * deserialized strings in the 7 and CLIXML forms (CLIXML: Export-Clixml of objects from a remote
+ * Exchange session, clixml-writer.ts).
  */
-export type ExportForm = 'json51' | 'json7' | 'csv';
+export type ExportForm = 'json51' | 'json7' | 'csv' | 'clixml';
 
 type Obj = Record<string, unknown>;
 const POD = 'EURPR01A001.PROD.OUTLOOK.COM';
@@ -152,6 +154,8 @@ function organizationObjects(o: Organization, live: boolean): { file: string; ob
   ].filter((f) => f.objects.length > 0);
 }
 
+const RUNSPACE = 'c3d1e8a4-7b52-4f0e-9c61-2a8d5b4f0e33';
+
 const SERVICE_BITS: Record<string, number> = { IMAP: 1, POP: 2, UM: 4, IIS: 8, SMTP: 16, Federation: 32, UMCallRouter: 64 };
 
 function certificateObject(c: Certificate, server: string, live: boolean): Obj {
@@ -231,18 +235,21 @@ const TYPE_NAMES: Record<string, string> = {
 export function writeExports(c: Case, form: ExportForm): Record<string, string | Buffer> {
   const files: Record<string, string | Buffer> = {};
   const live = form === 'json51';
-  const render = (objects: Obj[], kind: string): string | Buffer => {
+  const render = (objects: Obj[], kind: string, session: string | null = null): string | Buffer => {
+    if (form === 'clixml') return clixml(session === null ? objects : objects.map((o) => ({ ...o, PSComputerName: o.PSComputerName ?? session })), kind, RUNSPACE);
     if (form === 'json7') return JSON.stringify(renderDates(objects, 'json7'), null, 2);
     if (form === 'csv') return csv(objects, TYPE_NAMES[kind] ?? null);
     // Out-File in Windows PowerShell 5.1 writes UTF-16LE with a byte-order mark.
     return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json51(objects), 'utf16le')]);
   };
-  const ext = form === 'csv' ? 'csv' : 'json';
+  const ext = form === 'csv' ? 'csv' : form === 'clixml' ? 'xml' : 'json';
   c.tenants.forEach((t, i) => {
     for (const f of tenantObjects(t)) files[`exo-${i}/${f.file}.${ext}`] = render(f.objects, f.file);
   });
   c.organizations.forEach((o, i) => {
-    for (const f of organizationObjects(o, live)) files[`onprem-${i}/${f.file}.${ext}`] = render(f.objects, f.file);
+    // A remote Exchange Management Shell session names the server it ran on.
+    const session = (o.Servers[0]?.Fqdn ?? o.Servers[0]?.Name ?? null)?.toLowerCase() ?? null;
+    for (const f of organizationObjects(o, live)) files[`onprem-${i}/${f.file}.${ext}`] = render(f.objects, f.file, session);
     const certs: Obj[] = [];
     for (const s of o.Servers) {
       for (const thumb of s.Certificates) {
@@ -250,7 +257,7 @@ export function writeExports(c: Case, form: ExportForm): Record<string, string |
         if (cert) certs.push(certificateObject(cert, s.Fqdn ?? s.Name, live));
       }
     }
-    if (certs.length > 0) files[`onprem-${i}/certificates.${ext}`] = render(certs, 'certificates');
+    if (certs.length > 0) files[`onprem-${i}/certificates.${ext}`] = render(certs, 'certificates', session);
   });
   return files;
 }
