@@ -1,5 +1,6 @@
 import { ATTRIBUTION_GOALS, fmt } from './attribution.mjs';
 import { E2E_GOALS } from './end-to-end.mjs';
+import { EXPORTS_GOALS } from './exports-load.mjs';
 
 /** The final table: every figure with its goal and PASS / MISS (or "info" where the issue sets none). */
 export function summaryRows(results) {
@@ -39,6 +40,17 @@ export function summaryRows(results) {
       rows.push({ figure: 'ratio 10k / 1k', value: big.cli.timedOut ? `≥ ${ratio.toFixed(1)}× (10k stopped)` : `${ratio.toFixed(1)}×`, goal: `≤ ${E2E_GOALS.ratio10kTo1k}×`, status });
     }
     if (e.s1) rows.push({ figure: 'diagnose S1 example (median of 5)', value: `${fmt(e.s1.medianMs)} ms`, goal: '', status: 'info' });
+  }
+  for (const x of results.exportsLoad?.runs ?? []) {
+    const what = `load exports, ${fmt(x.expected.tenants)} tenants + ${fmt(x.expected.certificates)} certs (${x.layout})`;
+    if (!x.child) {
+      rows.push({ figure: what, value: x.cli.timedOut ? `> ${fmtSeconds(x.cli.wallMs)} (stopped)` : 'failed', goal: `< ${EXPORTS_GOALS.loadMs / 1000} s`, status: x.cli.timedOut ? 'MISS' : 'FAIL' });
+      continue;
+    }
+    if (!x.ok) rows.push({ figure: `  loaded case = generated exports (${x.layout})`, value: `${x.problems.length} problem(s)`, goal: 'identical, no error', status: 'FAIL' });
+    rows.push({ figure: what, value: fmtSeconds(x.child.loadMs), goal: `< ${EXPORTS_GOALS.loadMs / 1000} s`, status: x.child.loadMs < EXPORTS_GOALS.loadMs ? 'PASS' : 'MISS' });
+    rows.push({ figure: `  peak RSS (${x.layout})`, value: x.cli.peakRssMb === null ? 'n/a' : `${fmt(x.cli.peakRssMb)} MiB`, goal: `< ${fmt(EXPORTS_GOALS.peakRssMb)} MiB`, status: x.cli.peakRssMb === null ? 'unknown' : x.cli.peakRssMb < EXPORTS_GOALS.peakRssMb ? 'PASS' : 'MISS' });
+    rows.push({ figure: `  process start + import, wall (${x.layout})`, value: `${fmt(x.child.startupMs)} + ${fmt(x.child.importMs)} ms, wall ${fmtSeconds(x.cli.wallMs)}`, goal: '', status: 'info' });
   }
   return rows;
 }

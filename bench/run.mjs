@@ -2,7 +2,8 @@
 // diagnose timing on generated service-provider estates. Prints a report and writes
 // bench/out/results.json. Options: --quick, --skip-attribution, --skip-e2e, --no-profile,
 // --keep (keep the generated estates), --sample N, --connections N, --passes N,
-// --e2e-timeout SECONDS, --stage-timeout SECONDS, --json (JSON topology files instead of YAML).
+// --e2e-timeout SECONDS, --stage-timeout SECONDS, --json (JSON topology files instead of YAML),
+// --skip-exports, --exports-layout per-tenant|combined|both, --exports-timeout SECONDS.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -12,6 +13,7 @@ import { attributionBreakdown } from './attribution-breakdown.mjs';
 import { ATTRIBUTION_GOALS, runAttributionBenchmark } from './attribution.mjs';
 import { formatProfile, newestProfile, summarizeCpuProfile } from './cpu-profile.mjs';
 import { runEndToEnd } from './end-to-end.mjs';
+import { runExportsLoad } from './exports-load.mjs';
 import { formatStages, formatTable, summaryRows } from './report.mjs';
 import { distHash, makeSnapshot } from './snapshot.mjs';
 
@@ -75,6 +77,23 @@ if (!flag('--skip-e2e')) {
     log,
   );
   if (results.endToEnd.estates.some((x) => !x.cli.timedOut && x.cli.exitCode !== 0 && x.cli.exitCode !== 1)) failed = true;
+}
+
+if (!flag('--skip-exports')) {
+  const layout = argv.includes('--exports-layout') ? argv[argv.indexOf('--exports-layout') + 1] : 'per-tenant';
+  results.exportsLoad = await runExportsLoad(
+    {
+      tenants: quick ? 1000 : 10_000,
+      certificates: quick ? 500 : 5000,
+      layouts: layout === 'both' ? ['per-tenant', 'combined'] : [layout],
+      timeoutMs: num('--exports-timeout', 180) * 1000,
+      profile: options.profile,
+      keep: flag('--keep'),
+      profileRoot: join(out, 'profiles'),
+    },
+    log,
+  );
+  if (results.exportsLoad.runs.some((r) => !r.ok)) failed = true;
 }
 
 results.environment.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
