@@ -6,7 +6,8 @@ import { EXPORTS_GOALS } from './exports-load.mjs';
 export function summaryRows(results) {
   const rows = [];
   const a = results.attribution;
-  if (a) {
+  if (a?.error) rows.push({ figure: 'index = linear scan', value: 'differ (see above)', goal: 'identical', status: 'FAIL' });
+  else if (a) {
     const rate = (label, r) => rows.push({ figure: label, value: `${fmt(r)} /s`, goal: `≥ ${fmt(ATTRIBUTION_GOALS.ratePerSecond)} /s`, status: r >= ATTRIBUTION_GOALS.ratePerSecond ? 'PASS' : 'MISS' });
     rows.push({ figure: `index = linear scan (${fmt(a.check.sampleSize)} connections ×2 modes)`, value: a.check.mismatchCount === 0 ? 'identical' : `${a.check.mismatchCount} differ`, goal: 'identical', status: a.check.mismatchCount === 0 ? 'PASS' : 'FAIL' });
     rate('attribute(), explain: false', a.indexed.explainOff.medianRate);

@@ -3,6 +3,7 @@
 // bench/out/results.json. Options: --quick, --skip-attribution, --skip-e2e, --no-profile,
 // --keep (keep the generated estates), --sample N, --connections N, --passes N,
 // --e2e-timeout SECONDS, --stage-timeout SECONDS, --json (JSON topology files instead of YAML),
+// --continue-on-mismatch (time attribution even when the index and the linear scan disagree),
 // --skip-exports, --exports-layout per-tenant|combined|both, --exports-timeout SECONDS.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +37,7 @@ const options = {
   sample: num('--sample', quick ? 2000 : 20_000),
   passes: num('--passes', quick ? 1 : 3),
   profile: !flag('--no-profile'),
+  continueOnMismatch: flag('--continue-on-mismatch'),
 };
 const log = (s) => process.stdout.write(s + '\n');
 process.chdir(here);
@@ -50,6 +52,7 @@ if (!flag('--skip-attribution')) {
   try {
     const { result, setup } = runAttributionBenchmark(options, log);
     results.attribution = result;
+    if (result.check.mismatchCount > 0) failed = true;
     if (options.profile && Math.min(result.indexed.explainOff.medianRate, result.indexed.explainOn.medianRate) < ATTRIBUTION_GOALS.ratePerSecond) {
       log('Attribution misses the rate goal: cost of each step alone (ns per connection, 200,000 connections)…');
       result.breakdown = attributionBreakdown(setup);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 /**
  * Others build into dist/ while the benchmark runs (npm test builds too): a rebuild halfway
@@ -25,7 +25,7 @@ export function distHash(root) {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.js')) hash.update(p.slice(root.length)).update(readFileSync(p));
+      else if (e.name.endsWith('.js')) hash.update(relative(root, p)).update(readFileSync(p));
     }
   };
   walk(join(root, 'dist'));
