@@ -51,7 +51,7 @@ export class ConnectorIndex {
    * IPv4 blocks of /24 or longer (all Exchange Online accepts on SenderIPAddresses) by their /24:
    * one lookup per connection. Shorter prefixes (from hand-written cases) by prefix length.
    */
-  private readonly v4By24 = new Map<number, { start: number; end: number; entry: IndexedConnector }[]>();
+  private readonly v4By24 = new Map<number, { start: number; end: number; prefixLength: number; entry: IndexedConnector }[]>();
   private readonly v4ByPrefix = new Map<number, Map<number, IndexedConnector[]>>();
   private v4PrefixLengths: number[] = [];
   /** Certificate lookups memoised by the names array: certificates repeat across connections and the index never changes. */
@@ -99,7 +99,15 @@ export class ConnectorIndex {
       }
       for (const r of ranges) {
         if (r.family === 4 && r.prefixLength !== null && r.prefixLength >= 24) {
-          push(this.v4By24, (r.start as number) >>> 8, { start: r.start as number, end: r.end as number, entry });
+          // Longest prefix first within the bucket, as the per-length lookup orders them: the most
+          // specific range decides between connectors of one tenant.
+          const key = (r.start as number) >>> 8;
+          const bucket = this.v4By24.get(key) ?? [];
+          const item = { start: r.start as number, end: r.end as number, prefixLength: r.prefixLength, entry };
+          let at = bucket.length;
+          while (at > 0 && bucket[at - 1]!.prefixLength < r.prefixLength) at--;
+          bucket.splice(at, 0, item);
+          this.v4By24.set(key, bucket);
         } else if (r.family === 4 && r.prefixLength !== null) {
           let byNet = this.v4ByPrefix.get(r.prefixLength);
           if (!byNet) this.v4ByPrefix.set(r.prefixLength, (byNet = new Map()));

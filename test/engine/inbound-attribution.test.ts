@@ -107,3 +107,16 @@ describe('attribution at Exchange Online (EXO-SEMANTICS M3/M4/M5)', () => {
     expect(inboundMail.connector?.Name).toBe('Partner');
   });
 });
+
+describe('IP connector choice within a tenant', () => {
+  it('the most specific range wins, whatever the order the connectors were written in', () => {
+    const t = tenant('contoso.onmicrosoft.com', ['contoso.com'], [
+      inbound({ Name: 'Relay by IP', SenderIPAddresses: ['203.0.113.0/24'] }),
+      inbound({ Name: 'Scanner', SenderIPAddresses: ['203.0.113.200/32'] }),
+    ]);
+    const r = run([t], { sourceIp: '203.0.113.200', rcptToDomain: 'contoso.com' });
+    expect(r.connector?.Name).toBe('Scanner');
+    const other = run([t], { sourceIp: '203.0.113.12', rcptToDomain: 'contoso.com' });
+    expect(other.connector?.Name).toBe('Relay by IP');
+  });
+});
