@@ -1,6 +1,7 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../../model/diagnostics.js';
 import type { Provenance } from '../../model/provenance.js';
+import { lineColumn, lineStarts, pathKey, scanJsonPositions, type JsonPositions } from './json-positions.js';
 
 /**
  * A topology file parsed with positions. JSON is parsed by the same YAML parser (JSON is YAML
@@ -10,6 +11,8 @@ export interface PositionedDocument {
   file: string;
   doc: Document.Parsed;
   lineCounter: LineCounter;
+  /** Set for JSON text, read by the fast path (json-positions.ts); `doc` is then unused. */
+  json?: { positions: JsonPositions; lineStarts: number[] };
   /** Plain value (null when the document is empty). */
   value: unknown;
   errors: Diagnostic[];
@@ -19,6 +22,8 @@ export interface PositionedDocument {
 export type PathSegment = string | number;
 
 export function parsePositioned(text: string, file: string): PositionedDocument {
+  const json = parseJsonFast(text, file);
+  if (json) return json;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): string => {
@@ -36,6 +41,39 @@ export function parsePositioned(text: string, file: string): PositionedDocument 
     }
   }
   return { file, doc, lineCounter, value, errors, warnings };
+}
+
+/**
+ * Valid JSON takes the fast path: JSON.parse for the value and one scan for positions. Anything
+ * else (YAML, or JSON with a syntax error) goes to the YAML parser, which reports the error's
+ * position.
+ */
+function parseJsonFast(text: string, file: string): PositionedDocument | null {
+  const first = text.replace(/^\uFEFF/, '').trimStart()[0];
+  if (first !== '{' && first !== '[') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch {
+    return null;
+  }
+  const positions = scanJsonPositions(text);
+  const starts = lineStarts(text);
+  const warnings: Diagnostic[] = positions.duplicateKeys.map((d) => {
+    const p = lineColumn(starts, d.offset);
+    return { severity: 'warning', location: `${file}:${p.line}:${p.column}`, message: `JSON: key "${d.key}" is written twice in one object; the last value is used` };
+  });
+  return { file, doc: undefined as unknown as Document.Parsed, lineCounter: undefined as unknown as LineCounter, json: { positions, lineStarts: starts }, value: value ?? null, errors: [], warnings };
+}
+
+function jsonOffset(pd: PositionedDocument, path: readonly PathSegment[]): number | undefined {
+  const offsets = pd.json!.positions.offsets;
+  // The value at the path, else the nearest enclosing value that exists (as nodeAt does for YAML).
+  for (let n = path.length; n >= 0; n--) {
+    const o = offsets.get(pathKey(path.slice(0, n)));
+    if (o !== undefined) return o;
+  }
+  return undefined;
 }
 
 function firstLine(message: string): string {
@@ -74,6 +112,12 @@ function keyText(key: unknown): string {
 }
 
 export function provenanceAt(pd: PositionedDocument, path: readonly PathSegment[]): Provenance {
+  if (pd.json) {
+    const offset = jsonOffset(pd, path);
+    if (offset === undefined) return { file: pd.file, line: 1, column: 1 };
+    const p = lineColumn(pd.json.lineStarts, offset);
+    return { file: pd.file, line: p.line, column: p.column };
+  }
   const node = nodeAt(pd, path);
   const offset = node?.range?.[0];
   if (offset === undefined) return { file: pd.file, line: 1, column: 1 };
@@ -88,6 +132,7 @@ export function locationAt(pd: PositionedDocument, path: readonly PathSegment[])
 
 /** The source text of a scalar, for values YAML typed as numbers that are really names or thumbprints. */
 export function sourceTextAt(pd: PositionedDocument, path: readonly PathSegment[]): string | null {
+  if (pd.json) return pd.json.positions.numberTexts.get(pathKey(path)) ?? null;
   const node = nodeAt(pd, path);
   if (isScalar(node) && typeof node.source === 'string') return node.source;
   return null;
