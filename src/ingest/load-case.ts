@@ -99,6 +99,8 @@ async function load(paths: string[]): Promise<LoadedCase> {
     }
     if (isExportFormat(input.kind)) {
       exportFiles.push({ file: input.file, text: decodeText(input.bytes ?? Buffer.alloc(0)), format: input.kind });
+      // The text is all that is needed from here: let the bytes go (a provider's exports run to hundreds of MB).
+      input.bytes = null;
       continue;
     }
     if (input.kind === 'certificate' || hasCertificateName(input.file)) {

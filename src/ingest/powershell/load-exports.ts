@@ -25,7 +25,12 @@ export function isExportFormat(kind: string): kind is ExportFormat {
  */
 export function addExports(pending: readonly PendingExport[], topologies: Iterable<TopologyReadResult>, merger: CaseMerger): number {
   if (pending.length === 0) return 0;
-  const reads = pending.map((p) => readExportFile(p.text, p.file, p.format));
+  const reads = pending.map((p) => {
+    const read = readExportFile(p.text, p.file, p.format);
+    // Records hold what is needed; the file's text is not kept once read.
+    p.text = '';
+    return read;
+  });
   const hints = hintsFrom(topologies);
   const stated = statedNames(reads);
   for (const t of stated.tenants) hints.tenants.add(t.toLowerCase());
