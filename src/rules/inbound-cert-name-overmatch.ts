@@ -6,7 +6,7 @@ import type { Evidence, Finding, FixStep } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { presentCertificateStep, setInboundCertificateNameStep } from './support/fix-commands.js';
 import { gatewayClients, gatewayRouteDomains, isHybridPartner } from './support/hybrid.js';
-import { sendsToExchangeOnline, type Presenter } from './support/presenters.js';
+import { PresentersByConnector, sendsToExchangeOnline, type Presenter } from './support/presenters.js';
 import type { InboundConnector, Tenant } from '../model/case.js';
 import type { Hop } from '../engine/flow-types.js';
 import { flowsThrough } from './support/flows-by-connector.js';
@@ -53,17 +53,12 @@ export const rule: Rule = {
     const findings: Finding[] = [];
     // Candidates through the index: connectors that some presented certificate matches on behalf
     // of a host that carries other senders' mail. Only those are examined in detail below.
-    const candidates = new Map<InboundConnector, Presenter[]>();
-    const addCandidate = (c: InboundConnector, p: Presenter): void => {
-      const list = candidates.get(c);
-      if (!list) candidates.set(c, [p]);
-      else if (!list.includes(p)) list.push(p);
-    };
+    const candidates = new PresentersByConnector();
     for (const p of ctx.presenters) {
       if (!p.certificate || certificateProblem(p.certificate, ctx.at)) continue;
       for (const h of ctx.simulation.context.index.matchCertificate(p.certificate.names)) {
         const c = h.entry.connector;
-        if (c.Enabled && c.ConnectorType === 'OnPremises' && carriesForeignMail(ctx, p, h.entry.tenant)) addCandidate(c, p);
+        if (c.Enabled && c.ConnectorType === 'OnPremises' && carriesForeignMail(ctx, p, h.entry.tenant)) candidates.add(c, p);
       }
     }
     for (const tenant of ctx.case.tenants) {

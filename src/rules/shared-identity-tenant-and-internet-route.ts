@@ -9,7 +9,7 @@ import type { Rule, RuleContext } from './rule.js';
 import { flowName } from './support/flow-subject.js';
 import { flowsThrough } from './support/flows-by-connector.js';
 import { gatewayClients, isHybridPartner } from './support/hybrid.js';
-import { isInternetRoute, type Presenter } from './support/presenters.js';
+import { isInternetRoute, PresentersByConnector, type Presenter } from './support/presenters.js';
 
 /**
  * S3 (seed 003): the identity that matches the tenant's OnPremises connector is also presented on
@@ -36,16 +36,11 @@ export const rule: Rule = {
     const findings: Finding[] = [];
     const index = ctx.simulation.context.index;
     // Candidates through the index: connectors an internet route's certificate or IP matches.
-    const candidates = new Map<InboundConnector, Presenter[]>();
-    const addCandidate = (c: InboundConnector, p: Presenter): void => {
-      const list = candidates.get(c);
-      if (!list) candidates.set(c, [p]);
-      else if (!list.includes(p)) list.push(p);
-    };
+    const candidates = new PresentersByConnector();
     for (const p of ctx.presenters) {
       if (!isInternetRoute(p)) continue;
       const entries = [...(p.certificate && !certificateProblem(p.certificate, ctx.at) ? index.matchCertificate(p.certificate.names).map((h) => h.entry) : []), ...(p.ip && parseIp(p.ip) ? index.matchIp(parseIp(p.ip)!) : [])];
-      for (const e of entries) if (e.connector.Enabled && e.connector.ConnectorType === 'OnPremises' && carriesTenantMail(ctx, p, e.tenant)) addCandidate(e.connector, p);
+      for (const e of entries) if (e.connector.Enabled && e.connector.ConnectorType === 'OnPremises' && carriesTenantMail(ctx, p, e.tenant)) candidates.add(e.connector, p);
     }
     for (const tenant of ctx.case.tenants) {
       for (const connector of tenant.InboundConnectors) {

@@ -1,4 +1,4 @@
-import type { AddressSpace, Case, ExchangeServer, Gateway, GatewayNode, GatewayRoute, Organization, SendConnector } from '../../model/case.js';
+import type { AddressSpace, Case, ExchangeServer, Gateway, GatewayNode, GatewayRoute, InboundConnector, Organization, SendConnector } from '../../model/case.js';
 import type { Certificate } from '../../model/certificate.js';
 import { isExchangeOnlineHost, normalizeHost } from '../../model/domains.js';
 import { certificatesOfServer } from '../../engine/simulate-flow.js';
@@ -95,4 +95,13 @@ export function sendsToExchangeOnline(p: Presenter): boolean {
 /** An internet route: delivers by MX for `*` (or any domain), so it also reaches other tenants' MX. */
 export function isInternetRoute(p: Presenter): boolean {
   return p.usesMx && p.addressSpaces.some((a) => a.Domain === '*' || !a.Domain.endsWith('.onmicrosoft.com'));
+}
+
+/** Connectors with the presenters whose identity matches them, each presenter listed once. */
+export class PresentersByConnector extends Map<InboundConnector, Presenter[]> {
+  add(connector: InboundConnector, p: Presenter): void {
+    const list = this.get(connector);
+    if (!list) this.set(connector, [p]);
+    else if (!list.includes(p)) list.push(p);
+  }
 }
