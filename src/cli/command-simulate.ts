@@ -24,13 +24,15 @@ export async function simulateCommand(args: string[]): Promise<number> {
     const s = styleFor(o.output);
     const lines: string[] = [];
     for (const f of run.flows) {
-      lines.push(...renderFlow(f, s));
+      // Each hop with the decisions that led to it and, at Exchange Online, the attribution trace.
+      const [title, ...rest] = renderFlow(f, s);
+      lines.push(title!);
       f.hops.forEach((h, i) => {
-        lines.push(`   hop ${i + 1} decisions:`);
-        for (const d of h.decisions) lines.push(`     - ${d}`);
-        if (h.eop) for (const t of h.eop.result.trace) lines.push(`     • ${t}`);
+        lines.push(rest[i]!);
+        for (const d of h.decisions) lines.push(`        - ${d}`);
+        if (h.eop) for (const t of h.eop.result.trace) lines.push(`        • ${t}`);
       });
-      lines.push('');
+      lines.push(...rest.slice(f.hops.length), '');
     }
     text = lines.join('\n');
   }
