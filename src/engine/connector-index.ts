@@ -52,6 +52,7 @@ export class ConnectorIndex {
    * one lookup per connection. Shorter prefixes (from hand-written cases) by prefix length.
    */
   private readonly v4By24 = new Map<number, { start: number; end: number; prefixLength: number; entry: IndexedConnector }[]>();
+  private readonly v4Exact = new Map<number, IndexedConnector[]>();
   private readonly v4ByPrefix = new Map<number, Map<number, IndexedConnector[]>>();
   private v4PrefixLengths: number[] = [];
   /** Certificate lookups memoised by the names array: certificates repeat across connections and the index never changes. */
@@ -98,7 +99,10 @@ export class ConnectorIndex {
         push(this.restrictedPartners, tenant, connector);
       }
       for (const r of ranges) {
-        if (r.family === 4 && r.prefixLength !== null && r.prefixLength >= 24) {
+        if (r.family === 4 && r.prefixLength === 32) {
+          // Single addresses by address: a provider's shared relay /24 may hold thousands of them.
+          push(this.v4Exact, r.start as number, entry);
+        } else if (r.family === 4 && r.prefixLength !== null && r.prefixLength >= 24) {
           // Longest prefix first within the bucket, as the per-length lookup orders them: the most
           // specific range decides between connectors of one tenant.
           const key = (r.start as number) >>> 8;
@@ -160,6 +164,8 @@ export class ConnectorIndex {
     const out: IndexedConnector[] = [];
     if (ip.family === 4) {
       const v = ip.value as number;
+      const exact = this.v4Exact.get(v);
+      if (exact) for (const e of exact) if (!out.includes(e)) out.push(e);
       const bucket = this.v4By24.get(v >>> 8);
       if (bucket) for (const b of bucket) if (v >= b.start && v <= b.end && !out.includes(b.entry)) out.push(b.entry);
       for (const len of this.v4PrefixLengths) {

@@ -43,7 +43,8 @@ function parseDottedQuad(t: string): number | null {
   for (let i = 0; i <= t.length; i++) {
     const ch = i < t.length ? t.charCodeAt(i) : 46;
     if (ch >= 48 && ch <= 57) {
-      if (++digits > 3) return null;
+      // A leading zero reads as octal in some parsers: refuse it rather than guess.
+      if (++digits > 3 || (digits === 2 && part === 0)) return null;
       part = (part < 0 ? 0 : part) * 10 + (ch - 48);
     } else if (ch === 46) {
       if (part < 0 || part > 255) return null;

@@ -120,3 +120,14 @@ describe('IP connector choice within a tenant', () => {
     expect(other.connector?.Name).toBe('Relay by IP');
   });
 });
+
+describe('IP lookups in a shared /24', () => {
+  it('finds a single address among many tenants sharing the subnet, and the /24 connector too', () => {
+    const tenants = Array.from({ length: 50 }, (_, i) => tenant(`t${i}.onmicrosoft.com`, [`t${i}.example`], [inbound({ Name: `IP ${i}`, SenderIPAddresses: [`198.51.100.${i + 1}`] })]));
+    const wide = tenant('wide.onmicrosoft.com', ['wide.example'], [inbound({ Name: 'Whole /24', SenderIPAddresses: ['198.51.100.0/24'] })]);
+    const r = run([...tenants, wide], { sourceIp: '198.51.100.17', mailFromDomain: 't16.example', rcptToDomain: 'tailspintoys.com' });
+    expect(r.connector?.Name).toBe('IP 16');
+    const w = run([...tenants, wide], { sourceIp: '198.51.100.200', mailFromDomain: 'wide.example', rcptToDomain: 'tailspintoys.com' });
+    expect(w.connector?.Name).toBe('Whole /24');
+  });
+});

@@ -28,3 +28,11 @@ describe('connector IP ranges', () => {
     expect(ipInRanges('::ffff:203.0.113.10', ['203.0.113.10'])).toBe(true);
   });
 });
+
+describe('IPv4 text forms', () => {
+  it('refuses leading zeros (octal in some parsers) and accepts plain dotted quads', () => {
+    expect(parseIp('010.1.1.1')).toBeNull();
+    expect(parseIp('10.1.1.1')).toEqual({ family: 4, value: 167837953 });
+    expect(parseIp('0.0.0.0')).toEqual({ family: 4, value: 0 });
+  });
+});
