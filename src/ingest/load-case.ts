@@ -53,9 +53,8 @@ async function load(paths: string[]): Promise<LoadedCase> {
   const listing = await listInputFiles(paths);
   for (const m of listing.missing) fatal.push(`${m.path}: ${m.reason}`);
 
-  // One file at a time: a case folder may hold thousands of files, and open handles are limited.
-  const inputs: InputFile[] = [];
-  for (const file of listing.files) inputs.push(await readInput(file));
+  // A bounded pool: a case folder may hold tens of thousands of files, and open handles are limited.
+  const inputs: InputFile[] = await readInputs(listing.files);
 
   // Topologies first: they say which certificate files they have already read.
   const topologies = new Map<string, TopologyReadResult>();
@@ -141,6 +140,25 @@ async function load(paths: string[]): Promise<LoadedCase> {
     );
   }
   return { case: c, fatal: fatal.length > 0 ? fatal.join('\n') : null };
+}
+
+/**
+ * Reads files several at a time, in a bounded pool: one at a time leaves the disk idle between
+ * files, and all at once can exceed the open-file limit (EMFILE; macOS allows 256 by default).
+ */
+const OPEN_FILES = 32;
+
+async function readInputs(files: readonly string[]): Promise<InputFile[]> {
+  const out: InputFile[] = new Array(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++;
+      out[i] = await readInput(files[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(OPEN_FILES, files.length) }, worker));
+  return out;
 }
 
 /** Detection looks at the start of a file; only files of a kind read here are read whole. */
