@@ -18,6 +18,12 @@ export interface IndexedConnector {
   ranges: IpRange[];
 }
 
+export interface RestrictingPartner {
+  connector: InboundConnector;
+  /** Lower-case domain patterns (`*`, `*.d`, `d`). */
+  senderDomains: string[];
+}
+
 export interface CertificateHit {
   entry: IndexedConnector;
   match: CertNameMatch;
@@ -57,8 +63,8 @@ export class ConnectorIndex {
   private v4PrefixLengths: number[] = [];
   /** Certificate lookups memoised by the names array: certificates repeat across connections and the index never changes. */
   private readonly certificateHits = new WeakMap<readonly string[], CertificateHit[]>();
-  /** Partner connectors that restrict sender domains to their certificate or IPs, per tenant. */
-  private readonly restrictedPartners = new Map<Tenant, InboundConnector[]>();
+  /** Partner connectors that restrict sender domains to their certificate or IPs, per tenant, with those domains normalised once. */
+  private readonly restrictedPartners = new Map<Tenant, RestrictingPartner[]>();
   /** IPv6 ranges and `start-end` ranges: rare, scanned. */
   private readonly otherRanges: { range: IpRange; entry: IndexedConnector }[] = [];
   private readonly tenantsByDomain = new Map<string, Tenant[]>();
@@ -96,7 +102,9 @@ export class ConnectorIndex {
         }
       }
       if (connector.ConnectorType === 'Partner' && (connector.RestrictDomainsToCertificate || connector.RestrictDomainsToIPAddresses)) {
-        push(this.restrictedPartners, tenant, connector);
+        // SenderDomains may still carry the `smtp:…;1` address-space wrapping (exports, what-if).
+        const senderDomains = connector.SenderDomains.map((d) => d.toLowerCase().replace(/^smtp:/, '').replace(/;\d+$/, ''));
+        push(this.restrictedPartners, tenant, { connector, senderDomains });
       }
       for (const r of ranges) {
         if (r.family === 4 && r.prefixLength === 32) {
@@ -180,7 +188,7 @@ export class ConnectorIndex {
     return out;
   }
 
-  partnerConnectorsRestricting(tenant: Tenant): readonly InboundConnector[] {
+  partnerConnectorsRestricting(tenant: Tenant): readonly RestrictingPartner[] {
     return this.restrictedPartners.get(tenant) ?? [];
   }
 

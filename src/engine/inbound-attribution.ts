@@ -1,7 +1,7 @@
 import type { InboundConnector, Tenant } from '../model/case.js';
 import { certificateLabel, type Certificate } from '../model/certificate.js';
 import { certificateProblem } from './certificate-usability.js';
-import type { CertificateHit, ConnectorIndex, IndexedConnector } from './connector-index.js';
+import type { CertificateHit, ConnectorIndex, IndexedConnector, RestrictingPartner } from './connector-index.js';
 import { parseIp } from './ip-address.js';
 
 /**
@@ -268,14 +268,11 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
  * A Partner connector that names the sender's domain and restricts it to its certificate or IP
  * addresses rejects mail of that domain arriving any other way (New-InboundConnector docs).
  */
-function partnerRestriction(restricting: readonly InboundConnector[], mailFrom: string, matched: IndexedConnector | undefined): InboundConnector | null {
-  for (const c of restricting) {
+function partnerRestriction(restricting: readonly RestrictingPartner[], mailFrom: string, matched: IndexedConnector | undefined): InboundConnector | null {
+  for (const { connector: c, senderDomains } of restricting) {
     if (!c.Enabled) continue;
     if (matched && matched.connector === c) continue;
-    const covers = c.SenderDomains.some((d) => {
-      const p = d.toLowerCase().replace(/^smtp:/, '').replace(/;\d+$/, '');
-      return p === '*' || p === mailFrom || (p.startsWith('*.') && mailFrom.endsWith(p.slice(1)));
-    });
+    const covers = senderDomains.some((p) => p === '*' || p === mailFrom || (p.startsWith('*.') && mailFrom.endsWith(p.slice(1))));
     if (covers) return c;
   }
   return null;

@@ -105,8 +105,8 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
       }
       const choice = chooseSendConnector(org, routeDomain);
       decisions.push(...choice.skipped);
-      if (!choice.connector) return end('rejected', `No usable send connector in ${org.Name} covers ${routeDomain}. ${choice.skipped.join('; ')}`.trim(), NO_ROUTE_RESPONSE);
-      const { connector, server, addressSpace } = choice as Required<typeof choice> & { connector: NonNullable<typeof choice.connector> };
+      if (choice.connector === null) return end('rejected', `No usable send connector in ${org.Name} covers ${routeDomain}. ${choice.skipped.join('; ')}`.trim(), NO_ROUTE_RESPONSE);
+      const { connector, server, addressSpace } = choice;
       decisions.push(`Send connector "${connector.Name}" (address space ${addressSpace.raw}) from ${server.Name}.`);
       const serverCerts = certificatesOfServer(ctx, server.Certificates, serverFqdn(server));
       const selection = presentedCertificate(connector, server, serverCerts, ctx.at);

@@ -81,9 +81,6 @@ export function parseTlsCertificateName(value: string): { issuer: string; subjec
   return { issuer: m[1].trim(), subject: m[2].trim() };
 }
 
-export function formatTlsCertificateName(cert: Pick<Certificate, 'Issuer' | 'Subject'>): string {
-  return `<I>${cert.Issuer}<S>${cert.Subject}`;
-}
 
 /** The label a report shows for a certificate: its CN, else its first name, else its thumbprint. */
 export function certificateLabel(cert: Certificate): string {

@@ -1,4 +1,5 @@
 import { formatSource } from '../model/provenance.js';
+import { domainOf } from '../model/domains.js';
 import type { Finding } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { setInboundCertificateNameStep } from './support/fix-commands.js';
@@ -19,8 +20,8 @@ export const rule: Rule = {
     const index = ctx.simulation.context.index;
     for (const f of ctx.simulation.flows) {
       if (f.kind !== 'message') continue;
-      const sd = f.from.slice(f.from.lastIndexOf('@') + 1).toLowerCase();
-      const rd = f.to.slice(f.to.lastIndexOf('@') + 1).toLowerCase();
+      const sd = domainOf(f.from);
+      const rd = domainOf(f.to);
       for (const hop of f.hops) {
         const r = hop.eop?.result;
         if (!r?.tenant || r.outcome === 'rejected') continue;

@@ -11,9 +11,6 @@ export function isHybridPartner(org: Organization, tenant: Tenant): boolean {
   return org.AcceptedDomains.some((d) => tenantDomains.has(d.DomainName) && (!isOnMicrosoftDomain(d.DomainName) || d.DomainName.endsWith('.mail.onmicrosoft.com')));
 }
 
-export function hybridPartnersOf(c: Case, tenant: Tenant): Organization[] {
-  return c.organizations.filter((o) => isHybridPartner(o, tenant));
-}
 
 function gatewayHostsAndIps(gateway: Gateway): Set<string> {
   const s = new Set<string>();
