@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 /** Command-line options shared by every command (CONTRACT: --format, --output, --at). */
-export type Format = 'text' | 'json' | 'markdown';
+export type Format = 'text' | 'json' | 'markdown' | 'csv';
 
 export class UsageError extends Error {}
 
@@ -14,9 +14,14 @@ export interface CommonOptions {
   values: Record<string, string | string[] | boolean | undefined>;
 }
 
-const FORMATS: readonly string[] = ['text', 'json', 'markdown'];
+const FORMATS: readonly Format[] = ['text', 'json', 'markdown'];
 
-export function parseCommon(args: string[], extra: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {}): CommonOptions {
+/** `formats`: what this command can print (most print text, json and markdown; `trace` adds csv). */
+export function parseCommon(
+  args: string[],
+  extra: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {},
+  formats: readonly Format[] = FORMATS,
+): CommonOptions {
   let parsed;
   try {
     parsed = parseArgs({
@@ -30,7 +35,7 @@ export function parseCommon(args: string[], extra: Record<string, { type: 'strin
   const v = parsed.values as Record<string, string | string[] | boolean | undefined>;
   const format = (v.format as string | undefined) ?? 'text';
   if (format === 'html') throw new UsageError('--format html is not available yet; use text, json or markdown.');
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${format}").`);
+  if (!(formats as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${formats.join(', ')} (got "${format}").`);
   let at = new Date();
   if (typeof v.at === 'string') {
     const t = Date.parse(v.at);

@@ -8,6 +8,9 @@ import { readCertificateBytes, type CertificateFileRead } from './certificate/re
 import { sortByPosition } from './diagnostic-order.js';
 import { detectKind, hasCertificateName, type InputKind } from './detect.js';
 import { EndpointsCollector } from './endpoints/collect-endpoints.js';
+import { EvidenceCollector } from './evidence/evidence-collector.js';
+import type { EvidenceReadOptions, EvidenceReader } from './evidence/evidence-reader.js';
+import { EVIDENCE_READERS } from './evidence/evidence-readers.js';
 import { CaseMerger } from './merge-case.js';
 import { addExports, isExportFormat, type PendingExport } from './powershell/load-exports.js';
 import { decodeText } from './text-decoding.js';
@@ -31,6 +34,8 @@ interface InputFile {
   bytes: Buffer | null;
   readError: string | null;
   kind: InputKind;
+  /** Set when the file is evidence (trace, log, capture, headers): streamed later, never read whole. */
+  evidence: EvidenceReader | null;
 }
 
 /**
@@ -39,15 +44,15 @@ interface InputFile {
  * certificate file named by a topology's `{ File: path }` is read once, for that topology.
  * Never throws.
  */
-export async function loadCase(paths: string[]): Promise<LoadedCase> {
+export async function loadCase(paths: string[], options: EvidenceReadOptions = {}): Promise<LoadedCase> {
   try {
-    return await load(paths.length > 0 ? paths : ['.']);
+    return await load(paths.length > 0 ? paths : ['.'], options);
   } catch (e) {
     return { case: emptyCase(), fatal: `could not read the case: ${(e as Error).message}` };
   }
 }
 
-async function load(paths: string[]): Promise<LoadedCase> {
+async function load(paths: string[], options: EvidenceReadOptions): Promise<LoadedCase> {
   const c = emptyCase();
   const fatal: string[] = [];
   const listing = await listInputFiles(paths);
@@ -72,7 +77,12 @@ async function load(paths: string[]): Promise<LoadedCase> {
   const endpoints = new EndpointsCollector();
   let readable = 0;
   const exportFiles: PendingExport[] = [];
+  const evidenceFiles: InputFile[] = [];
   for (const input of inputs) {
+    if (input.evidence !== null) {
+      evidenceFiles.push(input);
+      continue;
+    }
     if (input.readError !== null) {
       c.inputs.push(errorReport(input.file, 'unknown', `${input.file}: cannot be read: ${input.readError}`));
       continue;
@@ -126,6 +136,7 @@ async function load(paths: string[]): Promise<LoadedCase> {
   }
 
   readable += addExports(exportFiles, topologies.values(), merger);
+  readable += await readEvidence(evidenceFiles, c, options);
   merger.finish();
   endpoints.finish(c);
   rejudgeCertificateChains(c, x509);
@@ -178,12 +189,36 @@ async function readInput(file: string): Promise<InputFile> {
       await handle.close();
     }
     const kind = detectKind(sample);
-    const wanted = kind !== 'unknown' || hasCertificateName(file);
+    const evidence = kind === 'unknown' ? (EVIDENCE_READERS.find((r) => r.detect(sample)) ?? null) : null;
+    const wanted = (kind !== 'unknown' || hasCertificateName(file)) && evidence === null;
     const bytes = !wanted ? null : size <= sample.length ? sample : await readFile(file);
-    return { file, bytes, readError: null, kind };
+    return { file, bytes, readError: null, kind, evidence };
   } catch (e) {
-    return { file, bytes: null, readError: (e as Error).message, kind: 'unknown' };
+    return { file, bytes: null, readError: (e as Error).message, kind: 'unknown', evidence: null };
   }
+}
+
+/**
+ * Evidence files are streamed one after another (they can be several GB each: reading them in
+ * parallel would only multiply memory) into one collector, and the case keeps the aggregate.
+ */
+async function readEvidence(files: InputFile[], c: Case, options: EvidenceReadOptions): Promise<number> {
+  if (files.length === 0) return 0;
+  const collector = new EvidenceCollector();
+  let readable = 0;
+  for (const input of files) {
+    const reader = input.evidence!;
+    try {
+      const report = await reader.read(input.file, collector, options);
+      c.inputs.push(report);
+      if (report.records > 0 || !report.diagnostics.some((d) => d.severity === 'error')) readable++;
+    } catch (e) {
+      // A reader must not throw; if one does, the file is reported and the case goes on.
+      c.inputs.push(errorReport(input.file, reader.kind, `${input.file}: could not be read as ${reader.kind}: ${(e as Error).message}`));
+    }
+  }
+  c.evidence = collector.finish();
+  return readable;
 }
 
 function errorReport(file: string, kind: string, message: string): InputReport {

@@ -1,3 +1,4 @@
+import type { EvidenceSet } from './evidence.js';
 import type { Certificate } from './certificate.js';
 import type { InputReport } from './diagnostics.js';
 import type { Provenance } from './provenance.js';
@@ -250,6 +251,8 @@ export interface Case {
   inputs: InputReport[];
   /** Absent: no endpoints file in the case, the shipped list applies. */
   exchangeOnlineIpRanges?: ExchangeOnlineIpRangeList;
+  /** What traces, logs, captures and headers show happened; absent when the case holds none. */
+  evidence?: EvidenceSet;
 }
 
 export function emptyCase(): Case {

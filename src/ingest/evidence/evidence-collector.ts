@@ -1,0 +1,120 @@
+import {
+  EVIDENCE_SOURCES_KEPT,
+  type CertificateSeen,
+  emptyEvidence,
+  type EvidenceSet,
+  type HeaderMessageObservation,
+  type Observed,
+  type SmtpSessionObservation,
+  type TraceObservation,
+} from '../../model/evidence.js';
+import type { EvidenceSink } from './evidence-reader.js';
+
+/** More header messages than this are counted, not kept (an mbox of a whole mailbox). */
+export const MESSAGES_KEPT = 10_000;
+
+/**
+ * Aggregates observations by what they show: a trace of a million messages over three routes
+ * becomes three groups with counts and first/last times, so memory follows distinct routes.
+ */
+export class EvidenceCollector implements EvidenceSink {
+  private readonly traces = new Map<string, Observed<TraceObservation>>();
+  private readonly sessions = new Map<string, Observed<SmtpSessionObservation>>();
+  private readonly evidence: EvidenceSet = emptyEvidence();
+
+  trace(o: TraceObservation): void {
+    observe(this.traces, traceKey(o), o, o.at);
+  }
+
+  session(o: SmtpSessionObservation): void {
+    observe(this.sessions, sessionKey(o), o, o.at);
+  }
+
+  message(o: HeaderMessageObservation): void {
+    if (this.evidence.messages.length < MESSAGES_KEPT) this.evidence.messages.push(o);
+    else this.evidence.messagesNotKept++;
+  }
+
+  finish(): EvidenceSet {
+    this.evidence.traces = [...this.traces.values()];
+    this.evidence.sessions = [...this.sessions.values()];
+    return this.evidence;
+  }
+}
+
+function observe<T extends { source: Observed<T>['sources'][number] }>(
+  groups: Map<string, Observed<T>>,
+  key: string,
+  o: T,
+  at: string | null,
+): void {
+  const group = groups.get(key);
+  if (!group) {
+    groups.set(key, { sample: o, count: 1, first: at, last: at, sources: [o.source] });
+    return;
+  }
+  group.count++;
+  if (group.sources.length < EVIDENCE_SOURCES_KEPT) group.sources.push(o.source);
+  if (at !== null) {
+    // ISO 8601 UTC strings of one shape order as text.
+    if (group.first === null || at < group.first) group.first = at;
+    if (group.last === null || at > group.last) group.last = at;
+  }
+}
+
+function domainPart(address: string | null): string {
+  if (!address) return '';
+  const at = address.lastIndexOf('@');
+  return (at < 0 ? address : address.slice(at + 1)).toLowerCase();
+}
+
+/** What makes two trace rows "the same route": who received it through which connector, between which domains, with what result. */
+function traceKey(o: TraceObservation): string {
+  return [
+    o.tenantId ?? '',
+    o.inboundConnector?.name ?? '',
+    o.inboundConnector?.type ?? '',
+    o.inboundConnector?.tenantId ?? '',
+    o.direction ?? '',
+    domainPart(o.sender),
+    domainPart(o.recipient),
+    o.clientIp ?? '',
+    o.status ?? '',
+    o.response ? `${o.response.code} ${o.response.enhanced ?? ''}` : '',
+  ].join('\u0000');
+}
+
+/** Replies that characterise a session (refusals and STARTTLS), not the per-message chatter. */
+function notableReplies(o: SmtpSessionObservation): string {
+  return o.replies
+    .filter((r) => r.code >= 400 || r.command === 'STARTTLS')
+    .map((r) => `${r.command ?? ''}:${r.code}:${r.enhanced ?? ''}`)
+    .join(',');
+}
+
+function certificateKey(certs: CertificateSeen[] | null): string {
+  if (certs === null) return '?';
+  return certs.map((c) => c.sha1 ?? c.subject ?? '').join('|');
+}
+
+function sessionKey(o: SmtpSessionObservation): string {
+  return [
+    o.origin,
+    o.viewpoint,
+    o.source.file,
+    o.client.ip ?? '',
+    o.server.ip ?? '',
+    o.server.port ?? '',
+    o.connector ?? '',
+    o.serverName ?? '',
+    o.ehlo ?? '',
+    o.extensions.join(' '),
+    o.starttls,
+    o.tls?.version ?? '',
+    o.tls?.cipher ?? '',
+    o.tls ? certificateKey(o.tls.serverCertificates) : '',
+    o.tls ? String(o.tls.clientCertificateRequested) : '',
+    o.tls ? certificateKey(o.tls.clientCertificates) : '',
+    notableReplies(o),
+  ].join('\u0000');
+}

@@ -1,0 +1,40 @@
+import type { InputReport } from '../../model/diagnostics.js';
+import type { HeaderMessageObservation, SmtpSessionObservation, TraceObservation } from '../../model/evidence.js';
+
+/** Receives observations one at a time while a reader streams its file. */
+export interface EvidenceSink {
+  trace(observation: TraceObservation): void;
+  session(observation: SmtpSessionObservation): void;
+  message(observation: HeaderMessageObservation): void;
+}
+
+/** Progress of a long read, shown as a bar on a terminal (cli/progress.ts); absent when nobody watches. */
+export interface ReadProgress {
+  /** Called once per file with its size in bytes. */
+  start(file: string, totalBytes: number): void;
+  /** Bytes read so far in the current file (absolute, not a delta). */
+  update(bytesRead: number): void;
+  done(): void;
+}
+
+export interface EvidenceReadOptions {
+  /** Key log files (NSS SSLKEYLOGFILE format) given with --keylog. */
+  keyLogFiles?: string[];
+  progress?: ReadProgress;
+}
+
+/**
+ * One evidence format (message trace, Exchange log, capture, headers). Evidence files can be
+ * several GB, so a reader is handed the path and streams it; detection sees only the start.
+ */
+export interface EvidenceReader {
+  /** The `inputs[].kind` this reader reports (e.g. `message-trace`, `protocol-log`, `capture`, `headers`). */
+  kind: string;
+  /** Whether the file's first bytes (up to 1 MiB, raw, any encoding) are this format. */
+  detect(sample: Uint8Array): boolean;
+  /**
+   * Streams the file into the sink. Never throws on bad content: every record read and skipped is
+   * counted in the report, each skipped one with its position in a diagnostic.
+   */
+  read(file: string, sink: EvidenceSink, options: EvidenceReadOptions): Promise<InputReport>;
+}

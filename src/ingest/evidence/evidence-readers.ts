@@ -1,0 +1,7 @@
+import type { EvidenceReader } from './evidence-reader.js';
+
+/**
+ * Every evidence format the case loader tries, in order, on a file that is not configuration.
+ * A format whose detection is looser goes later.
+ */
+export const EVIDENCE_READERS: EvidenceReader[] = [];

@@ -1,0 +1,166 @@
+import type { Provenance } from './provenance.js';
+
+/**
+ * Evidence: what traces, Exchange logs, captures and message headers show happened, next to the
+ * configuration that says what should happen. Readers stream their files and hand one observation
+ * at a time to an EvidenceSink (ingest/evidence/); the case keeps them aggregated by what they
+ * show, so a multi-GB trace costs memory per distinct route, not per message.
+ */
+
+/** An SMTP reply as logged or captured: `550 5.7.64 TenantAttribution; Relay Access Denied`. */
+export interface SmtpReply {
+  /** The command it answered (`RCPT`, `MAIL`, `EHLO`, `STARTTLS`, `DATA`, `<banner>`, …) or null when unknown. */
+  command: string | null;
+  code: number;
+  /** RFC 3463 enhanced status code (`5.7.64`) or null when the reply has none. */
+  enhanced: string | null;
+  text: string;
+}
+
+/** One message as an Exchange Online message trace shows it (one trace row, or one message's events). */
+export interface TraceObservation {
+  /** ISO 8601 time Exchange Online received the message, null when the row has none that parses. */
+  at: string | null;
+  /** Tenant the trace belongs to or that received the message (`InboundConnectorData` TenantId first). */
+  tenantId: string | null;
+  /** `S:InboundConnectorData=Name=…;ConnectorType=…;TenantId=…` from custom_data, when present. */
+  inboundConnector: { name: string; type: string | null; tenantId: string | null } | null;
+  /** Direction as the trace writes it (`Inbound`, `Outbound`, `Originating`, `Incoming`, …), verbatim. */
+  direction: string | null;
+  sender: string | null;
+  recipient: string | null;
+  /** The connecting client's address: `S:ProxiedClientIPAddress` when set, else the trace's original client IP. */
+  clientIp: string | null;
+  clientHostname: string | null;
+  /** Delivery status as the trace writes it (`Delivered`, `Failed`, `FilteredAsSpam`, …). */
+  status: string | null;
+  /** The rejection or deferral reply, when the row carries one. */
+  response: SmtpReply | null;
+  messageId: string | null;
+  source: Provenance;
+}
+
+/** How STARTTLS fared in a session (pcap contract values). */
+export type StartTlsState = 'none' | 'offered' | 'accepted' | 'refused' | 'masked';
+
+/** A certificate seen on the wire or named in a log; fields unknown to the source are null. */
+export interface CertificateSeen {
+  subject: string | null;
+  commonName: string | null;
+  dnsNames: string[];
+  issuer: string | null;
+  notBefore: string | null;
+  notAfter: string | null;
+  /** SHA-1 fingerprint, upper-case hex without separators (Exchange's Thumbprint). */
+  sha1: string | null;
+  sha256: string | null;
+  selfSigned: boolean | null;
+}
+
+export interface SessionTls {
+  /** `TLSv1`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3` (`SSLv3` and older as such), null when not seen. */
+  version: string | null;
+  /** IANA cipher-suite name (`TLS_AES_256_GCM_SHA384`) or the name the source wrote; null when not seen. */
+  cipher: string | null;
+  /** Leaf first; [] when the server sent none; null when the source cannot show it. */
+  serverCertificates: CertificateSeen[] | null;
+  /** Whether the server sent a CertificateRequest; null when the source cannot show it. */
+  clientCertificateRequested: boolean | null;
+  /** Leaf first; [] when the client sent none (an empty Certificate message, or none asked); null when unknowable. */
+  clientCertificates: CertificateSeen[] | null;
+}
+
+export interface SessionEndpoint {
+  ip: string | null;
+  port: number | null;
+}
+
+/** One SMTP session, from an Exchange protocol log or a packet capture. */
+export interface SmtpSessionObservation {
+  origin: 'protocol-log' | 'capture';
+  /** A receive log is the server's view, a send log the client's; a capture sees both. */
+  viewpoint: 'server' | 'client' | 'wire';
+  /** ISO 8601 start of the session, null when unknown. */
+  at: string | null;
+  client: SessionEndpoint;
+  server: SessionEndpoint;
+  /** The on-premises connector that logged it (protocol logs: `connector-id`), null otherwise. */
+  connector: string | null;
+  /** The host name the server gave in its banner (`220 name …`), null when not seen. */
+  serverName: string | null;
+  banner: string | null;
+  /** The name the client gave in EHLO/HELO. */
+  ehlo: string | null;
+  /** Extensions the server advertised in reply to EHLO (keywords as written, `XXXXXXXA` included). */
+  extensions: string[];
+  starttls: StartTlsState;
+  /** Null when no TLS was negotiated (or seen). */
+  tls: SessionTls | null;
+  /** Every reply in order (a reader may keep only the notable ones for long sessions: 4xx/5xx and STARTTLS). */
+  replies: SmtpReply[];
+  source: Provenance;
+}
+
+/** The system that stamped a Received header (its `by` side). */
+export type HopKind = 'exchange-online' | 'exchange-on-premises' | 'exchange-edge' | 'gateway' | 'other';
+
+export interface HeaderHop {
+  from: string | null;
+  by: string | null;
+  with: string | null;
+  /** The connecting client's address from the `from` clause. */
+  ip: string | null;
+  tls: { version: string | null; cipher: string | null } | null;
+  /** ISO 8601, null when the date does not parse. */
+  date: string | null;
+  /** Signed seconds since the previous dated hop; null where this hop's date does not parse. */
+  delaySeconds: number | null;
+  kind: HopKind;
+}
+
+/** One message's headers, decoded far enough for the evidence rules. */
+export interface HeaderMessageObservation {
+  messageId: string | null;
+  subject: string | null;
+  from: string | null;
+  /** Oldest hop first. */
+  hops: HeaderHop[];
+  /** X-MS-Exchange-Organization-AuthAs (`Internal`, `Anonymous`, `Partner`, …). */
+  authAs: string | null;
+  authSource: string | null;
+  authMechanism: string | null;
+  crossTenantId: string | null;
+  crossTenantAuthAs: string | null;
+  crossTenantFromEntityHeader: string | null;
+  directionality: string | null;
+  originatorOrg: string | null;
+  /** Exchange Online and on-premises Exchange both stamped hops: the message crossed premises. */
+  crossedPremises: boolean;
+  source: Provenance;
+}
+
+/** Observations that show the same thing, counted once. */
+export interface Observed<T> {
+  /** The first observation of the group, as read. */
+  sample: T;
+  count: number;
+  /** Earliest and latest ISO time in the group (null when none had a time). */
+  first: string | null;
+  last: string | null;
+  /** Where the first few were read (at most EVIDENCE_SOURCES_KEPT). */
+  sources: Provenance[];
+}
+
+export const EVIDENCE_SOURCES_KEPT = 5;
+
+export interface EvidenceSet {
+  traces: Observed<TraceObservation>[];
+  sessions: Observed<SmtpSessionObservation>[];
+  messages: HeaderMessageObservation[];
+  /** Messages read beyond those kept (a large mbox). */
+  messagesNotKept: number;
+}
+
+export function emptyEvidence(): EvidenceSet {
+  return { traces: [], sessions: [], messages: [], messagesNotKept: 0 };
+}
