@@ -1,0 +1,184 @@
+import { createDecipheriv, createHmac, createSecretKey, timingSafeEqual, type Decipher, type KeyObject } from 'node:crypto';
+import { AeadKey, writeSequence, xorSequenceNonce } from './tls-decrypt-aead.js';
+import type { AeadAlgorithm, CbcAlgorithm, Tls12Suite } from './tls-decrypt-suites.js';
+import type { DecryptResult, Direction } from './tls-decrypt-tls13.js';
+import { tls12KeyBlock } from './tls12-prf.js';
+
+/** TLSCiphertext.length must not exceed 2^14 + 2048 (RFC 5246 §6.2.3). */
+const MAX_CIPHERTEXT = 16384 + 2048;
+const EXPLICIT_NONCE = 8;
+
+interface AeadDirection {
+  key: AeadKey;
+  /** GCM: the 4-byte salt; ChaCha20-Poly1305: the 12-byte IV. */
+  iv: Buffer;
+  seq: number;
+  records: number;
+}
+
+/**
+ * TLS 1.2 AEAD records: AES-GCM (RFC 5288: nonce = salt || explicit 8 bytes at the start of the fragment) and
+ * ChaCha20-Poly1305 (RFC 7905: nonce = IV XOR seq). Additional data = seq_num || type || version || plaintext length
+ * (RFC 5246 §6.2.3.3).
+ */
+export class Tls12AeadDecryptor {
+  private readonly directions: Record<Direction, AeadDirection>;
+  private readonly aad = Buffer.alloc(13);
+  private readonly nonce = Buffer.alloc(12);
+  private readonly explicitNonce: boolean;
+
+  constructor(
+    suite: Tls12Suite & { cipher: AeadAlgorithm },
+    private readonly version: number,
+    masterSecret: Buffer,
+    clientRandom: Uint8Array,
+    serverRandom: Uint8Array,
+  ) {
+    this.explicitNonce = suite.nonce === 'explicit';
+    const keys = tls12KeyBlock(suite.prfHash, masterSecret, clientRandom, serverRandom, {
+      macLength: 0,
+      keyLength: suite.cipher.keyLength,
+      fixedIvLength: this.explicitNonce ? 4 : 12,
+    });
+    this.directions = {
+      client: { key: new AeadKey(suite.cipher, keys.clientKey), iv: keys.clientIv, seq: 0, records: 0 },
+      server: { key: new AeadKey(suite.cipher, keys.serverKey), iv: keys.serverIv, seq: 0, records: 0 },
+    };
+  }
+
+  decrypt(direction: Direction, contentType: number, fragment: Uint8Array): DecryptResult {
+    const state = this.directions[direction];
+    const seq = state.seq++;
+    state.records++;
+    const tagLength = state.key.tagLength;
+    const overhead = (this.explicitNonce ? EXPLICIT_NONCE : 0) + tagLength;
+    if (fragment.length < overhead || fragment.length > MAX_CIPHERTEXT) {
+      return { error: `${direction} record ${state.records}: ${fragment.length} bytes cannot be an AEAD-protected TLS 1.2 record (at least ${overhead})` };
+    }
+    let nonce: Buffer;
+    let ciphertext: Uint8Array;
+    if (this.explicitNonce) {
+      state.iv.copy(this.nonce, 0, 0, 4);
+      this.nonce.set(fragment.subarray(0, EXPLICIT_NONCE), 4);
+      nonce = this.nonce;
+      ciphertext = fragment.subarray(EXPLICIT_NONCE, fragment.length - tagLength);
+    } else {
+      nonce = xorSequenceNonce(state.iv, seq, this.nonce);
+      ciphertext = fragment.subarray(0, fragment.length - tagLength);
+    }
+    writeSequence(this.aad, seq);
+    this.aad[8] = contentType;
+    this.aad.writeUInt16BE(this.version, 9);
+    this.aad.writeUInt16BE(ciphertext.length, 11);
+    const plaintext = state.key.open(nonce, this.aad, ciphertext, fragment.subarray(fragment.length - tagLength));
+    if (!plaintext) {
+      return { error: `${direction} record ${state.records}: authentication failed: damaged record, a record missing before it, or a master secret of another session` };
+    }
+    return { contentType, plaintext };
+  }
+}
+
+interface CbcDirection {
+  /**
+   * One CBC decipher for the whole direction: each TLS 1.2 record starts with its own IV block, so feeding records
+   * back to back yields one garbage block (the IV decrypted against the previous record's last block) followed by
+   * the record's plaintext — no decipher per record.
+   */
+  decipher: Decipher;
+  macKey: KeyObject;
+  seq: number;
+  records: number;
+  /** RFC 7366 encrypt-then-MAC; null until the first record shows which layout the peers use. */
+  encryptThenMac: boolean | null;
+}
+
+/**
+ * TLS 1.2 GenericBlockCipher records (RFC 5246 §6.2.3.2): IV || E(content || MAC || padding), MAC =
+ * HMAC(mac_key, seq_num || type || version || length || content); or with encrypt_then_mac (RFC 7366)
+ * IV || E(content || padding) || MAC over the ciphertext. MAC and padding are verified; a failure is reported, never guessed past.
+ */
+export class Tls12CbcDecryptor {
+  private readonly directions: Record<Direction, CbcDirection>;
+  private readonly macHeader = Buffer.alloc(13);
+
+  constructor(
+    private readonly cipher: CbcAlgorithm,
+    private readonly version: number,
+    suite: Tls12Suite,
+    masterSecret: Buffer,
+    clientRandom: Uint8Array,
+    serverRandom: Uint8Array,
+    encryptThenMac: boolean | undefined,
+  ) {
+    const keys = tls12KeyBlock(suite.prfHash, masterSecret, clientRandom, serverRandom, {
+      macLength: cipher.macLength,
+      keyLength: cipher.keyLength,
+      fixedIvLength: 0,
+    });
+    const open = (key: Buffer, macKey: Buffer): CbcDirection => {
+      const decipher = createDecipheriv(cipher.algorithm, key, Buffer.alloc(cipher.blockLength));
+      decipher.setAutoPadding(false);
+      return { decipher, macKey: createSecretKey(macKey), seq: 0, records: 0, encryptThenMac: encryptThenMac ?? null };
+    };
+    this.directions = { client: open(keys.clientKey, keys.clientMacKey), server: open(keys.serverKey, keys.serverMacKey) };
+  }
+
+  decrypt(direction: Direction, contentType: number, fragment: Uint8Array): DecryptResult {
+    const state = this.directions[direction];
+    const seq = state.seq++;
+    state.records++;
+    const where = `${direction} record ${state.records}`;
+    const { blockLength, macLength } = this.cipher;
+    if (fragment.length > MAX_CIPHERTEXT) return { error: `${where}: ${fragment.length} bytes is longer than a TLS 1.2 record may be` };
+
+    if (state.encryptThenMac !== false) {
+      const encrypted = fragment.length - macLength;
+      const fits = encrypted >= 2 * blockLength && encrypted % blockLength === 0;
+      if (fits && this.macMatches(state, seq, contentType, fragment.subarray(0, encrypted), fragment.subarray(encrypted))) {
+        state.encryptThenMac = true;
+        const decrypted = state.decipher.update(fragment.subarray(0, encrypted)).subarray(blockLength);
+        const contentLength = unpaddedLength(decrypted);
+        if (contentLength < 0) return { error: `${where}: bad CBC padding after a valid MAC (encrypt-then-MAC)` };
+        return { contentType, plaintext: decrypted.subarray(0, contentLength) };
+      }
+      if (state.encryptThenMac === true) {
+        return { error: fits ? `${where}: MAC check failed (encrypt-then-MAC): damaged record, a record missing before it, or a master secret of another session` : `${where}: ${fragment.length} bytes do not fit IV + whole ${blockLength}-byte blocks + ${macLength}-byte MAC` };
+      }
+    }
+
+    if (fragment.length % blockLength !== 0 || fragment.length < blockLength + Math.ceil((macLength + 1) / blockLength) * blockLength) {
+      return { error: `${where}: ${fragment.length} bytes do not fit IV + whole ${blockLength}-byte blocks holding a ${macLength}-byte MAC` };
+    }
+    const decrypted = state.decipher.update(fragment).subarray(blockLength);
+    const unpadded = unpaddedLength(decrypted);
+    if (unpadded < macLength) {
+      return { error: `${where}: bad CBC padding: damaged record, a record missing before it, or a master secret of another session` };
+    }
+    const contentLength = unpadded - macLength;
+    const content = decrypted.subarray(0, contentLength);
+    if (!this.macMatches(state, seq, contentType, content, decrypted.subarray(contentLength, unpadded))) {
+      return { error: `${where}: MAC check failed: damaged record, a record missing before it, or a master secret of another session` };
+    }
+    state.encryptThenMac = false;
+    return { contentType, plaintext: content };
+  }
+
+  private macMatches(state: CbcDirection, seq: number, contentType: number, data: Uint8Array, mac: Uint8Array): boolean {
+    writeSequence(this.macHeader, seq);
+    this.macHeader[8] = contentType;
+    this.macHeader.writeUInt16BE(this.version, 9);
+    this.macHeader.writeUInt16BE(data.length, 11);
+    const expected = createHmac(this.cipher.mac, state.macKey).update(this.macHeader).update(data).digest();
+    return expected.length === mac.length && timingSafeEqual(expected, mac);
+  }
+}
+
+/** Length before the padding (padding_length + 1 bytes each equal to padding_length), or -1 when the padding is malformed. */
+function unpaddedLength(block: Buffer): number {
+  if (block.length === 0) return -1;
+  const padding = block[block.length - 1] as number;
+  const start = block.length - 1 - padding;
+  if (start < 0) return -1;
+  for (let i = start; i < block.length - 1; i++) if (block[i] !== padding) return -1;
+  return start;
+}
