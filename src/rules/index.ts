@@ -20,8 +20,17 @@ import { rule as relayThroughForeignTenant } from './relay-through-foreign-tenan
 import { rule as sendConnectorFqdnCertificateMismatch } from './send-connector-fqdn-certificate-mismatch.js';
 import { rule as sharedIdentityTenantAndInternetRoute } from './shared-identity-tenant-and-internet-route.js';
 import { rule as thirdPartyGatewayInHybridPath } from './third-party-gateway-in-hybrid-path.js';
+import { rule as captureNoClientCertificate } from './capture-no-client-certificate.js';
+import { rule as eopSourceIpNotPreserved } from './eop-source-ip-not-preserved.js';
+import { rule as evidenceContradictsModel } from './evidence-contradicts-model.js';
+import { rule as ipBlocklisted } from './ip-blocklisted.js';
+import { rule as messageNotInternal } from './message-not-internal.js';
+import { rule as starttlsMasked } from './starttls-masked.js';
+import { rule as tenantAttributionRejected } from './tenant-attribution-rejected.js';
+import { rule as tlsWeakVersion } from './tls-weak-version.js';
+import { rule as traceForeignMailViaOnpremConnector } from './trace-foreign-mail-via-onprem-connector.js';
 
-/** The rule catalog (RULES.md, "From configuration and simulation"). */
+/** The rule catalog (RULES.md): configuration and simulation first, then evidence. */
 export const RULES: readonly Rule[] = [
   inboundCertNameOvermatch,
   relayThroughForeignTenant,
@@ -40,6 +49,15 @@ export const RULES: readonly Rule[] = [
   hybridRemoteDomainMisconfigured,
   connectorIdentityMatchesSeveralTenants,
   flowExpectationFailed,
+  traceForeignMailViaOnpremConnector,
+  tenantAttributionRejected,
+  captureNoClientCertificate,
+  starttlsMasked,
+  tlsWeakVersion,
+  messageNotInternal,
+  eopSourceIpNotPreserved,
+  evidenceContradictsModel,
+  ipBlocklisted,
 ];
 
 export function ruleContext(c: Case, simulation: SimulationRun): RuleContext {

@@ -1,4 +1,7 @@
+import type { HeaderMessageObservation } from '../model/evidence.js';
+import { formatSource } from '../model/provenance.js';
 import type { Finding } from './finding.js';
+import { evidenceOf } from './support/evidence.js';
 import type { Rule, RuleContext } from './rule.js';
 import { flowName, flowPath } from './support/flow-subject.js';
 import { isHybridPartner } from './support/hybrid.js';
@@ -48,6 +51,53 @@ export const rule: Rule = {
         references: ['https://learn.microsoft.com/exchange/transport-routing'],
       });
     }
-    return [...byGateway.values()];
+    return [...byGateway.values(), ...fromHeaders(this, ctx, new Set(byGateway.keys()))];
   },
 };
+
+/** The gateway hop that sits between an Exchange Online hop and an on-premises Exchange hop, either way round. */
+function gatewayBetween(m: HeaderMessageObservation): string | null {
+  const kinds = m.hops.map((h) => h.kind);
+  const isExchange = (k: string): boolean => k === 'exchange-on-premises' || k === 'exchange-edge';
+  for (let i = 0; i < m.hops.length; i++) {
+    if (kinds[i] !== 'gateway') continue;
+    const before = kinds.slice(0, i);
+    const after = kinds.slice(i + 1);
+    const crosses = (before.includes('exchange-online') && after.some(isExchange)) || (before.some(isExchange) && after.includes('exchange-online'));
+    if (crosses) return m.hops[i]!.by ?? m.hops[i]!.from ?? '(unnamed gateway)';
+  }
+  return null;
+}
+
+/** Evidence: Received headers show the gateway between the two Exchange sides (S4.5). */
+function fromHeaders(rule: Rule, ctx: RuleContext, reported: Set<string>): Finding[] {
+  const byGateway = new Map<string, Finding>();
+  for (const m of evidenceOf(ctx.case).messages) {
+    const gateway = gatewayBetween(m);
+    if (!gateway) continue;
+    const ev = {
+      source: formatSource(m.source),
+      text: `${m.messageId ?? 'message'}: ${m.hops.map((h) => `${h.by ?? '?'} (${h.kind})`).join(' → ')}; AuthAs ${m.authAs ?? '(absent)'}`,
+    };
+    const existing = byGateway.get(gateway.toLowerCase());
+    if (existing) {
+      if (existing.evidence.length < 5) existing.evidence.push(ev);
+      continue;
+    }
+    if (reported.has(gateway)) continue;
+    byGateway.set(gateway.toLowerCase(), {
+      rule: rule.id,
+      severity: rule.severity,
+      title: rule.title,
+      message: `Message headers show ${gateway}, a third-party gateway, between Exchange Online and on-premises Exchange. Microsoft supports only Exchange (including Edge Transport) there: through the gateway, cross-premises messages arrive as external${m.authAs ? ` (this one arrived with AuthAs ${m.authAs})` : ''}.`,
+      subjects: [{ type: 'Gateway', name: gateway }],
+      evidence: [ev],
+      fix: [
+        { text: `Route hybrid mail directly between Exchange (or Edge) and Exchange Online, not through ${gateway}: the tenant's OnPremises outbound connector's smart hosts and the on-premises send connector for the coexistence domain must name Exchange hosts.` },
+        { text: 'Re-run the Hybrid Configuration Wizard to restore the hybrid connectors.' },
+      ],
+      references: ['https://learn.microsoft.com/exchange/transport-routing'],
+    });
+  }
+  return [...byGateway.values()];
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { evidenceFindings, headerMessage, hop } from './evidence-kit.js';
 import { diagnose, exampleTopology, findingsOf, onlyFinding, ruleSeverity, variant } from './rule-test-kit.js';
 
 const RULE = 'third-party-gateway-in-hybrid-path';
@@ -123,5 +124,25 @@ describe('third-party-gateway-in-hybrid-path', () => {
 
   it('is silent for a gateway that carries the internet mail of a tenant without an on-premises organization (S3)', () => {
     expect(findingsOf(exampleTopology('s3-shared-certificate-fixed'), RULE)).toEqual([]);
+  });
+});
+
+describe('third-party-gateway-in-hybrid-path from message headers', () => {
+  const onPrem = hop({ by: 'ex01.contoso.com', kind: 'exchange-on-premises' });
+  const exo = hop({ by: 'AM4PEPF00027A6C.eurprd04.prod.outlook.com', kind: 'exchange-online' });
+  const gateway = hop({ by: 'eu-smtp-inbound-1.mimecast.com', kind: 'gateway' });
+
+  it('fires on a gateway hop between Exchange Online and on-premises Exchange, either way round', () => {
+    for (const hops of [[exo, gateway, onPrem], [onPrem, gateway, exo]]) {
+      const found = evidenceFindings(null, { messages: [headerMessage({ hops, crossedPremises: true, authAs: 'Anonymous' })] }, 'third-party-gateway-in-hybrid-path');
+      expect(found).toHaveLength(1);
+      expect(found[0]!.subjects).toEqual([{ type: 'Gateway', name: 'eu-smtp-inbound-1.mimecast.com' }]);
+    }
+  });
+
+  it('stays silent on a gateway in front of Exchange Online only (internet inbound)', () => {
+    const internet = hop({ by: 'mail.fabrikam.com', kind: 'other' });
+    const found = evidenceFindings(null, { messages: [headerMessage({ hops: [internet, gateway, exo] })] }, 'third-party-gateway-in-hybrid-path');
+    expect(found).toEqual([]);
   });
 });

@@ -1,0 +1,173 @@
+import { certificateProblem } from '../engine/certificate-usability.js';
+import { certificatesOfServer } from '../engine/simulate-flow.js';
+import { serverByName, serverFqdn } from '../engine/send-routing.js';
+import { certificateLabel, type Certificate } from '../model/certificate.js';
+import type { Observed, SmtpSessionObservation, TraceObservation } from '../model/evidence.js';
+import type { Evidence, Finding, FindingSubject, FixStep } from './finding.js';
+import { psIdentity } from './finding.js';
+import type { Rule, RuleContext } from './rule.js';
+import { tlsCertificateNameStep } from './support/fix-commands.js';
+import {
+  describeSpan,
+  endpointText,
+  evidenceOf,
+  groupEvidence,
+  isTenantAttributionReply,
+  replyText,
+  sendConnectorNamed,
+  senderDomain,
+} from './support/evidence.js';
+
+/**
+ * S2 (seed 002): Exchange Online answers `550 5.7.64 TenantAttribution; Relay Access Denied` when
+ * a relay attempt matches no OnPremises connector (EXO-SEMANTICS M3/M4). The documented causes:
+ * no client certificate presented, an expired one, one not from a trusted CA (or an incomplete
+ * chain), or a name the certificate-scoped connector does not accept; or, for IP-scoped
+ * connectors, a source address outside SenderIPAddresses.
+ */
+
+interface Sender {
+  key: string;
+  label: string;
+  subjects: FindingSubject[];
+  sessions: Observed<SmtpSessionObservation>[];
+  traces: Observed<TraceObservation>[];
+}
+
+function senderOfSession(ctx: RuleContext, s: SmtpSessionObservation): Pick<Sender, 'key' | 'label' | 'subjects'> {
+  const found = s.viewpoint === 'client' ? sendConnectorNamed(ctx.case, s.connector) : null;
+  if (found) {
+    return {
+      key: `send:${found.org.Name}:${found.connector.Name}`,
+      label: `send connector "${found.connector.Name}" (${found.org.Name})`,
+      subjects: [{ type: 'SendConnector', name: found.connector.Name, organization: found.org.Name }],
+    };
+  }
+  if (s.viewpoint === 'client' && s.connector) {
+    return { key: `send::${s.connector}`, label: `send connector "${s.connector}"`, subjects: [{ type: 'SendConnector', name: s.connector }] };
+  }
+  const ip = s.client.ip ?? '(unknown address)';
+  return { key: `ip:${ip}`, label: `the host at ${ip}${s.ehlo ? ` (EHLO ${s.ehlo})` : ''}`, subjects: [{ type: 'Host', name: ip }] };
+}
+
+/** What the session shows about the client certificate, in the words of the documented causes. */
+function certificateCause(ctx: RuleContext, s: SmtpSessionObservation): string | null {
+  const tls = s.tls;
+  if (s.starttls !== 'accepted' && tls === null) return 'the connection did not use TLS, so no certificate was presented';
+  if (!tls) return null;
+  if (tls.clientCertificates === null) return null;
+  if (tls.clientCertificates.length === 0) return 'no client certificate was presented in the TLS handshake';
+  const leaf = tls.clientCertificates[0]!;
+  const name = leaf.commonName ?? leaf.subject ?? leaf.sha1 ?? 'the certificate';
+  if (leaf.notAfter && Date.parse(leaf.notAfter) < ctx.at.getTime()) return `the presented certificate ${name} expired on ${leaf.notAfter}`;
+  if (leaf.selfSigned) return `the presented certificate ${name} is self-signed (Exchange Online accepts only publicly trusted ones)`;
+  return `certificate ${name} was presented; check that its names match the connector's TlsSenderCertificateName and that its chain is complete`;
+}
+
+/** A certificate on the connector's source servers that would do: valid now, publicly trusted, with a private key. */
+function usableCertificate(ctx: RuleContext, sender: Sender): Certificate | null {
+  const subject = sender.subjects[0];
+  if (subject?.type !== 'SendConnector' || !subject.organization) return null;
+  const org = ctx.case.organizations.find((o) => o.Name === subject.organization);
+  const connector = org?.SendConnectors.find((c) => c.Name === subject.name);
+  if (!org || !connector) return null;
+  const candidates: Certificate[] = [];
+  for (const name of connector.SourceTransportServers) {
+    const server = serverByName(org, name);
+    if (!server) continue;
+    for (const cert of certificatesOfServer(ctx.simulation.context, server.Certificates, serverFqdn(server))) {
+      if (!certificateProblem(cert, ctx.at) && cert.HasPrivateKey !== false && !candidates.includes(cert)) candidates.push(cert);
+    }
+  }
+  candidates.sort((a, b) => Date.parse(b.NotAfter ?? '') - Date.parse(a.NotAfter ?? ''));
+  return candidates[0] ?? null;
+}
+
+export const rule: Rule = {
+  id: 'tenant-attribution-rejected',
+  title: 'Exchange Online refused to relay: 550 5.7.64 TenantAttribution',
+  severity: 'error',
+  description: "Exchange Online could not tie the connection to the tenant's OnPremises connector (certificate or IP), so it refused to relay the mail.",
+  run(ctx: RuleContext): Finding[] {
+    const senders = new Map<string, Sender>();
+    const ev = evidenceOf(ctx.case);
+    for (const g of ev.sessions) {
+      if (!g.sample.replies.some((r) => isTenantAttributionReply(r))) continue;
+      const who = senderOfSession(ctx, g.sample);
+      const s = senders.get(who.key) ?? { ...who, sessions: [], traces: [] };
+      s.sessions.push(g);
+      senders.set(who.key, s);
+    }
+    for (const g of ev.traces) {
+      if (!isTenantAttributionReply(g.sample.response)) continue;
+      const ip = g.sample.clientIp ?? '(unknown address)';
+      const key = `ip:${ip}`;
+      const s = senders.get(key) ?? { key, label: `the host at ${ip}`, subjects: [{ type: 'Host', name: ip }], sessions: [], traces: [] };
+      s.traces.push(g);
+      senders.set(key, s);
+    }
+    return [...senders.values()].map((s) => rejectionFinding(this, ctx, s));
+  },
+};
+
+function rejectionFinding(rule: Rule, ctx: RuleContext, sender: Sender): Finding {
+  const evidence: Evidence[] = [];
+  const causes = new Set<string>();
+  let count = 0;
+  let first: string | null = null;
+  let last: string | null = null;
+  const widen = (g: Observed<unknown>): void => {
+    count += g.count;
+    if (g.first !== null && (first === null || g.first < first)) first = g.first;
+    if (g.last !== null && (last === null || g.last > last)) last = g.last;
+  };
+  for (const g of sender.sessions) {
+    widen(g);
+    const s = g.sample;
+    const reply = s.replies.find((r) => isTenantAttributionReply(r))!;
+    const cause = certificateCause(ctx, s);
+    if (cause) causes.add(cause);
+    evidence.push(
+      ...groupEvidence(
+        g,
+        `${endpointText(s.client)} → ${endpointText(s.server)}${s.serverName ? ` (${s.serverName})` : ''}: ${reply.command ?? 'reply'} answered "${replyText(reply)}"${cause ? `; ${cause}` : ''}`,
+      ).slice(0, 2),
+    );
+  }
+  for (const g of sender.traces) {
+    widen(g);
+    const o = g.sample;
+    evidence.push(...groupEvidence(g, `${o.sender ?? '?'} → ${o.recipient ?? '?'}: ${o.status ?? ''} ${replyText(o.response!)}`.trim()).slice(0, 1));
+  }
+  const fix: FixStep[] = [];
+  const cert = usableCertificate(ctx, sender);
+  const subject = sender.subjects[0]!;
+  if (subject.type === 'SendConnector') {
+    if (cert) {
+      fix.push({ ...tlsCertificateNameStep(subject.name, cert.Issuer, cert.Subject, 'Send'), text: `Make send connector "${subject.name}" present ${certificateLabel(cert)} (valid, publicly trusted, installed on its source servers).` });
+    } else {
+      fix.push({
+        text: `Install a publicly trusted certificate whose name the tenant's certificate-scoped OnPremises connector accepts on the source servers of "${subject.name}", and name it on the connector.`,
+        command: `Set-SendConnector -Identity ${psIdentity(subject.name)} -TlsCertificateName '<I>issuer<S>subject of that certificate'`,
+      });
+    }
+  } else {
+    fix.push({ text: `Make ${sender.label} present a valid, publicly trusted certificate whose name the tenant's OnPremises connector (TlsSenderCertificateName) accepts, or send from an address in its SenderIPAddresses.` });
+  }
+  fix.push({ text: 'Check the tenant side: the OnPremises inbound connector is enabled and its TlsSenderCertificateName matches that certificate name.', command: 'Get-InboundConnector | Format-List Name,ConnectorType,Enabled,TlsSenderCertificateName,SenderIPAddresses' });
+  const domains = [...new Set(sender.traces.map((g) => senderDomain(g.sample.sender)).filter((d): d is string => d !== null))];
+  return {
+    rule: rule.id,
+    severity: rule.severity,
+    title: rule.title,
+    message: `${describeSpan(count, first, last, sender.sessions.length > 0 ? 'refused connection' : 'refused message')} from ${sender.label}${domains.length > 0 ? ` (senders in ${domains.join(', ')})` : ''}: Exchange Online did not match the connection to an OnPremises connector of the sender's tenant and refused to relay.${causes.size > 0 ? ` The evidence shows: ${[...causes].join('; ')}.` : ' The usual causes: no certificate presented, an expired certificate, one not from a trusted CA or with an incomplete chain, or a name the connector does not accept.'}`,
+    subjects: sender.subjects,
+    evidence,
+    fix,
+    references: [
+      'https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-code-5-7-64-in-exchange-online',
+      'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/tenantattribution-ndr',
+      'https://techcommunity.microsoft.com/t5/exchange-team-blog/updated-requirements-for-smtp-relay-through-exchange-online/ba-p/3851357',
+    ],
+  };
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { evidenceFindings, headerMessage, hop } from './evidence-kit.js';
+
+const crossPremises = [hop({ by: 'ex01.contoso.com', kind: 'exchange-on-premises' }), hop({ by: 'AM4PEPF00027A6C.eurprd04.prod.outlook.com', kind: 'exchange-online' })];
+
+describe('message-not-internal', () => {
+  it('fires on a cross-premises message received as Anonymous (S4)', () => {
+    const found = evidenceFindings(null, { messages: [headerMessage({ hops: crossPremises, crossedPremises: true, authAs: 'Anonymous' })] }, 'message-not-internal');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.evidence[0]!.text).toContain('X-MS-Exchange-Organization-AuthAs: Anonymous');
+  });
+
+  it('names a gateway on the path as the likely cause', () => {
+    const hops = [crossPremises[0]!, hop({ by: 'eu-smtp-1.mimecast.com', kind: 'gateway' }), crossPremises[1]!];
+    const found = evidenceFindings(null, { messages: [headerMessage({ hops, crossedPremises: true, authAs: 'Anonymous' })] }, 'message-not-internal');
+    expect(found[0]!.message).toContain('eu-smtp-1.mimecast.com');
+  });
+
+  it('stays silent on Internal cross-premises mail and on anonymous internet mail', () => {
+    const messages = [
+      headerMessage({ hops: crossPremises, crossedPremises: true, authAs: 'Internal' }),
+      headerMessage({ hops: [crossPremises[1]!], crossedPremises: false, authAs: 'Anonymous' }),
+    ];
+    expect(evidenceFindings(null, { messages }, 'message-not-internal')).toEqual([]);
+  });
+});
