@@ -71,6 +71,9 @@ describe.skipIf(unavailable !== null)(title, () => {
         const pf = log.get(Number(t.client.split(':')[1]));
         expect(pf, `Postfix logged the connection from ${t.client}`).toBeDefined();
         expect(t.replies[0]).toMatchObject({ code: 220, lines: ['mx.contoso.com ESMTP Postfix'] });
+        const facts = factsFromTshark(t, session.keylog, cipherNames);
+        expect(facts.ehlo).toBe(session.ehlo);
+        expect(facts.starttls).toBe(session.tls ? 'accepted' : 'offered');
         if (!session.tls) {
           expect(t.tls).toBeNull();
           expect(pf!.tlsVersion).toBeNull();

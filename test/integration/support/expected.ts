@@ -37,8 +37,8 @@ export function factsFromTshark(t: TsharkSession, keysKnown: boolean, cipherName
   const firstEhloIndex = t.commands.findIndex((c) => c.command === 'EHLO');
   const ehloReply = firstEhloIndex >= 0 ? t.replies.find((r) => r.frame > t.commands[firstEhloIndex]!.frame) : undefined;
   const extensions = (ehloReply?.code === 250 ? ehloReply.lines.slice(1) : []).map((l) => l.split(' ')[0]!.toUpperCase());
-  // tshark 4.0 splits STARTTLS into command `STAR` and parameter `TLS`.
-  const starttlsCommand = t.commands.find((c) => (c.command + c.parameter).toUpperCase() === 'STARTTLS');
+  // tshark 4.0 takes four characters as the command and skips one: STARTTLS is `STAR` + `TLS`.
+  const starttlsCommand = t.commands.find((c) => c.command.toUpperCase() === 'STARTTLS' || (c.command.toUpperCase() === 'STAR' && c.parameter.toUpperCase() === 'TLS'));
   const starttlsReply = starttlsCommand ? t.replies.find((r) => r.frame > starttlsCommand.frame) : undefined;
   const starttls = starttlsCommand ? (starttlsReply?.code === 220 ? 'accepted' : 'refused') : extensions.includes('STARTTLS') ? 'offered' : 'none';
   let tls: SessionFacts['tls'] = null;
