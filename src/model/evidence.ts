@@ -37,6 +37,12 @@ export interface TraceObservation {
   /** The rejection or deferral reply, when the row carries one. */
   response: SmtpReply | null;
   messageId: string | null;
+  /** custom_data `S:FromEntity` (`HybridOnPrem`: taken as mail from the tenant's own on-premises organization; `Internet`, `Hosted`). */
+  fromEntity?: string | null;
+  /** custom_data `S:Oorg`: the organization Exchange Online attributed the sender to. */
+  originatorOrg?: string | null;
+  /** TLS version of the inbound connection (`TLSv1.2`, from custom_data `S:InboundTlsDetails`), null when not stated. */
+  tlsVersion?: string | null;
   source: Provenance;
 }
 

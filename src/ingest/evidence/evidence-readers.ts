@@ -1,7 +1,8 @@
+import { traceEvidenceReader } from '../trace/trace-evidence-reader.js';
 import type { EvidenceReader } from './evidence-reader.js';
 
 /**
  * Every evidence format the case loader tries, in order, on a file that is not configuration.
  * A format whose detection is looser goes later.
  */
-export const EVIDENCE_READERS: EvidenceReader[] = [];
+export const EVIDENCE_READERS: EvidenceReader[] = [traceEvidenceReader];

@@ -1,0 +1,248 @@
+import type { SmtpReply } from '../../model/evidence.js';
+import { decodeCustomData } from './custom-data.js';
+import { parseTraceDate } from './trace-dates.js';
+import { eventId, isEntryEvent, parseReply, statusOfEvent, type TraceMessage } from './trace-message.js';
+import { detailData, type EventDetails, type RowContext, type TraceRow } from './trace-rows.js';
+
+/**
+ * Gathers the event rows of an extended report or a Get-MessageTraceDetail export into one
+ * TraceMessage per message and recipient — the unit Get-MessageTrace has a row for.
+ *
+ * Memory stays bounded: a message's events sit close together in these reports (the detail
+ * cmdlet writes them per message; historical search writes them roughly by time, a message's
+ * events within seconds of each other), so messages are kept in a window of the most recently
+ * touched WINDOW messages. A message pushed out of the window is reported then, with what was
+ * seen of it. Rows of a message already reported (its events were further apart than the
+ * window) are counted and not reported again, so a message is never counted twice while it is
+ * remembered (the last REMEMBERED keys).
+ *
+ * The entry event (RECEIVE, SUBMIT) gives the time, the connection and the connector: Exchange
+ * Online writes InboundConnectorData, FromEntity, Oorg and the proxied client on it (seed 000:
+ * "the custom_data column for row source=SMTP and event_id=RECEIVE"). Each recipient's status
+ * is that of its latest status event (DELIVER, SEND, FAIL, DEFER, …).
+ */
+
+export const WINDOW = 20_000;
+export const REMEMBERED = 100_000;
+/** Recipients kept per message (a distribution list's expansion can list thousands). */
+export const RECIPIENTS_KEPT = 1000;
+const EVENTS_KEPT = 32;
+
+interface RecipientState {
+  address: string;
+  status: string | null;
+  statusAt: string;
+  response: SmtpReply | null;
+}
+
+interface Entry {
+  at: string | null;
+  line: number;
+  details: EventDetails;
+  originalClientIp: string | null;
+  size: string | null;
+}
+
+interface Group {
+  firstLine: number;
+  firstAt: string | null;
+  entry: Entry | null;
+  sender: string | null;
+  subject: string | null;
+  messageId: string | null;
+  networkMessageId: string | null;
+  direction: string | null;
+  tenantId: string | null;
+  organization: string | null;
+  outboundConnector: string | null;
+  recipients: Map<string, RecipientState>;
+  events: string[];
+}
+
+export class EventGrouper {
+  private readonly open = new Map<string, Group>();
+  private readonly remembered = new Set<string>();
+  private readonly rememberedOrder: string[] = [];
+  private rememberedNext = 0;
+  /** Rows of messages already reported (their events were more than WINDOW messages apart). */
+  lateRows = 0;
+  firstLateLine: number | null = null;
+  /** Recipients beyond RECIPIENTS_KEPT of one message, not reported. */
+  recipientsNotKept = 0;
+
+  constructor(
+    private readonly ctx: RowContext,
+    private readonly emit: (m: TraceMessage) => void,
+    private readonly window = WINDOW,
+  ) {}
+
+  add(row: TraceRow, line: number): void {
+    const detail = this.ctx.format !== 'extended';
+    const key = (detail ? row.get('messageTraceId') : row.get('networkMessageId')) ?? row.get('messageId') ?? row.get('internalMessageId') ?? '';
+    let group = this.open.get(key);
+    if (group) {
+      // Most recently touched last: the window drops the message idle longest.
+      this.open.delete(key);
+      this.open.set(key, group);
+    } else {
+      if (this.remembered.has(key)) {
+        this.lateRows++;
+        this.firstLateLine ??= line;
+        return;
+      }
+      group = newGroup(line);
+      this.open.set(key, group);
+      if (this.open.size > this.window) {
+        const [oldKey, oldGroup] = this.open.entries().next().value as [string, Group];
+        this.open.delete(oldKey);
+        this.finish(oldKey, oldGroup);
+      }
+    }
+    this.addEvent(group, row, line, detail);
+  }
+
+  /** The end of the file: every message still open is reported. */
+  flush(): void {
+    for (const [key, group] of this.open) this.finish(key, group);
+    this.open.clear();
+  }
+
+  private addEvent(g: Group, row: TraceRow, line: number, detail: boolean): void {
+    const eventText = row.get('event') ?? '';
+    const event = eventId(eventText);
+    if (g.events.length < EVENTS_KEPT) g.events.push(event);
+    const at = parseTraceDate(row.get('time'), this.ctx.dates);
+    if (at !== null && (g.firstAt === null || at < g.firstAt)) g.firstAt = at;
+    g.sender ??= row.get('sender');
+    g.subject ??= row.get('subject');
+    g.messageId ??= row.get('messageId');
+    g.networkMessageId ??= row.get('networkMessageId');
+    g.direction ??= row.get('directionality');
+    g.tenantId ??= row.get('tenantId');
+    g.organization ??= row.get('organization');
+
+    if (isEntryEvent(event)) {
+      const details = detail ? detailData(row.get('data')) : extendedDetails(row);
+      if (!details.clientIp && !detail) details.clientIp = row.get('clientIp');
+      const entry: Entry = { at, line, details, originalClientIp: row.get('originalClientIp'), size: row.get('size') };
+      // Several entry events (a resubmission, a second hop): the one with connector data wins, then the first.
+      if (g.entry === null || (g.entry.details.custom?.inboundConnector == null && details.custom?.inboundConnector != null)) g.entry = entry;
+    } else if (event === 'SEND' && g.outboundConnector === null) {
+      const data = detail ? row.get('data') : row.get('customData');
+      if (data && data.includes('TenantOutboundConnectorCustomData')) {
+        g.outboundConnector = (detail ? detailData(data).custom : decodeCustomData(data))?.outboundConnector?.name ?? null;
+      }
+    }
+
+    const recipientText = row.get('recipient');
+    const status = statusOfEvent(event);
+    const response = status === 'Failed' || status === 'Pending' ? parseReply(detail ? row.get('detail') : row.get('recipientStatus')) : null;
+    if (recipientText === null) return;
+    // An entry event of an on-premises-style row lists every recipient, `;`-separated.
+    const addresses = recipientText.includes(';') ? recipientText.split(';').map((a) => a.trim()).filter(Boolean) : [recipientText];
+    for (const address of addresses) {
+      const k = address.toLowerCase();
+      let r = g.recipients.get(k);
+      if (!r) {
+        if (g.recipients.size >= RECIPIENTS_KEPT) {
+          this.recipientsNotKept++;
+          continue;
+        }
+        r = { address, status: null, statusAt: '', response: null };
+        g.recipients.set(k, r);
+      }
+      // The latest status event decides; a later row breaks a tie (the file's order).
+      const when = at ?? '';
+      if (status !== null && when >= r.statusAt) {
+        r.status = status;
+        r.statusAt = when;
+        r.response = response;
+      }
+    }
+  }
+
+  private finish(key: string, g: Group): void {
+    this.remember(key);
+    const e = g.entry;
+    const custom = e?.details.custom ?? null;
+    const connector = custom?.inboundConnector ?? null;
+    const base: TraceMessage = {
+      format: this.ctx.format,
+      at: e?.at ?? g.firstAt,
+      sender: g.sender,
+      recipient: null,
+      subject: g.subject,
+      status: null,
+      direction: g.direction,
+      messageId: g.messageId,
+      networkMessageId: g.networkMessageId,
+      tenantId: connector?.tenantId ?? g.tenantId,
+      organization: g.organization,
+      inboundConnector: connector?.name ? { name: connector.name, type: connector.type, tenantId: connector.tenantId } : null,
+      outboundConnector: g.outboundConnector,
+      connectorId: e?.details.connectorId ?? null,
+      clientIp: custom?.proxiedClientIp ?? e?.originalClientIp ?? e?.details.clientIp ?? null,
+      clientHostname: custom?.proxiedClientHostname ?? e?.details.clientHostname ?? null,
+      fromEntity: custom?.fromEntity ?? null,
+      originatorOrg: custom?.originatorOrg ?? null,
+      tlsVersion: custom?.inboundTls?.version ?? null,
+      response: null,
+      size: e?.size ? sizeOf(e.size) : null,
+      events: g.events,
+      source: { file: this.ctx.file, line: e?.line ?? g.firstLine },
+    };
+    if (g.recipients.size === 0) {
+      this.emit({ ...base, status: statusOf(g.events) });
+      return;
+    }
+    for (const r of g.recipients.values()) {
+      this.emit({ ...base, recipient: r.address, status: r.status ?? statusOf(g.events), response: r.response });
+    }
+  }
+
+  private remember(key: string): void {
+    if (this.rememberedOrder.length < REMEMBERED) this.rememberedOrder.push(key);
+    else {
+      this.remembered.delete(this.rememberedOrder[this.rememberedNext]!);
+      this.rememberedOrder[this.rememberedNext] = key;
+      this.rememberedNext = (this.rememberedNext + 1) % REMEMBERED;
+    }
+    this.remembered.add(key);
+  }
+}
+
+function newGroup(line: number): Group {
+  return {
+    firstLine: line,
+    firstAt: null,
+    entry: null,
+    sender: null,
+    subject: null,
+    messageId: null,
+    networkMessageId: null,
+    direction: null,
+    tenantId: null,
+    organization: null,
+    outboundConnector: null,
+    recipients: new Map(),
+    events: [],
+  };
+}
+
+function extendedDetails(row: TraceRow): EventDetails {
+  const data = row.get('customData');
+  return { custom: data ? decodeCustomData(data) : null, connectorId: row.get('connectorId'), clientIp: null, clientHostname: row.get('clientHostname') };
+}
+
+/** A message with no per-recipient status event: what its events say, or Received when it only came in. */
+function statusOf(events: string[]): string | null {
+  let s: string | null = null;
+  for (const e of events) s = statusOfEvent(e) ?? s;
+  if (s === null && events.some(isEntryEvent)) return 'Received';
+  return s;
+}
+
+function sizeOf(text: string): number | null {
+  const n = Number(text.replace(/[,\s]/g, ''));
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}

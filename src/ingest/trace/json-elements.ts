@@ -1,0 +1,157 @@
+/**
+ * Splits a streamed `ConvertTo-Json` document into its top-level values: the items of an array
+ * (N objects) or the single object (one), FORMATS.md 4.3. Each is handed over as text with the
+ * line it starts on, to be parsed alone, so memory is one chunk plus one object whatever the
+ * file's size.
+ */
+
+export interface JsonElementHandler {
+  element(text: string, line: number): void;
+  /** The document cannot be followed further (not JSON, an object that never closes); reading stops. */
+  fatal(line: number, reason: string): void;
+}
+
+export const MAX_ELEMENT_CHARS = 64 * 1024 * 1024;
+
+type Mode = 'start' | 'between' | 'element' | 'after' | 'stopped';
+
+export class JsonElementSplitter {
+  private mode: Mode = 'start';
+  private topIsArray = false;
+  private line = 1;
+  /** Text of the element being read, from its first character. */
+  private pending = '';
+  private pendingLine = 0;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+
+  constructor(private readonly handler: JsonElementHandler) {}
+
+  get stopped(): boolean {
+    return this.mode === 'stopped';
+  }
+
+  push(chunk: string): void {
+    let i = 0;
+    const len = chunk.length;
+    let elementStart = this.mode === 'element' ? 0 : -1;
+    while (i < len && this.mode !== 'stopped') {
+      const c = chunk.charCodeAt(i);
+      if (this.mode === 'element') {
+        // Scan on to the end of the element, or of the chunk.
+        let depth = this.depth;
+        let inString = this.inString;
+        let escaped = this.escaped;
+        for (; i < len; i++) {
+          const ch = chunk.charCodeAt(i);
+          if (ch === 10) this.line++;
+          if (inString) {
+            if (escaped) escaped = false;
+            else if (ch === 92) escaped = true;
+            else if (ch === 34) inString = false;
+            continue;
+          }
+          if (ch === 34) inString = true;
+          else if (ch === 123 || ch === 91) depth++;
+          else if (ch === 125 || ch === 93) {
+            depth--;
+            if (depth === 0) {
+              i++;
+              break;
+            }
+          }
+        }
+        this.depth = depth;
+        this.inString = inString;
+        this.escaped = escaped;
+        if (depth === 0) {
+          const text = this.pending + chunk.slice(elementStart, i);
+          this.pending = '';
+          this.handler.element(text, this.pendingLine);
+          this.mode = this.topIsArray ? 'between' : 'after';
+          elementStart = -1;
+          continue;
+        }
+        this.pending += chunk.slice(elementStart);
+        if (this.pending.length > MAX_ELEMENT_CHARS) {
+          this.handler.fatal(this.pendingLine, `an object longer than ${MAX_ELEMENT_CHARS} characters (a brace never closed?); the rest of the file is not read`);
+          this.mode = 'stopped';
+        }
+        return;
+      }
+      if (c === 10) this.line++;
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff) {
+        i++;
+        continue;
+      }
+      if (this.mode === 'start') {
+        if (c === 91) {
+          this.topIsArray = true;
+          this.mode = 'between';
+          i++;
+          continue;
+        }
+        if (c === 123) {
+          this.beginElement();
+          elementStart = i;
+          continue;
+        }
+        this.handler.fatal(this.line, 'not JSON: the document starts with neither [ nor {');
+        this.mode = 'stopped';
+        return;
+      }
+      if (this.mode === 'between') {
+        if (c === 44) {
+          i++;
+          continue;
+        }
+        if (c === 93) {
+          this.mode = 'after';
+          i++;
+          continue;
+        }
+        this.beginElement();
+        elementStart = i;
+        // A scalar array item (a bare string or number) is no message; it still ends at , or ].
+        if (c !== 123 && c !== 91) {
+          const end = scalarEnd(chunk, i);
+          this.handler.element(chunk.slice(i, end), this.line);
+          this.mode = 'between';
+          i = end;
+        }
+        continue;
+      }
+      // After the document: only whitespace may follow.
+      this.handler.fatal(this.line, 'text after the end of the JSON document; ignored');
+      this.mode = 'stopped';
+      return;
+    }
+  }
+
+  end(): void {
+    if (this.mode === 'element') this.handler.fatal(this.pendingLine, 'the file ends inside an object (cut short); that object is skipped');
+    else if (this.mode === 'between') this.handler.fatal(this.line, 'the file ends before the closing ] of the array (cut short)');
+    this.mode = 'stopped';
+  }
+
+  private beginElement(): void {
+    this.mode = 'element';
+    this.pending = '';
+    this.pendingLine = this.line;
+    this.depth = 0;
+    this.inString = false;
+    this.escaped = false;
+  }
+}
+
+function scalarEnd(text: string, from: number): number {
+  let i = from;
+  if (text.charCodeAt(i) === 34) {
+    i++;
+    while (i < text.length && text.charCodeAt(i) !== 34) i += text.charCodeAt(i) === 92 ? 2 : 1;
+    return Math.min(text.length, i + 1);
+  }
+  while (i < text.length && text[i] !== ',' && text[i] !== ']') i++;
+  return i;
+}

@@ -1,0 +1,207 @@
+import { open } from 'node:fs/promises';
+import type { InputReport } from '../../model/diagnostics.js';
+import type { ReadProgress } from '../evidence/evidence-reader.js';
+import { CsvTokenizer } from './csv-tokenizer.js';
+import { traceShape } from './detect-trace.js';
+import { DiagnosticLog } from './diagnostic-log.js';
+import { WINDOW } from './event-grouping.js';
+import { JsonElementSplitter } from './json-elements.js';
+import type { TraceField, TraceFormat, TraceLayout } from './trace-columns.js';
+import { chunkDecoder, sniffEncoding, type TraceEncoding } from './trace-encoding.js';
+import type { TraceMessage } from './trace-message.js';
+import { TraceConsumer } from './trace-consumer.js';
+
+export interface TraceReadOptions {
+  progress?: ReadProgress;
+  /** Bytes read at a time (default 2 MiB). */
+  chunkBytes?: number;
+  /** Messages an event report keeps open while gathering their events (event-grouping.ts). */
+  window?: number;
+}
+
+/** What one trace file yielded: InputReport (rows read and skipped) plus what the file was. */
+export interface TraceFileReport extends InputReport {
+  format: TraceFormat | null;
+  encoding: TraceEncoding | null;
+  /** Messages (per recipient) handed on. */
+  messages: number;
+}
+
+const CHUNK_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Streams one message-trace file (any format of FORMATS.md 1, recognised by its header or its
+ * first object, in UTF-8 or UTF-16) and hands each message to `onMessage` as it is complete.
+ * Never throws: a file that cannot be read, an unknown encoding or a file that is no trace is an
+ * error diagnostic; each unreadable row is counted as skipped with its line.
+ */
+export async function readTraceFile(file: string, onMessage: (m: TraceMessage) => void, options: TraceReadOptions = {}): Promise<TraceFileReport> {
+  const report: TraceFileReport = { file, kind: 'message-trace', records: 0, skipped: 0, diagnostics: [], format: null, encoding: null, messages: 0 };
+  const log = new DiagnosticLog(file);
+  const done = (): TraceFileReport => {
+    report.diagnostics = log.finish();
+    return report;
+  };
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (e) {
+    log.add('error', null, `cannot be read: ${(e as Error).message}`);
+    return done();
+  }
+  const progress = options.progress;
+  try {
+    const size = (await handle.stat()).size;
+    const buffer = Buffer.allocUnsafe(options.chunkBytes ?? CHUNK_BYTES);
+    let position = 0;
+    const readChunk = async (): Promise<Buffer> => {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      position += bytesRead;
+      return buffer.subarray(0, bytesRead);
+    };
+    const first = await readChunk();
+    if (first.length === 0) {
+      log.add('error', null, 'the file is empty');
+      return done();
+    }
+    const sniff = sniffEncoding(first);
+    if (!sniff.encoding) {
+      log.add('error', null, `unknown encoding: ${sniff.unknown}. Message traces are read as UTF-8 or UTF-16 (with or without a byte-order mark); save the file again in one of them (Export-Csv -Encoding UTF8)`);
+      return done();
+    }
+    report.encoding = sniff.encoding;
+    if (sniff.note) log.add('warning', null, sniff.note);
+    const decoder = chunkDecoder(sniff.encoding);
+    const firstText = decoder.write(first.subarray(sniff.bomBytes));
+    const shape = traceShape(firstText);
+    if (!shape) {
+      const firstLine = firstText.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+      log.add('error', 1, `not a message trace this reader knows: ${firstLine.slice(0, 200)}${firstLine.length > 200 ? '…' : ''}. Expected the header of a Get-MessageTrace / Get-MessageTraceDetail (or V2) export, an admin center trace report or a historical search report, or their ConvertTo-Json output`);
+      return done();
+    }
+    report.format = shape.layout.format;
+    const consumer = new TraceConsumer(file, shape.syntax, log, report, onMessage, options.window ?? WINDOW);
+    progress?.start(file, size);
+    const feed = shape.syntax === 'csv' ? csvFeed(consumer, shape.delimiter) : jsonFeed(consumer);
+    feed.push(firstText);
+    while (!consumer.stopped) {
+      progress?.update(position);
+      const chunk = await readChunk();
+      if (chunk.length === 0) break;
+      feed.push(decoder.write(chunk));
+    }
+    if (!consumer.stopped) {
+      const rest = decoder.end();
+      if (rest) feed.push(rest);
+      feed.end();
+    }
+    consumer.finish();
+    progress?.update(position);
+    return done();
+  } catch (e) {
+    log.add('error', null, `reading stopped: ${(e as Error).message}`);
+    return done();
+  } finally {
+    progress?.done();
+    await handle.close();
+  }
+}
+
+interface Feed {
+  push(text: string): void;
+  end(): void;
+}
+
+function csvFeed(consumer: TraceConsumer, delimiter: string): Feed {
+  let layout: TraceLayout | null = null;
+  let ending = false;
+  let tok: CsvTokenizer;
+  const view = {
+    get(field: TraceField): string | null {
+      const i = layout!.columns[field];
+      if (i === undefined) return null;
+      const v = tok.field(i);
+      // Most cells need no trimming; checking the ends is cheaper than trim() on every one.
+      if (v.length === 0) return null;
+      const a = v.charCodeAt(0);
+      const b = v.charCodeAt(v.length - 1);
+      if (a > 32 && b > 32) return v;
+      const t = v.trim();
+      return t === '' ? null : t;
+    },
+  };
+  tok = new CsvTokenizer(
+    {
+      row(t, line) {
+        if (consumer.stopped) return;
+        if (layout === null) {
+          // `#TYPE Deserialized.…MessageTrace` (Windows PowerShell 5.1 Export-Csv) before the header.
+          if (t.count === 1 && t.field(0).startsWith('#')) return;
+          const header: string[] = [];
+          for (let i = 0; i < t.count; i++) header.push(t.field(i));
+          layout = consumer.header(header, line);
+          return;
+        }
+        consumer.report.records++;
+        if (t.count !== layout.width) {
+          let extraEmpty = t.count > layout.width;
+          for (let i = layout.width; extraEmpty && i < t.count; i++) extraEmpty = t.isEmpty(i);
+          // Trailing empty cells (a re-save in Excel) do no harm.
+          if (!extraEmpty) {
+            consumer.skip(line, ending && t.count < layout.width ? `the last row is cut short: ${t.count} of ${layout.width} fields` : `${t.count} fields where the header has ${layout.width}`);
+            return;
+          }
+        }
+        consumer.row(view, line);
+      },
+      malformed(line, reason) {
+        if (layout === null) {
+          consumer.fatal(line, `the header row cannot be read: ${reason}`);
+          return;
+        }
+        consumer.report.records++;
+        consumer.skip(line, reason);
+      },
+    },
+    delimiter,
+  );
+  return {
+    push: (text) => tok.push(text),
+    end() {
+      ending = true;
+      tok.end();
+    },
+  };
+}
+
+function jsonFeed(consumer: TraceConsumer): Feed {
+  const splitter = new JsonElementSplitter({
+    element(text, line) {
+      if (consumer.stopped) return;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (e) {
+        consumer.report.records++;
+        consumer.skip(line, `not valid JSON (${(e as Error).message})`);
+        return;
+      }
+      // Windows PowerShell 5.1 may wrap the array: {"value":[…],"Count":n}.
+      const wrapped = value && typeof value === 'object' && !Array.isArray(value) && Array.isArray((value as Record<string, unknown>).value) && 'Count' in value;
+      const items = wrapped ? ((value as Record<string, unknown>).value as unknown[]) : [value];
+      for (const item of items) {
+        consumer.report.records++;
+        if (!item || typeof item !== 'object' || Array.isArray(item)) {
+          consumer.skip(line, 'an array item that is not an object');
+          continue;
+        }
+        consumer.jsonObject(item as Record<string, unknown>, line);
+      }
+    },
+    fatal(line, reason) {
+      consumer.report.records++;
+      consumer.skip(line, reason);
+    },
+  });
+  return { push: (text) => splitter.push(text), end: () => splitter.end() };
+}

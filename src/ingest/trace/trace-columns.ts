@@ -1,0 +1,171 @@
+/**
+ * Which message-trace format a header row (or a JSON object's property names) is, and which
+ * column holds what. Column names are compared normalised (lower case, letters and digits only)
+ * so that `date_time_utc`, `DateTimeUtc` and `Date (UTC)` meet; FORMATS.md 1a–1d list the real
+ * names, and where it is unsure (the EAC summary export, the V2 cmdlets) plausible variants are
+ * accepted and the header decides.
+ */
+
+export type TraceFormat =
+  /** Get-MessageTrace (FORMATS.md 1a): one row per message and recipient. */
+  | 'get-messagetrace'
+  /** Get-MessageTraceV2 (1b): the same shape without Organization/StartDate/EndDate/Index. */
+  | 'get-messagetrace-v2'
+  /** Graph exchangeMessageTrace (1b). */
+  | 'graph-messagetrace'
+  /** Get-MessageTraceDetail (1a): one row per event of a message and recipient. */
+  | 'get-messagetracedetail'
+  | 'get-messagetracedetail-v2'
+  /** The EAC's on-screen summary exported (1c): Date, Sender, Recipient, Subject, Status. */
+  | 'eac-summary'
+  /** The EAC's enhanced summary / historical search ReportType MessageTrace (1c). */
+  | 'enhanced-summary'
+  /** The EAC's extended report / historical search ReportType MessageTraceDetail (1c, 1d). */
+  | 'extended';
+
+/** What the readers use; every other column is ignored. */
+export type TraceField =
+  | 'time'
+  | 'sender'
+  | 'recipient'
+  | 'subject'
+  | 'status'
+  | 'messageId'
+  | 'messageTraceId'
+  | 'networkMessageId'
+  | 'internalMessageId'
+  | 'fromIp'
+  | 'toIp'
+  | 'size'
+  | 'organization'
+  | 'event'
+  | 'action'
+  | 'detail'
+  | 'data'
+  | 'clientIp'
+  | 'clientHostname'
+  | 'connectorId'
+  | 'source'
+  | 'recipientStatus'
+  | 'directionality'
+  | 'tenantId'
+  | 'originalClientIp'
+  | 'customData';
+
+/** Normalised column name → field. Several names per field: the formats disagree. */
+const ALIASES: Record<string, TraceField> = {
+  datetimeutc: 'time',
+  datetime: 'time',
+  origintimestamputc: 'time',
+  origintimestamp: 'time',
+  received: 'time',
+  receiveddatetime: 'time',
+  date: 'time',
+  dateutc: 'time',
+  timestamp: 'time',
+  senderaddress: 'sender',
+  sender: 'sender',
+  from: 'sender',
+  fromaddress: 'sender',
+  recipientaddress: 'recipient',
+  recipient: 'recipient',
+  to: 'recipient',
+  toaddress: 'recipient',
+  messagesubject: 'subject',
+  subject: 'subject',
+  status: 'status',
+  deliverystatus: 'status',
+  messageid: 'messageId',
+  internetmessageid: 'messageId',
+  messagetraceid: 'messageTraceId',
+  networkmessageid: 'networkMessageId',
+  internalmessageid: 'internalMessageId',
+  fromip: 'fromIp',
+  toip: 'toIp',
+  size: 'size',
+  totalbytes: 'size',
+  messagesize: 'size',
+  organization: 'organization',
+  event: 'event',
+  eventid: 'event',
+  action: 'action',
+  detail: 'detail',
+  description: 'detail',
+  data: 'data',
+  clientip: 'clientIp',
+  clienthostname: 'clientHostname',
+  connectorid: 'connectorId',
+  source: 'source',
+  recipientstatus: 'recipientStatus',
+  directionality: 'directionality',
+  direction: 'directionality',
+  tenantid: 'tenantId',
+  originalclientip: 'originalClientIp',
+  customdata: 'customData',
+};
+
+export function normalizeColumn(name: string): string {
+  return name.replace(/^\uFEFF/, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+export interface TraceLayout {
+  format: TraceFormat;
+  /** Field → column index (CSV) or property name (JSON). */
+  columns: Partial<Record<TraceField, number>>;
+  names: Partial<Record<TraceField, string>>;
+  width: number;
+}
+
+/** The format a set of column names is, with where each field sits; null when it is no trace. */
+export function traceLayout(header: readonly string[]): TraceLayout | null {
+  const normalized = header.map(normalizeColumn);
+  const has = new Set(normalized);
+  const format = classify(has);
+  if (!format) return null;
+  const columns: Partial<Record<TraceField, number>> = {};
+  const names: Partial<Record<TraceField, string>> = {};
+  normalized.forEach((n, i) => {
+    // `date` is the event time in detail rows but Get-MessageTrace's StartDate/EndDate are the query's range: only exact aliases count.
+    const field = ALIASES[n];
+    if (field && columns[field] === undefined) {
+      columns[field] = i;
+      names[field] = header[i]!;
+    }
+  });
+  return { format, columns, names, width: header.length };
+}
+
+function classify(has: Set<string>): TraceFormat | null {
+  if (has.has('eventid') && (has.has('datetimeutc') || has.has('datetime')) && (has.has('customdata') || has.has('networkmessageid') || has.has('sourcecontext'))) {
+    return 'extended';
+  }
+  if ((has.has('origintimestamputc') || has.has('origintimestamp')) && has.has('recipientstatus')) return 'enhanced-summary';
+  if (has.has('event') && (has.has('date') || has.has('datetime')) && (has.has('data') || has.has('action') || has.has('detail') || has.has('description'))) {
+    return has.has('organization') ? 'get-messagetracedetail' : 'get-messagetracedetail-v2';
+  }
+  if (has.has('receiveddatetime') && has.has('senderaddress') && has.has('recipientaddress')) return 'graph-messagetrace';
+  if (has.has('received') && has.has('senderaddress') && has.has('recipientaddress')) {
+    return has.has('organization') || has.has('index') || has.has('startdate') ? 'get-messagetrace' : 'get-messagetrace-v2';
+  }
+  const time = has.has('date') || has.has('dateutc') || has.has('datetime') || has.has('received');
+  const sender = has.has('sender') || has.has('senderaddress') || has.has('from');
+  const recipient = has.has('recipient') || has.has('recipientaddress') || has.has('to');
+  if (time && sender && recipient && (has.has('status') || has.has('deliverystatus'))) return 'eac-summary';
+  return null;
+}
+
+/** Formats whose rows are events of a message, to be gathered into one message per recipient. */
+export function isEventFormat(format: TraceFormat): boolean {
+  return format === 'extended' || format === 'get-messagetracedetail' || format === 'get-messagetracedetail-v2';
+}
+
+export const FORMAT_TITLES: Record<TraceFormat, string> = {
+  'get-messagetrace': 'Get-MessageTrace',
+  'get-messagetrace-v2': 'Get-MessageTraceV2',
+  'graph-messagetrace': 'Graph messageTraces',
+  'get-messagetracedetail': 'Get-MessageTraceDetail',
+  'get-messagetracedetail-v2': 'Get-MessageTraceDetailV2',
+  'eac-summary': 'admin center message trace summary',
+  'enhanced-summary': 'enhanced summary report',
+  extended: 'extended report (historical search MessageTraceDetail)',
+};

@@ -1,0 +1,140 @@
+import type { SmtpReply, TraceObservation } from '../../model/evidence.js';
+import type { Provenance } from '../../model/provenance.js';
+import type { TraceFormat } from './trace-columns.js';
+
+/**
+ * One message to one recipient, as a message trace shows it — the unit Get-MessageTrace has one
+ * row for. Event reports (extended, Get-MessageTraceDetail) are gathered into these; summary
+ * reports give them directly. Richer than the case's TraceObservation: the `trace` command
+ * also shows subject, size, events and the outbound connector.
+ */
+export interface TraceMessage {
+  format: TraceFormat;
+  /** ISO 8601 UTC time Exchange Online received it (the RECEIVE event), else the earliest time seen. */
+  at: string | null;
+  sender: string | null;
+  recipient: string | null;
+  subject: string | null;
+  /** Get-MessageTrace's word (`Delivered`, `Failed`, `Pending`, `Expanded`, …); for event reports derived from the last status event. */
+  status: string | null;
+  /** As the trace writes it (`Originating`, `Incoming`, `1`, `2`, …). */
+  direction: string | null;
+  messageId: string | null;
+  networkMessageId: string | null;
+  /** The tenant that received it: InboundConnectorData's TenantId, else the report's tenant_id. */
+  tenantId: string | null;
+  /** Get-MessageTrace's `Organization` (the tenant's initial domain), when the format has it. */
+  organization: string | null;
+  inboundConnector: { name: string; type: string | null; tenantId: string | null } | null;
+  outboundConnector: string | null;
+  /** The `connector_id` column of the entry event (an internal receive connector in Exchange Online). */
+  connectorId: string | null;
+  /** ProxiedClientIPAddress, else original_client_ip, else the entry event's client IP (Get-MessageTrace: FromIP). */
+  clientIp: string | null;
+  clientHostname: string | null;
+  /** `S:FromEntity` (`HybridOnPrem` = taken as the tenant's own on-premises organization). */
+  fromEntity: string | null;
+  /** `S:Oorg`: the organization Exchange Online took the sender to be. */
+  originatorOrg: string | null;
+  /** TLS version of the inbound connection (`S:InboundTlsDetails`). */
+  tlsVersion: string | null;
+  response: SmtpReply | null;
+  size: number | null;
+  /** Event ids seen for it, in file order (event reports only). */
+  events: string[];
+  /** The row of its entry event (or its first row). */
+  source: Provenance;
+}
+
+export function toObservation(m: TraceMessage): TraceObservation {
+  return {
+    at: m.at,
+    tenantId: m.tenantId,
+    inboundConnector: m.inboundConnector,
+    direction: m.direction,
+    sender: m.sender,
+    recipient: m.recipient,
+    clientIp: m.clientIp,
+    clientHostname: m.clientHostname,
+    status: m.status,
+    response: m.response,
+    messageId: m.messageId,
+    fromEntity: m.fromEntity,
+    originatorOrg: m.originatorOrg,
+    tlsVersion: m.tlsVersion,
+    source: m.source,
+  };
+}
+
+/** Event ids as the extended report writes them (`RECEIVE`) from any spelling (`Receive`, `Send external`). */
+export function eventId(text: string): string {
+  const t = text.trim().toUpperCase();
+  const space = t.indexOf(' ');
+  return space < 0 ? t : t.slice(0, space);
+}
+
+/**
+ * The Get-MessageTrace status an event leaves a message in, null for events that do not end or
+ * hold it (RECEIVE, AGENTINFO, RESOLVE, …). Exchange Online shows a message sent to another
+ * organization (SEND) as Delivered.
+ */
+export function statusOfEvent(event: string): string | null {
+  switch (event) {
+    case 'DELIVER':
+    case 'SEND':
+    case 'DUPLICATEDELIVER':
+      return 'Delivered';
+    case 'FAIL':
+    case 'DELIVERFAIL':
+    case 'DROP':
+    case 'BADMAIL':
+    case 'POISONMESSAGE':
+    case 'SUBMITFAIL':
+    case 'RESUBMITFAIL':
+      return 'Failed';
+    case 'DEFER':
+    case 'SUBMITDEFER':
+    case 'RESUBMITDEFER':
+    case 'THROTTLE':
+      return 'Pending';
+    case 'EXPAND':
+      return 'Expanded';
+    case 'QUARANTINE':
+      return 'Quarantined';
+    default:
+      return null;
+  }
+}
+
+/** Events through which a message enters Exchange Online (they carry the connection's custom_data). */
+export function isEntryEvent(event: string): boolean {
+  return event === 'RECEIVE' || event === 'SUBMIT' || event === 'HARECEIVE';
+}
+
+/**
+ * An SMTP reply inside a status text: `550 5.7.64 TenantAttribution; Relay Access Denied`,
+ * `{LED=550 5.1.10 RESOLVER.ADR.RecipientNotFound; …}`. Null when there is none.
+ */
+export function parseReply(text: string | null, command: string | null = null): SmtpReply | null {
+  if (!text) return null;
+  const m = /(?:^|[^\d.])([2-5]\d\d)[ -](?:([245]\.\d{1,3}\.\d{1,3})\s*)?([^};\]]*(?:;[^};\]]*)?)/.exec(text);
+  if (!m) return null;
+  const code = Number(m[1]);
+  // Success replies are the normal case; only a refusal or deferral is worth keeping.
+  if (code < 400) return null;
+  return { command, code, enhanced: m[2] ?? null, text: (m[3] ?? '').trim() };
+}
+
+export function domainOf(address: string | null): string | null {
+  if (!address) return null;
+  const at = address.lastIndexOf('@');
+  const d = (at < 0 ? '' : address.slice(at + 1)).trim().replace(/[>"']+$/, '').toLowerCase();
+  return d === '' ? null : d;
+}
+
+/** Empty and whitespace-only cells are null; the rest is trimmed. */
+export function cell(v: string | null | undefined): string | null {
+  if (v === null || v === undefined) return null;
+  const t = v.trim();
+  return t === '' ? null : t;
+}
