@@ -104,7 +104,24 @@ export interface SmtpSessionObservation {
   tls: SessionTls | null;
   /** Every reply in order (a reader may keep only the notable ones for long sessions: 4xx/5xx and STARTTLS). */
   replies: SmtpReply[];
+  /** Protocol logs only: what Exchange wrote about the session besides the SMTP exchange. */
+  protocolLog?: ProtocolLogDetails;
   source: Provenance;
+}
+
+/** The information rows (`*`) of an Exchange protocol log that say why TLS or attribution went as it did. */
+export interface ProtocolLogDetails {
+  /** `TLS negotiation failed with error NoCredentials`: the error (`NoCredentials`, `UnknownCredentials`, `SocketError`, …). */
+  tlsError: string | null;
+  /** Receive side: `TlsDomainCapabilities='AcceptCloudServicesMail'; Status='Success'; Domain='mail.protection.outlook.com'`. */
+  tlsDomainCapabilities: { capabilities: string; status: string; domain: string | null } | null;
+  /** Receive side: `Client certificate chain validation status: 'EmptyCertificate'` (the status). */
+  clientCertificateValidation: string | null;
+  /** The disconnect row's context (`Local`, `Remote(SocketError)`, …); null when the file does not hold the session's end. */
+  disconnect: string | null;
+  /** MAIL FROM and RCPT TO commands seen in the session. */
+  messages: number;
+  recipients: number;
 }
 
 /** The system that stamped a Received header (its `by` side). */
@@ -122,6 +139,8 @@ export interface HeaderHop {
   /** Signed seconds since the previous dated hop; null where this hop's date does not parse. */
   delaySeconds: number | null;
   kind: HopKind;
+  /** Dated before the previous dated hop (the servers' clocks disagree). */
+  clockSkew?: boolean;
 }
 
 /** One message's headers, decoded far enough for the evidence rules. */
@@ -142,6 +161,17 @@ export interface HeaderMessageObservation {
   originatorOrg: string | null;
   /** Exchange Online and on-premises Exchange both stamped hops: the message crossed premises. */
   crossedPremises: boolean;
+  /** AuthAs (else CrossTenant-AuthAs) `Internal` → true; `Anonymous`/`External`/`Partner` → false; neither header → null. */
+  treatedAsInternal?: boolean | null;
+  /** 1-based numbers (oldest first) of gateway hops between an Exchange Online hop and an on-premises Exchange hop. */
+  hybridPathGatewayHops?: number[];
+  /** Weakest TLS version any hop names (`TLSv1`, …), null when none names one. */
+  lowestTlsVersion?: string | null;
+  crossTenantAuthSource?: string | null;
+  /** X-EOPTenantAttributedMessage (or the TenantId of CrossTenant-OriginalAttributedTenantConnectingIp). */
+  attributedTenantId?: string | null;
+  /** X-CrossPremisesHeadersFilteredBySendConnector: an Edge send connector stripped the cross-premises headers. */
+  crossPremisesHeadersFilteredBySendConnector?: string | null;
   source: Provenance;
 }
 

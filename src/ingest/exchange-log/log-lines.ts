@@ -1,0 +1,168 @@
+import { isUtf8 } from 'node:buffer';
+import { open } from 'node:fs/promises';
+import type { ReadProgress } from '../evidence/evidence-reader.js';
+
+/**
+ * Line reading for Exchange's text logs, which can be several GB: the file is read in large chunks,
+ * each chunk decoded once up to its last line end, and lines handed out as string slices — no
+ * per-line Buffer, no whole-file string. Exchange writes UTF-8 with a byte-order mark and CRLF
+ * (FORMATS.md 2 and 3); a log re-saved by an editor may come back as UTF-16 with a BOM.
+ */
+
+export type LogEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+
+export type EncodingSniff =
+  | { encoding: LogEncoding; bomLength: number; bom: boolean }
+  | { unsupported: string };
+
+/** The encoding from the first bytes: a BOM when there is one, else the NUL pattern of UTF-16 text, else UTF-8. */
+export function sniffEncoding(head: Uint8Array): EncodingSniff {
+  const b = head;
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) return { unsupported: 'UTF-32LE (byte-order mark FF FE 00 00)' };
+  if (b.length >= 4 && b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff) return { unsupported: 'UTF-32BE (byte-order mark 00 00 FE FF)' };
+  if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return { encoding: 'utf-8', bomLength: 3, bom: true };
+  if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return { encoding: 'utf-16le', bomLength: 2, bom: true };
+  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return { encoding: 'utf-16be', bomLength: 2, bom: true };
+  // '#' then NUL (or NUL then '#'): UTF-16 saved without a byte-order mark.
+  if (b.length >= 4 && b[0] !== 0 && b[1] === 0 && b[2] !== 0 && b[3] === 0) return { encoding: 'utf-16le', bomLength: 0, bom: false };
+  if (b.length >= 4 && b[0] === 0 && b[1] !== 0 && b[2] === 0 && b[3] !== 0) return { encoding: 'utf-16be', bomLength: 0, bom: false };
+  return { encoding: 'utf-8', bomLength: 0, bom: false };
+}
+
+/** Text of the first bytes for detection, whatever the encoding (UTF-32 included, so it can be refused clearly later). */
+export function sampleText(sample: Uint8Array, maxBytes = 64 * 1024): string {
+  const head = Buffer.from(sample.buffer, sample.byteOffset, Math.min(sample.byteLength, maxBytes));
+  const sniff = sniffEncoding(head);
+  if ('unsupported' in sniff) {
+    // Drop the NULs of UTF-32 ASCII text: enough to recognise the header.
+    let s = '';
+    for (let i = 0; i < head.length; i++) if (head[i] !== 0 && head[i]! < 0x80) s += String.fromCharCode(head[i]!);
+    return s;
+  }
+  const body = head.subarray(sniff.bomLength, head.length - ((head.length - sniff.bomLength) % (sniff.encoding === 'utf-8' ? 1 : 2)));
+  return new TextDecoder(sniff.encoding).decode(body);
+}
+
+export interface LineReadResult {
+  encoding: LogEncoding | null;
+  /** Set when the encoding is not one this reader decodes (UTF-32): nothing was read. */
+  unsupportedEncoding: string | null;
+  bytes: number;
+  lines: number;
+  /** The file did not end with a line end: its last line may have been cut while being written or copied. */
+  lastLineUnterminated: boolean;
+  /** First line holding bytes that are not UTF-8 (a file re-saved in a legacy code page), null when all decode. */
+  firstInvalidUtf8Line: number | null;
+}
+
+/** `complete` is false only for a last line without a line end. */
+export type LineHandler = (line: string, lineNumber: number, complete: boolean) => void;
+
+const CHUNK_BYTES = 4 << 20;
+
+export async function readLogLines(file: string, onLine: LineHandler, progress?: ReadProgress): Promise<LineReadResult> {
+  const handle = await open(file, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const head = Buffer.alloc(Math.min(4, size));
+    await handle.read(head, 0, head.length, 0);
+    const sniff = sniffEncoding(head);
+    const result: LineReadResult = {
+      encoding: null,
+      unsupportedEncoding: null,
+      bytes: size,
+      lines: 0,
+      lastLineUnterminated: false,
+      firstInvalidUtf8Line: null,
+    };
+    if ('unsupported' in sniff) {
+      result.unsupportedEncoding = sniff.unsupported;
+      return result;
+    }
+    result.encoding = sniff.encoding;
+    progress?.start(file, size);
+    const splitter = new LineSplitter(onLine);
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    let position = sniff.bomLength;
+    if (sniff.encoding === 'utf-8') {
+      let carry: Buffer | null = null;
+      for (;;) {
+        const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, position);
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        const data: Buffer = carry ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+        const lastNewline = data.lastIndexOf(10);
+        if (lastNewline < 0) {
+          carry = Buffer.from(data);
+        } else {
+          const whole = data.subarray(0, lastNewline + 1);
+          if (result.firstInvalidUtf8Line === null && !isUtf8(whole)) {
+            result.firstInvalidUtf8Line = splitter.lineNumber + firstLineWith(whole.toString('utf8'), '\uFFFD');
+          }
+          splitter.push(whole.toString('utf8'));
+          carry = lastNewline + 1 < data.length ? Buffer.from(data.subarray(lastNewline + 1)) : null;
+        }
+        progress?.update(position);
+      }
+      if (carry) {
+        if (result.firstInvalidUtf8Line === null && !isUtf8(carry)) result.firstInvalidUtf8Line = splitter.lineNumber + 1;
+        splitter.push(carry.toString('utf8'));
+      }
+    } else {
+      const decoder = new TextDecoder(sniff.encoding);
+      for (;;) {
+        const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, position);
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        splitter.push(decoder.decode(chunk.subarray(0, bytesRead), { stream: true }));
+        progress?.update(position);
+      }
+      splitter.push(decoder.decode());
+    }
+    result.lastLineUnterminated = splitter.finish();
+    result.lines = splitter.lineNumber;
+    progress?.done();
+    return result;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** 1-based index of the first line of `text` holding `needle`. */
+function firstLineWith(text: string, needle: string): number {
+  const at = text.indexOf(needle);
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Cuts decoded text into lines (LF or CRLF), keeping an unterminated tail for the next piece. */
+class LineSplitter {
+  lineNumber = 0;
+  private tail = '';
+
+  constructor(private readonly onLine: LineHandler) {}
+
+  push(piece: string): void {
+    if (piece.length === 0) return;
+    const text = this.tail.length > 0 ? this.tail + piece : piece;
+    let start = 0;
+    let nl = text.indexOf('\n');
+    while (nl >= 0) {
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      this.onLine(text.slice(start, end), ++this.lineNumber, true);
+      start = nl + 1;
+      nl = text.indexOf('\n', start);
+    }
+    this.tail = start < text.length ? text.slice(start) : '';
+  }
+
+  /** Hands out an unterminated last line; true when there was one. */
+  finish(): boolean {
+    if (this.tail.length === 0) return false;
+    const line = this.tail.endsWith('\r') ? this.tail.slice(0, -1) : this.tail;
+    this.tail = '';
+    this.onLine(line, ++this.lineNumber, false);
+    return true;
+  }
+}

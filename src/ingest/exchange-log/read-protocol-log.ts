@@ -1,0 +1,194 @@
+import type { Diagnostic, InputReport } from '../../model/diagnostics.js';
+import type { SmtpSessionObservation } from '../../model/evidence.js';
+import type { EvidenceReader, EvidenceReadOptions } from '../evidence/evidence-reader.js';
+import { headerOfText, logTypeOf, readExchangeLog, type LogHeader, type LogReadResult } from './exchange-log-file.js';
+import { sampleText } from './log-lines.js';
+import { IDLE_EVICTION_MS, SessionTable, type SessionTableCounts } from './session-table.js';
+import type { ProtocolRow } from './smtp-session.js';
+
+/** Exchange protocol and tracking logs start `#Software: Microsoft Exchange Server` (FORMATS.md 2, 3). */
+export function exchangeLogTypeOfSample(sample: Uint8Array): ReturnType<typeof logTypeOf> | null {
+  const { software, logType } = headerOfText(sampleText(sample));
+  if (!software || !/^Microsoft Exchange Server\b/i.test(software)) return null;
+  return logTypeOf(logType);
+}
+
+interface Columns {
+  time: number;
+  connector: number;
+  session: number;
+  sequence: number;
+  local: number;
+  remote: number;
+  event: number;
+  data: number;
+  context: number;
+}
+
+function columnsOf(header: LogHeader): Columns {
+  const at = (name: string) => header.fields.indexOf(name);
+  return {
+    time: at('date-time'),
+    connector: at('connector-id'),
+    session: at('session-id'),
+    sequence: at('sequence-number'),
+    local: at('local-endpoint'),
+    remote: at('remote-endpoint'),
+    event: at('event'),
+    data: at('data'),
+    context: at('context'),
+  };
+}
+
+export interface ProtocolLogRead {
+  report: InputReport;
+  sessions: SessionTableCounts;
+}
+
+/**
+ * Reads an SMTP receive or send protocol log and hands out each rebuilt session. A file may hold
+ * several header blocks; each `#Fields` line starts a new block and closes the sessions of the last.
+ */
+export async function readProtocolLog(
+  file: string,
+  onSession: (o: SmtpSessionObservation) => void,
+  options: EvidenceReadOptions = {},
+): Promise<ProtocolLogRead> {
+  const counts: SessionTableCounts = { sessions: 0, evicted: 0, evictedSamples: [], openAtEnd: 0 };
+  let table: SessionTable | null = null;
+  let columns: Columns | null = null;
+  let notProtocolRows = 0;
+  let firstNotProtocolLine = 0;
+  const diagnostics: Diagnostic[] = [];
+  const closeTable = () => {
+    if (!table) return;
+    table.flush();
+    const c = table.counts;
+    counts.sessions += c.sessions;
+    counts.evicted += c.evicted;
+    counts.openAtEnd += c.openAtEnd;
+    for (const s of c.evictedSamples) if (counts.evictedSamples.length < 5) counts.evictedSamples.push(s);
+    table = null;
+  };
+  const result = await readExchangeLog(
+    file,
+    {
+      header(header) {
+        closeTable();
+        columns = null;
+        if (header.type !== 'smtp-receive' && header.type !== 'smtp-send') return;
+        const c = columnsOf(header);
+        if (c.session < 0 || c.event < 0) {
+          diagnostics.push({
+            severity: 'error',
+            location: `${file}:${header.line}`,
+            message: `#Fields names no ${c.session < 0 ? 'session-id' : 'event'} column: the rows below cannot be grouped into SMTP sessions`,
+          });
+          return;
+        }
+        columns = c;
+        table = new SessionTable(header.type === 'smtp-receive' ? 'server' : 'client', file, onSession);
+      },
+      row(values, line) {
+        const c = columns;
+        if (!c || !table) {
+          if (notProtocolRows++ === 0) firstNotProtocolLine = line;
+          return;
+        }
+        const row: ProtocolRow = {
+          time: c.time >= 0 ? values[c.time]! : '',
+          connector: c.connector >= 0 ? values[c.connector]! : '',
+          sessionId: values[c.session]!,
+          sequence: c.sequence >= 0 ? sequenceNumber(values[c.sequence]!) : NaN,
+          local: c.local >= 0 ? values[c.local]! : '',
+          remote: c.remote >= 0 ? values[c.remote]! : '',
+          event: values[c.event]!,
+          data: c.data >= 0 ? values[c.data]! : '',
+          context: c.context >= 0 ? values[c.context]! : '',
+          line,
+        };
+        table.add(row);
+      },
+    },
+    options.progress,
+  );
+  closeTable();
+  diagnostics.push(...commonDiagnostics(file, result));
+  if (notProtocolRows > 0) {
+    diagnostics.push({
+      severity: 'warning',
+      location: `${file}:${firstNotProtocolLine}`,
+      message: `${notProtocolRows} row(s) under a header that is not an SMTP protocol log header (or whose #Fields lacks session-id/event) were not read as sessions`,
+    });
+  }
+  if (counts.evicted > 0) {
+    const where = counts.evictedSamples.map((s) => `${s.sessionId} (line ${s.line})`).join(', ');
+    diagnostics.push({
+      severity: 'warning',
+      location: file,
+      message: `${counts.evicted} session(s) had no row for ${IDLE_MINUTES} minutes of log time and no disconnect row; they were closed as they stood: ${where}`,
+    });
+  }
+  return {
+    report: { file, kind: 'protocol-log', records: result.rows - notProtocolRows, skipped: result.malformed.count + notProtocolRows, diagnostics },
+    sessions: counts,
+  };
+}
+
+const IDLE_MINUTES = IDLE_EVICTION_MS / 60_000;
+
+function sequenceNumber(text: string): number {
+  if (text === '') return NaN;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Diagnostics every Exchange log read shares: encoding, missing header, malformed lines. */
+export function commonDiagnostics(file: string, result: LogReadResult): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (result.unsupportedEncoding !== null) {
+    out.push({
+      severity: 'error',
+      location: file,
+      message: `unsupported text encoding ${result.unsupportedEncoding}: Exchange writes its logs as UTF-8; save the file as UTF-8 (or UTF-16 with a byte-order mark) and read it again`,
+    });
+    return out;
+  }
+  if (result.firstInvalidUtf8Line !== null) {
+    out.push({
+      severity: 'warning',
+      location: `${file}:${result.firstInvalidUtf8Line}`,
+      message: 'the file is not valid UTF-8 from this line on (re-saved in a legacy code page?): characters that do not decode are read as U+FFFD',
+    });
+  }
+  if (result.headers.length === 0) {
+    out.push({ severity: 'error', location: file, message: 'no #Fields header line: the columns of the rows are unknown, nothing was read' });
+  }
+  for (const m of result.malformed.kept) {
+    out.push({ severity: 'warning', location: `${file}:${m.line}`, message: `line skipped: ${m.reason}: ${m.text}` });
+  }
+  if (result.malformed.count > result.malformed.kept.length) {
+    out.push({
+      severity: 'warning',
+      location: file,
+      message: `${result.malformed.count - result.malformed.kept.length} more malformed line(s) skipped (the first ${result.malformed.kept.length} are listed)`,
+    });
+  }
+  return out;
+}
+
+export const protocolLogReader: EvidenceReader = {
+  kind: 'protocol-log',
+  detect(sample) {
+    const type = exchangeLogTypeOfSample(sample);
+    return type === 'smtp-receive' || type === 'smtp-send';
+  },
+  async read(file, sink, options) {
+    return (await readProtocolLog(file, (o) => sink.session(o), options)).report;
+  },
+};

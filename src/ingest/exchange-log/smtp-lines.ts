@@ -1,0 +1,126 @@
+import type { SmtpReply } from '../../model/evidence.js';
+
+/**
+ * SMTP text as Exchange's protocol logs hold it: one reply line per row (`250-SIZE`, `250 XSHADOW`)
+ * when Exchange logs what it received, and its own EHLO answer as one row with the keywords joined
+ * by spaces (`250  EX01.contoso.com Hello [192.0.2.1] SIZE 37748736 PIPELINING … STARTTLS …`).
+ */
+
+export interface ReplyLine {
+  code: number;
+  /** `250-…`: more lines of the same reply follow. */
+  continued: boolean;
+  /** Text after the code and separator, leading spaces dropped (Exchange writes `250  host`). */
+  text: string;
+}
+
+export function parseReplyLine(data: string): ReplyLine | null {
+  if (data.length < 3) return null;
+  const c0 = data.charCodeAt(0) - 48;
+  const c1 = data.charCodeAt(1) - 48;
+  const c2 = data.charCodeAt(2) - 48;
+  if (c0 < 2 || c0 > 5 || c1 < 0 || c1 > 9 || c2 < 0 || c2 > 9) return null;
+  const sep = data.charCodeAt(3);
+  if (data.length > 3 && sep !== 32 && sep !== 45) return null;
+  return { code: c0 * 100 + c1 * 10 + c2, continued: sep === 45, text: data.slice(4).trimStart() };
+}
+
+const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)/;
+
+/** A complete reply from its lines; the enhanced status code (RFC 3463) is read from the first line. */
+export function replyOf(command: string | null, code: number, texts: string[]): SmtpReply {
+  const first = texts[0] ?? '';
+  const m = ENHANCED.exec(first);
+  const enhanced = m ? `${m[1]}.${m[2]}.${m[3]}` : null;
+  const stripped = texts.map((t) => (m && t.startsWith(m[0]) ? t.slice(m[0].length).trimStart() : t));
+  return { command, code, enhanced, text: stripped.join(' ').trim() };
+}
+
+/** The verb of a command row (`MAIL FROM:<a@b>` → `MAIL`), upper-cased. */
+export function commandVerb(data: string): string {
+  let end = 0;
+  while (end < data.length) {
+    const c = data.charCodeAt(end);
+    if (c === 32 || c === 58 /* : */) break;
+    end++;
+  }
+  return data.slice(0, end).toUpperCase();
+}
+
+/**
+ * A command a firewall's SMTP inspection replaced with filler (Cisco ASA/PIX "ESMTP inspection"
+ * overwrites commands it does not allow with `X`; others use `*`). STARTTLS comes out `XXXXXXXX`.
+ */
+export function isMaskedCommand(data: string): boolean {
+  const t = data.trim();
+  return t.length >= 4 && (/^X+$/i.test(t) || /^\*+$/.test(t));
+}
+
+/**
+ * An EHLO keyword a firewall masked: the same inspection rewrites `STARTTLS` in the server's EHLO
+ * answer as `XXXXXXXA` (seed 004, issue 7), so the client never sees the offer.
+ */
+export function isMaskedKeyword(line: string): boolean {
+  const keyword = keywordOf(line);
+  return /^X{4,}A?$/i.test(keyword) || /^\*{4,}$/.test(keyword);
+}
+
+/** Keywords whose parameters follow them on the same line (RFC 1870 SIZE, RFC 4954 AUTH, Exchange's X-EXPS / X-EXCHANGEAUTH). */
+const TAKES_PARAMETERS = new Set(['SIZE', 'AUTH', 'X-EXPS', 'X-EXCHANGEAUTH', 'AUTH=LOGIN', 'XEXCH50']);
+
+/** Names that are parameters of the keyword before them, never keywords (SASL mechanisms, hash names). */
+const PARAMETER_WORDS = new Set([
+  'NTLM',
+  'LOGIN',
+  'PLAIN',
+  'GSSAPI',
+  'EXCHANGEAUTH',
+  'XOAUTH2',
+  'OAUTHBEARER',
+  'CRAM-MD5',
+  'DIGEST-MD5',
+  'SCRAM-SHA-1',
+  'SCRAM-SHA-256',
+  'SHA256',
+  'SHA1',
+  'KERBEROS_V4',
+  'ANONYMOUS',
+]);
+
+/**
+ * The extension lines of an EHLO answer written on one row (Exchange's own answer in a receive
+ * log): the greeting `host Hello [ip]` comes first, then keywords each followed by its parameters,
+ * rebuilt as the lines a multi-line answer would have had (`SIZE 37748736`, `AUTH NTLM LOGIN`).
+ */
+export function extensionsOfOneRowEhloReply(text: string): { greeting: string; extensions: string[] } {
+  const bracket = text.indexOf(']');
+  const hello = /\sHello\s/i.exec(text);
+  let greetingEnd: number;
+  if (hello && bracket > hello.index) greetingEnd = bracket + 1;
+  else {
+    // No `Hello [ip]`: the greeting is the host name alone.
+    const space = text.indexOf(' ');
+    greetingEnd = space < 0 ? text.length : space;
+  }
+  const greeting = text.slice(0, greetingEnd).trim();
+  const extensions: string[] = [];
+  let keyword: string | null = null;
+  for (const token of text.slice(greetingEnd).split(' ')) {
+    if (token === '') continue;
+    const isParameter = keyword !== null && TAKES_PARAMETERS.has(keyword) && (/^\d+$/.test(token) || PARAMETER_WORDS.has(token.toUpperCase()));
+    if (isParameter) {
+      extensions[extensions.length - 1] += ` ${token}`;
+      continue;
+    }
+    extensions.push(token);
+    keyword = token.toUpperCase();
+  }
+  return { greeting, extensions };
+}
+
+/** The keyword of one extension line (`AUTH NTLM LOGIN` → `AUTH`), as written. */
+export function keywordOf(line: string): string {
+  const t = line.trim();
+  const space = t.indexOf(' ');
+  return space < 0 ? t : t.slice(0, space);
+}

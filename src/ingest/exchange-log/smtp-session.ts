@@ -1,0 +1,311 @@
+import type {
+  CertificateSeen,
+  ProtocolLogDetails,
+  SessionEndpoint,
+  SmtpReply,
+  SmtpSessionObservation,
+  StartTlsState,
+} from '../../model/evidence.js';
+import {
+  commandVerb,
+  isMaskedCommand,
+  isMaskedKeyword,
+  extensionsOfOneRowEhloReply,
+  keywordOf,
+  parseReplyLine,
+  replyOf,
+} from './smtp-lines.js';
+import {
+  applyCertificateRow,
+  certificateFromRows,
+  certificateLabelOwner,
+  parseClientCertificateValidation,
+  parseSingleRowCertificate,
+  parseTlsDomainCapabilities,
+  parseTlsFailure,
+  parseTlsSuccess,
+  type CertificateOwner,
+  type CertificateRows,
+  type TlsSuccess,
+} from './tls-info.js';
+
+/** One row of an SMTP protocol log, by the names `#Fields` gives its columns (FORMATS.md 3). */
+export interface ProtocolRow {
+  time: string;
+  connector: string;
+  sessionId: string;
+  sequence: number;
+  local: string;
+  remote: string;
+  /** `+` connect, `-` disconnect, `>` sent by the logging server, `<` received by it, `*` information. */
+  event: string;
+  data: string;
+  context: string;
+  line: number;
+}
+
+/** Replies kept in full per session; beyond, only refusals and STARTTLS answers (a hub session can carry thousands of messages). */
+export const REPLIES_KEPT = 50;
+export const NOTABLE_REPLIES_KEPT = 200;
+const MAX_UNANSWERED = 64;
+
+/**
+ * Rebuilds one SMTP session from its rows, in sequence order. A receive log is the server's view
+ * (`<` are the client's commands, `>` the server's replies), a send log the client's (`>` commands,
+ * `<` replies).
+ */
+export class SmtpSessionAssembly {
+  ended = false;
+  lastTime: string;
+  readonly firstLine: number;
+  private readonly at: string | null;
+  private local: string;
+  private remote: string;
+  private readonly connector: string;
+  private banner: string | null = null;
+  private serverName: string | null = null;
+  private ehlo: string | null = null;
+  private extensions: string[] | null = null;
+  private starttls: StartTlsState = 'none';
+  private lastCommand: string | null = null;
+  private lastCommandMasked = false;
+  /** Commands not answered yet: with PIPELINING (RFC 2920) replies come after several commands, in order. */
+  private readonly unanswered: { verb: string; masked: boolean }[] = [];
+  private replyCode = 0;
+  private replyTexts: string[] = [];
+  private readonly replies: SmtpReply[] = [];
+  private tlsSuccess: TlsSuccess | null = null;
+  private readonly certificateRows: Partial<Record<CertificateOwner, CertificateRows>> = {};
+  private readonly singleRowCertificates: Partial<Record<CertificateOwner, CertificateSeen>> = {};
+  private openCertificate: CertificateRows | null = null;
+  private readonly details: ProtocolLogDetails = {
+    tlsError: null,
+    tlsDomainCapabilities: null,
+    clientCertificateValidation: null,
+    disconnect: null,
+    messages: 0,
+    recipients: 0,
+  };
+
+  constructor(
+    private readonly viewpoint: 'server' | 'client',
+    first: ProtocolRow,
+    private readonly file: string,
+  ) {
+    this.firstLine = first.line;
+    this.at = first.time === '' ? null : first.time;
+    this.lastTime = first.time;
+    this.local = first.local;
+    this.remote = first.remote;
+    this.connector = first.connector;
+  }
+
+  apply(row: ProtocolRow): void {
+    this.lastTime = row.time;
+    // A send log's first row (`attempting to connect`) has no local endpoint yet.
+    if (this.local === '') this.local = row.local;
+    if (this.remote === '') this.remote = row.remote;
+    switch (row.event) {
+      case '-':
+        this.details.disconnect = row.context || row.data || 'disconnected';
+        this.ended = true;
+        return;
+      case '*':
+        this.information(row.data, row.context);
+        return;
+      case '<':
+        if (this.viewpoint === 'server') this.command(row.data);
+        else this.replyLine(row.data);
+        return;
+      case '>':
+        if (this.viewpoint === 'server') this.replyLine(row.data);
+        else this.command(row.data);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private command(data: string): void {
+    if (data === '') return;
+    // A command abandons any reply still being gathered (a reply cut by the log).
+    this.replyTexts.length = 0;
+    const masked = isMaskedCommand(data);
+    const verb = masked ? data.trim() : commandVerb(data);
+    this.lastCommand = verb;
+    this.lastCommandMasked = masked;
+    if (this.unanswered.length < MAX_UNANSWERED) this.unanswered.push({ verb, masked });
+    if (masked) return;
+    if (verb === 'EHLO' || verb === 'HELO') {
+      if (this.ehlo === null) this.ehlo = data.slice(verb.length).trim() || null;
+    } else if (verb === 'MAIL') this.details.messages++;
+    else if (verb === 'RCPT') this.details.recipients++;
+  }
+
+  private replyLine(data: string): void {
+    const line = parseReplyLine(data);
+    if (!line) return;
+    this.replyCode = line.code;
+    this.replyTexts.push(line.text);
+    if (line.continued) return;
+    const texts = this.replyTexts;
+    this.replyTexts = [];
+    // The oldest unanswered command; with none left, a second reply to the last one (DATA's
+    // 354 then 250), or the banner before any command.
+    const answered = this.unanswered.shift();
+    const command = answered?.verb ?? this.lastCommand ?? (this.replies.length === 0 ? '<banner>' : null);
+    const commandMasked = answered ? answered.masked : this.lastCommandMasked;
+    let replyTexts = texts;
+    if (command === 'EHLO' && this.replyCode === 250) replyTexts = [this.ehloAnswer(texts)];
+    const reply = replyOf(command, this.replyCode, replyTexts);
+    if (command === '<banner>' && this.banner === null) {
+      this.banner = reply.text;
+      // A firewall that masks SMTP also overwrites the banner with asterisks: no name then.
+      const name = reply.text.split(' ')[0] ?? '';
+      if (reply.code === 220 && name !== '' && !/^\*+$/.test(name)) this.serverName = name;
+    }
+    if (command === 'STARTTLS') this.starttlsAnswered(reply.code);
+    else if (commandMasked && (reply.code === 500 || reply.code === 502)) this.starttls = 'masked';
+    this.keep(reply);
+  }
+
+  /** Records the first EHLO answer's extension lines; returns its greeting line as the reply text. */
+  private ehloAnswer(texts: string[]): string {
+    let greeting: string;
+    let extensions: string[];
+    if (texts.length === 1) ({ greeting, extensions } = extensionsOfOneRowEhloReply(texts[0]!));
+    else {
+      greeting = texts[0]!;
+      extensions = texts.slice(1);
+    }
+    if (this.extensions === null) {
+      this.extensions = extensions;
+      if (extensions.some(isMaskedKeyword)) this.starttls = 'masked';
+      else if (this.starttls === 'none' && extensions.some((e) => keywordOf(e).toUpperCase() === 'STARTTLS')) this.starttls = 'offered';
+    }
+    return greeting;
+  }
+
+  /** 220 starts TLS; 500/502 (command unknown) is what a masked STARTTLS gets; other refusals are refusals. */
+  private starttlsAnswered(code: number): void {
+    if (code === 220) {
+      if (this.starttls !== 'masked') this.starttls = 'accepted';
+    } else if (code === 500 || code === 502) this.starttls = 'masked';
+    else if (code >= 400 && this.starttls !== 'masked') this.starttls = 'refused';
+  }
+
+  private keep(reply: SmtpReply): void {
+    if (this.replies.length < REPLIES_KEPT) this.replies.push(reply);
+    else if (this.replies.length < NOTABLE_REPLIES_KEPT && (reply.code >= 400 || reply.command === 'STARTTLS')) this.replies.push(reply);
+  }
+
+  private information(data: string, context: string): void {
+    if (this.openCertificate && applyCertificateRow(this.openCertificate, context, data)) return;
+    if (data === '') {
+      const owner = certificateLabelOwner(context);
+      if (owner) {
+        // The first certificate of each side counts; a later one (a re-validation) is read and dropped.
+        this.openCertificate = this.certificateRows[owner] ? emptyRows() : (this.certificateRows[owner] = emptyRows());
+        return;
+      }
+    }
+    this.openCertificate = null;
+    const single = parseSingleRowCertificate(data, context);
+    if (single) {
+      this.singleRowCertificates[single.owner] ??= single.certificate;
+      return;
+    }
+    const text = context !== '' ? context : data;
+    const success = parseTlsSuccess(text);
+    if (success) {
+      this.tlsSuccess = success;
+      return;
+    }
+    const failure = parseTlsFailure(text);
+    if (failure) {
+      this.details.tlsError = failure;
+      return;
+    }
+    const capabilities = parseTlsDomainCapabilities(text);
+    if (capabilities) {
+      this.details.tlsDomainCapabilities = capabilities;
+      return;
+    }
+    const validation = parseClientCertificateValidation(text);
+    if (validation) this.details.clientCertificateValidation = validation;
+  }
+
+  private certificateOf(owner: CertificateOwner): CertificateSeen | null {
+    const single = this.singleRowCertificates[owner];
+    if (single) return single;
+    const rows = this.certificateRows[owner];
+    return rows ? certificateFromRows(rows) : null;
+  }
+
+  finish(): SmtpSessionObservation {
+    const own = this.certificateOf('own');
+    const peer = this.certificateOf('peer');
+    let serverCertificates: CertificateSeen[] | null;
+    let clientCertificates: CertificateSeen[] | null;
+    if (this.viewpoint === 'server') {
+      serverCertificates = own ? [own] : null;
+      // Exchange says so when the client sent none (FORMATS.md 3, receive-side policy rows).
+      const noneReceived = this.details.clientCertificateValidation === 'EmptyCertificate' || this.details.tlsDomainCapabilities?.status === 'NoRemoteCertificate';
+      clientCertificates = peer ? [peer] : noneReceived ? [] : null;
+    } else {
+      serverCertificates = peer ? [peer] : null;
+      // A send log names the certificate Exchange offers (`Sending certificate`) at the same level
+      // it logs the server's: with the server's logged and TLS up, no such row means none was sent.
+      clientCertificates = own ? [own] : peer && this.tlsSuccess ? [] : null;
+    }
+    const tls =
+      this.tlsSuccess || own || peer
+        ? {
+            version: this.tlsSuccess?.version ?? null,
+            cipher: this.tlsSuccess?.cipher ?? null,
+            serverCertificates,
+            clientCertificateRequested: null,
+            clientCertificates,
+          }
+        : null;
+    const local = endpointOf(this.local);
+    const remote = endpointOf(this.remote);
+    return {
+      origin: 'protocol-log',
+      viewpoint: this.viewpoint,
+      at: this.at,
+      client: this.viewpoint === 'server' ? remote : local,
+      server: this.viewpoint === 'server' ? local : remote,
+      connector: this.connector === '' ? null : this.connector,
+      serverName: this.serverName,
+      banner: this.banner,
+      ehlo: this.ehlo,
+      extensions: this.extensions ?? [],
+      starttls: this.starttls,
+      tls,
+      replies: this.replies,
+      protocolLog: { ...this.details },
+      source: { file: this.file, line: this.firstLine },
+    };
+  }
+}
+
+function emptyRows(): CertificateRows {
+  return { subject: null, issuer: null, thumbprint: null, names: [] };
+}
+
+/** `192.0.2.1:25`, `[2001:db8::1]:25` (how .NET writes an IPEndPoint). */
+export function endpointOf(text: string): SessionEndpoint {
+  const t = text.trim();
+  if (t === '') return { ip: null, port: null };
+  if (t.startsWith('[')) {
+    const close = t.indexOf(']');
+    if (close < 0) return { ip: t, port: null };
+    const port = t.startsWith(':', close + 1) ? Number(t.slice(close + 2)) : NaN;
+    return { ip: t.slice(1, close), port: Number.isInteger(port) ? port : null };
+  }
+  const colon = t.indexOf(':');
+  if (colon < 0 || colon !== t.lastIndexOf(':')) return { ip: t, port: null };
+  const port = Number(t.slice(colon + 1));
+  return { ip: t.slice(0, colon), port: Number.isInteger(port) && t.length > colon + 1 ? port : null };
+}

@@ -1,0 +1,170 @@
+import type { HeaderMessageObservation } from '../../model/evidence.js';
+import type { Provenance } from '../../model/provenance.js';
+import { buildArcSets, parseAuthenticationResults, type ArcSet, type AuthenticationResults } from './authentication-results.js';
+import type { HeaderField } from './header-fields.js';
+import { decodeEncodedWords } from './header-text.js';
+import { buildHops, gatewayHopsInHybridPath, lowestTlsVersion, type DecodedHop } from './hop-chain.js';
+import { mailDateToIso } from './mail-date.js';
+import type { RawMessage } from './message-split.js';
+import {
+  decodeForefrontReport,
+  decodeMicrosoftAntispam,
+  decodeMicrosoftHeaders,
+  parseAttributedTenantConnectingIp,
+  type AntispamField,
+  type MicrosoftHeader,
+} from './microsoft-headers.js';
+
+export interface MessageVerdicts {
+  /** Exchange Online and on-premises Exchange (or Edge) both stamped hops. */
+  crossedPremises: boolean;
+  /** Organization-AuthAs (else CrossTenant-AuthAs): Internal → true; Anonymous, External, Partner → false; neither → null. */
+  treatedAsInternal: boolean | null;
+  /** The header and value the verdict rests on. */
+  internalBasis: string | null;
+  /** Hop numbers of gateways between an Exchange Online hop and an on-premises Exchange hop. */
+  gatewayHopsInHybridPath: number[];
+  lowestTlsVersion: string | null;
+  /** Hop numbers whose stamp shows no TLS. */
+  hopsWithoutTls: number[];
+  /** Hop numbers dated before the previous dated hop. */
+  clockSkewHops: number[];
+  /** The tenant the message was attributed to (CrossTenant-Id, else EOP's attribution headers). */
+  tenantId: string | null;
+}
+
+/** One message's headers, decoded for the `headers` command (JSON and text) and the evidence. */
+export interface DecodedMessage {
+  source: Provenance;
+  messageId: string | null;
+  subject: string | null;
+  from: string | null;
+  to: string | null;
+  date: string | null;
+  /** The paste had lost its folding or formatting; fields were recovered by their names. */
+  garbled: boolean;
+  fieldCount: number;
+  hops: DecodedHop[];
+  verdicts: MessageVerdicts;
+  microsoftHeaders: MicrosoftHeader[];
+  forefrontAntispamReport: AntispamField[] | null;
+  microsoftAntispam: AntispamField[] | null;
+  authenticationResults: AuthenticationResults[];
+  arc: ArcSet[];
+  /** X-MS-* / X-Microsoft-* headers this version does not explain, verbatim. */
+  unknownMicrosoftHeaders: { name: string; value: string; line: number }[];
+}
+
+function fieldsNamed(fields: readonly HeaderField[], name: string): HeaderField[] {
+  const lower = name.toLowerCase();
+  return fields.filter((f) => f.name.toLowerCase() === lower);
+}
+
+/** The topmost (most recently stamped) value of a header, trimmed; null when absent or empty. */
+function first(fields: readonly HeaderField[], name: string): string | null {
+  const f = fieldsNamed(fields, name)[0];
+  const v = f?.value.trim();
+  return v ? v : null;
+}
+
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+function internalVerdict(authAs: string | null, crossTenantAuthAs: string | null): { value: boolean | null; basis: string | null } {
+  const pick = authAs !== null ? { header: 'X-MS-Exchange-Organization-AuthAs', value: authAs } : crossTenantAuthAs !== null ? { header: 'X-MS-Exchange-CrossTenant-AuthAs', value: crossTenantAuthAs } : null;
+  if (!pick) return { value: null, basis: null };
+  const v = pick.value.toLowerCase();
+  const value = v === 'internal' ? true : v === 'anonymous' || v === 'external' || v === 'partner' ? false : null;
+  return { value, basis: `${pick.header}: ${pick.value}` };
+}
+
+export function decodeMessage(raw: RawMessage, file: string): DecodedMessage {
+  const fields = raw.fields;
+  const hops = buildHops(fieldsNamed(fields, 'Received'));
+  const { known, unknown } = decodeMicrosoftHeaders(fields);
+  const kinds = new Set(hops.map((h) => h.kind));
+  const authAs = first(fields, 'X-MS-Exchange-Organization-AuthAs');
+  const crossTenantAuthAs = first(fields, 'X-MS-Exchange-CrossTenant-AuthAs');
+  const internal = internalVerdict(authAs, crossTenantAuthAs);
+  const forefront = first(fields, 'X-Forefront-Antispam-Report');
+  const antispam = first(fields, 'X-Microsoft-Antispam');
+  const authResults = [...fieldsNamed(fields, 'Authentication-Results'), ...fieldsNamed(fields, 'X-MS-Exchange-Authentication-Results')].map((f) =>
+    parseAuthenticationResults(f.name, f.value, f.line),
+  );
+  const arcResults = fieldsNamed(fields, 'ARC-Authentication-Results').map((f) => parseAuthenticationResults(f.name, f.value, f.line));
+  const attributed = first(fields, 'X-MS-Exchange-CrossTenant-OriginalAttributedTenantConnectingIp');
+  const eopTenant = first(fields, 'X-EOPTenantAttributedMessage');
+  const tenantId =
+    first(fields, 'X-MS-Exchange-CrossTenant-Id') ??
+    (eopTenant ? (GUID.exec(eopTenant)?.[0] ?? null) : null) ??
+    (attributed ? parseAttributedTenantConnectingIp(attributed).tenantId : null);
+  const subject = first(fields, 'Subject');
+  const from = first(fields, 'From');
+  const to = first(fields, 'To');
+  const date = first(fields, 'Date');
+  return {
+    source: { file, line: raw.line },
+    messageId: first(fields, 'Message-ID'),
+    subject: subject === null ? null : decodeEncodedWords(subject),
+    from: from === null ? null : decodeEncodedWords(from),
+    to: to === null ? null : decodeEncodedWords(to),
+    date: date === null ? null : mailDateToIso(date),
+    garbled: raw.garbled,
+    fieldCount: fields.length,
+    hops,
+    verdicts: {
+      crossedPremises: kinds.has('exchange-online') && (kinds.has('exchange-on-premises') || kinds.has('exchange-edge')),
+      treatedAsInternal: internal.value,
+      internalBasis: internal.basis,
+      gatewayHopsInHybridPath: gatewayHopsInHybridPath(hops),
+      lowestTlsVersion: lowestTlsVersion(hops),
+      hopsWithoutTls: hops.filter((h) => h.tls === null).map((h) => h.number),
+      clockSkewHops: hops.filter((h) => h.clockSkew).map((h) => h.number),
+      tenantId,
+    },
+    microsoftHeaders: known.map((h) => ({ ...h, value: decodeEncodedWords(h.value) })),
+    forefrontAntispamReport: forefront === null ? null : decodeForefrontReport(forefront),
+    microsoftAntispam: antispam === null ? null : decodeMicrosoftAntispam(antispam),
+    authenticationResults: authResults.map(({ instance: _instance, ...r }) => r),
+    arc: buildArcSets(fieldsNamed(fields, 'ARC-Seal'), fieldsNamed(fields, 'ARC-Message-Signature'), arcResults),
+    unknownMicrosoftHeaders: unknown.map((u) => ({ ...u, value: decodeEncodedWords(u.value) })),
+  };
+}
+
+/** The evidence the rules read (model/evidence.ts). */
+export function toObservation(m: DecodedMessage): HeaderMessageObservation {
+  const header = (name: string) => m.microsoftHeaders.find((h) => h.name.toLowerCase() === name)?.value.trim() || null;
+  const attributed = header('x-ms-exchange-crosstenant-originalattributedtenantconnectingip');
+  const eopTenant = header('x-eoptenantattributedmessage');
+  return {
+    messageId: m.messageId,
+    subject: m.subject,
+    from: m.from,
+    hops: m.hops.map((h) => ({
+      from: h.from,
+      by: h.by,
+      with: h.with,
+      ip: h.ip,
+      tls: h.tls,
+      date: h.date,
+      delaySeconds: h.delaySeconds,
+      kind: h.kind,
+      ...(h.clockSkew ? { clockSkew: true } : {}),
+    })),
+    authAs: header('x-ms-exchange-organization-authas'),
+    authSource: header('x-ms-exchange-organization-authsource'),
+    authMechanism: header('x-ms-exchange-organization-authmechanism'),
+    crossTenantId: header('x-ms-exchange-crosstenant-id'),
+    crossTenantAuthAs: header('x-ms-exchange-crosstenant-authas'),
+    crossTenantFromEntityHeader: header('x-ms-exchange-crosstenant-fromentityheader'),
+    directionality: header('x-ms-exchange-organization-messagedirectionality'),
+    originatorOrg: header('x-originatororg'),
+    crossedPremises: m.verdicts.crossedPremises,
+    treatedAsInternal: m.verdicts.treatedAsInternal,
+    hybridPathGatewayHops: m.verdicts.gatewayHopsInHybridPath,
+    lowestTlsVersion: m.verdicts.lowestTlsVersion,
+    crossTenantAuthSource: header('x-ms-exchange-crosstenant-authsource'),
+    attributedTenantId: (eopTenant ? (GUID.exec(eopTenant)?.[0] ?? null) : null) ?? (attributed ? parseAttributedTenantConnectingIp(attributed).tenantId : null),
+    crossPremisesHeadersFilteredBySendConnector: header('x-crosspremisesheadersfilteredbysendconnector'),
+    source: m.source,
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Header fields from lines, as RFC 5322 §2.2.3 unfolds them — and as admins paste them: Outlook's
+ * "Internet headers" box and the Outlook on the web viewer lose the folding whitespace, indent
+ * every line, add blank lines and a "Microsoft Mail Internet Headers Version 2.0" title line.
+ */
+
+export interface HeaderField {
+  /** As written (case kept); compare case-insensitively. */
+  name: string;
+  /** Unfolded: each line break with its folding whitespace becomes one space. */
+  value: string;
+  /** 1-based line of the field's first line in its file (or in the .msg headers property). */
+  line: number;
+}
+
+/** Field names whose first line can be recognised even when folding was lost. */
+const KNOWN_FIELDS = new Set(
+  [
+    'received', 'return-path', 'message-id', 'date', 'from', 'to', 'cc', 'bcc', 'subject', 'sender', 'reply-to',
+    'in-reply-to', 'references', 'mime-version', 'content-type', 'content-transfer-encoding', 'content-language',
+    'accept-language', 'thread-topic', 'thread-index', 'authentication-results', 'received-spf', 'dkim-signature',
+    'delivered-to', 'importance', 'priority', 'keywords', 'comments', 'user-agent', 'list-id', 'list-unsubscribe',
+    'auto-submitted', 'precedence', 'envelope-to', 'resent-from', 'resent-to', 'resent-date', 'resent-message-id',
+  ],
+);
+
+/** Also recognised by prefix: vendor and protocol families (X-…, ARC-…, List-…). */
+const KNOWN_PREFIX = /^(x-|arc-|list-|dkim-|resent-)/i;
+
+/** The title line Outlook puts above headers of messages delivered by Exchange. */
+const OUTLOOK_TITLE = /^microsoft mail internet headers version \d/i;
+
+/** `Name:` at the start of a line; RFC 5322 allows any printable but `:` in a name — real names are letters, digits, `-`, `_`. */
+const FIELD_START = /^([A-Za-z0-9][A-Za-z0-9_-]*):(.*)$/s;
+
+export function isKnownFieldName(name: string): boolean {
+  return KNOWN_FIELDS.has(name.toLowerCase()) || KNOWN_PREFIX.test(name);
+}
+
+function leadingWhitespace(text: string): number {
+  let i = 0;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  return i;
+}
+
+/**
+ * Whether a line (leading whitespace removed) starts a header field. `Name: value` with a space
+ * (or nothing) after the colon always does; `Name:value` only for a known name, because the
+ * fields of X-Forefront-Antispam-Report (`SFS:(…)`, `CTRY:;`) look the same once folding is lost.
+ */
+export function startsField(text: string): RegExpExecArray | null {
+  const m = FIELD_START.exec(text);
+  if (!m) return null;
+  const rest = m[2]!;
+  if (rest === '' || rest[0] === ' ' || rest[0] === '\t') return m;
+  return isKnownFieldName(m[1]!) ? m : null;
+}
+
+/** The header fields of one message, fed line by line (blank lines are handled by the caller). */
+export class HeaderBlock {
+  readonly fields: HeaderField[] = [];
+  /** Lines before the first field that are not fields (reported, then ignored). */
+  readonly junkLines: number[] = [];
+  /** Set when the block was visibly damaged by copy and paste (lost folding, title line, indentation). */
+  garbled = false;
+  /** Indentation of the first field line: a pasted block may be indented as a whole. */
+  private indent: number | null = null;
+
+  get isEmpty(): boolean {
+    return this.fields.length === 0;
+  }
+
+  addLine(text: string, line: number): void {
+    const lead = leadingWhitespace(text);
+    const content = text.slice(lead).trimEnd();
+    if (content === '') return;
+    if (OUTLOOK_TITLE.test(content)) {
+      this.garbled = true;
+      return;
+    }
+    const current = this.fields[this.fields.length - 1];
+    if (this.indent === null) {
+      if (!startsField(content)) {
+        this.junkLines.push(line);
+        return;
+      }
+      this.indent = lead;
+      if (lead > 0) this.garbled = true;
+    }
+    const m = startsField(content);
+    // Deeper than the block's indentation is folding (RFC 5322 §2.2.3) — unless the line names a
+    // field no folded value starts with, as pasted blocks with uneven indentation show.
+    const folded = lead > this.indent && !(m && isKnownFieldName(m[1]!));
+    if (!folded && m) {
+      this.fields.push({ name: m[1]!, value: m[2]!.trim(), line });
+      return;
+    }
+    if (!current) {
+      this.junkLines.push(line);
+      return;
+    }
+    if (!folded) this.garbled = true;
+    current.value = current.value === '' ? content : `${current.value} ${content}`;
+  }
+}

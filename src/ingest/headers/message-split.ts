@@ -1,0 +1,107 @@
+import { HeaderBlock, isKnownFieldName, startsField, type HeaderField } from './header-fields.js';
+
+/** One message's header block as read, before decoding. */
+export interface RawMessage {
+  /** Line of the first header field. */
+  line: number;
+  fields: HeaderField[];
+  garbled: boolean;
+  /** Lines in the header block that are neither fields nor folded values. */
+  junkLines: number[];
+}
+
+/** `single`: one message (an .eml or pasted headers); `mbox`: messages after `From ` separator lines. */
+export type SplitMode = 'single' | 'mbox';
+
+type State = 'before' | 'headers' | 'after-blank' | 'body';
+
+/**
+ * mboxo/mboxrd separator (RFC 4155): `From ` + envelope sender + asctime date. A body line that
+ * starts with `From ` is written `>From ` by the mbox writer, so a bare `From ` line after a blank
+ * line, or one with an asctime date, starts the next message.
+ */
+const MBOX_SEPARATOR_DATE = /^From \S*\s+.*\b\d{1,2}:\d\d(:\d\d)?\b.*\d{4}/;
+
+export function isMboxSeparator(text: string, previousBlank: boolean): boolean {
+  if (!text.startsWith('From ')) return false;
+  return previousBlank || MBOX_SEPARATOR_DATE.test(text);
+}
+
+/**
+ * Splits lines into messages and keeps only their header blocks (bodies are skipped line by
+ * line, never held). Messages are handed out as soon as they end.
+ */
+export class MessageSplitter {
+  private state: State;
+  private block = new HeaderBlock();
+  private previousBlank = true;
+  /** Lines before the first `From ` line of an mbox. */
+  readonly strayLines: number[] = [];
+  /** Header blocks that held no field at all (line of their start). */
+  readonly emptyBlocks: number[] = [];
+  private blockStart = 0;
+
+  constructor(
+    private readonly mode: SplitMode,
+    private readonly onMessage: (m: RawMessage) => void,
+  ) {
+    this.state = mode === 'mbox' ? 'before' : 'headers';
+  }
+
+  push(text: string, line: number): void {
+    const blank = text.trim() === '';
+    const previousBlank = this.previousBlank;
+    this.previousBlank = blank;
+    if (this.mode === 'mbox' && this.state !== 'headers' && isMboxSeparator(text, previousBlank || this.state === 'before')) {
+      this.flush();
+      this.state = 'headers';
+      this.blockStart = line + 1;
+      return;
+    }
+    switch (this.state) {
+      case 'before':
+        if (!blank) this.strayLines.push(line);
+        return;
+      case 'body':
+        return;
+      case 'headers':
+        if (blank) {
+          // An mbox holds real messages: the first blank line ends the header block. Pasted
+          // headers may hold stray blank lines, so a single message decides on the next line.
+          if (this.block.isEmpty && this.block.junkLines.length === 0) return;
+          this.state = this.mode === 'mbox' ? 'body' : 'after-blank';
+          return;
+        }
+        if (this.mode === 'mbox' && this.block.isEmpty && text.startsWith('From ')) return;
+        if (this.blockStart === 0) this.blockStart = line;
+        this.block.addLine(text, line);
+        return;
+      case 'after-blank': {
+        if (blank) return;
+        const m = startsField(text.trimStart());
+        // Headers go on after a blank line only with a field a body would not start with.
+        if (m && isKnownFieldName(m[1]!)) {
+          this.block.garbled = true;
+          this.state = 'headers';
+          this.block.addLine(text, line);
+        } else this.state = 'body';
+        return;
+      }
+    }
+  }
+
+  end(): void {
+    this.flush();
+  }
+
+  private flush(): void {
+    const b = this.block;
+    if (!b.isEmpty) {
+      this.onMessage({ line: b.fields[0]!.line, fields: b.fields, garbled: b.garbled, junkLines: b.junkLines });
+    } else if (this.state !== 'before' && this.blockStart > 0) {
+      this.emptyBlocks.push(this.blockStart);
+    }
+    this.block = new HeaderBlock();
+    this.blockStart = 0;
+  }
+}

@@ -1,0 +1,107 @@
+import type { HeaderField } from './header-fields.js';
+import {
+  AUTH_AS_VALUES,
+  AUTH_MECHANISM_SEEN,
+  bclMeaning,
+  DIAGNOSTIC_FIELD,
+  FOREFRONT_FIELDS,
+  FOREFRONT_VALUES,
+  MICROSOFT_HEADERS,
+  sclMeaning,
+} from './header-meanings.js';
+
+/** A header Microsoft stamps, with what its value means. */
+export interface MicrosoftHeader {
+  name: string;
+  value: string;
+  /** What the header is. */
+  meaning: string;
+  /** What this value says, when the documentation gives values a meaning. */
+  valueMeaning: string | null;
+  line: number;
+}
+
+/** One `KEY:value` of X-Forefront-Antispam-Report or X-Microsoft-Antispam. */
+export interface AntispamField {
+  key: string;
+  value: string;
+  meaning: string;
+  valueMeaning: string | null;
+}
+
+const MICROSOFT_PREFIX = /^(x-ms-|x-microsoft-|x-forefront-)/i;
+
+function valueMeaningFor(name: string, value: string): string | null {
+  const v = value.trim();
+  switch (name) {
+    case 'x-ms-exchange-organization-authas':
+    case 'x-ms-exchange-crosstenant-authas':
+      return AUTH_AS_VALUES[v.toLowerCase()] ?? null;
+    case 'x-ms-exchange-organization-authmechanism':
+      return AUTH_MECHANISM_SEEN[v] ? `not documented; ${AUTH_MECHANISM_SEEN[v]}` : 'not documented';
+    case 'x-ms-exchange-organization-scl':
+      return sclMeaning(v);
+    default:
+      return null;
+  }
+}
+
+/** Known Microsoft headers in header order, and the unknown X-MS-* ones kept verbatim. */
+export function decodeMicrosoftHeaders(fields: readonly HeaderField[]): { known: MicrosoftHeader[]; unknown: { name: string; value: string; line: number }[] } {
+  const known: MicrosoftHeader[] = [];
+  const unknown: { name: string; value: string; line: number }[] = [];
+  for (const f of fields) {
+    const lower = f.name.toLowerCase();
+    const meaning = MICROSOFT_HEADERS[lower];
+    if (meaning !== undefined) known.push({ name: f.name, value: f.value, meaning, valueMeaning: valueMeaningFor(lower, f.value), line: f.line });
+    else if (MICROSOFT_PREFIX.test(f.name)) unknown.push({ name: f.name, value: f.value, line: f.line });
+  }
+  return { known, unknown };
+}
+
+/** `KEY:value;KEY:value;…` — values may themselves hold colons (IPv6 CIP) but never `;`. */
+function splitAntispam(value: string): { key: string; value: string }[] {
+  const out: { key: string; value: string }[] = [];
+  for (const part of value.split(';')) {
+    const p = part.trim();
+    if (p === '') continue;
+    const colon = p.indexOf(':');
+    if (colon < 0) out.push({ key: p, value: '' });
+    else out.push({ key: p.slice(0, colon).trim(), value: p.slice(colon + 1).trim() });
+  }
+  return out;
+}
+
+/** X-Forefront-Antispam-Report, every field; those Microsoft does not describe are said to be diagnostic [ASH]. */
+export function decodeForefrontReport(value: string): AntispamField[] {
+  return splitAntispam(value).map(({ key, value: v }) => {
+    const upper = key.toUpperCase();
+    const meaning = FOREFRONT_FIELDS[upper] ?? DIAGNOSTIC_FIELD;
+    let valueMeaning: string | null = null;
+    if (upper === 'SCL') valueMeaning = sclMeaning(v);
+    else if (upper === 'CAT' || upper === 'DIR' || upper === 'IPV' || upper === 'SFV' || upper === 'SRV' || upper === 'SFTY') {
+      valueMeaning = v === '' ? 'empty' : (FOREFRONT_VALUES[upper]?.[v.toUpperCase()] ?? 'a value Microsoft does not document');
+    } else if (upper === 'CTRY' || upper === 'PTR' || upper === 'H' || upper === 'CIP' || upper === 'LANG') {
+      valueMeaning = v === '' ? 'empty' : null;
+    }
+    return { key, value: v, meaning, valueMeaning };
+  });
+}
+
+/** X-Microsoft-Antispam: only BCL is documented [ASH][BCL]. */
+export function decodeMicrosoftAntispam(value: string): AntispamField[] {
+  return splitAntispam(value).map(({ key, value: v }) =>
+    key.toUpperCase() === 'BCL'
+      ? { key, value: v, meaning: 'bulk complaint level [ASH][BCL]', valueMeaning: bclMeaning(v) }
+      : { key, value: v, meaning: DIAGNOSTIC_FIELD, valueMeaning: null },
+  );
+}
+
+/** `TenantId=<guid>;Ip=[192.0.2.1];Helo=[host]` of X-MS-Exchange-CrossTenant-OriginalAttributedTenantConnectingIp. */
+export function parseAttributedTenantConnectingIp(value: string): { tenantId: string | null; ip: string | null; helo: string | null } {
+  const get = (key: string) => {
+    const m = new RegExp(`(?:^|;)\\s*${key}=\\[?([^;\\]]*)\\]?`, 'i').exec(value);
+    return m ? m[1]!.trim() || null : null;
+  };
+  return { tenantId: get('TenantId'), ip: get('Ip'), helo: get('Helo') };
+}

@@ -1,0 +1,206 @@
+import { isIP } from 'node:net';
+import { mailDateToIso } from './mail-date.js';
+
+/**
+ * One Received header field (RFC 5321 §4.4 "Time-stamp-line", RFC 5322 §3.6.7), parsed as MTAs
+ * really write it:
+ *   Exchange  `from A (192.0.2.1) by B (198.51.100.2) with Microsoft SMTP Server (version=TLS1_2,
+ *             cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.8922.25 via Frontend Transport; <date>`
+ *   Postfix   `from helo (rdns [ip]) (using TLSv1.3 with cipher … (256/256 bits)) (No client certificate
+ *             requested) by host (Postfix) with ESMTPS id Q for <rcpt>; <date>`
+ *   Sendmail  `… (version=TLSv1.2 cipher=ECDHE-RSA-AES256-GCM-SHA384 bits=256 verify=NO) …`
+ *   Exim      `from helo ([ip] helo=x) by host with esmtps (TLS1.3) tls TLS_AES_256_GCM_SHA384 (Exim 4.96) …`
+ *   IronPort  `… with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384; <date>`
+ */
+export interface ReceivedStamp {
+  /** The name the client gave (HELO/EHLO), as the receiver wrote it after `from`. */
+  from: string | null;
+  /** The reverse-DNS name the receiver looked up, from the `from` comment (`(rdns [ip])`). */
+  fromHost: string | null;
+  /** The connecting client's address, from the `from` clause. */
+  ip: string | null;
+  by: string | null;
+  /** The receiver's own address, when it wrote one in the `by` comment (Exchange does). */
+  byIp: string | null;
+  /** Comments of the `by` clause (`(Postfix)`, `(8.16.1.2/8.16.1.2)`, …): they name the software. */
+  byComments: string[];
+  with: string | null;
+  id: string | null;
+  via: string | null;
+  for: string | null;
+  tls: { version: string | null; cipher: string | null } | null;
+  /** The date after the last `;`, as written. */
+  dateText: string | null;
+  /** ISO 8601 UTC, null when absent or not a date RFC 5322 (with its obsolete forms) covers. */
+  date: string | null;
+}
+
+type Token = { kind: 'word'; text: string } | { kind: 'comment'; text: string };
+
+const CLAUSES = new Set(['from', 'by', 'via', 'with', 'id', 'for']);
+
+/** Splits at the last `;` outside comments, and the part before into words and (nested) comments. */
+function tokenize(value: string): { tokens: Token[]; dateText: string | null } {
+  const tokens: Token[] = [];
+  let depth = 0;
+  let word = '';
+  let comment = '';
+  let lastSemicolon = -1;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (c === '(' ) depth++;
+    else if (c === ')' && depth > 0) depth--;
+    else if (c === ';' && depth === 0) lastSemicolon = i;
+  }
+  const head = lastSemicolon < 0 ? value : value.slice(0, lastSemicolon);
+  const dateText = lastSemicolon < 0 ? null : value.slice(lastSemicolon + 1).trim() || null;
+  depth = 0;
+  const pushWord = () => {
+    if (word !== '') tokens.push({ kind: 'word', text: word });
+    word = '';
+  };
+  for (let i = 0; i < head.length; i++) {
+    const c = head[i]!;
+    if (depth > 0) {
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
+      if (depth === 0) {
+        tokens.push({ kind: 'comment', text: comment.trim() });
+        comment = '';
+      } else comment += c;
+      continue;
+    }
+    if (c === '(') {
+      pushWord();
+      depth = 1;
+    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\n') pushWord();
+    else word += c;
+  }
+  pushWord();
+  // An unclosed comment still says something (a cut-off paste): keep it.
+  if (depth > 0 && comment.trim() !== '') tokens.push({ kind: 'comment', text: comment.trim() });
+  return { tokens, dateText };
+}
+
+function cleanIp(candidate: string): string | null {
+  let s = candidate.trim();
+  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
+  if (/^ipv6:/i.test(s)) s = s.slice(5);
+  // A link-local address carries its zone (`fe80::1%4`, as Exchange writes for MAPI submissions).
+  const zone = s.indexOf('%');
+  const bare = zone >= 0 ? s.slice(0, zone) : s;
+  return isIP(bare) ? s : null;
+}
+
+/** The client address from the `from` clause's comments or its address-literal HELO. */
+function clientAddress(helo: string | null, comments: string[]): { ip: string | null; host: string | null } {
+  for (const comment of comments) {
+    const bracket = /\[([^\]\s]+)\]/.exec(comment);
+    if (bracket) {
+      const ip = cleanIp(bracket[1]!);
+      if (ip) {
+        const before = comment.slice(0, bracket.index).trim().split(/\s+/)[0] ?? '';
+        const host = before !== '' && !/[=]/.test(before) && before.toLowerCase() !== 'helo' ? before : null;
+        return { ip, host };
+      }
+    }
+    for (const part of comment.split(/[\s,]+/)) {
+      const ip = cleanIp(part);
+      if (ip) return { ip, host: null };
+    }
+  }
+  if (helo) {
+    const ip = cleanIp(helo);
+    if (ip) return { ip, host: null };
+  }
+  return { ip: null, host: null };
+}
+
+/** `TLS1_2`, `TLSv1.2`, `TLS1.2`, `TLSv1` → `TLSv1.2` / `TLSv1`; SSL versions as `SSLv3`. */
+export function normaliseTlsVersion(written: string): string {
+  const m = /^(TLS|SSL)v?(\d)(?:[._](\d))?$/i.exec(written.trim());
+  if (!m) return written.trim();
+  if (m[1]!.toUpperCase() === 'SSL') return `SSLv${m[2]}`;
+  const minor = m[3] === undefined || (m[2] === '1' && m[3] === '0') ? '' : `.${m[3]}`;
+  return `TLSv${m[2]}${minor}`;
+}
+
+function tlsFacts(tokens: Token[], withWords: string[]): ReceivedStamp['tls'] {
+  let version: string | null = null;
+  let cipher: string | null = null;
+  let seen = false;
+  for (const t of tokens) {
+    if (t.kind !== 'comment') continue;
+    const text = t.text;
+    // Exchange, Gmail, Sendmail, Mimecast: `version=TLS1_2, cipher=…` (commas optional).
+    const v = /\bversion=((?:TLS|SSL)v?[\d._]+)/i.exec(text);
+    const c = /\bcipher=([A-Za-z0-9_-]+)/i.exec(text);
+    // Postfix: `using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)`.
+    const p = /\busing ((?:TLS|SSL)v?[\d._]+) with cipher (\S+)/i.exec(text);
+    // Exim: `(TLS1.3)` or the older `(TLSv1.2:ECDHE-RSA-AES256-GCM-SHA384:256)`.
+    const e = /^((?:TLS|SSL)v?\d(?:[._]\d)?)(?::([A-Za-z0-9_-]+))?(?::\d+)?$/i.exec(text);
+    if (v || c || p || e) seen = true;
+    version ??= v?.[1] ?? p?.[1] ?? e?.[1] ?? null;
+    cipher ??= c?.[1] ?? p?.[2] ?? e?.[2] ?? null;
+    // Exchange 2010 and older: `with Microsoft SMTP Server (TLS) id 14.3…`.
+    if (/^TLS$/i.test(text)) seen = true;
+  }
+  const protocol = (withWords[0] ?? '').toUpperCase();
+  // RFC 3848: ESMTPS/ESMTPSA (and LMTPS…) are SMTP over TLS.
+  if (/^(E?SMTPS|ESMTPSA|LMTPS|LMTPSA|UTF8SMTPS|UTF8SMTPSA)$/.test(protocol)) seen = true;
+  const ironPort = /^E?SMTP\/TLS\/(\S+)$/i.exec(withWords[0] ?? '');
+  if (ironPort) {
+    seen = true;
+    cipher ??= ironPort[1]!;
+  }
+  const eximCipher = withWords.findIndex((w) => w.toLowerCase() === 'tls');
+  if (eximCipher > 0 && withWords[eximCipher + 1]) {
+    seen = true;
+    cipher ??= withWords[eximCipher + 1]!;
+  }
+  if (withWords.some((w) => w.toUpperCase() === 'STARTTLS')) seen = true;
+  if (!seen) return null;
+  return { version: version === null ? null : normaliseTlsVersion(version), cipher };
+}
+
+export function parseReceived(value: string): ReceivedStamp {
+  const { tokens, dateText } = tokenize(value);
+  const clauses = new Map<string, { words: string[]; comments: string[] }>();
+  let current: { words: string[]; comments: string[] } | null = null;
+  for (const t of tokens) {
+    if (t.kind === 'word' && CLAUSES.has(t.text.toLowerCase()) && !clauses.has(t.text.toLowerCase())) {
+      current = { words: [], comments: [] };
+      clauses.set(t.text.toLowerCase(), current);
+      continue;
+    }
+    if (!current) continue;
+    if (t.kind === 'word') current.words.push(t.text);
+    else current.comments.push(t.text);
+  }
+  const fromClause = clauses.get('from');
+  const byClause = clauses.get('by');
+  const withClause = clauses.get('with');
+  const helo = fromClause?.words[0] ?? null;
+  const client = clientAddress(helo, fromClause?.comments ?? []);
+  const byIp = byClause ? clientAddress(null, byClause.comments).ip : null;
+  const withWords = withClause?.words ?? [];
+  // Exim appends `tls <cipher>` to the protocol: the cipher is TLS, not part of `with`.
+  const tlsAt = withWords.findIndex((w, i) => i > 0 && w.toLowerCase() === 'tls');
+  const protocolWords = tlsAt > 0 ? withWords.slice(0, tlsAt) : withWords;
+  const forWord = clauses.get('for')?.words[0] ?? null;
+  return {
+    from: helo,
+    fromHost: client.host,
+    ip: client.ip,
+    by: byClause?.words[0] ?? null,
+    byIp,
+    byComments: byClause?.comments ?? [],
+    with: protocolWords.length > 0 ? protocolWords.join(' ') : null,
+    id: clauses.get('id')?.words[0] ?? null,
+    via: clauses.get('via')?.words.join(' ') || null,
+    for: forWord === null ? null : forWord.replace(/^<|>$/g, ''),
+    tls: tlsFacts(tokens, withWords),
+    dateText,
+    date: dateText === null ? null : mailDateToIso(dateText),
+  };
+}
