@@ -56,6 +56,11 @@ const IGNORED_LABELS: ReadonlySet<string> = new Set([
   'ECH_CONFIG',
 ]);
 
+/**
+ * Secrets after a KeyUpdate (OpenSSL logs them as CLIENT_TRAFFIC_SECRET_N / SERVER_TRAFFIC_SECRET_N): the decryptor
+ * derives them from secret 0 itself (RFC 8446 §7.2), so they are counted and not needed.
+ */
+const LATER_TRAFFIC_SECRET = /^(?:CLIENT|SERVER)_TRAFFIC_SECRET_(?:N|[1-9]\d*)$/;
 const CLIENT_RANDOM_HEX = 64;
 /** A key log of a large capture can hold thousands of bad lines; beyond this many, one summary diagnostic. */
 const MAX_DIAGNOSTICS = 50;
@@ -108,7 +113,7 @@ export function parseKeyLog(text: string, file: string): { keyLog: KeyLog; diagn
     const label = fields[0] ?? '';
     const used = USED_LABELS.get(label);
     if (!used) {
-      if (IGNORED_LABELS.has(label)) {
+      if (IGNORED_LABELS.has(label) || LATER_TRAFFIC_SECRET.test(label)) {
         counts.ignored++;
       } else {
         counts.malformed++;
