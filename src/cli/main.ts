@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { CmdletError } from '../engine/cmdlet-change.js';
 import { diagnoseCommand } from './command-diagnose.js';
+import { headersCommand } from './command-headers.js';
 import { simulateCommand } from './command-simulate.js';
+import { traceCommand } from './command-trace.js';
 import { whatIfCommand } from './command-whatif.js';
 import { InputError } from './load.js';
 import { UsageError } from './options.js';
@@ -12,6 +14,8 @@ Usage:
   mailflow-doctor diagnose [PATH…]                       read the case, simulate flows, report findings
   mailflow-doctor simulate PATH… --from ADDR --to ADDR [--origin NAME] [--destination NAME]
   mailflow-doctor whatif PATH… --change 'CMDLET …' [--change …]
+  mailflow-doctor headers FILE… [--format text|json]     hops, verdicts and Microsoft stamps of message headers
+  mailflow-doctor trace FILE… [--connector NAME] [--sender-domain D] [--since T] [--until T] [--list [--limit N]]   summarise message traces (--format text|json|csv)
   mailflow-doctor demo                                   diagnose the bundled example (scenario S1)
 
 Options:
@@ -36,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
         return await simulateCommand(rest);
       case 'whatif':
         return await whatIfCommand(rest);
+      case 'headers':
+        return await headersCommand(rest);
+      case 'trace':
+        return await traceCommand(rest);
       case 'demo':
         return await diagnoseCommand(rest, { paths: [DEMO_CASE], at: DEMO_AT });
       case undefined:
