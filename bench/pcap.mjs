@@ -1,0 +1,193 @@
+// The pcap benchmark (issue 5): builds a capture of ≥ 500 MiB (--quick: 50 MiB) of SMTP/TLS
+// sessions replayed from real-software captures among HTTP-like bulk TCP and UDP, then times
+// `tshark -T fields` and `mailflow-doctor pcap --format json` reading the same facts from it (per
+// session: SMTP reply codes, certificates both ways), checks they agree, and prints MB/s, peak
+// memory and the ratio. mailflow-doctor also reads a capture twice the size, to show whether its
+// memory stays bounded. Run alone: `npm run build && node bench/pcap.mjs [--quick] [--size-mb N]
+// [--second-size-mb N] [--regenerate] [--tshark-both] [--clean] [--json]`.
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateCapture, GENERATOR_VERSION } from './pcap-generator.mjs';
+import { measureCommand } from './pcap-measure.mjs';
+import { tsharkArgs, tsharkSessionsFromOutput } from './pcap-tshark.mjs';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const FIXTURES = join(REPO, 'test', 'fixtures', 'pcap', 'real');
+
+export const PCAP_GOALS = { speedupOverTshark: 10, mbPerSec: 300, memoryGrowthFactor: 1.25 };
+
+const MIB = 1024 * 1024;
+
+/** Builds the capture for `sizeMb`, or reuses the one already under bench/out built the same way. */
+function captureFor(outDir, sizeMb, regenerate, log) {
+  const fixtureHash = createHash('sha256').update(readFileSync(join(FIXTURES, 'manifest.json'))).digest('hex').slice(0, 12);
+  const file = join(outDir, `capture-${sizeMb}mb.pcap`);
+  const metaFile = `${file}.json`;
+  const keyLog = join(outDir, 'capture.keys');
+  if (!regenerate && existsSync(file) && existsSync(metaFile) && existsSync(keyLog)) {
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+    if (meta.generator === GENERATOR_VERSION && meta.fixtures === fixtureHash && statSync(file).size === meta.bytes) {
+      log(`  reusing ${file} (${(meta.bytes / MIB).toFixed(0)} MiB, ${meta.smtpSessions} SMTP sessions)`);
+      return { ...meta, file, keyLog };
+    }
+  }
+  const t0 = Date.now();
+  const built = generateCapture(file, { sizeMb, fixtureDir: FIXTURES });
+  writeFileSync(keyLog, built.keyLog);
+  const meta = { generator: GENERATOR_VERSION, fixtures: fixtureHash, sizeMb, bytes: built.bytes, packets: built.packets, smtpSessions: built.smtpSessions, bytesByKind: built.bytesByKind, sessions: built.sessions, templates: built.templates };
+  writeFileSync(metaFile, JSON.stringify(meta));
+  log(`  built ${file}: ${(built.bytes / MIB).toFixed(0)} MiB, ${built.packets} packets, ${built.smtpSessions} SMTP sessions in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return { ...meta, file, keyLog };
+}
+
+/** mailflow-doctor's sessions keyed by client `ip:port`, in the tshark side's terms. */
+function mailflowSessions(json) {
+  const sessions = new Map();
+  for (const s of json.sessions ?? []) {
+    const replies = [...(s.replies ?? []), ...(s.transactions ?? []).flatMap((t) => t.replies ?? [])];
+    if (replies.every((r) => typeof r.packet === 'number')) replies.sort((a, b) => a.packet - b.packet);
+    const prints = (list) => (Array.isArray(list) ? list.map((c) => c.sha256) : null);
+    sessions.set(s.client, { replyCodes: replies.map((r) => r.code), serverCertificates: prints(s.tls?.serverCertificates), clientCertificates: prints(s.tls?.clientCertificates) });
+  }
+  return sessions;
+}
+
+/** Where two readings of the same capture differ: session counts, then per session codes and certificates. */
+function compareSessions(a, b, aName, bName) {
+  const differences = [];
+  let compared = 0;
+  for (const [client, x] of a) {
+    const y = b.get(client);
+    if (!y) {
+      differences.push(`${client}: only ${aName} found it`);
+      continue;
+    }
+    compared++;
+    for (const field of ['replyCodes', 'serverCertificates', 'clientCertificates']) {
+      if (JSON.stringify(x[field]) !== JSON.stringify(y[field])) differences.push(`${client} ${field}: ${aName} ${JSON.stringify(x[field])} vs ${bName} ${JSON.stringify(y[field])}`);
+    }
+  }
+  for (const client of b.keys()) if (!a.has(client)) differences.push(`${client}: only ${bName} found it`);
+  const fingerprints = (m) => [...new Set([...m.values()].flatMap((s) => [...(s.serverCertificates ?? []), ...(s.clientCertificates ?? [])]))].sort();
+  return { compared, differences: differences.length, examples: differences.slice(0, 5), sameFingerprints: JSON.stringify(fingerprints(a)) === JSON.stringify(fingerprints(b)), distinctFingerprints: fingerprints(a).length };
+}
+
+/** The generator's record of what each replayed session is (tshark's reading of its template). */
+function generatedSessions(capture) {
+  const sessions = new Map();
+  for (const s of capture.sessions) {
+    const facts = capture.templates[s.template];
+    const prints = (list) => (Array.isArray(list) ? list.map((c) => c.sha256) : null);
+    sessions.set(s.client, { replyCodes: facts.replyCodes, serverCertificates: prints(facts.tls?.serverCertificates), clientCertificates: prints(facts.tls?.clientCertificates) });
+  }
+  return sessions;
+}
+
+async function runMailflow(capture, outDir, timeoutMs) {
+  const output = join(outDir, `mailflow-${capture.sizeMb}mb.json`);
+  rmSync(output, { force: true });
+  const args = [join(REPO, 'bin', 'mailflow-doctor.js'), 'pcap', capture.file, '--keylog', capture.keyLog, '--format', 'json', '--output', output];
+  const run = await measureCommand(process.execPath, args, { stdoutFile: join(outDir, `mailflow-${capture.sizeMb}mb.stdout`), timeoutMs, env: { ...process.env, NO_COLOR: '1' } });
+  let sessions = null;
+  if (existsSync(output)) {
+    try {
+      sessions = mailflowSessions(JSON.parse(readFileSync(output, 'utf8')));
+    } catch (err) {
+      run.stderr += `\noutput is not JSON: ${err.message}`;
+    }
+  }
+  return { run, sessions };
+}
+
+const mbps = (bytes, ms) => Math.round((bytes / MIB / (ms / 1000)) * 10) / 10;
+
+export async function runPcapBenchmark(options = {}, log = console.log) {
+  const quick = options.quick ?? false;
+  const sizeMb = options.sizeMb ?? (quick ? 50 : 500);
+  const secondSizeMb = options.secondSizeMb ?? sizeMb * 2;
+  const timeoutMs = (options.timeoutSec ?? 900) * 1000;
+  const outDir = options.outDir ?? join(REPO, 'bench', 'out', 'pcap');
+  mkdirSync(outDir, { recursive: true });
+  const result = { sizeMb, secondSizeMb, goals: PCAP_GOALS, captures: [], tshark: [], mailflow: [], agreement: {}, verdict: {} };
+
+  log(`pcap benchmark: captures of ${sizeMb} and ${secondSizeMb} MiB`);
+  const captures = [captureFor(outDir, sizeMb, options.regenerate, log), captureFor(outDir, secondSizeMb, options.regenerate, log)];
+  for (const c of captures) result.captures.push({ file: c.file, bytes: c.bytes, packets: c.packets, smtpSessions: c.smtpSessions, bytesByKind: c.bytesByKind });
+
+  const mailflowBuilt = existsSync(join(REPO, 'dist', 'cli', 'command-pcap.js'));
+  const tsharkTargets = options.tsharkBoth ? captures : [captures[0]];
+  const tsharkReadings = new Map();
+  for (const capture of tsharkTargets) {
+    log(`  tshark on ${capture.sizeMb} MiB …`);
+    const stdoutFile = join(outDir, `tshark-${capture.sizeMb}mb.txt`);
+    const run = await measureCommand('tshark', tsharkArgs(capture.file, capture.keyLog), { stdoutFile, timeoutMs });
+    const sessions = run.exitCode === 0 ? await tsharkSessionsFromOutput(stdoutFile) : null;
+    tsharkReadings.set(capture.sizeMb, sessions);
+    const entry = { sizeMb: capture.sizeMb, wallMs: run.wallMs, mbPerSec: mbps(capture.bytes, run.wallMs), peakRssMb: run.peakRssMb, exitCode: run.exitCode, timedOut: run.timedOut, sessions: sessions?.size ?? null };
+    if (run.exitCode !== 0) entry.stderr = run.stderr.slice(-1000);
+    result.tshark.push(entry);
+    log(`    ${entry.wallMs} ms, ${entry.mbPerSec} MB/s, peak RSS ${entry.peakRssMb} MB, ${entry.sessions} SMTP sessions`);
+    if (sessions) result.agreement[`tshark-vs-generator-${capture.sizeMb}mb`] = compareSessions(sessions, generatedSessions(capture), 'tshark', 'generator');
+  }
+
+  if (!mailflowBuilt) {
+    log('  mailflow-doctor: the pcap command is not built (dist/…/command-pcap.js): run `npm run build` once it exists');
+    result.mailflow = null;
+  } else {
+    for (const capture of captures) {
+      log(`  mailflow-doctor pcap on ${capture.sizeMb} MiB …`);
+      const { run, sessions } = await runMailflow(capture, outDir, timeoutMs);
+      const entry = { sizeMb: capture.sizeMb, wallMs: run.wallMs, mbPerSec: mbps(capture.bytes, run.wallMs), peakRssMb: run.peakRssMb, exitCode: run.exitCode, timedOut: run.timedOut, sessions: sessions?.size ?? null };
+      if (!sessions) entry.stderr = run.stderr.slice(-1000);
+      result.mailflow.push(entry);
+      log(`    ${entry.wallMs} ms, ${entry.mbPerSec} MB/s, peak RSS ${entry.peakRssMb} MB, ${entry.sessions} SMTP sessions (exit ${entry.exitCode}${entry.timedOut ? ', timed out' : ''})`);
+      const reference = tsharkReadings.get(capture.sizeMb);
+      if (sessions && reference) result.agreement[`mailflow-vs-tshark-${capture.sizeMb}mb`] = compareSessions(sessions, reference, 'mailflow-doctor', 'tshark');
+      if (sessions) result.agreement[`mailflow-vs-generator-${capture.sizeMb}mb`] = compareSessions(sessions, generatedSessions(capture), 'mailflow-doctor', 'generator');
+    }
+  }
+
+  const tshark = result.tshark[0];
+  const mailflow = result.mailflow?.[0];
+  const mailflow2 = result.mailflow?.[1];
+  const v = result.verdict;
+  if (tshark && mailflow && mailflow.sessions !== null) {
+    v.speedup = Math.round((tshark.wallMs / mailflow.wallMs) * 10) / 10;
+    v.speedupGoal = v.speedup >= PCAP_GOALS.speedupOverTshark ? 'PASS' : 'MISS';
+    v.mbPerSec = mailflow.mbPerSec;
+    v.mbPerSecGoal = mailflow.mbPerSec >= PCAP_GOALS.mbPerSec ? 'PASS' : 'MISS';
+  }
+  if (mailflow?.peakRssMb && mailflow2?.peakRssMb) {
+    v.memoryGrowth = Math.round((mailflow2.peakRssMb / mailflow.peakRssMb) * 100) / 100;
+    v.memoryGoal = v.memoryGrowth <= PCAP_GOALS.memoryGrowthFactor ? 'PASS' : 'MISS';
+  }
+  const agreement = result.agreement[`mailflow-vs-tshark-${sizeMb}mb`];
+  if (agreement) v.agreesWithTshark = agreement.differences === 0 && agreement.sameFingerprints ? 'PASS' : 'MISS';
+  log('');
+  log(`  tshark            ${tshark ? `${tshark.mbPerSec} MB/s, ${tshark.peakRssMb} MB peak` : 'n/a'}`);
+  for (const m of result.mailflow ?? []) log(`  mailflow-doctor   ${m.sizeMb} MiB: ${m.mbPerSec} MB/s, ${m.peakRssMb} MB peak`);
+  if (v.speedup !== undefined) log(`  speed-up ${v.speedup}× (goal ≥ ${PCAP_GOALS.speedupOverTshark}×: ${v.speedupGoal}), ${v.mbPerSec} MB/s (goal ≥ ${PCAP_GOALS.mbPerSec}: ${v.mbPerSecGoal})`);
+  if (v.memoryGrowth !== undefined) log(`  peak RSS ×${v.memoryGrowth} for ×${(secondSizeMb / sizeMb).toFixed(1)} the capture (goal ≤ ×${PCAP_GOALS.memoryGrowthFactor}: ${v.memoryGoal})`);
+  for (const [name, a] of Object.entries(result.agreement)) log(`  ${name}: ${a.compared} sessions compared, ${a.differences} differences, same fingerprints: ${a.sameFingerprints}${a.examples.length ? `\n    ${a.examples.join('\n    ')}` : ''}`);
+
+  if (options.clean) for (const c of captures) rmSync(c.file, { force: true });
+  return result;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const argv = process.argv.slice(2);
+  const num = (name) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : undefined);
+  const result = await runPcapBenchmark({
+    quick: argv.includes('--quick'),
+    sizeMb: num('--size-mb'),
+    secondSizeMb: num('--second-size-mb'),
+    timeoutSec: num('--timeout'),
+    regenerate: argv.includes('--regenerate'),
+    tsharkBoth: argv.includes('--tshark-both'),
+    clean: argv.includes('--clean'),
+  });
+  if (argv.includes('--json')) console.log(JSON.stringify(result, null, 2));
+  writeFileSync(join(REPO, 'bench', 'out', 'pcap', 'results.json'), JSON.stringify(result, null, 2));
+}
