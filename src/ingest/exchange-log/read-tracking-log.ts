@@ -75,6 +75,17 @@ function multi(value: string | null): string[] {
 }
 
 /**
+ * `recipient-status` per recipient. A status may itself hold `;` (`550 5.7.64 TenantAttribution;
+ * Relay Access Denied`, `550 4.4.7 QUEUE.Expired;…`), so it is cut only where a new status starts
+ * (a reply code, or `To`/`Cc`/`Bcc`), and not at all for a single recipient.
+ */
+function statuses(value: string | null, recipients: number): string[] {
+  if (!value) return [];
+  if (recipients <= 1) return [value];
+  return value.split(/;(?=\s*(?:[2-5]\d\d(?:[ -]|$)|To$|Cc$|Bcc$|To;|Cc;|Bcc;))/).map((v) => v.trim());
+}
+
+/**
  * Reads a message tracking log, handing out each event. Events are not turned into observations
  * yet (they name no TLS or certificate); rules can use `readTrackingLog` directly.
  */
@@ -98,7 +109,8 @@ export async function readTrackingLog(
           return;
         }
         const get = (i: number): string | null => (i >= 0 && values[i] !== '' ? values[i]! : null);
-        const recipientStatus = multi(get(c.recipientStatus));
+        const recipients = multi(get(c.recipients));
+        const recipientStatus = statuses(get(c.recipientStatus), recipients.length);
         const replies: SmtpReply[] = [];
         for (const status of recipientStatus) {
           const reply = parseReplyLine(status);
@@ -115,7 +127,7 @@ export async function readTrackingLog(
           serverIp: get(c.serverIp),
           serverHostname: get(c.serverHostname),
           sender: get(c.sender),
-          recipients: multi(get(c.recipients)),
+          recipients,
           recipientStatus,
           replies,
           messageId: get(c.messageId),

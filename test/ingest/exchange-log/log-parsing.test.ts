@@ -1,0 +1,171 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SmtpSessionObservation } from '../../../src/model/evidence.js';
+import { splitCsvLine } from '../../../src/ingest/exchange-log/exchange-log-file.js';
+import { readProtocolLog } from '../../../src/ingest/exchange-log/read-protocol-log.js';
+import { IDLE_EVICTION_MS } from '../../../src/ingest/exchange-log/session-table.js';
+import { extensionsOfOneRowEhloReply, parseReplyLine, replyOf } from '../../../src/ingest/exchange-log/smtp-lines.js';
+import { endpointOf } from '../../../src/ingest/exchange-log/smtp-session.js';
+import { certificateFromRowData, parseTlsFailure, parseTlsSuccess, tlsVersionOfSchannel } from '../../../src/ingest/exchange-log/tls-info.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+function tempLog(lines: string[], name = 'RECV2026112010-1.LOG'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'exchange-log-'));
+  dirs.push(dir);
+  const file = join(dir, name);
+  writeFileSync(file, `\ufeff${lines.join('\r\n')}\r\n`);
+  return file;
+}
+
+const HEADER = (type: string, fields = 'date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context') => [
+  '#Software: Microsoft Exchange Server',
+  '#Version: 15.0.0.0',
+  `#Log-type: ${type}`,
+  '#Date: 2026-11-20T10:00:00.000Z',
+  `#Fields: ${fields}`,
+];
+
+describe('CSV lines as Exchange writes them', () => {
+  it('splits plain and quoted values, `""` being one quote', () => {
+    const out: string[] = [];
+    expect(splitCsvLine('a,,b,', out)).toBeNull();
+    expect(out).toEqual(['a', '', 'b', '']);
+    expect(splitCsvLine('x,"220 host ready at Fri, 20 Nov 2026",', out)).toBeNull();
+    expect(out).toEqual(['x', '220 host ready at Fri, 20 Nov 2026', '']);
+    expect(splitCsvLine('"MAIL FROM:<""a b""@c>",ctx', out)).toBeNull();
+    expect(out).toEqual(['MAIL FROM:<"a b"@c>', 'ctx']);
+    expect(splitCsvLine('a,"b', out)).toMatch(/unterminated/);
+    expect(splitCsvLine('a,"b"c', out)).toMatch(/after a closing quote/);
+  });
+});
+
+describe('SMTP replies and EHLO answers', () => {
+  it('reads reply lines, continuation and RFC 3463 enhanced codes', () => {
+    expect(parseReplyLine('250-SIZE 157286400')).toEqual({ code: 250, continued: true, text: 'SIZE 157286400' });
+    expect(parseReplyLine('250  host Hello [192.0.2.1]')).toEqual({ code: 250, continued: false, text: 'host Hello [192.0.2.1]' });
+    expect(parseReplyLine('EHLO host')).toBeNull();
+    expect(parseReplyLine('<authentication response>')).toBeNull();
+    expect(replyOf('RCPT', 550, ['5.7.64 TenantAttribution; Relay Access Denied'])).toEqual({
+      command: 'RCPT',
+      code: 550,
+      enhanced: '5.7.64',
+      text: 'TenantAttribution; Relay Access Denied',
+    });
+    expect(replyOf('DATA', 354, ['Start mail input; end with <CRLF>.<CRLF>']).enhanced).toBeNull();
+  });
+
+  it('splits Exchange’s one-row EHLO answer into extension lines with parameters', () => {
+    // A published Exchange 2016 front-end receive log row (FORMATS.md 3 sources).
+    const { greeting, extensions } = extensionsOfOneRowEhloReply(
+      'SERVER-HOSTNAME.DOMAIN.TEST Hello [95.10.20.33] SIZE 37748736 PIPELINING DSN ENHANCEDSTATUSCODES STARTTLS X-ANONYMOUSTLS AUTH NTLM X-EXPS GSSAPI NTLM 8BITMIME BINARYMIME CHUNKING XRDST',
+    );
+    expect(greeting).toBe('SERVER-HOSTNAME.DOMAIN.TEST Hello [95.10.20.33]');
+    expect(extensions).toEqual(['SIZE 37748736', 'PIPELINING', 'DSN', 'ENHANCEDSTATUSCODES', 'STARTTLS', 'X-ANONYMOUSTLS', 'AUTH NTLM', 'X-EXPS GSSAPI NTLM', '8BITMIME', 'BINARYMIME', 'CHUNKING', 'XRDST']);
+  });
+
+  it('reads endpoints in IPv4 and .NET IPv6 form', () => {
+    expect(endpointOf('192.0.2.1:25')).toEqual({ ip: '192.0.2.1', port: 25 });
+    expect(endpointOf('[2001:db8::1]:25')).toEqual({ ip: '2001:db8::1', port: 25 });
+    expect(endpointOf('')).toEqual({ ip: null, port: null });
+  });
+});
+
+describe('TLS rows', () => {
+  it('maps Schannel protocol names and numbers (schannel.h SP_PROT_*) to TLS versions', () => {
+    expect(tlsVersionOfSchannel('SP_PROT_TLS1_0_SERVER')).toBe('TLSv1');
+    expect(tlsVersionOfSchannel('SP_PROT_TLS1_1_CLIENT')).toBe('TLSv1.1');
+    expect(tlsVersionOfSchannel('SP_PROT_TLS1_2_CLIENT')).toBe('TLSv1.2');
+    expect(tlsVersionOfSchannel('SP_PROT_TLS1_3_SERVER')).toBe('TLSv1.3');
+    expect(tlsVersionOfSchannel('SP_PROT_SSL3_SERVER')).toBe('SSLv3');
+    // An enum value the build does not name prints as its number: 0x1000 = SP_PROT_TLS1_3_SERVER, 0x80 = SP_PROT_TLS1_0_CLIENT.
+    expect(tlsVersionOfSchannel('4096')).toBe('TLSv1.3');
+    expect(tlsVersionOfSchannel('128')).toBe('TLSv1');
+    expect(tlsVersionOfSchannel('SOMETHING')).toBeNull();
+  });
+
+  it('reads the negotiation and failure rows', () => {
+    const success = parseTlsSuccess(
+      'TLS protocol SP_PROT_TLS1_0_CLIENT negotiation succeeded using bulk encryption algorithm CALG_AES_256 with strength 256 bits, MAC hash algorithm CALG_SHA1 with strength 160 bits and key exchange algorithm CALG_ECDHE with strength 256 bits',
+    );
+    expect(success).toEqual({ protocol: 'SP_PROT_TLS1_0_CLIENT', version: 'TLSv1', cipher: 'CALG_AES_256/CALG_SHA1/CALG_ECDHE' });
+    expect(parseTlsFailure('TLS negotiation failed with error NoCredentials')).toBe('NoCredentials');
+  });
+
+  it('splits a one-row certificate whose DNs hold spaces, reading from the right', () => {
+    const c = certificateFromRowData(
+      ' CN=mail.contoso.com, O=Contoso Ltd, C=US CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1, O=DigiCert Inc, C=US 0C1D 1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D 2026-03-01T00:00:00.000Z 2027-03-31T23:59:59.000Z mail.contoso.com;autodiscover.contoso.com',
+    );
+    expect(c).toEqual({
+      subject: 'CN=mail.contoso.com, O=Contoso Ltd, C=US',
+      commonName: 'mail.contoso.com',
+      dnsNames: ['mail.contoso.com', 'autodiscover.contoso.com'],
+      issuer: 'CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1, O=DigiCert Inc, C=US',
+      notBefore: '2026-03-01T00:00:00.000Z',
+      notAfter: '2027-03-31T23:59:59.000Z',
+      sha1: '1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D',
+      sha256: null,
+      selfSigned: false,
+    });
+  });
+});
+
+describe('sessions from #Fields, not from positions', () => {
+  it('reads columns by name in each header block, groups interleaved sessions and orders them by sequence number', async () => {
+    const sid = '08DE000000000AAA';
+    const other = '08DE000000000BBB';
+    const row = (id: string, seq: number, event: string, data: string) => `2026-11-20T10:00:0${seq % 10}.000Z,EX01\\Default Frontend EX01,${id},${seq},192.0.2.10:25,198.51.100.5:40000,${event},${data},`;
+    // Second block: the same columns in another order (a different writer), read by name.
+    const reordered = 'event,data,session-id,sequence-number,connector-id,local-endpoint,remote-endpoint,date-time,context';
+    const file = tempLog([
+      ...HEADER('SMTP Receive Protocol Log'),
+      row(sid, 0, '+', ''),
+      row(other, 0, '+', ''),
+      row(sid, 2, '<', 'EHLO client.fabrikam.com'), // ahead of seq 1: waits for it
+      row(sid, 1, '>', '220 mail.contoso.com Microsoft ESMTP MAIL Service ready'),
+      row(other, 1, '>', '220 mail.contoso.com Microsoft ESMTP MAIL Service ready'),
+      row(sid, 3, '>', '250  mail.contoso.com Hello [198.51.100.5] SIZE 37748736 STARTTLS'),
+      row(sid, 4, '-', ''),
+      ...HEADER('SMTP Receive Protocol Log', reordered),
+      `+,,08DE000000000CCC,0,EX02\\Default Frontend EX02,192.0.2.11:25,198.51.100.6:40001,2026-11-20T11:00:00.000Z,`,
+      `<,EHLO other.fabrikam.com,08DE000000000CCC,1,EX02\\Default Frontend EX02,192.0.2.11:25,198.51.100.6:40001,2026-11-20T11:00:00.100Z,`,
+      `-,,08DE000000000CCC,2,EX02\\Default Frontend EX02,192.0.2.11:25,198.51.100.6:40001,2026-11-20T11:00:00.200Z,Remote`,
+    ]);
+    const sessions: SmtpSessionObservation[] = [];
+    const { report, sessions: counts } = await readProtocolLog(file, (s) => sessions.push(s));
+    expect(report.skipped).toBe(0);
+    expect(sessions.map((s) => s.connector)).toEqual(['EX01\\Default Frontend EX01', 'EX01\\Default Frontend EX01', 'EX02\\Default Frontend EX02']);
+    const first = sessions[0]!;
+    // The banner was applied before the EHLO although written after it.
+    expect(first.replies.map((r) => r.command)).toEqual(['<banner>', 'EHLO']);
+    expect(first).toMatchObject({ serverName: 'mail.contoso.com', ehlo: 'client.fabrikam.com', starttls: 'offered', extensions: ['SIZE 37748736', 'STARTTLS'] });
+    // The other session of block 1 had no disconnect: closed when the next header block began.
+    expect(sessions[1]!.protocolLog!.disconnect).toBeNull();
+    expect(sessions[2]).toMatchObject({ ehlo: 'other.fabrikam.com', at: '2026-11-20T11:00:00.000Z', client: { ip: '198.51.100.6', port: 40001 }, server: { ip: '192.0.2.11', port: 25 } });
+    expect(sessions[2]!.protocolLog!.disconnect).toBe('Remote');
+    expect(counts.openAtEnd).toBe(1);
+  });
+
+  it('closes sessions idle for longer than the eviction time and says so', async () => {
+    const lines = [...HEADER('SMTP Send Protocol Log')];
+    lines.push('2026-11-20T10:00:00.000Z,Internet,08DE00000000DEAD,0,192.0.2.10:30000,198.51.100.9:25,+,,');
+    // Enough later traffic (one short session after another) for the periodic idle check to run.
+    const start = Date.parse('2026-11-20T10:00:01.000Z');
+    const step = (2 * IDLE_EVICTION_MS) / 70_000;
+    for (let i = 0; i < 35_000; i++) {
+      const t = new Date(start + i * 2 * step).toISOString();
+      const id = `08DE1${i.toString(16).padStart(11, '0').toUpperCase()}`;
+      lines.push(`${t},Internet,${id},0,192.0.2.10:30001,198.51.100.9:25,+,,`);
+      lines.push(`${t},Internet,${id},1,192.0.2.10:30001,198.51.100.9:25,-,,Local`);
+    }
+    const file = tempLog(lines, 'SEND2026112010-1.LOG');
+    let total = 0;
+    const { report, sessions: counts } = await readProtocolLog(file, () => total++);
+    expect(counts.evicted).toBe(1);
+    expect(counts.evictedSamples[0]).toEqual({ sessionId: '08DE00000000DEAD', line: 6 });
+    expect(total).toBe(35_001);
+    expect(report.diagnostics.some((d) => d.severity === 'warning' && d.message.includes('08DE00000000DEAD (line 6)'))).toBe(true);
+  });
+});
