@@ -1,0 +1,71 @@
+import type { ChunkedFile } from './chunked-file.js';
+import { MAX_PACKET, type ContainerRead, type FrameSink } from './frame-sink.js';
+
+/**
+ * Classic libpcap files (tcpdump.org/manpages/pcap-savefile.5): a 24-byte header whose magic,
+ * read in either byte order, gives the writer's byte order and the timestamp unit
+ * (A1B2C3D4 microseconds, A1B23C4D nanoseconds), then records of a 16-byte header
+ * (ts_sec, ts_frac, incl_len, orig_len) and incl_len bytes.
+ */
+
+export interface PcapHeader {
+  littleEndian: boolean;
+  nanoseconds: boolean;
+  linkType: number;
+  snapLength: number;
+}
+
+const MICRO = 0xa1b2c3d4;
+const NANO = 0xa1b23c4d;
+
+export function pcapHeader(b: Uint8Array): PcapHeader | null {
+  if (b.length < 24) return null;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (const littleEndian of [true, false]) {
+    const magic = v.getUint32(0, littleEndian);
+    if (magic !== MICRO && magic !== NANO) continue;
+    // The link type's upper 4 bits may carry the FCS length (pcap-savefile: LINKTYPE_ with FCS bits).
+    return { littleEndian, nanoseconds: magic === NANO, snapLength: v.getUint32(16, littleEndian), linkType: v.getUint32(20, littleEndian) & 0x0fffffff };
+  }
+  return null;
+}
+
+export async function readPcap(f: ChunkedFile, sink: FrameSink): Promise<ContainerRead> {
+  await f.more(24);
+  const header = pcapHeader(f.buf.subarray(f.start, f.end));
+  if (!header) return { truncated: false, damaged: true };
+  f.skip(24);
+  sink.linkType(header.linkType);
+  const le = header.littleEndian;
+  const fraction = header.nanoseconds ? 1e-6 : 1e-3;
+  const linkType = header.linkType;
+  const limit = Math.max(MAX_PACKET, header.snapLength);
+  for (;;) {
+    const b = f.buf;
+    let pos = f.start;
+    const end = f.end;
+    while (end - pos >= 16) {
+      const captured = le ? b.readUInt32LE(pos + 8) : b.readUInt32BE(pos + 8);
+      if (captured > limit) {
+        sink.problem(f.base + pos, `record header claims ${captured} bytes, more than any packet can hold: the file is damaged from here`);
+        f.start = pos;
+        return { truncated: false, damaged: true };
+      }
+      if (end - pos < 16 + captured) break;
+      const seconds = le ? b.readUInt32LE(pos) : b.readUInt32BE(pos);
+      const frac = le ? b.readUInt32LE(pos + 4) : b.readUInt32BE(pos + 4);
+      const original = le ? b.readUInt32LE(pos + 12) : b.readUInt32BE(pos + 12);
+      sink.frame(linkType, b, pos + 16, pos + 16 + captured, original, seconds * 1000 + frac * fraction);
+      pos += 16 + captured;
+    }
+    f.start = pos;
+    const need = end - pos < 16 ? 16 : 16 + (le ? b.readUInt32LE(pos + 8) : b.readUInt32BE(pos + 8));
+    if (!(await f.more(need))) {
+      if (f.available > 0) {
+        sink.problem(f.position, `the file ends inside a packet record (${f.available} of ${need} bytes present): it was cut short`);
+        return { truncated: true, damaged: false };
+      }
+      return { truncated: false, damaged: false };
+    }
+  }
+}

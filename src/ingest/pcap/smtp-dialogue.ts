@@ -1,0 +1,423 @@
+import type { StartTlsState } from '../../model/evidence.js';
+import type { CapturedReply, CapturedTransaction } from './capture-model.js';
+import { commandAddress, isMaskedBanner, isMaskedKeyword, replyClass, splitEnhanced, transactionOutcome } from './smtp-text.js';
+
+/**
+ * Both sides of an SMTP conversation (RFC 5321) read from reassembled bytes: commands paired with
+ * their replies through a queue (PIPELINING, RFC 2920), message content skipped by its end-of-data
+ * line or BDAT sizes (RFC 3030) without being kept or decoded, AUTH exchanges (RFC 4954) reduced to
+ * their mechanism, and the point where each side switches to TLS after STARTTLS (RFC 3207).
+ */
+
+/** The conversation kept per session for display; beyond it lines are only counted. */
+const MAX_DIALOGUE_LINES = 400;
+/** Replies kept per session outside transactions (a session may NOOP for hours). */
+const MAX_REPLIES = 1000;
+/** RFC 5321 §4.5.3.1 allows 512-byte command and reply lines; extensions and broken peers go further. */
+const MAX_LINE = 16 * 1024;
+
+const CR = 13;
+const LF = 10;
+const END_OF_DATA = Buffer.from('\r\n.\r\n');
+
+type ClientMode = 'command' | 'auth' | 'data' | 'bdat';
+
+interface PendingCommand {
+  verb: string;
+  tx: CapturedTransaction | null;
+  /** BDAT … LAST: its reply is the transaction's final one. */
+  last?: boolean;
+  auth?: number;
+}
+
+interface OpenTransaction {
+  tx: CapturedTransaction;
+  final: CapturedReply | null;
+}
+
+export class SmtpDialogue {
+  banner: string | null = null;
+  serverName: string | null = null;
+  ehloCommand: string | null = null;
+  ehlo: string | null = null;
+  extensions: string[] = [];
+  extensionsAfterTls: string[] | null = null;
+  starttls: StartTlsState = 'none';
+  readonly auth: { mechanism: string; code: number | null }[] = [];
+  readonly transactions: CapturedTransaction[] = [];
+  readonly replies: CapturedReply[] = [];
+  readonly dialogue: string[] = [];
+  readonly notes: string[] = [];
+  dialogueOmitted = 0;
+  /** Set once the session is read inside TLS (decrypted). */
+  afterTls = false;
+  /** The server accepted STARTTLS: its next bytes are TLS. */
+  serverSwitchedToTls = false;
+
+  private clientMode: ClientMode = 'command';
+  private clientPartial: Buffer | null = null;
+  private serverPartial: Buffer | null = null;
+  private skippingOverlong = [false, false];
+  private bdatRemaining = 0;
+  private dataCarry: Buffer = Buffer.from('\r\n');
+  private dataBytes = 0;
+  private readonly pending: PendingCommand[] = [];
+  private current: OpenTransaction | null = null;
+  private readonly open = new Map<CapturedTransaction, OpenTransaction>();
+  private replyLines: string[] = [];
+  private replyCode = 0;
+  private bannerSeen = false;
+  private starttlsSent = false;
+  private offeredBeforeTls = false;
+  private bannerMasked = false;
+
+  /** From here on both sides speak inside TLS (decrypted): a new EHLO, AUTH and transactions follow. */
+  enterTls(): void {
+    this.afterTls = true;
+    this.serverSwitchedToTls = false;
+    this.starttlsSent = false;
+    this.clientPartial = null;
+    this.serverPartial = null;
+    this.replyLines = [];
+  }
+
+  /** Client bytes; returns how many were SMTP (the rest, after STARTTLS, is TLS). */
+  client(b: Buffer, packet: number): number {
+    let i = 0;
+    while (i < b.length) {
+      if (this.clientMode === 'data') {
+        i = this.skipContent(b, i);
+        continue;
+      }
+      if (this.clientMode === 'bdat') {
+        const take = Math.min(this.bdatRemaining, b.length - i);
+        this.bdatRemaining -= take;
+        this.countContent(take);
+        i += take;
+        if (this.bdatRemaining === 0) this.clientMode = 'command';
+        continue;
+      }
+      // After STARTTLS the client's next bytes are a TLS record (content type 22) once the server agreed.
+      if (this.starttlsSent && this.clientPartial === null && b[i] === 0x16) return i;
+      const line = this.takeLine(b, i, 0);
+      if (line === null) return b.length;
+      i = line.next;
+      if (line.text !== null) this.clientLine(line.text, packet);
+    }
+    return b.length;
+  }
+
+  /** Server bytes; returns how many were SMTP (the rest, after its 220 to STARTTLS, is TLS). */
+  server(b: Buffer, packet: number): number {
+    let i = 0;
+    while (i < b.length) {
+      const line = this.takeLine(b, i, 1);
+      if (line === null) return b.length;
+      i = line.next;
+      if (line.text !== null) this.serverLine(line.text, packet);
+      if (this.serverSwitchedToTls) return i;
+    }
+    return b.length;
+  }
+
+  clientMissing(count: number): void {
+    if (this.clientMode === 'data') {
+      this.countContent(count);
+      // Whether the end-of-data line fell in the hole cannot be known; the server's reply will tell.
+      this.dataCarry = Buffer.alloc(0);
+      return;
+    }
+    if (this.clientMode === 'bdat') {
+      const take = Math.min(count, this.bdatRemaining);
+      this.bdatRemaining -= take;
+      this.countContent(take);
+      if (this.bdatRemaining === 0) this.clientMode = 'command';
+      return;
+    }
+    this.clientPartial = null;
+    this.say(`C: [${count} bytes missing from the capture]`);
+  }
+
+  serverMissing(count: number): void {
+    this.serverPartial = null;
+    this.replyLines = [];
+    this.say(`S: [${count} bytes missing from the capture]`);
+  }
+
+  /** Transactions with their outcomes as far as the capture shows them. */
+  finish(): void {
+    for (const t of this.transactions) t.outcome = transactionOutcome(t, this.open.get(t)?.final ?? null);
+    if (this.dialogueOmitted > 0) this.dialogue.push(`… ${this.dialogueOmitted} more lines not shown`);
+  }
+
+  /** One line (without CR LF) from `b` at `i`, joined to what an earlier chunk left; null when the line goes on in the next chunk. */
+  private takeLine(b: Buffer, i: number, side: 0 | 1): { text: string | null; next: number } | null {
+    const nl = b.indexOf(LF, i);
+    const partial = side === 0 ? this.clientPartial : this.serverPartial;
+    if (nl < 0) {
+      const held = (partial?.length ?? 0) + b.length - i;
+      if (held > MAX_LINE) {
+        this.skippingOverlong[side] = true;
+        this.setPartial(side, null);
+      } else if (!this.skippingOverlong[side]) {
+        this.setPartial(side, partial ? Buffer.concat([partial, b.subarray(i)]) : Buffer.from(b.subarray(i)));
+      }
+      return null;
+    }
+    let end = nl;
+    if (this.skippingOverlong[side]) {
+      this.skippingOverlong[side] = false;
+      this.say(`${side === 0 ? 'C' : 'S'}: [a line longer than ${MAX_LINE} bytes, not shown]`);
+      return { text: null, next: nl + 1 };
+    }
+    let text: string;
+    if (partial) {
+      const whole = Buffer.concat([partial, b.subarray(i, nl)]);
+      this.setPartial(side, null);
+      text = whole.toString('utf8', 0, whole.length > 0 && whole[whole.length - 1] === CR ? whole.length - 1 : whole.length);
+    } else {
+      if (end > i && b[end - 1] === CR) end--;
+      text = b.toString('utf8', i, end);
+    }
+    return { text, next: nl + 1 };
+  }
+
+  private setPartial(side: 0 | 1, value: Buffer | null): void {
+    if (side === 0) this.clientPartial = value;
+    else this.serverPartial = value;
+  }
+
+  private clientLine(text: string, packet: number): void {
+    if (this.clientMode === 'auth') {
+      this.say('C: [authentication data hidden]');
+      return;
+    }
+    const space = text.indexOf(' ');
+    const verb = (space < 0 ? text : text.slice(0, space)).toUpperCase().slice(0, 24);
+    switch (verb) {
+      case 'EHLO':
+      case 'HELO':
+      case 'LHLO': {
+        const name = text.slice(verb.length).trim() || null;
+        if (this.ehloCommand === null) {
+          this.ehloCommand = verb;
+          this.ehlo = name;
+        }
+        this.queue({ verb, tx: null }, `C: ${text}`);
+        return;
+      }
+      case 'MAIL': {
+        const tx: CapturedTransaction = { mailFrom: commandAddress(text), rcptTo: [], replies: [], outcome: 'incomplete', messageBytes: 0, afterTls: this.afterTls, packet };
+        this.current = { tx, final: null };
+        this.open.set(tx, this.current);
+        this.transactions.push(tx);
+        this.queue({ verb, tx }, `C: ${text}`);
+        return;
+      }
+      case 'RCPT': {
+        const open = this.currentOrNew(packet);
+        const address = commandAddress(text);
+        if (address !== null) open.tx.rcptTo.push(address);
+        this.queue({ verb, tx: open.tx }, `C: ${text}`);
+        return;
+      }
+      case 'DATA':
+        this.queue({ verb, tx: this.currentOrNew(packet).tx }, `C: ${text}`);
+        // Content follows once the server sends 354; a refusal to DATA brings the client back (see serverReply).
+        this.clientMode = 'data';
+        this.dataCarry = Buffer.from('\r\n');
+        this.dataBytes = 0;
+        return;
+      case 'BDAT': {
+        const m = /^BDAT\s+(\d+)(\s+LAST)?\s*$/i.exec(text);
+        this.queue({ verb, tx: this.currentOrNew(packet).tx, last: Boolean(m?.[2]) }, `C: ${text}`);
+        if (m) {
+          this.bdatRemaining = Number(m[1]);
+          if (this.bdatRemaining > 0) this.clientMode = 'bdat';
+        }
+        return;
+      }
+      case 'STARTTLS':
+        this.starttlsSent = true;
+        this.queue({ verb, tx: null }, `C: ${text}`);
+        return;
+      case 'AUTH': {
+        const parts = text.split(/\s+/);
+        const mechanism = (parts[1] ?? '').toUpperCase();
+        this.auth.push({ mechanism, code: null });
+        this.clientMode = 'auth';
+        // The initial response (RFC 4954 §4) carries credentials: only the mechanism is kept.
+        this.queue({ verb, tx: null, auth: this.auth.length - 1 }, `C: AUTH ${mechanism}${parts.length > 2 ? ' [credentials hidden]' : ''}`);
+        return;
+      }
+      case 'RSET':
+        this.queue({ verb, tx: this.current?.tx ?? null }, `C: ${text}`);
+        this.current = null;
+        return;
+      default:
+        this.queue({ verb, tx: null }, `C: ${text}`);
+    }
+  }
+
+  private currentOrNew(packet: number): OpenTransaction {
+    if (this.current) return this.current;
+    // Joined mid-transaction (the capture started after MAIL FROM, or the MAIL line was lost).
+    const tx: CapturedTransaction = { mailFrom: null, rcptTo: [], replies: [], outcome: 'incomplete', messageBytes: 0, afterTls: this.afterTls, packet };
+    this.current = { tx, final: null };
+    this.open.set(tx, this.current);
+    this.transactions.push(tx);
+    return this.current;
+  }
+
+  private queue(command: PendingCommand, shown: string): void {
+    this.pending.push(command);
+    this.say(shown);
+  }
+
+  private serverLine(text: string, packet: number): void {
+    const m = /^(\d{3})([ -]?)(.*)$/.exec(text);
+    if (!m) {
+      this.say(`S: ${text}`);
+      return;
+    }
+    const code = Number(m[1]);
+    if (this.replyLines.length === 0) this.replyCode = code;
+    this.replyLines.push(m[3] ?? '');
+    if (m[2] === '-') return;
+    const lines = this.replyLines;
+    this.replyLines = [];
+    this.serverReply(this.replyCode, lines, packet);
+  }
+
+  private serverReply(code: number, lines: string[], packet: number): void {
+    const first = splitEnhanced(code, lines[0] ?? '');
+    const head = this.pending[0];
+    if (code === 334 && head?.verb === 'AUTH') {
+      // A SASL challenge: part of the authentication exchange, not shown.
+      this.say('S: 334 [challenge hidden]');
+      return;
+    }
+    const command = this.pending.shift() ?? null;
+    const verb = command ? command.verb : this.bannerSeen ? null : '<banner>';
+    const text = [first.text, ...lines.slice(1).map((l) => splitEnhanced(code, l).text)].join('\n');
+    const reply: CapturedReply = { command: verb, code, enhanced: first.enhanced, text, packet };
+    lines.forEach((l, i) => this.say(`S: ${code}${i < lines.length - 1 ? '-' : ' '}${l}`));
+    if (command?.tx) {
+      command.tx.replies.push(reply);
+    } else if (this.replies.length < MAX_REPLIES) {
+      this.replies.push(reply);
+    }
+    switch (verb) {
+      case '<banner>':
+        this.bannerSeen = true;
+        this.banner = text;
+        this.serverName = /^\S+/.exec(first.text)?.[0] ?? null;
+        if (isMaskedBanner(text)) {
+          this.bannerMasked = true;
+          this.notes.push('The banner is masked with asterisks: a firewall (Cisco PIX "fixup protocol smtp" / ASA ESMTP inspection) rewrites this SMTP conversation.');
+        }
+        break;
+      case 'EHLO':
+      case 'LHLO':
+        if (replyClass(code) === 2) this.ehloReply(lines.slice(1).map((l) => l.trim()));
+        else if ((code === 500 || code === 502) && this.bannerMasked) this.mask('the server refused EHLO behind a masked banner');
+        break;
+      case 'STARTTLS':
+        this.starttlsReply(code);
+        break;
+      case 'AUTH':
+        if (command?.auth !== undefined) this.auth[command.auth]!.code = code;
+        this.clientMode = this.clientMode === 'auth' ? 'command' : this.clientMode;
+        break;
+      case 'DATA':
+        if (code === 354 && command?.tx) this.pending.unshift({ verb: '<end-of-data>', tx: command.tx });
+        else if (this.clientMode === 'data' && this.dataBytes === 0) this.clientMode = 'command';
+        break;
+      case '<end-of-data>':
+        if (command?.tx) this.finalReply(command.tx, reply);
+        break;
+      case 'BDAT':
+        if (command?.last && command.tx) this.finalReply(command.tx, reply);
+        break;
+    }
+  }
+
+  private finalReply(tx: CapturedTransaction, reply: CapturedReply): void {
+    const open = this.open.get(tx);
+    if (open) open.final = reply;
+    if (this.current?.tx === tx) this.current = null;
+  }
+
+  private ehloReply(keywords: string[]): void {
+    if (this.afterTls) {
+      this.extensionsAfterTls = keywords;
+      return;
+    }
+    this.extensions = keywords;
+    const offered = keywords.some((k) => /^STARTTLS\b/i.test(k));
+    const masked = keywords.filter(isMaskedKeyword);
+    if (offered) {
+      this.offeredBeforeTls = true;
+      if (this.starttls === 'none') this.starttls = 'offered';
+    } else if (masked.some((k) => /^XXXXXXXA$/i.test(k.trim())) || masked.length > 0) {
+      this.mask(`the EHLO reply shows masked keywords (${masked.join(', ')}) and no STARTTLS`);
+    }
+  }
+
+  private starttlsReply(code: number): void {
+    if (replyClass(code) === 2) {
+      this.starttls = 'accepted';
+      this.serverSwitchedToTls = true;
+      return;
+    }
+    this.starttlsSent = false;
+    if ((code === 500 || code === 502) && (this.offeredBeforeTls || this.bannerMasked)) {
+      this.mask(`STARTTLS was offered but answered ${code} (command unrecognized): a device between the two ends rewrote the command`);
+    } else if (this.starttls !== 'masked') {
+      this.starttls = 'refused';
+    }
+  }
+
+  private mask(why: string): void {
+    if (this.starttls === 'accepted') return;
+    this.starttls = 'masked';
+    this.notes.push(`STARTTLS is masked: ${why}. Firewall SMTP inspection (Cisco ASA "inspect esmtp" without allow-tls, PIX "fixup protocol smtp") does this; Microsoft supports no SMTP-modifying device between Exchange and Exchange Online.`);
+  }
+
+  /** Skips message content up to and including the `CRLF.CRLF` that ends it; returns where commands resume. */
+  private skipContent(b: Buffer, i: number): number {
+    // The terminator may straddle two chunks: look across the join first.
+    const carry = this.dataCarry;
+    if (carry.length > 0) {
+      const join = Buffer.concat([carry, b.subarray(i, i + 4)]);
+      const at = join.indexOf(END_OF_DATA);
+      if (at >= 0) return this.contentEnds(i + at + 5 - carry.length, i);
+    }
+    const at = b.indexOf(END_OF_DATA, i);
+    if (at >= 0) return this.contentEnds(at + 5, i);
+    this.countContent(b.length - i);
+    const tail = Buffer.concat([carry, b.subarray(Math.max(i, b.length - 4))]);
+    this.dataCarry = Buffer.from(tail.subarray(Math.max(0, tail.length - 4)));
+    return b.length;
+  }
+
+  private contentEnds(next: number, from: number): number {
+    this.countContent(Math.max(0, next - from));
+    this.clientMode = 'command';
+    this.say(`C: [message content, ${this.current?.tx.messageBytes ?? this.dataBytes} bytes]`, 'C: .');
+    return next;
+  }
+
+  private countContent(bytes: number): void {
+    this.dataBytes += bytes;
+    const tx = this.current?.tx ?? this.transactions[this.transactions.length - 1];
+    if (tx) tx.messageBytes += bytes;
+  }
+
+  private say(...lines: string[]): void {
+    for (const line of lines) {
+      if (this.dialogue.length < MAX_DIALOGUE_LINES) this.dialogue.push(line.length > 300 ? `${line.slice(0, 300)}…` : line);
+      else this.dialogueOmitted++;
+    }
+  }
+}
