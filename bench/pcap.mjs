@@ -101,6 +101,24 @@ async function runMailflow(capture, outDir, timeoutMs) {
   return { run, sessions };
 }
 
+/** The library reader alone (readCaptureFile, sessions streamed out), in a child process. */
+async function runReader(capture, outDir, timeoutMs) {
+  const stdoutFile = join(outDir, `reader-${capture.sizeMb}mb.ndjson`);
+  const run = await measureCommand(process.execPath, [join(REPO, 'bench', 'pcap-reader-child.mjs'), capture.file, capture.keyLog], { stdoutFile, timeoutMs });
+  let sessions = null;
+  let summary = null;
+  if (run.exitCode === 0) {
+    sessions = new Map();
+    for (const line of readFileSync(stdoutFile, 'utf8').split('\n')) {
+      if (!line) continue;
+      const o = JSON.parse(line);
+      if (o.summary) summary = o;
+      else sessions.set(o.client, o);
+    }
+  }
+  return { run, sessions, summary };
+}
+
 const mbps = (bytes, ms) => Math.round((bytes / MIB / (ms / 1000)) * 10) / 10;
 
 export async function runPcapBenchmark(options = {}, log = console.log) {
@@ -110,13 +128,14 @@ export async function runPcapBenchmark(options = {}, log = console.log) {
   const timeoutMs = (options.timeoutSec ?? 900) * 1000;
   const outDir = options.outDir ?? join(REPO, 'bench', 'out', 'pcap');
   mkdirSync(outDir, { recursive: true });
-  const result = { sizeMb, secondSizeMb, goals: PCAP_GOALS, captures: [], tshark: [], mailflow: [], agreement: {}, verdict: {} };
+  const result = { sizeMb, secondSizeMb, goals: PCAP_GOALS, captures: [], tshark: [], reader: null, mailflow: null, agreement: {}, verdict: {} };
 
   log(`pcap benchmark: captures of ${sizeMb} and ${secondSizeMb} MiB`);
   const captures = [captureFor(outDir, sizeMb, options.regenerate, log), captureFor(outDir, secondSizeMb, options.regenerate, log)];
   for (const c of captures) result.captures.push({ file: c.file, bytes: c.bytes, packets: c.packets, smtpSessions: c.smtpSessions, bytesByKind: c.bytesByKind });
 
   const mailflowBuilt = existsSync(join(REPO, 'dist', 'cli', 'command-pcap.js'));
+  result.mailflow = mailflowBuilt ? [] : null;
   const tsharkTargets = options.tsharkBoth ? captures : [captures[0]];
   const tsharkReadings = new Map();
   for (const capture of tsharkTargets) {
@@ -132,9 +151,22 @@ export async function runPcapBenchmark(options = {}, log = console.log) {
     if (sessions) result.agreement[`tshark-vs-generator-${capture.sizeMb}mb`] = compareSessions(sessions, generatedSessions(capture), 'tshark', 'generator');
   }
 
+  const readerBuilt = existsSync(join(REPO, 'dist', 'ingest', 'pcap', 'read-capture-file.js'));
+  result.reader = readerBuilt ? [] : null;
+  for (const capture of readerBuilt ? captures : []) {
+    log(`  readCaptureFile on ${capture.sizeMb} MiB …`);
+    const { run, sessions, summary } = await runReader(capture, outDir, timeoutMs);
+    const entry = { sizeMb: capture.sizeMb, wallMs: run.wallMs, readMs: summary?.readMs ?? null, mbPerSec: mbps(capture.bytes, run.wallMs), peakRssMb: run.peakRssMb, exitCode: run.exitCode, timedOut: run.timedOut, sessions: sessions?.size ?? null };
+    if (!sessions) entry.stderr = run.stderr.slice(-1000);
+    result.reader.push(entry);
+    log(`    ${entry.wallMs} ms (read ${entry.readMs} ms), ${entry.mbPerSec} MB/s, peak RSS ${entry.peakRssMb} MB, ${entry.sessions} SMTP sessions`);
+    const reference = tsharkReadings.get(capture.sizeMb);
+    if (sessions && reference) result.agreement[`reader-vs-tshark-${capture.sizeMb}mb`] = compareSessions(sessions, reference, 'readCaptureFile', 'tshark');
+    if (sessions) result.agreement[`reader-vs-generator-${capture.sizeMb}mb`] = compareSessions(sessions, generatedSessions(capture), 'readCaptureFile', 'generator');
+  }
+
   if (!mailflowBuilt) {
-    log('  mailflow-doctor: the pcap command is not built (dist/…/command-pcap.js): run `npm run build` once it exists');
-    result.mailflow = null;
+    log('  mailflow-doctor pcap: the command is not built (dist/cli/command-pcap.js): run `npm run build` once it exists');
   } else {
     for (const capture of captures) {
       log(`  mailflow-doctor pcap on ${capture.sizeMb} MiB …`);
@@ -150,26 +182,30 @@ export async function runPcapBenchmark(options = {}, log = console.log) {
   }
 
   const tshark = result.tshark[0];
-  const mailflow = result.mailflow?.[0];
-  const mailflow2 = result.mailflow?.[1];
-  const v = result.verdict;
-  if (tshark && mailflow && mailflow.sessions !== null) {
-    v.speedup = Math.round((tshark.wallMs / mailflow.wallMs) * 10) / 10;
-    v.speedupGoal = v.speedup >= PCAP_GOALS.speedupOverTshark ? 'PASS' : 'MISS';
-    v.mbPerSec = mailflow.mbPerSec;
-    v.mbPerSecGoal = mailflow.mbPerSec >= PCAP_GOALS.mbPerSec ? 'PASS' : 'MISS';
-  }
-  if (mailflow?.peakRssMb && mailflow2?.peakRssMb) {
-    v.memoryGrowth = Math.round((mailflow2.peakRssMb / mailflow.peakRssMb) * 100) / 100;
-    v.memoryGoal = v.memoryGrowth <= PCAP_GOALS.memoryGrowthFactor ? 'PASS' : 'MISS';
-  }
-  const agreement = result.agreement[`mailflow-vs-tshark-${sizeMb}mb`];
-  if (agreement) v.agreesWithTshark = agreement.differences === 0 && agreement.sameFingerprints ? 'PASS' : 'MISS';
   log('');
-  log(`  tshark            ${tshark ? `${tshark.mbPerSec} MB/s, ${tshark.peakRssMb} MB peak` : 'n/a'}`);
-  for (const m of result.mailflow ?? []) log(`  mailflow-doctor   ${m.sizeMb} MiB: ${m.mbPerSec} MB/s, ${m.peakRssMb} MB peak`);
-  if (v.speedup !== undefined) log(`  speed-up ${v.speedup}× (goal ≥ ${PCAP_GOALS.speedupOverTshark}×: ${v.speedupGoal}), ${v.mbPerSec} MB/s (goal ≥ ${PCAP_GOALS.mbPerSec}: ${v.mbPerSecGoal})`);
-  if (v.memoryGrowth !== undefined) log(`  peak RSS ×${v.memoryGrowth} for ×${(secondSizeMb / sizeMb).toFixed(1)} the capture (goal ≤ ×${PCAP_GOALS.memoryGrowthFactor}: ${v.memoryGoal})`);
+  log(`  tshark            ${tshark ? `${tshark.sizeMb} MiB: ${tshark.mbPerSec} MB/s, ${tshark.peakRssMb} MB peak` : 'n/a'}`);
+  // Verdicts for what an admin runs (the pcap command) and for the reader alone.
+  for (const [name, runs, key] of [['mailflow-doctor pcap', result.mailflow, 'mailflow'], ['readCaptureFile', result.reader, 'reader']]) {
+    if (!runs || runs.length === 0) continue;
+    const [first, second] = runs;
+    const v = {};
+    if (tshark && first.sessions !== null) {
+      v.speedup = Math.round((tshark.wallMs / first.wallMs) * 10) / 10;
+      v.speedupGoal = v.speedup >= PCAP_GOALS.speedupOverTshark ? 'PASS' : 'MISS';
+      v.mbPerSec = first.mbPerSec;
+      v.mbPerSecGoal = first.mbPerSec >= PCAP_GOALS.mbPerSec ? 'PASS' : 'MISS';
+    }
+    if (first.peakRssMb && second?.peakRssMb) {
+      v.memoryGrowth = Math.round((second.peakRssMb / first.peakRssMb) * 100) / 100;
+      v.memoryGoal = v.memoryGrowth <= PCAP_GOALS.memoryGrowthFactor ? 'PASS' : 'MISS';
+    }
+    const agreement = result.agreement[`${key}-vs-tshark-${sizeMb}mb`];
+    if (agreement) v.agreesWithTshark = agreement.differences === 0 && agreement.sameFingerprints ? 'PASS' : 'MISS';
+    result.verdict[key] = v;
+    for (const r of runs) log(`  ${name.padEnd(17)} ${r.sizeMb} MiB: ${r.mbPerSec} MB/s, ${r.peakRssMb} MB peak, ${r.sessions} sessions`);
+    if (v.speedup !== undefined) log(`    ${v.speedup}× tshark (goal ≥ ${PCAP_GOALS.speedupOverTshark}×: ${v.speedupGoal}), ${v.mbPerSec} MB/s (goal ≥ ${PCAP_GOALS.mbPerSec}: ${v.mbPerSecGoal}), agrees with tshark: ${v.agreesWithTshark ?? 'n/a'}`);
+    if (v.memoryGrowth !== undefined) log(`    peak RSS ×${v.memoryGrowth} for ×${(secondSizeMb / sizeMb).toFixed(1)} the capture (goal ≤ ×${PCAP_GOALS.memoryGrowthFactor}: ${v.memoryGoal})`);
+  }
   for (const [name, a] of Object.entries(result.agreement)) log(`  ${name}: ${a.compared} sessions compared, ${a.differences} differences, same fingerprints: ${a.sameFingerprints}${a.examples.length ? `\n    ${a.examples.join('\n    ')}` : ''}`);
 
   if (options.clean) for (const c of captures) rmSync(c.file, { force: true });
