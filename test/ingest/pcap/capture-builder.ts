@@ -24,7 +24,7 @@ export function pcapFile(frames: Frame[], o: { linkType?: number; littleEndian?:
   w16(h, 4, 6);
   w32(h, o.snapLength ?? 262144, 16);
   w32(h, o.linkType ?? 1, 20);
-  const parts = [h];
+  const parts: Buffer[] = [h];
   for (const f of frames) {
     const r = Buffer.alloc(16);
     const t = f.time ?? 1_700_000_000;
