@@ -28,6 +28,8 @@ export interface TraceFileReport extends InputReport {
 }
 
 const CHUNK_BYTES = 2 * 1024 * 1024;
+/** Enough for the header row or first object of every format. */
+const DETECTION_BYTES = 256 * 1024;
 
 /**
  * Streams one message-trace file (any format of FORMATS.md 1, recognised by its header or its
@@ -59,7 +61,10 @@ export async function readTraceFile(file: string, onMessage: (m: TraceMessage) =
       position += bytesRead;
       return buffer.subarray(0, bytesRead);
     };
-    const first = await readChunk();
+    // Detection looks at a sample; the stream then starts again from the first byte after the BOM.
+    const sample = Buffer.alloc(Math.min(size, DETECTION_BYTES));
+    const { bytesRead: sampled } = await handle.read(sample, 0, sample.length, 0);
+    const first = sample.subarray(0, sampled);
     if (first.length === 0) {
       log.add('error', null, 'the file is empty');
       return done();
@@ -71,11 +76,10 @@ export async function readTraceFile(file: string, onMessage: (m: TraceMessage) =
     }
     report.encoding = sniff.encoding;
     if (sniff.note) log.add('warning', null, sniff.note);
-    const decoder = chunkDecoder(sniff.encoding);
-    const firstText = decoder.write(first.subarray(sniff.bomBytes));
-    const shape = traceShape(firstText);
+    const sampleText = chunkDecoder(sniff.encoding).write(first.subarray(sniff.bomBytes));
+    const shape = traceShape(sampleText);
     if (!shape) {
-      const firstLine = firstText.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+      const firstLine = sampleText.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
       log.add('error', 1, `not a message trace this reader knows: ${firstLine.slice(0, 200)}${firstLine.length > 200 ? '…' : ''}. Expected the header of a Get-MessageTrace / Get-MessageTraceDetail (or V2) export, an admin center trace report or a historical search report, or their ConvertTo-Json output`);
       return done();
     }
@@ -83,12 +87,13 @@ export async function readTraceFile(file: string, onMessage: (m: TraceMessage) =
     const consumer = new TraceConsumer(file, shape.syntax, log, report, onMessage, options.window ?? WINDOW);
     progress?.start(file, size);
     const feed = shape.syntax === 'csv' ? csvFeed(consumer, shape.delimiter) : jsonFeed(consumer);
-    feed.push(firstText);
+    const decoder = chunkDecoder(sniff.encoding);
+    position = sniff.bomBytes;
     while (!consumer.stopped) {
-      progress?.update(position);
       const chunk = await readChunk();
       if (chunk.length === 0) break;
       feed.push(decoder.write(chunk));
+      progress?.update(position);
     }
     if (!consumer.stopped) {
       const rest = decoder.end();
@@ -96,7 +101,6 @@ export async function readTraceFile(file: string, onMessage: (m: TraceMessage) =
       feed.end();
     }
     consumer.finish();
-    progress?.update(position);
     return done();
   } catch (e) {
     log.add('error', null, `reading stopped: ${(e as Error).message}`);

@@ -1,0 +1,180 @@
+import { domainOf, type TraceMessage } from './trace-message.js';
+
+/**
+ * What the `trace` command reports: messages counted by connector, tenant, direction, sender
+ * domain and day, filtered while the files stream, so memory follows the number of distinct
+ * groups (and the listed messages), never the file size. Answers S1's "since when, and whom".
+ */
+
+export interface TraceFilters {
+  /** Inbound connector names (or the report's connector id, or the outbound connector); any matches. */
+  connectors: string[];
+  /** Sender domains; `*.example.com` also matches its subdomains. */
+  senderDomains: string[];
+  /** ISO 8601 bounds, inclusive; a message without a time does not match a bound. */
+  since: string | null;
+  until: string | null;
+}
+
+export interface TraceGroup {
+  /** UTC day `yyyy-mm-dd`, null for messages without a time. */
+  day: string | null;
+  connector: string | null;
+  connectorType: string | null;
+  tenant: string | null;
+  direction: string | null;
+  senderDomain: string | null;
+  messages: number;
+  first: string | null;
+  last: string | null;
+  /** Messages per status (`Delivered`, `Failed`, …; `(none)` when unknown). */
+  statuses: Record<string, number>;
+}
+
+export interface TraceRollup {
+  key: string | null;
+  messages: number;
+  first: string | null;
+  last: string | null;
+}
+
+export interface TraceSummary {
+  totals: { messages: number; first: string | null; last: string | null };
+  groups: TraceGroup[];
+  byConnector: Array<TraceRollup & { connectorType: string | null; tenant: string | null }>;
+  byTenant: TraceRollup[];
+  byDirection: TraceRollup[];
+  bySenderDomain: TraceRollup[];
+  byDay: TraceRollup[];
+  /** The matching messages (with --list), oldest first; at most the limit. */
+  messages: TraceMessage[] | null;
+  notListed: number;
+}
+
+/** The connector a message came in through, as the trace names it. */
+export function connectorOf(m: TraceMessage): string | null {
+  // The enhanced summary has no custom_data; its connector_id is what it says of the connector.
+  return m.inboundConnector?.name ?? (m.format === 'enhanced-summary' ? m.connectorId : null);
+}
+
+export function tenantOf(m: TraceMessage): string | null {
+  return m.inboundConnector?.tenantId ?? m.tenantId ?? m.organization;
+}
+
+export function matchesFilters(m: TraceMessage, f: TraceFilters): boolean {
+  if (f.since !== null && (m.at === null || m.at < f.since)) return false;
+  if (f.until !== null && (m.at === null || m.at > f.until)) return false;
+  if (f.senderDomains.length > 0) {
+    const d = domainOf(m.sender);
+    if (d === null || !f.senderDomains.some((want) => domainMatches(d, want))) return false;
+  }
+  if (f.connectors.length > 0) {
+    const names = [m.inboundConnector?.name, m.connectorId, m.outboundConnector].filter((x): x is string => !!x).map((x) => x.toLowerCase());
+    if (!f.connectors.some((c) => names.includes(c.toLowerCase()))) return false;
+  }
+  return true;
+}
+
+function domainMatches(domain: string, want: string): boolean {
+  const w = want.toLowerCase().replace(/^@/, '');
+  if (w.startsWith('*.')) return domain === w.slice(2) || domain.endsWith(w.slice(1));
+  return domain === w;
+}
+
+export class TraceSummarizer {
+  private readonly groups = new Map<string, TraceGroup>();
+  private readonly listed: TraceMessage[] = [];
+  private notListed = 0;
+  private matched = 0;
+  private first: string | null = null;
+  private last: string | null = null;
+
+  /** `listLimit`: null lists nothing, 0 lists everything, N keeps the first N matching messages. */
+  constructor(
+    private readonly filters: TraceFilters,
+    private readonly listLimit: number | null,
+  ) {}
+
+  /** Returns whether the message matched the filters. */
+  add(m: TraceMessage): boolean {
+    if (!matchesFilters(m, this.filters)) return false;
+    this.matched++;
+    [this.first, this.last] = widen(this.first, this.last, m.at);
+    const g = {
+      day: m.at ? m.at.slice(0, 10) : null,
+      connector: connectorOf(m),
+      connectorType: m.inboundConnector?.type ?? null,
+      tenant: tenantOf(m),
+      direction: m.direction,
+      senderDomain: domainOf(m.sender),
+    };
+    const key = [g.day, g.connector, g.connectorType, g.tenant, g.direction, g.senderDomain].map((x) => x ?? '').join('\u0000');
+    let group = this.groups.get(key);
+    if (!group) {
+      group = { ...g, messages: 0, first: null, last: null, statuses: {} };
+      this.groups.set(key, group);
+    }
+    group.messages++;
+    [group.first, group.last] = widen(group.first, group.last, m.at);
+    const s = m.status ?? '(none)';
+    group.statuses[s] = (group.statuses[s] ?? 0) + 1;
+    if (this.listLimit !== null) {
+      if (this.listLimit === 0 || this.listed.length < this.listLimit) this.listed.push(m);
+      else this.notListed++;
+    }
+    return true;
+  }
+
+  finish(): TraceSummary {
+    const groups = [...this.groups.values()].sort(compareGroups);
+    const rollup = (keyOf: (g: TraceGroup) => string | null): TraceRollup[] => {
+      const map = new Map<string | null, TraceRollup>();
+      for (const g of groups) {
+        const k = keyOf(g);
+        let r = map.get(k);
+        if (!r) map.set(k, (r = { key: k, messages: 0, first: null, last: null }));
+        r.messages += g.messages;
+        [r.first] = widen(r.first, null, g.first);
+        [, r.last] = widen(null, r.last, g.last);
+      }
+      return [...map.values()].sort((a, b) => b.messages - a.messages || cmp(a.key, b.key));
+    };
+    const connectorKeys = new Map<string, { connector: string | null; connectorType: string | null; tenant: string | null }>();
+    const byConnectorRaw = rollup((g) => {
+      const k = JSON.stringify([g.connector, g.connectorType, g.tenant]);
+      connectorKeys.set(k, { connector: g.connector, connectorType: g.connectorType, tenant: g.tenant });
+      return k;
+    });
+    return {
+      totals: { messages: this.matched, first: this.first, last: this.last },
+      groups,
+      byConnector: byConnectorRaw.map((r) => {
+        const k = connectorKeys.get(r.key!)!;
+        return { ...r, key: k.connector, connectorType: k.connectorType, tenant: k.tenant };
+      }),
+      byTenant: rollup((g) => g.tenant),
+      byDirection: rollup((g) => g.direction),
+      bySenderDomain: rollup((g) => g.senderDomain),
+      byDay: rollup((g) => g.day).sort((a, b) => cmp(a.key, b.key)),
+      messages: this.listLimit === null ? null : [...this.listed].sort((a, b) => cmp(a.at, b.at)),
+      notListed: this.notListed,
+    };
+  }
+}
+
+function widen(first: string | null, last: string | null, at: string | null): [string | null, string | null] {
+  if (at === null) return [first, last];
+  return [first === null || at < first ? at : first, last === null || at > last ? at : last];
+}
+
+/** Nulls last. */
+function cmp(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}
+
+function compareGroups(a: TraceGroup, b: TraceGroup): number {
+  return cmp(a.day, b.day) || cmp(a.connector, b.connector) || cmp(a.tenant, b.tenant) || cmp(a.direction, b.direction) || cmp(a.senderDomain, b.senderDomain) || cmp(a.connectorType, b.connectorType);
+}
