@@ -21,6 +21,9 @@ import { opensslCipherNames, tsharkSessions, type TsharkSession } from './suppor
 const unavailable = labUnavailable();
 const required = process.env.CI_REQUIRE_INTEGRATION === '1';
 const pcapCommand = existsSync(join(ROOT, 'src/cli/command-pcap.ts'));
+// Imported by path at run time, so this file compiles whether or not the reader is there yet.
+const CAPTURE_READER = join(ROOT, 'src/ingest/pcap/read-capture-file.ts');
+const captureReader = existsSync(CAPTURE_READER);
 
 if (unavailable && required) {
   describe('capture tests against real software', () => {
@@ -104,70 +107,82 @@ describe.skipIf(unavailable !== null)(title, () => {
     }
   });
 
-  describe.skipIf(!pcapCommand)(`mailflow-doctor pcap compared with tshark${pcapCommand ? '' : ' — skipped: src/cli/command-pcap.ts not there yet'}`, () => {
-    const cliRuns = new Map<string, any>();
+  /**
+   * The same comparisons for two readings: what an admin runs (the pcap command's JSON) and the
+   * library's readCaptureFile (its sessions as JSON), so the reader is checked as soon as it exists.
+   */
+  function compareWithTshark(reading: string, available: boolean, read: (capture: LabCapture) => Promise<{ sessions: any[] }>) {
+    describe.skipIf(!available)(`${reading} compared with tshark${available ? '' : ' — skipped: not there yet'}`, () => {
+      const runs = new Map<string, Promise<{ sessions: any[] }>>();
+      const readOnce = (capture: LabCapture) => {
+        if (!runs.has(capture.name)) runs.set(capture.name, read(capture));
+        return runs.get(capture.name)!;
+      };
 
-    function pcapJson(capture: LabCapture): any {
-      if (!cliRuns.has(capture.name)) {
-        const args = ['bin/mailflow-doctor.js', 'pcap', capture.file, '--format', 'json', ...(capture.keylog ? ['--keylog', capture.keylog] : [])];
-        const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 });
-        let json: any;
-        try {
-          json = JSON.parse(r.stdout);
-        } catch {
-          throw new Error(`pcap ${capture.name}: not JSON (exit ${r.status}): ${r.stdout.slice(0, 500)}\n${r.stderr.slice(0, 2000)}`);
-        }
-        cliRuns.set(capture.name, json);
-      }
-      return cliRuns.get(capture.name);
-    }
-
-    it('finds as many SMTP sessions as tshark in every capture', () => {
-      for (const capture of lab.captures) {
-        expect(pcapJson(capture).sessions.map((s: any) => s.client), capture.name).toEqual(tshark.get(capture.name)!.map((s) => s.client));
-      }
-    });
-
-    for (const name of [...LAB_SESSIONS.map((s) => s.label), 'all-nano', 'all-pcapng', 'all-dsb']) {
-      it(`${name}: every session field by field`, () => {
-        const capture = lab.captures.find((c) => c.name === name)!;
-        const json = pcapJson(capture);
-        for (const session of capture.sessions) {
-          const t = byEhlo(tshark.get(name)!, session)!;
-          const expected = factsFromTshark(t, keysKnown(capture, session), cipherNames);
-          const found = json.sessions.find((s: any) => s.client === t.client);
-          expect(found, `${name}: a session from ${t.client}`).toBeDefined();
-          expect(factsFromCli(found), `${name} / ${session.label}`).toEqual(expected);
+      it('finds the same SMTP sessions as tshark in every capture', async () => {
+        for (const capture of lab.captures) {
+          const json = await readOnce(capture);
+          expect(json.sessions.map((s: any) => s.client), capture.name).toEqual(tshark.get(capture.name)!.map((s) => s.client));
         }
       });
-    }
 
-    it('the refused recipient: 550 5.7.64 with its text, in the transaction that named it', () => {
-      const session = LAB_SESSIONS.find((s) => s.recipients.includes(REJECTED_RECIPIENT))!;
-      const found = pcapJson(lab.captures.find((c) => c.name === session.label)!).sessions[0];
-      const transaction = found.transactions.find((t: any) => (t.rcptTo ?? []).some((r: string) => r.includes(REJECTED_RECIPIENT)));
-      expect(transaction, 'a transaction naming the refused recipient').toBeDefined();
-      expect(transaction.mailFrom).toContain(SENDER);
-      const rejected = transaction.replies.find((r: any) => r.code === REJECTED_REPLY.code);
-      expect(rejected).toMatchObject({ command: 'RCPT', code: 550, enhanced: REJECTED_REPLY.enhanced });
-      expect(rejected.text).toContain(REJECTED_REPLY.text);
-    });
-
-    it('TLS as Postfix logged it: version, cipher, and the client certificate it verified', () => {
-      const capture = lab.captures.find((c) => c.name === 'all-dsb')!;
-      for (const found of pcapJson(capture).sessions) {
-        const pf = log.get(Number(String(found.client).split(':').pop()));
-        expect(pf, found.client).toBeDefined();
-        if (!pf!.tlsVersion) {
-          expect(found.tls, found.client).toBeNull();
-          continue;
-        }
-        expect(found.tls.version, found.client).toBe(pf!.tlsVersion);
-        expect([...cipherNames.values()].find((n) => n.iana === found.tls.cipher)?.openssl, found.client).toBe(pf!.tlsCipher);
-        if (found.tls.clientCertificates !== null) {
-          expect(found.tls.clientCertificates[0]?.sha256 ?? null, found.client).toBe(pf!.clientCertSha256);
-        }
+      for (const name of [...LAB_SESSIONS.map((s) => s.label), 'all-nano', 'all-pcapng', 'all-dsb']) {
+        it(`${name}: every session field by field`, async () => {
+          const capture = lab.captures.find((c) => c.name === name)!;
+          const json = await readOnce(capture);
+          for (const session of capture.sessions) {
+            const t = byEhlo(tshark.get(name)!, session)!;
+            const expected = factsFromTshark(t, keysKnown(capture, session), cipherNames);
+            const found = json.sessions.find((s: any) => s.client === t.client);
+            expect(found, `${name}: a session from ${t.client}`).toBeDefined();
+            expect(factsFromCli(found), `${name} / ${session.label}`).toEqual(expected);
+          }
+        });
       }
+
+      it('the refused recipient: 550 5.7.64 with its text, in the transaction that named it', async () => {
+        const session = LAB_SESSIONS.find((s) => s.recipients.includes(REJECTED_RECIPIENT))!;
+        const found = (await readOnce(lab.captures.find((c) => c.name === session.label)!)).sessions[0];
+        const transaction = found.transactions.find((t: any) => (t.rcptTo ?? []).some((r: string) => r.includes(REJECTED_RECIPIENT)));
+        expect(transaction, 'a transaction naming the refused recipient').toBeDefined();
+        expect(transaction.mailFrom).toContain(SENDER);
+        const rejected = transaction.replies.find((r: any) => r.code === REJECTED_REPLY.code);
+        expect(rejected).toMatchObject({ command: 'RCPT', code: 550, enhanced: REJECTED_REPLY.enhanced });
+        expect(rejected.text).toContain(REJECTED_REPLY.text);
+      });
+
+      it('TLS as Postfix logged it: version, cipher, and the client certificate it verified', async () => {
+        const capture = lab.captures.find((c) => c.name === 'all-dsb')!;
+        for (const found of (await readOnce(capture)).sessions) {
+          const pf = log.get(Number(String(found.client).split(':').pop()));
+          expect(pf, found.client).toBeDefined();
+          if (!pf!.tlsVersion) {
+            expect(found.tls, found.client).toBeNull();
+            continue;
+          }
+          expect(found.tls.version, found.client).toBe(pf!.tlsVersion);
+          expect([...cipherNames.values()].find((n) => n.iana === found.tls.cipher)?.openssl, found.client).toBe(pf!.tlsCipher);
+          if (found.tls.clientCertificates !== null) {
+            expect(found.tls.clientCertificates[0]?.sha256 ?? null, found.client).toBe(pf!.clientCertSha256);
+          }
+        }
+      });
     });
+  }
+
+  compareWithTshark('mailflow-doctor pcap --format json', pcapCommand, async (capture) => {
+    const args = ['bin/mailflow-doctor.js', 'pcap', capture.file, '--format', 'json', ...(capture.keylog ? ['--keylog', capture.keylog] : [])];
+    const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 });
+    try {
+      return JSON.parse(r.stdout);
+    } catch {
+      throw new Error(`pcap ${capture.name}: not JSON (exit ${r.status}): ${r.stdout.slice(0, 500)}\n${r.stderr.slice(0, 2000)}`);
+    }
+  });
+
+  compareWithTshark('readCaptureFile', captureReader, async (capture) => {
+    const { readCaptureFile } = await import(/* @vite-ignore */ CAPTURE_READER);
+    const result = await readCaptureFile(capture.file, { keyLogFiles: capture.keylog ? [capture.keylog] : [] });
+    return JSON.parse(JSON.stringify(result));
   });
 });
