@@ -30,6 +30,20 @@ const ENCODED_WORD = /=\?([^?\s*]+)(?:\*[^?\s]*)?\?([BbQq])\?([^?\s]*)\?=/g;
 
 const decoders = new Map<string, TextDecoder | null>();
 
+/**
+ * The WHATWG Encoding Standard reads `iso-8859-1`, `latin1`, `us-ascii` and `windows-1252` all as
+ * windows-1252, where 0x80–0x9F are € ‚ ƒ „ … and so on; Node's TextDecoder decodes these labels as
+ * ISO-8859-1 (C1 controls), so the 32 differing bytes are mapped here.
+ */
+const WINDOWS_1252_LABELS = new Set(['windows-1252', 'cp1252', 'x-cp1252', 'iso-8859-1', 'iso8859-1', 'latin1', 'l1', 'us-ascii', 'ascii', 'ansi_x3.4-1968', 'iso_8859-1', 'cp819', 'ibm819']);
+const WINDOWS_1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b >= 0x80 && b <= 0x9f ? WINDOWS_1252_HIGH[b - 0x80]! : String.fromCharCode(b);
+  return out;
+}
+
 function decoderFor(charset: string): TextDecoder | null {
   const key = charset.toLowerCase();
   let d = decoders.get(key);
@@ -45,8 +59,9 @@ function decoderFor(charset: string): TextDecoder | null {
 }
 
 function decodeWord(charset: string, encoding: string, text: string): string | null {
-  const decoder = decoderFor(charset);
-  if (!decoder) return null;
+  const windows1252 = WINDOWS_1252_LABELS.has(charset.toLowerCase());
+  const decoder = windows1252 ? null : decoderFor(charset);
+  if (!decoder && !windows1252) return null;
   let bytes: Buffer;
   if (encoding === 'B' || encoding === 'b') {
     // RFC 2047 §4.1: base64 of RFC 2045; a length that is not a multiple of 4 or a stray character is malformed.
@@ -67,8 +82,9 @@ function decodeWord(charset: string, encoding: string, text: string): string | n
     }
     bytes = Buffer.from(out);
   }
+  if (windows1252) return decodeWindows1252(bytes);
   try {
-    return decoder.decode(bytes);
+    return decoder!.decode(bytes);
   } catch {
     return null;
   }
