@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { cli, cliJson } from '../helpers/run-cli.js';
+
+const F = 'test/fixtures/headers/';
+const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/);
+
+describe('headers command', () => {
+  it('JSON: one object per message with the contract hop fields and decoded headers side by side', () => {
+    const { code, json } = cliJson('headers', `${F}cross-premises-anonymous-gateway.eml`, `${F}three-messages.mbox`);
+    expect(code).toBe(0);
+    expect(json.schema).toBe('mailflow-doctor/headers@1');
+    expect(json.messages).toHaveLength(4);
+    const m = json.messages[0];
+    expect(m.source).toEqual({ file: `${F}cross-premises-anonymous-gateway.eml`, line: 1 });
+    for (const h of m.hops) for (const key of ['from', 'by', 'with', 'ip', 'tls', 'date', 'delaySeconds', 'kind']) expect(h).toHaveProperty(key);
+    expect(m.hops[2]).toMatchObject({ from: 'ex02.corp.contoso.com', by: 'mx0a-00abcd01.pphosted.com', with: 'ESMTPS', ip: '192.0.2.11', tls: { version: 'TLSv1.2' }, date: '2025-03-04T09:15:02.000Z', delaySeconds: 1, kind: 'gateway' });
+    expect(m.verdicts).toMatchObject({ crossedPremises: true, treatedAsInternal: false, gatewayHopsInHybridPath: [3] });
+    expect(m.microsoftHeaders.find((h: { name: string }) => h.name === 'X-MS-Exchange-Organization-AuthAs').value).toBe('Anonymous');
+    expect(m.forefrontAntispamReport.find((f: { key: string }) => f.key === 'SFV').value).toBe('SPM');
+    expect(json.messages.slice(1).map((x: { messageId: string }) => x.messageId)).toEqual(['<mbox-1@fabrikam.com>', '<mbox-2@fabrikam.com>', '<mbox-3@fabrikam.com>']);
+    expect(json.inputs.map((i: { records: number }) => i.records)).toEqual([1, 3]);
+  });
+
+  it('text: the hop table, the verdicts and the meanings', () => {
+    const r = cli('headers', `${F}tls10-exo-to-exchange2010.eml`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/#\s+from → by\s+with\s+IP\s+TLS\s+date \(UTC\)\s+delay\s+kind/);
+    expect(r.stdout).toMatch(/3\s+EUR05-AM6-obe\.outbound\.protection\.outlook\.com → CAS01\.corp\.contoso\.com\s+Microsoft SMTP Server\s+198\.51\.100\.90\s+TLSv1\s+2025-03-04 11:59:58Z\s+-3s skew\s+exchange-on-premises/);
+    expect(r.stdout).toMatch(/4\s+CAS01\.corp\.contoso\.com → HUB01\.corp\.contoso\.com .* \? Tuesday 4th of March/);
+    expect(r.stdout).toContain('Lowest TLS version on the path: TLSv1 (no TLS shown on hop 1, 5)');
+    expect(r.stdout).toContain('Clock skew: hop 3');
+    expect(r.stdout).toContain('Treated as internal: yes — X-MS-Exchange-Organization-AuthAs: Internal');
+    expect(r.stdout).toMatch(/X-MS-Exchange-Organization-AuthMechanism: 06\n\s+.*2-digit hexadecimal.* — not documented/);
+  });
+
+  it('a .msg and a garbled paste print like the originals', () => {
+    const msg = cli('headers', `${F}cross-premises-anonymous-gateway.msg`);
+    const eml = cli('headers', `${F}cross-premises-anonymous-gateway.eml`);
+    const paste = cli('headers', `${F}pasted-outlook-lost-folding.txt`);
+    const body = (s: string) => s.split('\n').slice(2).join('\n').replace(/lost their formatting[^\n]*\n/, '');
+    expect(msg.code).toBe(0);
+    expect(body(msg.stdout)).toBe(body(eml.stdout));
+    expect(paste.stderr).toMatch(/warning: .*pasted-outlook-lost-folding\.txt:2: .*lost their formatting/);
+  });
+
+  it('empty and garbage files: exit 2 with a message naming the file, no stack', () => {
+    for (const name of ['empty.eml', 'garbage.bin']) {
+      const r = cli('headers', `${F}${name}`);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${F}${name}`);
+      noStack(r.stderr);
+    }
+    const missing = cli('headers', '/nonexistent/file.eml');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('/nonexistent/file.eml');
+  });
+
+  it('a garbage file beside a good one: a warning-free good result, the bad one named on stderr, exit 0', () => {
+    const r = cli('headers', `${F}garbage.bin`, `${F}internet-inbound.eml`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('<20250304095957.GA12345@fabrikam.com>');
+    expect(r.stderr).toMatch(/garbage\.bin: no message headers found/);
+  });
+
+  it('no file: a usage error', () => {
+    const r = cli('headers');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/headers needs at least one FILE/);
+  });
+});
