@@ -2,10 +2,11 @@ import { protocolLogReader } from '../exchange-log/read-protocol-log.js';
 import { trackingLogReader } from '../exchange-log/read-tracking-log.js';
 import { traceEvidenceReader } from '../trace/trace-evidence-reader.js';
 import { headersEvidenceReader } from '../headers/headers-evidence-reader.js';
+import { captureEvidenceReader } from '../pcap/capture-evidence-reader.js';
 import type { EvidenceReader } from './evidence-reader.js';
 
 /**
  * Every evidence format the case loader tries, in order, on a file that is not configuration.
  * A format whose detection is looser goes later.
  */
-export const EVIDENCE_READERS: EvidenceReader[] = [traceEvidenceReader, protocolLogReader, trackingLogReader, headersEvidenceReader];
+export const EVIDENCE_READERS: EvidenceReader[] = [captureEvidenceReader, traceEvidenceReader, protocolLogReader, trackingLogReader, headersEvidenceReader];

@@ -1,0 +1,113 @@
+import type { CaptureReadResult, CaptureSummary, CapturedCertificate, CapturedSession, CapturedTls } from '../ingest/pcap/capture-model.js';
+import { PLAIN, type Style } from './style.js';
+
+/** `pcap --format json`: `{ capture, sessions, diagnostics }` (CONTRACT.md: `sessions` holds one object per SMTP session). */
+export function renderPcapJson(r: CaptureReadResult): string {
+  return `${JSON.stringify({ capture: r.summary, sessions: r.sessions, diagnostics: r.diagnostics }, null, 2)}\n`;
+}
+
+/** `pcap --format text`: the capture summary, then each SMTP session as a conversation. */
+export function renderPcapText(r: CaptureReadResult, s: Style = PLAIN): string {
+  const out: string[] = [...summaryLines(r.summary, s)];
+  for (const d of r.diagnostics.slice(0, 20)) out.push(`  ${d.severity === 'error' ? s.red('error') : s.yellow('warning')} ${d.message}`);
+  if (r.diagnostics.length > 20) out.push(`  … ${r.diagnostics.length - 20} more diagnostics (see --format json)`);
+  if (r.sessions.length === 0) {
+    out.push(
+      '',
+      `No SMTP session in this capture (${r.summary.tcpConnections} TCP connections looked at). SMTP is recognised by what is said on any port (a 220 greeting, EHLO/HELO, or a TLS ClientHello on 465); capture on the mail server's interface with a filter such as "tcp port 25".`,
+    );
+  }
+  r.sessions.forEach((session, i) => out.push('', ...sessionLines(session, i + 1, s)));
+  return `${out.join('\n')}\n`;
+}
+
+function summaryLines(c: CaptureSummary, s: Style): string[] {
+  const span = c.firstPacketAt ? `, ${c.firstPacketAt} → ${c.lastPacketAt}` : '';
+  const lines = [
+    s.bold(`Capture ${c.file}`) + ` (${c.format ?? 'unknown format'}${c.linkTypes.length > 0 ? `, ${c.linkTypes.join(', ')}` : ''})`,
+    `  ${c.packets} packets, ${c.bytes} bytes${span}${c.truncated ? s.yellow(' — the file is cut short') : ''}`,
+    `  ${c.tcpConnections} TCP connections, ${c.smtpSessions} SMTP sessions; ${c.notTcp} packets not TCP; ${c.skipped} skipped`,
+  ];
+  const reasons = Object.entries(c.skippedReasons);
+  if (reasons.length > 0) lines.push(`  skipped: ${reasons.map(([why, n]) => `${n} ${why}`).join('; ')}`);
+  if (c.ipFragments.reassembled + c.ipFragments.dropped > 0) lines.push(`  IP fragments: ${c.ipFragments.reassembled} datagrams reassembled, ${c.ipFragments.dropped} incomplete and dropped`);
+  if (c.keyLog.files + c.keyLog.fromCapture > 0) {
+    lines.push(`  key logs: ${c.keyLog.files} file(s), ${c.keyLog.fromCapture} inside the capture; secrets for ${c.keyLog.clientRandoms} TLS sessions`);
+  }
+  return lines;
+}
+
+function sessionLines(x: CapturedSession, n: number, s: Style): string[] {
+  const lines = [
+    s.bold(`Session ${n}: ${x.client} → ${x.server}`) + s.dim(`  packets ${x.packets.first}–${x.packets.last}${x.start ? `, ${x.start}` : ''}, ${closing(x)}`),
+  ];
+  lines.push(`  STARTTLS: ${starttls(x, s)}${x.auth.length > 0 ? `   AUTH: ${x.auth.map((a) => `${a.mechanism} (${a.code ?? 'no reply'})`).join(', ')}` : ''}`);
+  if (x.tls) lines.push(...tlsLines(x.tls, s));
+  lines.push('  Conversation:');
+  for (const d of x.dialogue) lines.push(`    ${d.startsWith('S: ') && /^S: [45]\d\d/.test(d) ? s.red(d) : d}`);
+  x.transactions.forEach((t, i) => {
+    const outcome = t.outcome === 'accepted' ? s.green(t.outcome) : t.outcome === 'rejected' || t.outcome === 'deferred' ? s.red(t.outcome) : s.yellow(t.outcome);
+    const refusal = t.replies.find((r) => r.code >= 400);
+    lines.push(
+      `  Transaction ${i + 1}${t.afterTls ? ' (inside TLS)' : ''}: <${t.mailFrom ?? '?'}> → ${t.rcptTo.map((r) => `<${r}>`).join(', ') || '(no recipient seen)'}: ${outcome}` +
+        (refusal ? ` — ${refusal.code}${refusal.enhanced ? ` ${refusal.enhanced}` : ''} ${refusal.text.split('\n')[0]}` : ''),
+    );
+  });
+  for (const note of x.notes) lines.push(`  ${s.yellow('note')} ${note}`);
+  return lines;
+}
+
+function closing(x: CapturedSession): string {
+  switch (x.closedBy) {
+    case 'fin':
+      return 'closed';
+    case 'rst':
+      return 'reset';
+    case 'idle':
+      return 'went idle';
+    default:
+      return 'still open at the end of the capture';
+  }
+}
+
+function starttls(x: CapturedSession, s: Style): string {
+  switch (x.starttls) {
+    case 'masked':
+      return s.red('masked by a device in the path');
+    case 'refused':
+      return s.red('refused by the server');
+    case 'offered':
+      return s.yellow('offered, not used');
+    case 'accepted':
+      return s.green('accepted');
+    default:
+      return 'not offered';
+  }
+}
+
+function tlsLines(t: CapturedTls, s: Style): string[] {
+  const lines = [
+    `  TLS${t.implicit ? ' (implicit, port 465)' : ''}: ${t.version ?? 'no ServerHello seen'}${t.cipher ? ` ${t.cipher}` : ''}${t.sni ? `, SNI ${t.sni}` : ''}${t.resumed ? ', resumed session' : ''}${t.decrypted ? s.green(', decrypted with the key log') : ''}`,
+  ];
+  lines.push(...certificateLines('Server certificate', t.serverCertificates, s));
+  const requested = t.clientCertificateRequested === null ? 'unknown' : t.clientCertificateRequested ? 'yes' : 'no';
+  lines.push(`  Client certificate requested: ${requested}`);
+  if (t.clientCertificates !== null && t.clientCertificates.length === 0) {
+    lines.push(`  Client certificate: ${t.clientCertificateRequested ? s.red('none sent (empty Certificate message)') : 'none (not asked for)'}`);
+  } else {
+    lines.push(...certificateLines('Client certificate', t.clientCertificates, s));
+  }
+  for (const a of t.alerts) lines.push(`  ${s.red('alert')} from the ${a.from}: ${a.level} ${a.description} (packet ${a.packet})`);
+  return lines;
+}
+
+function certificateLines(label: string, certs: CapturedCertificate[] | null, s: Style): string[] {
+  if (certs === null) return [`  ${label}: unknown (not visible in this capture)`];
+  if (certs.length === 0) return [`  ${label}: none sent`];
+  return certs.flatMap((c, i) => [
+    `  ${label}${certs.length > 1 ? ` ${i + 1}/${certs.length}` : ''}: ${c.subject ?? c.error ?? '?'}`,
+    `      issuer ${c.issuer ?? '?'}${c.selfSigned ? s.yellow(' (self-signed)') : ''}; valid ${c.notBefore ?? '?'} → ${c.notAfter ?? '?'}`,
+    ...(c.dnsNames.length > 0 ? [`      DNS names ${c.dnsNames.join(', ')}`] : []),
+    `      SHA-1 ${c.sha1}; serial ${c.serial ?? '?'}`,
+  ]);
+}
