@@ -1,12 +1,14 @@
 import type { DecodedMessage } from '../ingest/headers/decode-message.js';
 import type { DecodedHop } from '../ingest/headers/hop-chain.js';
+import { MEANING_SOURCES } from '../ingest/headers/header-meanings.js';
 import type { AntispamField } from '../ingest/headers/microsoft-headers.js';
 import { formatSource } from '../model/provenance.js';
 import type { Style } from './style.js';
 
 /** `headers` as text: per message the hop table, the verdicts, then the decoded Microsoft headers. */
 export function renderHeadersText(messages: readonly DecodedMessage[], s: Style): string {
-  return messages.map((m) => renderMessage(m, s)).join('\n');
+  const sources = [s.dim('Meanings cite:'), ...MEANING_SOURCES.map((x) => s.dim(`  [${x.tag}] ${x.url}`)), ''];
+  return [...messages.map((m) => renderMessage(m, s)), sources.join('\n')].join('\n');
 }
 
 function yesNo(v: boolean | null): string {

@@ -53,7 +53,17 @@ export function startsField(text: string): RegExpExecArray | null {
   if (!m) return null;
   const rest = m[2]!;
   if (rest === '' || rest[0] === ' ' || rest[0] === '\t') return m;
+  // A DKIM or ARC `h=` list folded at a colon (`From:Date:Subject:Message-ID`) is no field.
+  if (NAME_LIST.test(rest)) return null;
   return isKnownFieldName(m[1]!) ? m : null;
+}
+
+const NAME_LIST = /^[A-Za-z0-9-]+(:[A-Za-z0-9-]*)*\s*(;|$)/;
+
+/** `Name: value` or `Name:` alone — the form every real header writer uses. */
+function spaced(m: RegExpExecArray): boolean {
+  const rest = m[2]!;
+  return rest === '' || rest[0] === ' ' || rest[0] === '\t';
 }
 
 /** The header fields of one message, fed line by line (blank lines are handled by the caller). */
@@ -90,7 +100,7 @@ export class HeaderBlock {
     const m = startsField(content);
     // Deeper than the block's indentation is folding (RFC 5322 §2.2.3) — unless the line names a
     // field no folded value starts with, as pasted blocks with uneven indentation show.
-    const folded = lead > this.indent && !(m && isKnownFieldName(m[1]!));
+    const folded = lead > this.indent && !(m && spaced(m) && isKnownFieldName(m[1]!));
     if (!folded && m) {
       this.fields.push({ name: m[1]!, value: m[2]!.trim(), line });
       return;

@@ -232,3 +232,14 @@ export const DMARC_ACTIONS: Record<string, string> = {
   permerror: 'permanent error during DMARC evaluation (e.g. a malformed DMARC record)',
   temperror: 'temporary error during DMARC evaluation',
 };
+
+/** The sources the meanings cite, for the reader of a report. */
+export const MEANING_SOURCES: { tag: string; url: string }[] = [
+  { tag: 'FW', url: 'https://learn.microsoft.com/exchange/header-firewall-exchange-2013-help' },
+  { tag: 'ASH', url: 'https://learn.microsoft.com/defender-office-365/message-headers-eop-mdo' },
+  { tag: 'SCL', url: 'https://learn.microsoft.com/defender-office-365/anti-spam-spam-confidence-level-scl-about' },
+  { tag: 'BCL', url: 'https://learn.microsoft.com/defender-office-365/anti-spam-bulk-complaint-level-bcl-about' },
+  { tag: 'HMF', url: 'https://techcommunity.microsoft.com/t5/exchange-team-blog/demystifying-and-troubleshooting-hybrid-mail-flow-when-is-a/ba-p/1420838' },
+  { tag: 'ATT', url: 'https://blogs.technet.microsoft.com/eopfieldnotes/2019/01/03/use-headers-to-determine-which-exchange-online-tenant-a-message-was-attributed-to/' },
+  { tag: 'EDGE', url: 'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/email-sent-from-edge-transport-server-appears-as-mail-from-external-contacts' },
+];

@@ -108,3 +108,18 @@ describe('RFC 2047', () => {
     expect(decodeEncodedWords('plain text')).toBe('plain text');
   });
 });
+
+describe('header fields recovered from pastes', () => {
+  it('a DKIM h= list folded at a colon stays in the DKIM-Signature, folded or pasted flat', async () => {
+    const { HeaderBlock } = await import('../../../src/ingest/headers/header-fields.js');
+    for (const indent of ['\t', '']) {
+      const b = new HeaderBlock();
+      const lines = ['DKIM-Signature: v=1; a=rsa-sha256; d=fabrikam.com; s=mail; h=Subject:', `${indent}From:Date:Message-ID; bh=abc=; b=def`, 'From: Dana <dana@fabrikam.com>'];
+      lines.forEach((l, i) => b.addLine(l, i + 1));
+      expect(b.fields.map((f) => [f.name, f.value])).toEqual([
+        ['DKIM-Signature', 'v=1; a=rsa-sha256; d=fabrikam.com; s=mail; h=Subject: From:Date:Message-ID; bh=abc=; b=def'],
+        ['From', 'Dana <dana@fabrikam.com>'],
+      ]);
+    }
+  });
+});
