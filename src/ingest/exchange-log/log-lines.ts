@@ -82,34 +82,45 @@ export async function readLogLines(file: string, onLine: LineHandler, progress?:
     result.encoding = sniff.encoding;
     progress?.start(file, size);
     const splitter = new LineSplitter(onLine);
-    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     let position = sniff.bomLength;
     if (sniff.encoding === 'utf-8') {
-      let carry: Buffer | null = null;
+      // One buffer: the unterminated tail of the last read is moved to its front and the next
+      // read lands after it, so no chunk is copied whole.
+      let buffer = Buffer.allocUnsafe(CHUNK_BYTES * 2);
+      let carried = 0;
       for (;;) {
-        const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, position);
+        if (buffer.length - carried < CHUNK_BYTES) {
+          // A line longer than a chunk: grow rather than cut it.
+          const grown = Buffer.allocUnsafe(buffer.length * 2);
+          buffer.copy(grown, 0, 0, carried);
+          buffer = grown;
+        }
+        const { bytesRead } = await handle.read(buffer, carried, CHUNK_BYTES, position);
         if (bytesRead === 0) break;
         position += bytesRead;
-        const data: Buffer = carry ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
-        const lastNewline = data.lastIndexOf(10);
+        const end = carried + bytesRead;
+        const lastNewline = buffer.lastIndexOf(10, end - 1);
         if (lastNewline < 0) {
-          carry = Buffer.from(data);
+          carried = end;
         } else {
-          const whole = data.subarray(0, lastNewline + 1);
+          const whole = buffer.subarray(0, lastNewline + 1);
           if (result.firstInvalidUtf8Line === null && !isUtf8(whole)) {
             result.firstInvalidUtf8Line = splitter.lineNumber + firstLineWith(whole.toString('utf8'), '\uFFFD');
           }
           splitter.push(whole.toString('utf8'));
-          carry = lastNewline + 1 < data.length ? Buffer.from(data.subarray(lastNewline + 1)) : null;
+          carried = end - (lastNewline + 1);
+          buffer.copy(buffer, 0, lastNewline + 1, end);
         }
         progress?.update(position);
       }
-      if (carry) {
-        if (result.firstInvalidUtf8Line === null && !isUtf8(carry)) result.firstInvalidUtf8Line = splitter.lineNumber + 1;
-        splitter.push(carry.toString('utf8'));
+      if (carried > 0) {
+        const tail = buffer.subarray(0, carried);
+        if (result.firstInvalidUtf8Line === null && !isUtf8(tail)) result.firstInvalidUtf8Line = splitter.lineNumber + 1;
+        splitter.push(tail.toString('utf8'));
       }
     } else {
       const decoder = new TextDecoder(sniff.encoding);
+      const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
       for (;;) {
         const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, position);
         if (bytesRead === 0) break;

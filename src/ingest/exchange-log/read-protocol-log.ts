@@ -89,6 +89,29 @@ export async function readProtocolLog(
         columns = c;
         table = new SessionTable(header.type === 'smtp-receive' ? 'server' : 'client', file, onSession);
       },
+      unquotedRow(text, starts, line) {
+        const c = columns;
+        if (!c || !table) {
+          if (notProtocolRows++ === 0) firstNotProtocolLine = line;
+          return;
+        }
+        const at = (i: number): string => (i >= 0 ? text.slice(starts[i]!, starts[i + 1]! - 1) : '');
+        const sessionId = at(c.session);
+        // Connector and endpoints matter only on a session's first rows: not sliced for the others.
+        const full = table.wantsEndpoints(sessionId);
+        table.add({
+          time: at(c.time),
+          connector: full ? at(c.connector) : '',
+          sessionId,
+          sequence: c.sequence >= 0 ? digitsAt(text, starts[c.sequence]!, starts[c.sequence + 1]! - 1) : NaN,
+          local: full ? at(c.local) : '',
+          remote: full ? at(c.remote) : '',
+          event: at(c.event),
+          data: at(c.data),
+          context: at(c.context),
+          line,
+        });
+      },
       row(values, line) {
         const c = columns;
         if (!c || !table) {
@@ -138,9 +161,14 @@ export async function readProtocolLog(
 const IDLE_MINUTES = IDLE_EVICTION_MS / 60_000;
 
 function sequenceNumber(text: string): number {
-  if (text === '') return NaN;
+  return digitsAt(text, 0, text.length);
+}
+
+/** The decimal number in `text[from, to)`, NaN when empty or not all digits. */
+function digitsAt(text: string, from: number, to: number): number {
+  if (to <= from) return NaN;
   let n = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < to; i++) {
     const d = text.charCodeAt(i) - 48;
     if (d < 0 || d > 9) return NaN;
     n = n * 10 + d;

@@ -35,6 +35,8 @@ export interface SessionTableCounts {
 export class SessionTable {
   private readonly open = new Map<string, OpenSession>();
   private rowsSinceCheck = 0;
+  private looked: OpenSession | undefined;
+  private lookedId: string | null = null;
   readonly counts: SessionTableCounts = { sessions: 0, evicted: 0, evictedSamples: [], openAtEnd: 0 };
 
   constructor(
@@ -43,8 +45,18 @@ export class SessionTable {
     private readonly emit: (o: SmtpSessionObservation) => void,
   ) {}
 
+  /** Whether rows of this session still need their connector and endpoints (a new session, or a send log's first row had none). */
+  wantsEndpoints(sessionId: string): boolean {
+    const s = this.open.get(sessionId);
+    this.looked = s;
+    this.lookedId = sessionId;
+    return !s || !s.assembly.hasEndpoints;
+  }
+
   add(row: ProtocolRow): void {
-    let s = this.open.get(row.sessionId);
+    // The lookup wantsEndpoints just made for this row, when it did.
+    let s = this.lookedId === row.sessionId ? this.looked : this.open.get(row.sessionId);
+    this.lookedId = null;
     if (!s) {
       s = { assembly: new SmtpSessionAssembly(this.viewpoint, row, this.file), nextSequence: row.sequence, waiting: null };
       this.open.set(row.sessionId, s);

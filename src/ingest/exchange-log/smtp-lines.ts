@@ -30,7 +30,10 @@ const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)/;
 /** A complete reply from its lines; the enhanced status code (RFC 3463) is read from the first line. */
 export function replyOf(command: string | null, code: number, texts: string[]): SmtpReply {
   const first = texts[0] ?? '';
-  const m = ENHANCED.exec(first);
+  const c = first.charCodeAt(0);
+  // Only `2.`, `4.`, `5.` can start an enhanced code: most texts skip the regular expression.
+  const m = (c === 50 || c === 52 || c === 53) && first.charCodeAt(1) === 46 ? ENHANCED.exec(first) : null;
+  if (texts.length === 1) return { command, code, enhanced: m ? `${m[1]}.${m[2]}.${m[3]}` : null, text: m ? first.slice(m[0].length).trim() : first.trim() };
   const enhanced = m ? `${m[1]}.${m[2]}.${m[3]}` : null;
   const stripped = texts.map((t) => (m && t.startsWith(m[0]) ? t.slice(m[0].length).trimStart() : t));
   return { command, code, enhanced, text: stripped.join(' ').trim() };

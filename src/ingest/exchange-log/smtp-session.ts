@@ -100,6 +100,10 @@ export class SmtpSessionAssembly {
     this.connector = first.connector;
   }
 
+  get hasEndpoints(): boolean {
+    return this.local !== '' && this.remote !== '';
+  }
+
   apply(row: ProtocolRow): void {
     this.lastTime = row.time;
     // A send log's first row (`attempting to connect`) has no local endpoint yet.
@@ -171,6 +175,7 @@ export class SmtpSessionAssembly {
 
   /** Records the first EHLO answer's extension lines; returns its greeting line as the reply text. */
   private ehloAnswer(texts: string[]): string {
+    if (this.extensions !== null) return texts.length === 1 ? oneRowGreeting(texts[0]!) : texts[0]!;
     let greeting: string;
     let extensions: string[];
     if (texts.length === 1) ({ greeting, extensions } = extensionsOfOneRowEhloReply(texts[0]!));
@@ -210,12 +215,17 @@ export class SmtpSessionAssembly {
       }
     }
     this.openCertificate = null;
-    const single = parseSingleRowCertificate(data, context);
-    if (single) {
-      this.singleRowCertificates[single.owner] ??= single.certificate;
-      return;
+    if (context.endsWith(' Subject alternate names')) {
+      const single = parseSingleRowCertificate(data, context);
+      if (single) {
+        this.singleRowCertificates[single.owner] ??= single.certificate;
+        return;
+      }
     }
     const text = context !== '' ? context : data;
+    // Most information rows (`receiving message`, `Set Session Permissions`, …) are none of those below.
+    const c = text.charCodeAt(0);
+    if (c !== 84 /* T */ && c !== 67 /* C */) return;
     const success = parseTlsSuccess(text);
     if (success) {
       this.tlsSuccess = success;
@@ -288,6 +298,12 @@ export class SmtpSessionAssembly {
       source: { file: this.file, line: this.firstLine },
     };
   }
+}
+
+/** The greeting of a one-row EHLO answer (`host Hello [ip]`), without splitting the keywords. */
+function oneRowGreeting(text: string): string {
+  const close = text.indexOf(']');
+  return close > 0 && /\sHello\s\[/i.test(text.slice(0, close + 1)) ? text.slice(0, close + 1) : (text.split(' ')[0] ?? text);
 }
 
 function emptyRows(): CertificateRows {

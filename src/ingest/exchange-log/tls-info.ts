@@ -175,8 +175,20 @@ function certificate(subject: string | null, issuer: string | null, sha1: string
     sha1,
     sha256: null,
     // A certificate whose issuer is its subject is self-issued: how Exchange's own self-signed certificate shows.
-    selfSigned: subject !== null && issuer !== null ? normalizeDn(subject) === normalizeDn(issuer) : null,
+    selfSigned: subject !== null && issuer !== null ? subject === issuer || sameDn(subject, issuer) : null,
   };
+}
+
+/** Equal DNs up to case and the spaces around commas (a cheap length test first: most pairs differ). */
+function sameDn(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2 * Math.max(commas(a), commas(b))) return false;
+  return normalizeDn(a) === normalizeDn(b);
+}
+
+function commas(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf(','); i >= 0; i = s.indexOf(',', i + 1)) n++;
+  return n;
 }
 
 function normalizeDn(dn: string): string {
