@@ -43,15 +43,20 @@ export function measureCommand(command, args, { stdoutFile, timeoutMs = 0, cwd =
       closeSync(out);
       let peakRssMb = sampledKb ? Math.round(sampledKb / 1024) : null;
       let exitCode = code;
+      // CPU time (user + system) next to wall time: on a shared machine it moves less with the load.
+      let cpuMs = null;
       if (useTime) {
         const text = existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '';
         const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(text);
         peakRssMb = rss ? Math.round(Number(rss[1]) / 1024) : null;
         const status = /Exit status: (\d+)/.exec(text);
         if (status) exitCode = Number(status[1]);
+        const user = /User time \(seconds\): ([\d.]+)/.exec(text);
+        const system = /System time \(seconds\): ([\d.]+)/.exec(text);
+        if (user && system) cpuMs = Math.round((Number(user[1]) + Number(system[1])) * 1000);
       }
       rmSync(scratch, { recursive: true, force: true });
-      resolve({ wallMs: Math.round(wallMs), exitCode, signal, timedOut, peakRssMb, rssSource: useTime ? '/usr/bin/time -v' : '/proc VmHWM sampling', stderr: stderr.replace(/^Running as user "root".*\n/m, '') });
+      resolve({ wallMs: Math.round(wallMs), cpuMs, exitCode, signal, timedOut, peakRssMb, rssSource: useTime ? '/usr/bin/time -v' : '/proc VmHWM sampling', stderr: stderr.replace(/^Running as user "root".*\n/m, '') });
     });
   });
 }
