@@ -55,15 +55,27 @@ export interface DecodedMessage {
   unknownMicrosoftHeaders: { name: string; value: string; line: number }[];
 }
 
-function fieldsNamed(fields: readonly HeaderField[], name: string): HeaderField[] {
-  const lower = name.toLowerCase();
-  return fields.filter((f) => f.name.toLowerCase() === lower);
+/** Fields by lower-cased name, in header order (topmost first): built once per message. */
+type FieldIndex = Map<string, HeaderField[]>;
+
+function indexFields(fields: readonly HeaderField[]): FieldIndex {
+  const index: FieldIndex = new Map();
+  for (const f of fields) {
+    const key = f.name.toLowerCase();
+    const list = index.get(key);
+    if (list) list.push(f);
+    else index.set(key, [f]);
+  }
+  return index;
+}
+
+function fieldsNamed(index: FieldIndex, name: string): HeaderField[] {
+  return index.get(name.toLowerCase()) ?? [];
 }
 
 /** The topmost (most recently stamped) value of a header, trimmed; null when absent or empty. */
-function first(fields: readonly HeaderField[], name: string): string | null {
-  const f = fieldsNamed(fields, name)[0];
-  const v = f?.value.trim();
+function first(index: FieldIndex, name: string): string | null {
+  const v = fieldsNamed(index, name)[0]?.value.trim();
   return v ? v : null;
 }
 
@@ -78,9 +90,9 @@ function internalVerdict(authAs: string | null, crossTenantAuthAs: string | null
 }
 
 export function decodeMessage(raw: RawMessage, file: string): DecodedMessage {
-  const fields = raw.fields;
+  const fields = indexFields(raw.fields);
   const hops = buildHops(fieldsNamed(fields, 'Received'));
-  const { known, unknown } = decodeMicrosoftHeaders(fields);
+  const { known, unknown } = decodeMicrosoftHeaders(raw.fields);
   const kinds = new Set(hops.map((h) => h.kind));
   const authAs = first(fields, 'X-MS-Exchange-Organization-AuthAs');
   const crossTenantAuthAs = first(fields, 'X-MS-Exchange-CrossTenant-AuthAs');
@@ -109,7 +121,7 @@ export function decodeMessage(raw: RawMessage, file: string): DecodedMessage {
     to: to === null ? null : decodeEncodedWords(to),
     date: date === null ? null : mailDateToIso(date),
     garbled: raw.garbled,
-    fieldCount: fields.length,
+    fieldCount: raw.fields.length,
     hops,
     verdicts: {
       crossedPremises: kinds.has('exchange-online') && (kinds.has('exchange-on-premises') || kinds.has('exchange-edge')),

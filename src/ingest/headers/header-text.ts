@@ -3,6 +3,8 @@
  * a legacy charset a broken MTA let through), sometimes RFC 2047 encoded words.
  */
 
+import { isAscii } from 'node:buffer';
+
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -10,18 +12,12 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * fields), otherwise Latin-1, which maps every byte to one character so nothing is lost or replaced.
  */
 export function decodeLineBytes(bytes: Uint8Array): string {
-  let ascii = true;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i]! >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isAscii(b)) return b.toString('latin1');
   try {
-    return UTF8.decode(bytes);
+    return UTF8.decode(b);
   } catch {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    return b.toString('latin1');
   }
 }
 
