@@ -7,7 +7,8 @@ import type { CapturedCertificate } from './capture-model.js';
  * A certificate from a TLS Certificate message, described the way the rest of the project
  * describes certificates (names in the Windows form Exchange prints, fingerprints upper-case hex
  * without separators like Exchange's Thumbprint). The same server certificate appears in every
- * session to that server, so decoded certificates are remembered by their SHA-256.
+ * session to that server, so decoded certificates are remembered by their SHA-256 and the same
+ * frozen object is shared by every session that saw them.
  */
 
 const CACHE_LIMIT = 4096;
@@ -16,11 +17,13 @@ const cache = new Map<string, CapturedCertificate>();
 export function certificateFromDer(der: Uint8Array): CapturedCertificate {
   const sha256 = createHash('sha256').update(der).digest('hex').toUpperCase();
   const known = cache.get(sha256);
-  if (known) return structuredClone(known);
+  if (known) return known;
   const described = describe(der, sha256);
+  Object.freeze(described.dnsNames);
+  Object.freeze(described);
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(sha256, described);
-  return structuredClone(described);
+  return described;
 }
 
 function describe(der: Uint8Array, sha256: string): CapturedCertificate {
