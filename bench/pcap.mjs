@@ -149,7 +149,7 @@ export async function runPcapBenchmark(options = {}, log = console.log) {
     const run = await measureCommand('tshark', tsharkArgs(capture.file, capture.keyLog), { stdoutFile, timeoutMs });
     const sessions = run.exitCode === 0 ? await tsharkSessionsFromOutput(stdoutFile) : null;
     tsharkReadings.set(capture.sizeMb, sessions);
-    const entry = { sizeMb: capture.sizeMb, wallMs: run.wallMs, cpuMs: run.cpuMs, mbPerSec: mbps(capture.bytes, run.wallMs), peakRssMb: run.peakRssMb, exitCode: run.exitCode, timedOut: run.timedOut, sessions: sessions?.size ?? null, loadPerCoreAtStart: load };
+    const entry = { sizeMb: capture.sizeMb, wallMs: run.wallMs, cpuMs: run.cpuMs, mbPerSec: mbps(capture.bytes, run.wallMs), mbPerCpuSec: run.cpuMs ? mbps(capture.bytes, run.cpuMs) : null, peakRssMb: run.peakRssMb, exitCode: run.exitCode, timedOut: run.timedOut, sessions: sessions?.size ?? null, loadPerCoreAtStart: load };
     if (run.exitCode !== 0) entry.stderr = run.stderr.slice(-1000);
     result.tshark.push(entry);
     log(`    ${entry.wallMs} ms wall, ${entry.cpuMs} ms CPU, ${entry.mbPerSec} MB/s, peak RSS ${entry.peakRssMb} MB, ${entry.sessions} SMTP sessions (load ${load}/core)`);
@@ -162,7 +162,7 @@ export async function runPcapBenchmark(options = {}, log = console.log) {
     log(`  readCaptureFile on ${capture.sizeMb} MiB …`);
     const load = loadPerCore();
     const { run, sessions, summary } = await runReader(capture, outDir, timeoutMs);
-    const entry = { sizeMb: capture.sizeMb, wallMs: run.wallMs, cpuMs: run.cpuMs, readMs: summary?.readMs ?? null, mbPerSec: mbps(capture.bytes, run.wallMs), peakRssMb: run.peakRssMb, exitCode: run.exitCode, timedOut: run.timedOut, sessions: sessions?.size ?? null, loadPerCoreAtStart: load };
+    const entry = { sizeMb: capture.sizeMb, wallMs: run.wallMs, cpuMs: run.cpuMs, readMs: summary?.readMs ?? null, mbPerSec: mbps(capture.bytes, run.wallMs), mbPerCpuSec: run.cpuMs ? mbps(capture.bytes, run.cpuMs) : null, peakRssMb: run.peakRssMb, exitCode: run.exitCode, timedOut: run.timedOut, sessions: sessions?.size ?? null, loadPerCoreAtStart: load };
     if (!sessions) entry.stderr = run.stderr.slice(-1000);
     result.reader.push(entry);
     log(`    ${entry.wallMs} ms wall (read ${entry.readMs} ms), ${entry.cpuMs} ms CPU, ${entry.mbPerSec} MB/s, peak RSS ${entry.peakRssMb} MB, ${entry.sessions} SMTP sessions (load ${load}/core)`);
@@ -178,7 +178,7 @@ export async function runPcapBenchmark(options = {}, log = console.log) {
       log(`  mailflow-doctor pcap on ${capture.sizeMb} MiB …`);
       const load = loadPerCore();
       const { run, sessions } = await runMailflow(capture, outDir, timeoutMs);
-      const entry = { sizeMb: capture.sizeMb, wallMs: run.wallMs, cpuMs: run.cpuMs, mbPerSec: mbps(capture.bytes, run.wallMs), peakRssMb: run.peakRssMb, exitCode: run.exitCode, timedOut: run.timedOut, sessions: sessions?.size ?? null, loadPerCoreAtStart: load };
+      const entry = { sizeMb: capture.sizeMb, wallMs: run.wallMs, cpuMs: run.cpuMs, mbPerSec: mbps(capture.bytes, run.wallMs), mbPerCpuSec: run.cpuMs ? mbps(capture.bytes, run.cpuMs) : null, peakRssMb: run.peakRssMb, exitCode: run.exitCode, timedOut: run.timedOut, sessions: sessions?.size ?? null, loadPerCoreAtStart: load };
       if (!sessions) entry.stderr = run.stderr.slice(-1000);
       result.mailflow.push(entry);
       log(`    ${entry.wallMs} ms wall, ${entry.cpuMs} ms CPU, ${entry.mbPerSec} MB/s, peak RSS ${entry.peakRssMb} MB, ${entry.sessions} SMTP sessions (exit ${entry.exitCode}${entry.timedOut ? ', timed out' : ''}, load ${load}/core)`);
@@ -190,7 +190,7 @@ export async function runPcapBenchmark(options = {}, log = console.log) {
 
   const tshark = result.tshark[0];
   log('');
-  log(`  tshark            ${tshark ? `${tshark.sizeMb} MiB: ${tshark.mbPerSec} MB/s, ${tshark.peakRssMb} MB peak` : 'n/a'}`);
+  log(`  tshark            ${tshark ? `${tshark.sizeMb} MiB: ${tshark.mbPerSec} MB/s (${tshark.mbPerCpuSec} per CPU second), ${tshark.peakRssMb} MB peak` : 'n/a'}`);
   // Verdicts for what an admin runs (the pcap command) and for the reader alone.
   for (const [name, runs, key] of [['mailflow-doctor pcap', result.mailflow, 'mailflow'], ['readCaptureFile', result.reader, 'reader']]) {
     if (!runs || runs.length === 0) continue;
@@ -210,7 +210,7 @@ export async function runPcapBenchmark(options = {}, log = console.log) {
     const agreement = result.agreement[`${key}-vs-tshark-${sizeMb}mb`];
     if (agreement) v.agreesWithTshark = agreement.differences === 0 && agreement.sameFingerprints ? 'PASS' : 'MISS';
     result.verdict[key] = v;
-    for (const r of runs) log(`  ${name.padEnd(17)} ${r.sizeMb} MiB: ${r.mbPerSec} MB/s, ${r.peakRssMb} MB peak, ${r.sessions} sessions`);
+    for (const r of runs) log(`  ${name.padEnd(17)} ${r.sizeMb} MiB: ${r.mbPerSec} MB/s (${r.mbPerCpuSec} per CPU second), ${r.peakRssMb} MB peak, ${r.sessions} sessions`);
     if (v.speedup !== undefined) log(`    ${v.speedup}× tshark by wall time (${v.cpuSpeedup ?? 'n/a'}× by CPU time; goal ≥ ${PCAP_GOALS.speedupOverTshark}×: ${v.speedupGoal}), ${v.mbPerSec} MB/s (goal ≥ ${PCAP_GOALS.mbPerSec}: ${v.mbPerSecGoal}), agrees with tshark: ${v.agreesWithTshark ?? 'n/a'}`);
     if (v.memoryGrowth !== undefined) log(`    peak RSS ×${v.memoryGrowth} for ×${(secondSizeMb / sizeMb).toFixed(1)} the capture (goal ≤ ×${PCAP_GOALS.memoryGrowthFactor}: ${v.memoryGoal})`);
   }
