@@ -1,19 +1,18 @@
-import { createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
+import { createDecipheriv } from 'node:crypto';
 import type { AeadAlgorithm } from './tls-decrypt-suites.js';
 
 /**
  * One AEAD key, opened once per direction and key epoch. node:crypto AEAD deciphers are one-shot (final() ends
- * them and the nonce cannot be changed), so each record needs its own; the key object and nonce buffer are reused.
+ * them and the nonce cannot be changed), so each record needs its own; key and nonce buffers are reused. A raw key
+ * buffer, not a KeyObject: creating the KeyObject costs more than it saves over the few records of an SMTP session.
  */
 export class AeadKey {
-  private readonly key: KeyObject;
   private readonly ccm: boolean;
 
   constructor(
     private readonly aead: AeadAlgorithm,
-    key: Uint8Array,
+    private readonly key: Buffer,
   ) {
-    this.key = createSecretKey(key);
     this.ccm = aead.algorithm === 'aes-128-ccm';
   }
 

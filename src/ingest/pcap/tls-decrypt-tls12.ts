@@ -1,4 +1,4 @@
-import { createDecipheriv, createHmac, createSecretKey, timingSafeEqual, type Decipher, type KeyObject } from 'node:crypto';
+import { createDecipheriv, createHmac, timingSafeEqual, type Decipher } from 'node:crypto';
 import { AeadKey, writeSequence, xorSequenceNonce } from './tls-decrypt-aead.js';
 import type { AeadAlgorithm, CbcAlgorithm, Tls12Suite } from './tls-decrypt-suites.js';
 import type { DecryptResult, Direction } from './tls-decrypt-tls13.js';
@@ -85,7 +85,7 @@ interface CbcDirection {
    * the record's plaintext — no decipher per record.
    */
   decipher: Decipher;
-  macKey: KeyObject;
+  macKey: Buffer;
   seq: number;
   records: number;
   /** RFC 7366 encrypt-then-MAC; null until the first record shows which layout the peers use. */
@@ -118,7 +118,7 @@ export class Tls12CbcDecryptor {
     const open = (key: Buffer, macKey: Buffer): CbcDirection => {
       const decipher = createDecipheriv(cipher.algorithm, key, Buffer.alloc(cipher.blockLength));
       decipher.setAutoPadding(false);
-      return { decipher, macKey: createSecretKey(macKey), seq: 0, records: 0, encryptThenMac: encryptThenMac ?? null };
+      return { decipher, macKey, seq: 0, records: 0, encryptThenMac: encryptThenMac ?? null };
     };
     this.directions = { client: open(keys.clientKey, keys.clientMacKey), server: open(keys.serverKey, keys.serverMacKey) };
   }
