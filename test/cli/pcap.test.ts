@@ -87,7 +87,7 @@ describe('captures as evidence for diagnose', () => {
     const c = loaded.case;
     const input = c.inputs.find((i) => i.file.endsWith('starttls-masked.pcap'));
     expect(input).toMatchObject({ kind: 'capture', skipped: 0 });
-    expect(c.evidence.sessions).toHaveLength(1);
-    expect(c.evidence.sessions[0]!.sample).toMatchObject({ origin: 'capture', starttls: 'masked', extensions: expect.arrayContaining(['XXXXXXXA']) });
+    expect(c.evidence?.sessions).toHaveLength(1);
+    expect(c.evidence!.sessions[0]!.sample).toMatchObject({ origin: 'capture', starttls: 'masked', extensions: expect.arrayContaining(['XXXXXXXA']) });
   });
 });

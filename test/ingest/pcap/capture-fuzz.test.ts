@@ -36,7 +36,10 @@ function mutate(bytes: Buffer, random: () => number): { bytes: Buffer; how: stri
   switch (kind) {
     case 0: {
       const flips = 1 + Math.floor(random() * 20);
-      for (let i = 0; i < flips; i++) out[at()] ^= 1 << Math.floor(random() * 8);
+      for (let i = 0; i < flips; i++) {
+        const k = at();
+        out[k] = out[k]! ^ (1 << Math.floor(random() * 8));
+      }
       return { bytes: out, how: `${flips} bit flips` };
     }
     case 1: {
