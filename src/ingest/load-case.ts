@@ -1,5 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { emptyCase, type Case } from '../model/case.js';
 import type { InputReport } from '../model/diagnostics.js';
@@ -12,7 +12,8 @@ import { EvidenceCollector } from './evidence/evidence-collector.js';
 import type { EvidenceReadOptions, EvidenceReader } from './evidence/evidence-reader.js';
 import { EVIDENCE_READERS } from './evidence/evidence-readers.js';
 import { CaseMerger } from './merge-case.js';
-import { addExports, isExportFormat, type PendingExport } from './powershell/load-exports.js';
+import { addExports, isExportFormat } from './powershell/load-exports.js';
+import { readExportFile, type ExportFileRead } from './powershell/read-export.js';
 import { decodeText } from './text-decoding.js';
 import { checkCaseReferences } from './topology/check-references.js';
 import { readTopology, type TopologyReadResult } from './topology/read-topology.js';
@@ -58,8 +59,20 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   const listing = await listInputFiles(paths);
   for (const m of listing.missing) fatal.push(`${m.path}: ${m.reason}`);
 
-  // A bounded pool: a case folder may hold tens of thousands of files, and open handles are limited.
-  const inputs: InputFile[] = await readInputs(listing.files);
+  // One pass to detect every file's kind. Exports are read on the spot (they depend on nothing
+  // else) and their bytes let go; topology files are kept whole, as they say which certificate
+  // files they read; the rest is read again when its turn comes.
+  const exportFiles: ExportFileRead[] = [];
+  const inputs: InputFile[] = [];
+  for (const f of listing.files) {
+    const input = readInput(f, true);
+    if (isExportFormat(input.kind) && input.bytes !== null) {
+      exportFiles.push(readExportFile(decodeText(input.bytes), input.file, input.kind));
+      continue;
+    }
+    if (input.kind !== 'topology') input.bytes = null;
+    inputs.push(input);
+  }
 
   // Topologies first: they say which certificate files they have already read.
   const topologies = new Map<string, TopologyReadResult>();
@@ -76,7 +89,6 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   const reportedCertificateFiles = new Set<string>();
   const endpoints = new EndpointsCollector();
   let readable = 0;
-  const exportFiles: PendingExport[] = [];
   const evidenceFiles: InputFile[] = [];
   for (const input of inputs) {
     if (input.evidence !== null) {
@@ -102,18 +114,22 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
       continue;
     }
     if (referenced.has(resolve(input.file))) continue;
+    // Each file is read whole only now, and let go once used: a provider's exports run to hundreds of MB.
+    if (input.bytes === null && (input.kind !== 'unknown' || hasCertificateName(input.file))) {
+      const whole = readInput(input.file, true);
+      if (whole.readError !== null) {
+        c.inputs.push(errorReport(input.file, 'unknown', `${input.file}: cannot be read: ${whole.readError}`));
+        continue;
+      }
+      input.bytes = whole.bytes;
+    }
     if (input.kind === 'endpoints' || input.kind === 'endpoints-version') {
       c.inputs.push(endpoints.add(input.kind, decodeText(input.bytes ?? Buffer.alloc(0)), input.file));
       continue;
     }
-    if (isExportFormat(input.kind)) {
-      exportFiles.push({ file: input.file, text: decodeText(input.bytes ?? Buffer.alloc(0)), format: input.kind });
-      // The text is all that is needed from here: let the bytes go (a provider's exports run to hundreds of MB).
-      input.bytes = null;
-      continue;
-    }
     if (input.kind === 'certificate' || hasCertificateName(input.file)) {
       const read: CertificateFileRead = readCertificateBytes(input.bytes ?? Buffer.alloc(0), input.file);
+      input.bytes = null;
       merger.addCertificates(read.certificates);
       c.inputs.push(read.report);
       x509.push(...read.x509);
@@ -153,48 +169,46 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   return { case: c, fatal: fatal.length > 0 ? fatal.join('\n') : null };
 }
 
-/**
- * Reads files several at a time, in a bounded pool: one at a time leaves the disk idle between
- * files, and all at once can exceed the open-file limit (EMFILE; macOS allows 256 by default).
- */
-const OPEN_FILES = 32;
-
-async function readInputs(files: readonly string[]): Promise<InputFile[]> {
-  const out: InputFile[] = new Array(files.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const i = next++;
-      out[i] = await readInput(files[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(OPEN_FILES, files.length) }, worker));
-  return out;
-}
-
-/** Detection looks at the start of a file; only files of a kind read here are read whole. */
+/** Detection looks at the start of a file. */
 const DETECTION_SAMPLE = 1 << 20;
 
-async function readInput(file: string): Promise<InputFile> {
+/**
+ * Reads a file with plain synchronous calls: a provider's case folder holds tens of thousands of
+ * small exports, and four promise round-trips through the thread pool per file (open, stat, read,
+ * close) cost more than the reads themselves. `whole`: keep the whole content; otherwise only a
+ * topology file's (the others are read again when their turn comes). Evidence is never read whole.
+ */
+function readInput(file: string, whole: boolean): InputFile {
+  let fd: number | null = null;
   try {
-    const handle = await open(file, 'r');
-    let sample: Buffer;
-    let size: number;
-    try {
-      size = (await handle.stat()).size;
-      sample = Buffer.alloc(Math.min(size, DETECTION_SAMPLE));
-      const { bytesRead } = await handle.read(sample, 0, sample.length, 0);
-      sample = sample.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    const sample = Buffer.allocUnsafe(Math.min(size, DETECTION_SAMPLE));
+    const got = readSync(fd, sample, 0, sample.length, 0);
+    const head = sample.subarray(0, got);
+    const kind = detectKind(head);
+    const evidence = kind === 'unknown' ? (EVIDENCE_READERS.find((r) => r.detect(head)) ?? null) : null;
+    const wanted = (whole ? kind !== 'unknown' || hasCertificateName(file) : kind === 'topology') && evidence === null;
+    let bytes: Buffer | null = null;
+    if (wanted) {
+      if (got === size) bytes = head;
+      else {
+        bytes = Buffer.allocUnsafe(size);
+        head.copy(bytes);
+        let at = got;
+        while (at < size) {
+          const n = readSync(fd, bytes, at, size - at, at);
+          if (n === 0) break;
+          at += n;
+        }
+        bytes = bytes.subarray(0, at);
+      }
     }
-    const kind = detectKind(sample);
-    const evidence = kind === 'unknown' ? (EVIDENCE_READERS.find((r) => r.detect(sample)) ?? null) : null;
-    const wanted = (kind !== 'unknown' || hasCertificateName(file)) && evidence === null;
-    const bytes = !wanted ? null : size <= sample.length ? sample : await readFile(file);
     return { file, bytes, readError: null, kind, evidence };
   } catch (e) {
     return { file, bytes: null, readError: (e as Error).message, kind: 'unknown', evidence: null };
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }
 

@@ -1,14 +1,7 @@
 import type { CaseMerger } from '../merge-case.js';
 import type { TopologyReadResult } from '../topology/read-topology.js';
 import { emptyHints, type PlacementHints } from './placement.js';
-import { mapExportFile, readExportFile, statedNames, type ExportFormat } from './read-export.js';
-
-/** An export file waiting for every topology of the case to be read. */
-export interface PendingExport {
-  file: string;
-  text: string;
-  format: ExportFormat;
-}
+import { mapExportFile, statedNames, type ExportFileRead, type ExportFormat } from './read-export.js';
 
 const FORMATS: readonly string[] = ['powershell-json', 'powershell-csv', 'powershell-clixml', 'powershell-formatted'];
 
@@ -23,14 +16,8 @@ export function isExportFormat(kind: string): kind is ExportFormat {
  * state, so a file may sit in a folder named after a tenant another file introduces.
  * Returns how many files added something to the case.
  */
-export function addExports(pending: readonly PendingExport[], topologies: Iterable<TopologyReadResult>, merger: CaseMerger): number {
-  if (pending.length === 0) return 0;
-  const reads = pending.map((p) => {
-    const read = readExportFile(p.text, p.file, p.format);
-    // Records hold what is needed; the file's text is not kept once read.
-    p.text = '';
-    return read;
-  });
+export function addExports(reads: ExportFileRead[], topologies: Iterable<TopologyReadResult>, merger: CaseMerger): number {
+  if (reads.length === 0) return 0;
   const hints = hintsFrom(topologies);
   const stated = statedNames(reads);
   for (const t of stated.tenants) hints.tenants.add(t.toLowerCase());
@@ -40,6 +27,8 @@ export function addExports(pending: readonly PendingExport[], topologies: Iterab
     const mapped = mapExportFile(read, hints);
     mapped.fragment.inputs = [read.report];
     merger.add(mapped.fragment);
+    // The file's objects are in the case now: let the records go before the next file is mapped.
+    read.recognized = [];
     if (mapped.usable) usable++;
   }
   return usable;

@@ -33,6 +33,8 @@ export interface PlacedRecord {
  * built from export objects, so a path resolves to the export object it runs through.
  */
 class ExportNormalizeContext extends NormalizeContext {
+  override keepsBookkeeping = false;
+
   constructor(
     private readonly root: Raw,
     private readonly origins: Map<object, Provenance>,
@@ -103,7 +105,8 @@ export function mapRecords(placed: PlacedRecord[], file: string): MappedFile {
 
   for (const { record, kind, properties, placement } of placed) {
     const p = record.provenance;
-    const raw: Raw = { ...properties };
+    // The converted properties belong to this record alone (ps-values.ts made them): no copy needed.
+    const raw: Raw = properties;
     if (placement.server !== undefined) {
       if (record.shape === 'csv') for (const k of ['NotBefore', 'NotAfter']) raw[k] = csvDate(properties[k] ?? null);
       raw.Server = placement.server;

@@ -66,13 +66,14 @@ const CONVERTERS: Record<string, Converter> = {
   Domains: listOf(domainText),
 };
 
+/** Converts in place: the properties belong to the record being read, and a provider's exports hold millions of them. */
 export function convertLiveValues(properties: Record<string, PsValue>): Record<string, PsValue> {
-  const out: Record<string, PsValue> = {};
-  for (const [k, v] of Object.entries(properties)) {
-    const convert = CONVERTERS[k];
-    out[k] = convert && v !== null ? convert(v) : v;
+  for (const k in properties) {
+    const convert = Object.hasOwn(CONVERTERS, k) ? CONVERTERS[k] : undefined;
+    const v = properties[k]!;
+    if (convert && v !== null) properties[k] = convert(v);
   }
-  return out;
+  return properties;
 }
 
 function listOf(item: Converter): Converter {

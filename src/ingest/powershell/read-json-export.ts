@@ -56,10 +56,15 @@ function location(file: string, pos: { line: number; column: number }): string {
   return `${file}:${pos.line}:${pos.column}`;
 }
 
+/** In place: JSON.parse made the object, nothing else holds it, and copying every export object twice shows in load time. */
 function cleanObject(o: Record<string, unknown>): PsObjectValue {
-  const out: PsObjectValue = {};
-  for (const [k, v] of Object.entries(o)) out[k] = cleanValue(v);
-  return out;
+  for (const k in o) {
+    const v = o[k];
+    // Plain values other than 5.1 date strings stay as they are.
+    if (typeof v === 'string' ? v.charCodeAt(0) === 47 /* / */ : typeof v === 'object' && v !== null) o[k] = cleanValue(v);
+    else if (v === undefined) o[k] = null;
+  }
+  return o as PsObjectValue;
 }
 
 /** Undoes Windows PowerShell 5.1's date and array wrappers, at any depth. */

@@ -16,6 +16,12 @@ export interface ReferencedCertificateFile {
 
 /** What every normaliser of one topology file shares: positions, schema problems, counters, diagnostics. */
 export class NormalizeContext {
+  /**
+   * Whether directory and session bookkeeping (Identity, Guid, WhenChanged, …) is kept in `extra`:
+   * yes for a topology file (CONTRACT: unknown properties are kept), no for PowerShell exports,
+   * where every object carries them and they would only fill memory (exchange-bookkeeping.ts).
+   */
+  keepsBookkeeping = true;
   records = 0;
   skipped = 0;
   readonly diagnostics: Diagnostic[] = [];

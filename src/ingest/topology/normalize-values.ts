@@ -1,3 +1,4 @@
+import { isBookkeeping } from '../exchange-bookkeeping.js';
 import type { AddressSpace } from '../../model/case.js';
 import { normalizeHost, parseAddressSpace } from '../../model/domains.js';
 import { BOOLEAN_TEXT } from './schema.js';
@@ -144,6 +145,18 @@ export function dedupe<T>(values: T[]): T[] {
   return [...new Set(values)];
 }
 
+/** Per list of known names (each normaliser has one constant list): a set and a lower-case lookup, built once. */
+const KNOWN_LOOKUPS = new WeakMap<readonly string[], { names: Set<string>; lower: Map<string, string> }>();
+
+function knownLookup(known: readonly string[]): { names: Set<string>; lower: Map<string, string> } {
+  let l = KNOWN_LOOKUPS.get(known);
+  if (!l) {
+    l = { names: new Set(known), lower: new Map(known.map((k) => [k.toLowerCase(), k])) };
+    KNOWN_LOOKUPS.set(known, l);
+  }
+  return l;
+}
+
 /**
  * Properties the model does not name, kept verbatim. A key that differs from a known property
  * only in letter case is almost surely a typo (YAML keys are case-sensitive, PowerShell's are
@@ -151,9 +164,10 @@ export function dedupe<T>(values: T[]): T[] {
  */
 export function extraProperties(ctx: NormalizeContext, raw: Raw, known: readonly string[], path: readonly PathSegment[]): Record<string, unknown> {
   const extra: Record<string, unknown> = {};
-  const lower = new Map(known.map((k) => [k.toLowerCase(), k]));
-  for (const [k, v] of Object.entries(raw)) {
-    if (known.includes(k)) continue;
+  const { names, lower } = knownLookup(known);
+  for (const k in raw) {
+    if (names.has(k) || (!ctx.keepsBookkeeping && isBookkeeping(k))) continue;
+    const v = raw[k];
     extra[k] = v;
     const meant = lower.get(k.toLowerCase());
     if (meant) ctx.warn([...path, k], `property "${k}" is not known; did you mean "${meant}"? (property names are case-sensitive; this value is ignored)`);

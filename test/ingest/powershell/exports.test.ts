@@ -89,6 +89,17 @@ describe('placement and merging', () => {
     expect(c?.SenderIPAddresses).toEqual(['203.0.113.10']);
   });
 
+  it('keeps settings it does not model in extra, but not the directory bookkeeping every object carries', async () => {
+    const dir = caseDir({
+      'inbound.json': JSON.stringify([
+        inbound({ OrganizationalUnitRoot: TENANT, Guid: '418d3831-9a1a-4c6e-aa28-aadfbb20e280', WhenChanged: '2023-01-12T07:21:00+02:00', RunspaceId: 'x', Comment: 'HCW', TreatMessagesAsInternal: false }),
+      ]),
+    });
+    const c = (await loadCase([dir])).case.tenants[0]?.InboundConnectors[0];
+    // Set-InboundConnector takes -Comment and -TreatMessagesAsInternal, so what-if needs them; nothing sets Guid or Identity.
+    expect(c?.extra).toEqual({ Comment: 'HCW', TreatMessagesAsInternal: false });
+  });
+
   it('places by a folder named after a tenant, or by sources:, and reports what it cannot place', async () => {
     const topology = `kind: mailflow-topology\nversion: 1\ntenants:\n  - Name: ${TENANT}\nsources:\n  mapped: fabrikam.onmicrosoft.com\n`;
     const dir = caseDir({
