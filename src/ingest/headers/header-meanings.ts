@@ -10,6 +10,9 @@
  *         https://techcommunity.microsoft.com/t5/exchange-team-blog/demystifying-and-troubleshooting-hybrid-mail-flow-when-is-a/ba-p/1420838
  *  [ATT]  EOP field notes, "Use headers to determine which Exchange Online tenant a message was attributed to"
  *         https://blogs.technet.microsoft.com/eopfieldnotes/2019/01/03/use-headers-to-determine-which-exchange-online-tenant-a-message-was-attributed-to/
+ *  [CSM]  CloudServicesMailEnabled (New-SendConnector): outbound, X-MS-Exchange-Organization-* headers travel as
+ *         X-MS-Exchange-CrossPremises-*; inbound they are promoted back; with $false they are removed
+ *         https://learn.microsoft.com/powershell/module/exchangepowershell/new-sendconnector
  *  [EDGE] "Email sent from Edge Transport server appears as mail from external contacts"
  *         https://learn.microsoft.com/exchange/troubleshoot/email-delivery/email-sent-from-edge-transport-server-appears-as-mail-from-external-contacts
  * A meaning marked "not documented" is what the header is seen to hold, said as such.
@@ -69,6 +72,16 @@ export const MICROSOFT_HEADERS: Record<string, string> = {
   'x-microsoft-antispam': 'bulk complaint level and other anti-spam data [ASH]',
   'x-ms-exchange-authentication-results': 'SPF, DKIM and DMARC results as Exchange Online recorded them (same syntax as Authentication-Results [ASH])',
 };
+
+/**
+ * X-MS-Exchange-CrossPremises-<Name>: the copy of X-MS-Exchange-Organization-<Name> that a connector
+ * with CloudServicesMailEnabled carries between on-premises Exchange and Exchange Online [CSM].
+ */
+export function crossPremisesMeaning(name: string): string | null {
+  const m = /^x-ms-exchange-crosspremises-(.+)$/i.exec(name);
+  if (!m) return null;
+  return `X-MS-Exchange-Organization-${m[1]} carried across premises by a connector with CloudServicesMailEnabled, to be promoted back on arrival [CSM]`;
+}
 
 /** Values of X-MS-Exchange-Organization-AuthAs [FW]; the hybrid reading from seed 004 / [HMF]. */
 export const AUTH_AS_VALUES: Record<string, string> = {
@@ -241,5 +254,6 @@ export const MEANING_SOURCES: { tag: string; url: string }[] = [
   { tag: 'BCL', url: 'https://learn.microsoft.com/defender-office-365/anti-spam-bulk-complaint-level-bcl-about' },
   { tag: 'HMF', url: 'https://techcommunity.microsoft.com/t5/exchange-team-blog/demystifying-and-troubleshooting-hybrid-mail-flow-when-is-a/ba-p/1420838' },
   { tag: 'ATT', url: 'https://blogs.technet.microsoft.com/eopfieldnotes/2019/01/03/use-headers-to-determine-which-exchange-online-tenant-a-message-was-attributed-to/' },
+  { tag: 'CSM', url: 'https://learn.microsoft.com/powershell/module/exchangepowershell/new-sendconnector' },
   { tag: 'EDGE', url: 'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/email-sent-from-edge-transport-server-appears-as-mail-from-external-contacts' },
 ];

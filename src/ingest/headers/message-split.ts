@@ -48,6 +48,21 @@ export class MessageSplitter {
     this.state = mode === 'mbox' ? 'before' : 'headers';
   }
 
+  /** In a body: lines matter only as possible `From ` separators (mbox) or not at all (single). */
+  get inBody(): boolean {
+    return this.state === 'body';
+  }
+
+  /** A single message whose header block has ended: the rest of the file is its body. */
+  get finished(): boolean {
+    return this.mode === 'single' && this.state === 'body';
+  }
+
+  /** A body line that cannot be a separator, passed over without being decoded. */
+  skipBodyLine(blank: boolean): void {
+    this.previousBlank = blank;
+  }
+
   push(text: string, line: number): void {
     const blank = text.trim() === '';
     const previousBlank = this.previousBlank;

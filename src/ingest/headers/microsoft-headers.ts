@@ -3,6 +3,7 @@ import {
   AUTH_AS_VALUES,
   AUTH_MECHANISM_SEEN,
   bclMeaning,
+  crossPremisesMeaning,
   DIAGNOSTIC_FIELD,
   FOREFRONT_FIELDS,
   FOREFRONT_VALUES,
@@ -36,10 +37,13 @@ function valueMeaningFor(name: string, value: string): string | null {
   switch (name) {
     case 'x-ms-exchange-organization-authas':
     case 'x-ms-exchange-crosstenant-authas':
+    case 'x-ms-exchange-crosspremises-authas':
       return AUTH_AS_VALUES[v.toLowerCase()] ?? null;
     case 'x-ms-exchange-organization-authmechanism':
+    case 'x-ms-exchange-crosspremises-authmechanism':
       return AUTH_MECHANISM_SEEN[v] ? `not documented; ${AUTH_MECHANISM_SEEN[v]}` : 'not documented';
     case 'x-ms-exchange-organization-scl':
+    case 'x-ms-exchange-crosspremises-scl':
       return sclMeaning(v);
     default:
       return null;
@@ -52,7 +56,7 @@ export function decodeMicrosoftHeaders(fields: readonly HeaderField[]): { known:
   const unknown: { name: string; value: string; line: number }[] = [];
   for (const f of fields) {
     const lower = f.name.toLowerCase();
-    const meaning = MICROSOFT_HEADERS[lower];
+    const meaning = MICROSOFT_HEADERS[lower] ?? crossPremisesMeaning(f.name) ?? undefined;
     if (meaning !== undefined) known.push({ name: f.name, value: f.value, meaning, valueMeaning: valueMeaningFor(lower, f.value), line: f.line });
     else if (MICROSOFT_PREFIX.test(f.name)) unknown.push({ name: f.name, value: f.value, line: f.line });
   }

@@ -39,6 +39,27 @@ class Lines {
     this.diagnostics.push({ severity: 'warning', location, message: `${location}: ${message}` });
   }
 
+  /** True when the line is a body line that needs no decoding (it cannot start the next message). */
+  skipsBodyLine(bytes: Buffer): boolean {
+    const s = this.splitter;
+    if (!s || !s.inBody) return false;
+    if (bytes.length >= 5 && bytes[0] === 0x46 && bytes.toString('latin1', 0, 5) === 'From ') return false;
+    let blank = true;
+    for (const b of bytes) {
+      if (b !== 0x20 && b !== 0x09 && b !== 0x0d) {
+        blank = false;
+        break;
+      }
+    }
+    s.skipBodyLine(blank);
+    return true;
+  }
+
+  /** A single message's headers have all been read: the rest of the file is body. */
+  get finished(): boolean {
+    return this.splitter?.finished ?? false;
+  }
+
   push(text: string, line: number): void {
     if (!this.splitter) {
       if (text.trim() === '') return;
@@ -160,6 +181,10 @@ async function streamLines(file: string, lines: Lines, progress?: ReadProgress):
     }
     if (b.length > 0 && b[b.length - 1] === 0x0d) b = b.subarray(0, b.length - 1);
     lineNumber++;
+    if (lines.skipsBodyLine(b)) {
+      cut = false;
+      return;
+    }
     if (cut) {
       lines.warn(lineNumber, `a line longer than ${MAX_LINE_BYTES} bytes; cut`);
       cut = false;
@@ -180,6 +205,11 @@ async function streamLines(file: string, lines: Lines, progress?: ReadProgress):
         pendingBytes = 0;
       } else emit(part);
       start = nl + 1;
+    }
+    // An .eml's body (attachments: megabytes) is never needed once its header block has ended.
+    if (lines.finished) {
+      pending = [];
+      break;
     }
     if (start < chunk.length) {
       const rest = chunk.subarray(start);

@@ -123,3 +123,22 @@ describe('header fields recovered from pastes', () => {
     }
   });
 });
+
+describe('cross-premises copies of organization headers', () => {
+  it('X-MS-Exchange-CrossPremises-* are explained as carried copies, with value meanings', async () => {
+    const { decodeMicrosoftHeaders } = await import('../../../src/ingest/headers/microsoft-headers.js');
+    const { known, unknown } = decodeMicrosoftHeaders([
+      { name: 'X-MS-Exchange-CrossPremises-AuthAs', value: 'Internal', line: 1 },
+      { name: 'X-MS-Exchange-CrossPremises-SCL', value: '-1', line: 2 },
+      { name: 'X-MS-Exchange-CrossPremises-OriginalClientIPAddress', value: '192.0.2.10', line: 3 },
+    ]);
+    expect(unknown).toEqual([]);
+    expect(known.map((h) => h.meaning)).toEqual([
+      expect.stringMatching(/^X-MS-Exchange-Organization-AuthAs carried across premises .*CloudServicesMailEnabled/),
+      expect.stringMatching(/^X-MS-Exchange-Organization-SCL carried/),
+      expect.stringMatching(/^X-MS-Exchange-Organization-OriginalClientIPAddress carried/),
+    ]);
+    expect(known[0]!.valueMeaning).toMatch(/inside the organization/);
+    expect(known[1]!.valueMeaning).toMatch(/skipped spam filtering/);
+  });
+});
