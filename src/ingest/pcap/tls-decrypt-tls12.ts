@@ -2,9 +2,9 @@ import { createDecipheriv, createHmac, timingSafeEqual, type Decipher } from 'no
 import { AeadKey, writeSequence, xorSequenceNonce } from './tls-decrypt-aead.js';
 import type { AeadAlgorithm, CbcAlgorithm, Tls12Suite } from './tls-decrypt-suites.js';
 import type { DecryptResult, Direction } from './tls-decrypt-tls13.js';
-import { tls12KeyBlock } from './tls12-prf.js';
+import { tls12KeyBlock, type PrfHash } from './tls12-prf.js';
 
-/** TLSCiphertext.length must not exceed 2^14 + 2048 (RFC 5246 §6.2.3). */
+/** TLSCiphertext.length must not exceed 2^14 + 2048 (RFC 5246 §6.2.3, RFC 4346 §6.2.3, RFC 2246 §6.2.3). */
 const MAX_CIPHERTEXT = 16384 + 2048;
 const EXPLICIT_NONCE = 8;
 
@@ -80,9 +80,10 @@ export class Tls12AeadDecryptor {
 
 interface CbcDirection {
   /**
-   * One CBC decipher for the whole direction: each TLS 1.2 record starts with its own IV block, so feeding records
+   * One CBC decipher for the whole direction. TLS 1.1/1.2 records start with their own IV block, so feeding records
    * back to back yields one garbage block (the IV decrypted against the previous record's last block) followed by
-   * the record's plaintext — no decipher per record.
+   * the record's plaintext. TLS 1.0 has no explicit IV: each record continues the chain of the one before, which a
+   * single decipher does by itself (RFC 2246 §6.2.3.2). No decipher per record either way.
    */
   decipher: Decipher;
   macKey: Buffer;
@@ -93,34 +94,42 @@ interface CbcDirection {
 }
 
 /**
- * TLS 1.2 GenericBlockCipher records (RFC 5246 §6.2.3.2): IV || E(content || MAC || padding), MAC =
+ * CBC records (GenericBlockCipher, RFC 5246 §6.2.3.2): [IV] || E(content || MAC || padding), MAC =
  * HMAC(mac_key, seq_num || type || version || length || content); or with encrypt_then_mac (RFC 7366)
- * IV || E(content || padding) || MAC over the ciphertext. MAC and padding are verified; a failure is reported, never guessed past.
+ * [IV] || E(content || padding) || MAC over the ciphertext. The IV is explicit from TLS 1.1 on (RFC 4346 §6.2.3.2).
+ * MAC and padding are verified; a failure is reported, never guessed past.
  */
 export class Tls12CbcDecryptor {
   private readonly directions: Record<Direction, CbcDirection>;
   private readonly macHeader = Buffer.alloc(13);
+  /** Bytes of explicit IV at the start of each record: one block from TLS 1.1 on, none in TLS 1.0. */
+  private readonly explicitIv: number;
 
   constructor(
     private readonly cipher: CbcAlgorithm,
     private readonly version: number,
-    suite: Tls12Suite,
+    prfHash: PrfHash,
     masterSecret: Buffer,
     clientRandom: Uint8Array,
     serverRandom: Uint8Array,
     encryptThenMac: boolean | undefined,
   ) {
-    const keys = tls12KeyBlock(suite.prfHash, masterSecret, clientRandom, serverRandom, {
+    const implicitIv = version <= 0x0301;
+    this.explicitIv = implicitIv ? 0 : cipher.blockLength;
+    const keys = tls12KeyBlock(prfHash, masterSecret, clientRandom, serverRandom, {
       macLength: cipher.macLength,
       keyLength: cipher.keyLength,
-      fixedIvLength: 0,
+      fixedIvLength: implicitIv ? cipher.blockLength : 0,
     });
-    const open = (key: Buffer, macKey: Buffer): CbcDirection => {
-      const decipher = createDecipheriv(cipher.algorithm, key, Buffer.alloc(cipher.blockLength));
+    const open = (key: Buffer, macKey: Buffer, iv: Buffer): CbcDirection => {
+      const decipher = createDecipheriv(cipher.algorithm, key, implicitIv ? iv : Buffer.alloc(cipher.blockLength));
       decipher.setAutoPadding(false);
       return { decipher, macKey, seq: 0, records: 0, encryptThenMac: encryptThenMac ?? null };
     };
-    this.directions = { client: open(keys.clientKey, keys.clientMacKey), server: open(keys.serverKey, keys.serverMacKey) };
+    this.directions = {
+      client: open(keys.clientKey, keys.clientMacKey, keys.clientIv),
+      server: open(keys.serverKey, keys.serverMacKey, keys.serverIv),
+    };
   }
 
   decrypt(direction: Direction, contentType: number, fragment: Uint8Array): DecryptResult {
@@ -129,27 +138,34 @@ export class Tls12CbcDecryptor {
     state.records++;
     const where = `${direction} record ${state.records}`;
     const { blockLength, macLength } = this.cipher;
-    if (fragment.length > MAX_CIPHERTEXT) return { error: `${where}: ${fragment.length} bytes is longer than a TLS 1.2 record may be` };
+    const ivLength = this.explicitIv;
+    if (fragment.length > MAX_CIPHERTEXT) return { error: `${where}: ${fragment.length} bytes is longer than a TLS record may be` };
 
     if (state.encryptThenMac !== false) {
       const encrypted = fragment.length - macLength;
-      const fits = encrypted >= 2 * blockLength && encrypted % blockLength === 0;
+      const fits = encrypted >= ivLength + blockLength && encrypted % blockLength === 0;
       if (fits && this.macMatches(state, seq, contentType, fragment.subarray(0, encrypted), fragment.subarray(encrypted))) {
         state.encryptThenMac = true;
-        const decrypted = state.decipher.update(fragment.subarray(0, encrypted)).subarray(blockLength);
+        const decrypted = state.decipher.update(fragment.subarray(0, encrypted)).subarray(ivLength);
         const contentLength = unpaddedLength(decrypted);
         if (contentLength < 0) return { error: `${where}: bad CBC padding after a valid MAC (encrypt-then-MAC)` };
         return { contentType, plaintext: decrypted.subarray(0, contentLength) };
       }
       if (state.encryptThenMac === true) {
-        return { error: fits ? `${where}: MAC check failed (encrypt-then-MAC): damaged record, a record missing before it, or a master secret of another session` : `${where}: ${fragment.length} bytes do not fit IV + whole ${blockLength}-byte blocks + ${macLength}-byte MAC` };
+        // TLS 1.0 chains each record to the last block of the one before: keep the chain whole.
+        if (fits && ivLength === 0) state.decipher.update(fragment.subarray(0, encrypted));
+        return {
+          error: fits
+            ? `${where}: MAC check failed (encrypt-then-MAC): damaged record, a record missing before it, or a master secret of another session`
+            : `${where}: ${fragment.length} bytes do not fit ${ivLength ? 'IV + ' : ''}whole ${blockLength}-byte blocks + ${macLength}-byte MAC`,
+        };
       }
     }
 
-    if (fragment.length % blockLength !== 0 || fragment.length < blockLength + Math.ceil((macLength + 1) / blockLength) * blockLength) {
-      return { error: `${where}: ${fragment.length} bytes do not fit IV + whole ${blockLength}-byte blocks holding a ${macLength}-byte MAC` };
+    if (fragment.length % blockLength !== 0 || fragment.length < ivLength + Math.ceil((macLength + 1) / blockLength) * blockLength) {
+      return { error: `${where}: ${fragment.length} bytes do not fit ${ivLength ? 'IV + ' : ''}whole ${blockLength}-byte blocks holding a ${macLength}-byte MAC` };
     }
-    const decrypted = state.decipher.update(fragment).subarray(blockLength);
+    const decrypted = state.decipher.update(fragment).subarray(ivLength);
     const unpadded = unpaddedLength(decrypted);
     if (unpadded < macLength) {
       return { error: `${where}: bad CBC padding: damaged record, a record missing before it, or a master secret of another session` };

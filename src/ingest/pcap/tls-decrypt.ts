@@ -7,14 +7,17 @@ import type { TlsSecrets } from './tls-keylog.js';
 export type { DecryptResult, Direction } from './tls-decrypt-tls13.js';
 
 export interface TlsDecryptParams {
-  /** Negotiated version: 0x0303 (TLS 1.2) or 0x0304 (TLS 1.3, from the ServerHello supported_versions extension). */
+  /**
+   * Negotiated version: 0x0303 (TLS 1.2) or 0x0304 (TLS 1.3, from the ServerHello supported_versions extension);
+   * 0x0301/0x0302 (TLS 1.0/1.1) are decrypted too, for their AES-CBC-SHA suites.
+   */
   version: number;
   cipherSuite: number;
   clientRandom: Uint8Array;
   serverRandom: Uint8Array;
   secrets: TlsSecrets;
   /**
-   * TLS 1.2 CBC suites only: true when the ServerHello carried the encrypt_then_mac extension (type 22, RFC 7366),
+   * CBC suites (TLS 1.0–1.2) only: true when the ServerHello carried the encrypt_then_mac extension (type 22, RFC 7366),
    * false when it did not. Left out, each direction's first record shows which layout is in use.
    */
   encryptThenMac?: boolean;
@@ -24,7 +27,7 @@ export interface TlsDecryptor {
   /**
    * One protected record (its outer content type and fragment), in order per direction. TLS 1.3: the decryptor moves
    * from handshake to application traffic keys by itself (after that direction's Finished; trial decryption with the
-   * next key when the tag fails is an acceptable way to notice) and follows KeyUpdate. TLS 1.2: called only for
+   * next key when the tag fails is an acceptable way to notice) and follows KeyUpdate. TLS 1.0–1.2: called only for
    * records after that direction's ChangeCipherSpec.
    */
   decrypt(direction: Direction, contentType: number, fragment: Uint8Array): DecryptResult;
@@ -34,8 +37,8 @@ export interface TlsDecryptor {
 export function createTlsDecryptor(p: TlsDecryptParams): TlsDecryptor | { unsupported: string } {
   try {
     if (p.version === 0x0304) return createTls13(p);
-    if (p.version === 0x0303) return createTls12(p);
-    return { unsupported: `${versionName(p.version)} records are not decrypted (only TLS 1.2 and TLS 1.3)` };
+    if (p.version === 0x0303 || p.version === 0x0302 || p.version === 0x0301) return createTls12(p);
+    return { unsupported: `${versionName(p.version)} records are not decrypted (TLS 1.0 to 1.3 are)` };
   } catch (e) {
     // node:crypto refusing a key or algorithm (e.g. a build without ChaCha20-Poly1305) is a reason, not a crash.
     return { unsupported: `the records cannot be decrypted here: ${(e as Error).message}` };
@@ -61,16 +64,23 @@ function createTls13(p: TlsDecryptParams): TlsDecryptor | { unsupported: string 
   return new Tls13Decryptor(suite, s);
 }
 
+/** TLS 1.2, and TLS 1.0/1.1 whose CBC records differ only by PRF and (1.0) implicit IV. */
 function createTls12(p: TlsDecryptParams): TlsDecryptor | { unsupported: string } {
   const suite = TLS12_SUITES.get(p.cipherSuite);
+  const version = versionName(p.version);
   if (!suite) {
-    if (TLS13_SUITES.has(p.cipherSuite)) return { unsupported: `${suiteCode(p.cipherSuite)} is a TLS 1.3 suite, but the session is TLS 1.2` };
+    if (TLS13_SUITES.has(p.cipherSuite)) return { unsupported: `${suiteCode(p.cipherSuite)} is a TLS 1.3 suite, but the session is ${version}` };
     const family = unsupportedTls12Family(p.cipherSuite);
     return {
       unsupported: family
-        ? `TLS 1.2 cipher suite ${suiteCode(p.cipherSuite)} uses ${family}, which is not decrypted (AES-GCM, AES-CBC and ChaCha20-Poly1305 suites are)`
-        : `TLS 1.2 cipher suite ${suiteCode(p.cipherSuite)} is not known`,
+        ? `${version} cipher suite ${suiteCode(p.cipherSuite)} uses ${family}, which is not decrypted (AES-GCM, AES-CBC and ChaCha20-Poly1305 suites are)`
+        : `${version} cipher suite ${suiteCode(p.cipherSuite)} is not known`,
     };
+  }
+  const beforeTls12 = p.version !== 0x0303;
+  // AEAD suites and SHA-256/384 MACs came with TLS 1.2 (RFC 5246, 5288, 5289): an older session cannot have chosen them.
+  if (beforeTls12 && (suite.cipher.kind !== 'cbc' || suite.cipher.mac !== 'sha1')) {
+    return { unsupported: `${suite.name} exists only from TLS 1.2 on, but the session is ${version}` };
   }
   const master = p.secrets.masterSecret;
   if (!master) {
@@ -85,7 +95,7 @@ function createTls12(p: TlsDecryptParams): TlsDecryptor | { unsupported: string 
   if (suite.cipher.kind === 'aead') {
     return new Tls12AeadDecryptor(suite as Tls12Suite & { cipher: AeadAlgorithm }, p.version, master, p.clientRandom, p.serverRandom);
   }
-  return new Tls12CbcDecryptor(suite.cipher as CbcAlgorithm, p.version, suite, master, p.clientRandom, p.serverRandom, p.encryptThenMac);
+  return new Tls12CbcDecryptor(suite.cipher as CbcAlgorithm, p.version, beforeTls12 ? 'md5+sha1' : suite.prfHash, master, p.clientRandom, p.serverRandom, p.encryptThenMac);
 }
 
 function versionName(version: number): string {
@@ -96,6 +106,8 @@ function versionName(version: number): string {
       return 'TLS 1.0';
     case 0x0302:
       return 'TLS 1.1';
+    case 0x0303:
+      return 'TLS 1.2';
     default:
       return `protocol version ${suiteCode(version)}`;
   }

@@ -10,8 +10,9 @@ const secret32 = Buffer.alloc(32, 4);
 
 describe('createTlsDecryptor: what it cannot decrypt, and why', () => {
   it.each([
-    [() => createTlsDecryptor({ version: 0x0301, cipherSuite: 0x002f, ...randoms, secrets: { masterSecret: Buffer.alloc(48) } }), /^TLS 1\.0 records are not decrypted/],
-    [() => createTlsDecryptor({ version: 0x0302, cipherSuite: 0x002f, ...randoms, secrets: { masterSecret: Buffer.alloc(48) } }), /^TLS 1\.1 records/],
+    [() => createTlsDecryptor({ version: 0x0300, cipherSuite: 0x002f, ...randoms, secrets: { masterSecret: Buffer.alloc(48) } }), /^SSL 3\.0 records are not decrypted/],
+    [() => createTlsDecryptor({ version: 0x0301, cipherSuite: 0xc02f, ...randoms, secrets: { masterSecret: Buffer.alloc(48) } }), /GCM_SHA256 exists only from TLS 1\.2 on, but the session is TLS 1\.0/],
+    [() => createTlsDecryptor({ version: 0x0302, cipherSuite: 0xc027, ...randoms, secrets: { masterSecret: Buffer.alloc(48) } }), /CBC_SHA256 exists only from TLS 1\.2 on, but the session is TLS 1\.1/],
     [() => tls12(0xc0ac), /0xC0AC uses AES-CCM, which is not decrypted/],
     [() => tls12(0x000a), /0x000A uses 3DES-CBC/],
     [() => tls12(0x0005), /0x0005 uses RC4/],
@@ -37,6 +38,8 @@ describe('decrypt never throws on nonsense', () => {
     ['TLS 1.2 ChaCha20', tls12(0xcca8)],
     ['TLS 1.2 CBC SHA-1', tls12(0xc013)],
     ['TLS 1.2 CBC SHA-384', tls12(0xc028)],
+    ['TLS 1.0 CBC SHA-1', createTlsDecryptor({ version: 0x0301, cipherSuite: 0xc013, ...randoms, secrets: { masterSecret: Buffer.alloc(48, 3) } })],
+    ['TLS 1.1 CBC SHA-1', createTlsDecryptor({ version: 0x0302, cipherSuite: 0x0035, ...randoms, secrets: { masterSecret: Buffer.alloc(48, 3) } })],
   ];
   it.each(cases)('%s: random fragments of every length are errors or pass-through', (_name, d) => {
     if ('unsupported' in d) throw new Error(d.unsupported);

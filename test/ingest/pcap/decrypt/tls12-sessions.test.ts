@@ -76,6 +76,32 @@ describe('TLS 1.2 sessions recorded from node:tls, decrypted with their CLIENT_R
   });
 
   it.each([
+    ['TLSv1', 0x0301, 'ECDHE-RSA-AES128-SHA', 0xc013, 0],
+    ['TLSv1', 0x0301, 'AES256-SHA', 0x0035, constants.SSL_OP_NO_ENCRYPT_THEN_MAC],
+    ['TLSv1.1', 0x0302, 'ECDHE-RSA-AES256-SHA', 0xc014, 0],
+    ['TLSv1.1', 0x0302, 'ECDHE-RSA-AES128-SHA', 0xc013, constants.SSL_OP_NO_ENCRYPT_THEN_MAC],
+  ] as const)('%s %s: P_MD5 XOR P_SHA1 key block, %s records', async (version, code, ciphers, suite, secureOptions) => {
+    // TLS 1.0/1.1 need OpenSSL security level 0 (SHA-1 signatures); ciphers given on both ends.
+    const session = await recordSmtpOverTls({
+      cert: ids.server.cert,
+      key: ids.server.key,
+      minVersion: version,
+      maxVersion: version,
+      ciphers: `${ciphers}:@SECLEVEL=0`,
+      serverSecureOptions: secureOptions,
+      bodyBytes: 20_000,
+    });
+    const d = decryptRecorded(session);
+    expect(d.hellos).toMatchObject({ version: code, cipherSuite: suite, encryptThenMac: secureOptions === 0 });
+    for (const side of [d.client, d.server]) {
+      expect(side.results.filter((r) => 'error' in r)).toEqual([]);
+      expect(side.handshake[0]![0]).toBe(FINISHED);
+    }
+    expect(d.client.applicationData.equals(session.clientApp)).toBe(true);
+    expect(d.server.applicationData.equals(session.serverApp)).toBe(true);
+  });
+
+  it.each([
     ['ECDHE-RSA-AES128-GCM-SHA256', 0, /authentication failed/],
     ['ECDHE-RSA-CHACHA20-POLY1305', 0, /authentication failed/],
     ['ECDHE-RSA-AES128-SHA256', 0, /MAC check failed \(encrypt-then-MAC\)/],
