@@ -22,16 +22,22 @@ function plain(table: readonly (readonly [string, number])[], n: number): string
   return table.find(([, v]) => v === n)?.[0] ?? String(n);
 }
 
-/** FORMATS.md 4.3b. */
+/**
+ * Enum values as Exchange declares them (FORMATS.md 4.3b; checked against the enum declarations
+ * of Exchange's Microsoft.Exchange.Data assemblies). Live objects only: a remote session, and so
+ * every Exchange Online export, gives the names.
+ */
 const SERVICES = [['None', 0], ['IMAP', 1], ['POP', 2], ['UM', 4], ['IIS', 8], ['SMTP', 16], ['Federation', 32], ['UMCallRouter', 64]] as const;
 const DOMAIN_TYPE = [['Authoritative', 0], ['ExternalRelay', 1], ['InternalRelay', 2]] as const;
-// The following tables follow the enums' declaration order in Exchange's public documentation;
-// they matter only for live objects, which Exchange Online never gives (it is always remote).
-const CONNECTOR_TYPE = [['Partner', 1], ['OnPremises', 2]] as const;
+/** TenantConnectorType: OnPremises is declared first, as 1. */
+const CONNECTOR_TYPE = [['OnPremises', 1], ['Partner', 2]] as const;
 const JOURNAL_SCOPE = [['Internal', 0], ['External', 1], ['Global', 2]] as const;
-const AUTH_MECHANISM = [['None', 0], ['Tls', 1], ['Integrated', 2], ['BasicAuth', 4], ['BasicAuthRequireTLS', 8], ['ExchangeServer', 16], ['ExternalAuthoritative', 32]] as const;
+/** ReceiveConnector.AuthMechanisms (flags). */
+const RECEIVE_AUTH_MECHANISM = [['None', 0], ['Tls', 1], ['Integrated', 2], ['BasicAuth', 4], ['BasicAuthRequireTLS', 8], ['ExchangeServer', 16], ['ExternalAuthoritative', 32]] as const;
+/** SmtpSendConnectorConfig.AuthMechanisms: a different enum, without Tls and Integrated. */
+const SEND_AUTH_MECHANISM = [['None', 0], ['BasicAuth', 2], ['BasicAuthRequireTLS', 4], ['ExchangeServer', 8], ['ExternalAuthoritative', 16]] as const;
 const PERMISSION_GROUPS = [['None', 0], ['AnonymousUsers', 1], ['ExchangeUsers', 2], ['ExchangeServers', 4], ['ExchangeLegacyServers', 8], ['Partners', 16], ['Custom', 32]] as const;
-const SERVER_ROLE = [['None', 0], ['Mailbox', 2], ['ClientAccess', 4], ['UnifiedMessaging', 16], ['HubTransport', 32], ['Edge', 64]] as const;
+const SERVER_ROLE = [['None', 0], ['Cafe', 1], ['Mailbox', 2], ['ClientAccess', 4], ['UnifiedMessaging', 16], ['HubTransport', 32], ['Edge', 64], ['FrontendTransport', 16384]] as const;
 
 type Converter = (v: PsValue) => PsValue;
 
@@ -44,7 +50,7 @@ const CONVERTERS: Record<string, Converter> = {
   DomainType: enumOf(DOMAIN_TYPE),
   ConnectorType: enumOf(CONNECTOR_TYPE),
   Scope: enumOf(JOURNAL_SCOPE),
-  AuthMechanism: enumOf(AUTH_MECHANISM, true),
+  AuthMechanism: enumOf(RECEIVE_AUTH_MECHANISM, true),
   PermissionGroups: enumOf(PERMISSION_GROUPS, true),
   ServerRole: enumOf(SERVER_ROLE, true),
   AdminDisplayVersion: versionText,
@@ -66,10 +72,16 @@ const CONVERTERS: Record<string, Converter> = {
   Domains: listOf(domainText),
 };
 
+/** Where one property name means a different enum on another kind of object. */
+const CONVERTERS_BY_KIND: Partial<Record<string, Record<string, Converter>>> = {
+  SendConnector: { AuthMechanism: enumOf(SEND_AUTH_MECHANISM, true) },
+};
+
 /** Converts in place: the properties belong to the record being read, and a provider's exports hold millions of them. */
-export function convertLiveValues(properties: Record<string, PsValue>): Record<string, PsValue> {
+export function convertLiveValues(properties: Record<string, PsValue>, kind?: string): Record<string, PsValue> {
+  const own = kind === undefined ? undefined : CONVERTERS_BY_KIND[kind];
   for (const k in properties) {
-    const convert = Object.hasOwn(CONVERTERS, k) ? CONVERTERS[k] : undefined;
+    const convert = own && Object.hasOwn(own, k) ? own[k] : Object.hasOwn(CONVERTERS, k) ? CONVERTERS[k] : undefined;
     const v = properties[k]!;
     if (convert && v !== null) properties[k] = convert(v);
   }

@@ -65,7 +65,7 @@ export function readExportFile(text: string, file: string, format: ExportFormat)
       });
       continue;
     }
-    const properties = convertLiveValues(record.properties);
+    const properties = convertLiveValues(record.properties, kind);
     const lostHere = [...(record.lost ?? [])];
     for (const [k, v] of Object.entries(properties)) {
       // ConvertTo-Json past its -Depth writes a nested list as its type name or as `@{…}` text.

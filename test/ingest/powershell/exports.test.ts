@@ -6,6 +6,7 @@ import { loadCase } from '../../../src/ingest/load-case.js';
 import { detectFormattedText } from '../../../src/ingest/powershell/read-format-list.js';
 import { readCsvExport } from '../../../src/ingest/powershell/read-csv-export.js';
 import { readJsonExport } from '../../../src/ingest/powershell/read-json-export.js';
+import { convertLiveValues } from '../../../src/ingest/powershell/ps-values.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -144,5 +145,18 @@ describe('placement and merging', () => {
     expect(r?.skipped).toBe(1);
     expect(r?.diagnostics[0]?.location).toMatch(/mixed\.json:\d+:\d+$/);
     expect(r?.diagnostics[0]?.message).toMatch(/no known kind/);
+  });
+});
+
+describe('live objects: enums as numbers', () => {
+  it("reads numbers by each enum's declaration in Exchange, per object kind where one name means two enums", () => {
+    // TenantConnectorType declares OnPremises = 1, Partner = 2.
+    expect(convertLiveValues({ ConnectorType: 1 }, 'InboundConnector').ConnectorType).toBe('OnPremises');
+    expect(convertLiveValues({ ConnectorType: 2 }, 'OutboundConnector').ConnectorType).toBe('Partner');
+    // A receive connector's AuthMechanisms has Tls = 1 and ExchangeServer = 16; a send connector's has ExchangeServer = 8.
+    expect(convertLiveValues({ AuthMechanism: 17 }, 'ReceiveConnector').AuthMechanism).toBe('Tls, ExchangeServer');
+    expect(convertLiveValues({ AuthMechanism: 8 }, 'SendConnector').AuthMechanism).toBe('ExchangeServer');
+    expect(convertLiveValues({ DomainType: 2, Scope: 2, Services: 24 }, 'AcceptedDomain')).toEqual({ DomainType: 'InternalRelay', Scope: 'Global', Services: 'IIS, SMTP' });
+    expect(convertLiveValues({ ServerRole: 16390 }, 'ExchangeServer').ServerRole).toBe('Mailbox, ClientAccess, FrontendTransport');
   });
 });
