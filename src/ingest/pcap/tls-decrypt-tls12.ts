@@ -136,10 +136,9 @@ export class Tls12CbcDecryptor {
     const state = this.directions[direction];
     const seq = state.seq++;
     state.records++;
-    const where = `${direction} record ${state.records}`;
     const { blockLength, macLength } = this.cipher;
     const ivLength = this.explicitIv;
-    if (fragment.length > MAX_CIPHERTEXT) return { error: `${where}: ${fragment.length} bytes is longer than a TLS record may be` };
+    if (fragment.length > MAX_CIPHERTEXT) return { error: `${direction} record ${state.records}: ${fragment.length} bytes is longer than a TLS record may be` };
 
     if (state.encryptThenMac !== false) {
       const encrypted = fragment.length - macLength;
@@ -148,7 +147,7 @@ export class Tls12CbcDecryptor {
         state.encryptThenMac = true;
         const decrypted = state.decipher.update(fragment.subarray(0, encrypted)).subarray(ivLength);
         const contentLength = unpaddedLength(decrypted);
-        if (contentLength < 0) return { error: `${where}: bad CBC padding after a valid MAC (encrypt-then-MAC)` };
+        if (contentLength < 0) return { error: `${direction} record ${state.records}: bad CBC padding after a valid MAC (encrypt-then-MAC)` };
         return { contentType, plaintext: decrypted.subarray(0, contentLength) };
       }
       if (state.encryptThenMac === true) {
@@ -156,24 +155,24 @@ export class Tls12CbcDecryptor {
         if (fits && ivLength === 0) state.decipher.update(fragment.subarray(0, encrypted));
         return {
           error: fits
-            ? `${where}: MAC check failed (encrypt-then-MAC): damaged record, a record missing before it, or a master secret of another session`
-            : `${where}: ${fragment.length} bytes do not fit ${ivLength ? 'IV + ' : ''}whole ${blockLength}-byte blocks + ${macLength}-byte MAC`,
+            ? `${direction} record ${state.records}: MAC check failed (encrypt-then-MAC): damaged record, a record missing before it, or a master secret of another session`
+            : `${direction} record ${state.records}: ${fragment.length} bytes do not fit ${ivLength ? 'IV + ' : ''}whole ${blockLength}-byte blocks + ${macLength}-byte MAC`,
         };
       }
     }
 
     if (fragment.length % blockLength !== 0 || fragment.length < ivLength + Math.ceil((macLength + 1) / blockLength) * blockLength) {
-      return { error: `${where}: ${fragment.length} bytes do not fit ${ivLength ? 'IV + ' : ''}whole ${blockLength}-byte blocks holding a ${macLength}-byte MAC` };
+      return { error: `${direction} record ${state.records}: ${fragment.length} bytes do not fit ${ivLength ? 'IV + ' : ''}whole ${blockLength}-byte blocks holding a ${macLength}-byte MAC` };
     }
     const decrypted = state.decipher.update(fragment).subarray(ivLength);
     const unpadded = unpaddedLength(decrypted);
     if (unpadded < macLength) {
-      return { error: `${where}: bad CBC padding: damaged record, a record missing before it, or a master secret of another session` };
+      return { error: `${direction} record ${state.records}: bad CBC padding: damaged record, a record missing before it, or a master secret of another session` };
     }
     const contentLength = unpadded - macLength;
     const content = decrypted.subarray(0, contentLength);
     if (!this.macMatches(state, seq, contentType, content, decrypted.subarray(contentLength, unpadded))) {
-      return { error: `${where}: MAC check failed: damaged record, a record missing before it, or a master secret of another session` };
+      return { error: `${direction} record ${state.records}: MAC check failed: damaged record, a record missing before it, or a master secret of another session` };
     }
     state.encryptThenMac = false;
     return { contentType, plaintext: content };
