@@ -15,6 +15,9 @@ export type SplitMode = 'single' | 'mbox';
 
 type State = 'before' | 'headers' | 'after-blank' | 'body';
 
+/** How many indented lines after a blank line may still turn out to be folding. */
+const HELD_LINES = 20;
+
 /**
  * mboxo/mboxrd separator (RFC 4155): `From ` + envelope sender + asctime date. A body line that
  * starts with `From ` is written `>From ` by the mbox writer, so a bare `From ` line after a blank
@@ -40,6 +43,8 @@ export class MessageSplitter {
   /** Header blocks that held no field at all (line of their start). */
   readonly emptyBlocks: number[] = [];
   private blockStart = 0;
+  /** Indented lines after a blank line, not yet known to be folding or body. */
+  private held: { text: string; line: number }[] = [];
 
   constructor(
     private readonly mode: SplitMode,
@@ -98,8 +103,19 @@ export class MessageSplitter {
         if (m && isKnownFieldName(m[1]!)) {
           this.block.garbled = true;
           this.state = 'headers';
+          for (const held of this.held) this.block.addLine(held.text, held.line);
+          this.held = [];
           this.block.addLine(text, line);
-        } else this.state = 'body';
+          return;
+        }
+        // An indented line may be the rest of a field a stray blank line cut in two (pastes
+        // from web pages): held until a field shows the header block going on, else body.
+        if (/^[ \t]/.test(text) && this.held.length < HELD_LINES) {
+          this.held.push({ text, line });
+          return;
+        }
+        this.held = [];
+        this.state = 'body';
         return;
       }
     }
@@ -118,5 +134,6 @@ export class MessageSplitter {
     }
     this.block = new HeaderBlock();
     this.blockStart = 0;
+    this.held = [];
   }
 }

@@ -119,3 +119,26 @@ describe('nothing to read', () => {
     expect(report.diagnostics.at(-1)).toMatchObject({ severity: 'error', message: expect.stringMatching(/no message headers found/) });
   });
 });
+
+describe('a stray blank line inside a folded field', () => {
+  it('the indented rest of the field is kept when the header block goes on', async () => {
+    const text = [
+      'Received: from a.fabrikam.com (203.0.113.5) by',
+      '',
+      '  b.fabrikam.com with ESMTP; Tue, 4 Mar 2025 10:00:00 +0000',
+      '',
+      'Message-ID: <stray@fabrikam.com>',
+      '',
+      '  An indented first body line, then prose: the body has begun',
+      'Dear Bob,',
+      'Subject: not a header, a line of the body',
+      '',
+    ].join('\n');
+    const { messages } = await readFixture(tempFile('stray.txt', text));
+    expect(messages).toHaveLength(1);
+    const m = messages[0]!;
+    expect(m.hops[0]).toMatchObject({ from: 'a.fabrikam.com', by: 'b.fabrikam.com', with: 'ESMTP', date: '2025-03-04T10:00:00.000Z' });
+    expect(m.messageId).toBe('<stray@fabrikam.com>');
+    expect(m.subject).toBeNull();
+  });
+});
