@@ -108,7 +108,7 @@ async function child(mode, dir) {
     }
   } else {
     const { parse } = await import('csv-parse');
-    const { SessionTable } = await import('../dist/ingest/exchange-log/session-table.js');
+    const { SessionTable, isoTimeMs } = await import('../dist/ingest/exchange-log/session-table.js');
     for (const file of files) {
       // The baseline is told the columns (Exchange's #Fields order) and the log type by file name.
       const table = new SessionTable(/[\\/]RECV[^\\/]*$/i.test(file) ? 'server' : 'client', file, onSession);
@@ -121,7 +121,7 @@ async function child(mode, dir) {
           continue;
         }
         rows++;
-        table.add({ time: r[0], connector: r[1], sessionId: r[2], sequence: Number(r[3]), local: r[4], remote: r[5], event: r[6], data: r[7], context: r[8], line });
+        table.add({ time: r[0], timeMs: isoTimeMs(r[0]), connector: r[1], sessionId: r[2], sequence: Number(r[3]), local: r[4], remote: r[5], event: r[6], data: r[7], context: r[8], line });
       }
       table.flush();
     }

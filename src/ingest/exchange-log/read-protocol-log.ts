@@ -3,7 +3,7 @@ import type { SmtpSessionObservation } from '../../model/evidence.js';
 import type { EvidenceReader, EvidenceReadOptions } from '../evidence/evidence-reader.js';
 import { headerOfText, logTypeOf, readExchangeLog, type LogHeader, type LogReadResult } from './exchange-log-file.js';
 import { sampleText } from './log-lines.js';
-import { IDLE_EVICTION_MS, SessionTable, type SessionTableCounts } from './session-table.js';
+import { IDLE_EVICTION_MS, isoTimeMs, SessionTable, type SessionTableCounts } from './session-table.js';
 import type { ProtocolRow } from './smtp-session.js';
 
 /** Exchange protocol and tracking logs start `#Software: Microsoft Exchange Server` (FORMATS.md 2, 3). */
@@ -60,6 +60,7 @@ export async function readProtocolLog(
   let notProtocolRows = 0;
   let firstNotProtocolLine = 0;
   const diagnostics: Diagnostic[] = [];
+  const scratch: ProtocolRow = { time: '', timeMs: NaN, connector: '', sessionId: '', sequence: NaN, local: '', remote: '', event: '', data: '', context: '', line: 0 };
   const closeTable = () => {
     if (!table) return;
     table.flush();
@@ -96,21 +97,23 @@ export async function readProtocolLog(
           return;
         }
         const at = (i: number): string => (i >= 0 ? text.slice(starts[i]!, starts[i + 1]! - 1) : '');
-        const sessionId = at(c.session);
-        // Connector and endpoints matter only on a session's first rows: not sliced for the others.
-        const full = table.wantsEndpoints(sessionId);
-        table.add({
-          time: at(c.time),
-          connector: full ? at(c.connector) : '',
-          sessionId,
-          sequence: c.sequence >= 0 ? digitsAt(text, starts[c.sequence]!, starts[c.sequence + 1]! - 1) : NaN,
-          local: full ? at(c.local) : '',
-          remote: full ? at(c.remote) : '',
-          event: at(c.event),
-          data: at(c.data),
-          context: at(c.context),
-          line,
-        });
+        // Connector, endpoints, time and id text matter only on a session's first rows: not sliced for the others.
+        const full = table.lookup(text, starts[c.session]!, starts[c.session + 1]! - 1);
+        const sessionId = full ? at(c.session) : '';
+        // One row object for every fast-path row: the table copies it when it has to keep it.
+        const row = scratch;
+        row.time = full ? at(c.time) : '';
+        row.timeMs = c.time >= 0 && (full || table.wantsTime) ? isoTimeMs(text, starts[c.time]!) : NaN;
+        row.connector = full ? at(c.connector) : '';
+        row.sessionId = sessionId;
+        row.sequence = c.sequence >= 0 ? digitsAt(text, starts[c.sequence]!, starts[c.sequence + 1]! - 1) : NaN;
+        row.local = full ? at(c.local) : '';
+        row.remote = full ? at(c.remote) : '';
+        row.event = at(c.event);
+        row.data = at(c.data);
+        row.context = at(c.context);
+        row.line = line;
+        table.add(row);
       },
       row(values, line) {
         const c = columns;
@@ -120,6 +123,7 @@ export async function readProtocolLog(
         }
         const row: ProtocolRow = {
           time: c.time >= 0 ? values[c.time]! : '',
+          timeMs: c.time >= 0 ? isoTimeMs(values[c.time]!) : NaN,
           connector: c.connector >= 0 ? values[c.connector]! : '',
           sessionId: values[c.session]!,
           sequence: c.sequence >= 0 ? sequenceNumber(values[c.sequence]!) : NaN,

@@ -1,5 +1,5 @@
 import type { SmtpSessionObservation } from '../../model/evidence.js';
-import { SmtpSessionAssembly, type ProtocolRow } from './smtp-session.js';
+import { own, SmtpSessionAssembly, type ProtocolRow } from './smtp-session.js';
 
 /**
  * Groups the interleaved rows of a protocol log by `session-id` and hands each session out when
@@ -11,13 +11,35 @@ import { SmtpSessionAssembly, type ProtocolRow } from './smtp-session.js';
 
 /** Log time a session may stay silent before it is closed: well beyond Exchange's own timeouts. */
 export const IDLE_EVICTION_MS = 30 * 60 * 1000;
+
+/** The day of the last time read and its start in ms: rows of a log share a day, so Date.UTC runs once a day. */
+let cachedDay = -1;
+let cachedDayMs = 0;
+
+/** `2026-11-20T10:00:00.015Z` (Exchange's date-time, ISO 8601 UTC) in ms, read in place; NaN otherwise. */
+export function isoTimeMs(text: string, from = 0): number {
+  if (text.charCodeAt(from + 10) !== 84 /* T */ || text.charCodeAt(from + 13) !== 58 /* : */) return NaN;
+  const d = (i: number) => text.charCodeAt(from + i) - 48;
+  const day = (d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3)) * 10000 + (d(5) * 10 + d(6)) * 100 + d(8) * 10 + d(9);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedDayMs = Date.UTC(Math.floor(day / 10000), (Math.floor(day / 100) % 100) - 1, day % 100);
+  }
+  const ms = text.charCodeAt(from + 19) === 46 ? d(20) * 100 + d(21) * 10 + d(22) : 0;
+  const t = cachedDayMs + (((d(11) * 10 + d(12)) * 60 + d(14) * 10 + d(15)) * 60 + d(17) * 10 + d(18)) * 1000 + ms;
+  return t === t ? t : NaN;
+}
+
 /** Open sessions at most; beyond, the longest-idle are closed (a log of broken sessions must not grow memory). */
 export const OPEN_SESSIONS_MAX = 20_000;
 /** Rows held waiting for a missing sequence number before the gap is accepted. */
 const REORDER_WINDOW = 32;
 const EVICTION_CHECK_EVERY = 65_536;
+/** One row in this many has its time read: idle time is judged to within that many rows. */
+const TIME_SAMPLE_EVERY = 1024;
 
 interface OpenSession {
+  id: string;
   assembly: SmtpSessionAssembly;
   nextSequence: number;
   waiting: ProtocolRow[] | null;
@@ -35,8 +57,13 @@ export interface SessionTableCounts {
 export class SessionTable {
   private readonly open = new Map<string, OpenSession>();
   private rowsSinceCheck = 0;
+  /** `[line, timeMs, line, timeMs, …]`: the time of one row in TIME_SAMPLE_EVERY, oldest first. */
+  private samples: number[] = [];
+  private rowsSinceSample = TIME_SAMPLE_EVERY;
+  private readonly byNumber = new Map<number, OpenSession>();
+  private count = 0;
   private looked: OpenSession | undefined;
-  private lookedId: string | null = null;
+  private lookedUp = false;
   readonly counts: SessionTableCounts = { sessions: 0, evicted: 0, evictedSamples: [], openAtEnd: 0 };
 
   constructor(
@@ -45,36 +72,59 @@ export class SessionTable {
     private readonly emit: (o: SmtpSessionObservation) => void,
   ) {}
 
-  /** Whether rows of this session still need their connector and endpoints (a new session, or a send log's first row had none). */
-  wantsEndpoints(sessionId: string): boolean {
-    const s = this.open.get(sessionId);
+  /** Whether the next row's time is wanted (one row in TIME_SAMPLE_EVERY): a reader may skip parsing the others. */
+  get wantsTime(): boolean {
+    return this.rowsSinceSample >= TIME_SAMPLE_EVERY;
+  }
+
+  /**
+   * Finds the session of the id `text[from, to)` without making a string of it (Exchange's ids
+   * are 16 hex digits: the low 7 make a number key, and a hit is checked against the whole id),
+   * and remembers it for the add() that follows. True when the row needs its connector and
+   * endpoints read: a new session, or a send log's first row had none.
+   */
+  lookup(text: string, from: number, to: number): boolean {
+    const key = hexKey(text, from, to);
+    let s = key === null ? this.open.get(text.slice(from, to)) : this.byNumber.get(key);
+    if (s && key !== null && !sameId(s.id, text, from, to)) s = this.open.get(text.slice(from, to));
     this.looked = s;
-    this.lookedId = sessionId;
+    this.lookedUp = true;
     return !s || !s.assembly.hasEndpoints;
   }
 
+  /** Applies a row now or keeps a copy of it until its turn; the row object itself is not kept. */
   add(row: ProtocolRow): void {
-    // The lookup wantsEndpoints just made for this row, when it did.
-    let s = this.lookedId === row.sessionId ? this.looked : this.open.get(row.sessionId);
-    this.lookedId = null;
+    // The session lookup() just found for this row, when it ran.
+    let s = this.lookedUp ? this.looked : this.find(row.sessionId);
+    this.lookedUp = false;
     if (!s) {
-      s = { assembly: new SmtpSessionAssembly(this.viewpoint, row, this.file), nextSequence: row.sequence, waiting: null };
-      this.open.set(row.sessionId, s);
+      const id = own(row.sessionId);
+      s = { id, assembly: new SmtpSessionAssembly(this.viewpoint, row, this.file), nextSequence: row.sequence, waiting: null };
+      const key = hexKey(id, 0, id.length);
+      // A number key already taken by another id (same low digits): that rare session goes by its text.
+      if (key !== null && !this.byNumber.has(key)) this.byNumber.set(key, s);
+      else this.open.set(id, s);
+      this.count++;
     }
     if (row.sequence <= s.nextSequence || Number.isNaN(row.sequence)) {
       // In order (or late, or a repeated number): applied as it comes.
       this.apply(s, row);
       if (s.waiting) this.drain(s, false);
     } else {
-      (s.waiting ??= []).push(row);
+      // Kept for later: a copy, since a reader may reuse its row object.
+      (s.waiting ??= []).push({ ...row });
       // A disconnect ends the session: whatever is still missing (a skipped malformed row) will not come.
       if (row.event === '-') this.drainAll(s);
       else if (s.waiting.length > REORDER_WINDOW) this.drain(s, true);
     }
-    if (s.assembly.ended) this.close(row.sessionId, s);
-    if (++this.rowsSinceCheck >= EVICTION_CHECK_EVERY || this.open.size > OPEN_SESSIONS_MAX) {
+    if (s.assembly.ended) this.close(s);
+    if (this.rowsSinceSample++ >= TIME_SAMPLE_EVERY && row.timeMs === row.timeMs) {
+      this.samples.push(row.line, row.timeMs);
+      this.rowsSinceSample = 0;
+    }
+    if (++this.rowsSinceCheck >= EVICTION_CHECK_EVERY || this.count > OPEN_SESSIONS_MAX) {
       this.rowsSinceCheck = 0;
-      this.evictIdle(row.time);
+      this.evictIdle();
     }
   }
 
@@ -102,36 +152,79 @@ export class SessionTable {
     for (const row of waiting) this.apply(s, row);
   }
 
-  private close(id: string, s: OpenSession): void {
+  private find(id: string): OpenSession | undefined {
+    const key = hexKey(id, 0, id.length);
+    const s = key === null ? undefined : this.byNumber.get(key);
+    return s && s.id === id ? s : this.open.get(id);
+  }
+
+  private close(s: OpenSession): void {
     if (s.waiting) this.drainAll(s);
-    this.open.delete(id);
+    const key = hexKey(s.id, 0, s.id.length);
+    if (key !== null && this.byNumber.get(key) === s) this.byNumber.delete(key);
+    else this.open.delete(s.id);
+    this.count--;
     this.counts.sessions++;
     this.emit(s.assembly.finish());
   }
 
-  private evictIdle(now: string): void {
-    const nowMs = Date.parse(now);
-    let idleBefore = Number.isNaN(nowMs) ? '' : new Date(nowMs - IDLE_EVICTION_MS).toISOString();
-    if (this.open.size > OPEN_SESSIONS_MAX) {
-      // Too many open: close the longest-idle quarter whatever their age.
-      const times = [...this.open.values()].map((s) => s.assembly.lastTime).sort();
-      const cut = times[Math.floor(times.length / 4)]!;
-      if (cut > idleBefore) idleBefore = cut;
+  /**
+   * Closes sessions whose last row is older, in log time, than IDLE_EVICTION_MS before the latest
+   * sampled time: the cut is the first sampled row at or after that moment.
+   */
+  private evictIdle(): void {
+    const samples = this.samples;
+    let cutLine = -Infinity;
+    if (samples.length > 0) {
+      const idleBefore = samples[samples.length - 1]! - IDLE_EVICTION_MS;
+      let i = 0;
+      while (i < samples.length && samples[i + 1]! < idleBefore) i += 2;
+      if (i > 0 && i < samples.length) cutLine = samples[i]!;
+      // Later cuts only move forward: the samples before this one are not needed again.
+      if (i > 0) this.samples = samples.slice(Math.min(i, samples.length - 2));
     }
-    if (idleBefore === '') return;
-    for (const [id, s] of this.open) {
-      // ISO 8601 UTC times of one shape order as text.
-      if (s.assembly.lastTime < idleBefore) {
+    if (this.count > OPEN_SESSIONS_MAX) {
+      // Too many open: close the longest-idle quarter whatever their age.
+      const lines = this.sessions().map((s) => s.assembly.lastLine).sort((a, b) => a - b);
+      const cut = lines[Math.floor(lines.length / 4)]!;
+      if (cut > cutLine) cutLine = cut;
+    }
+    if (cutLine === -Infinity) return;
+    for (const s of this.sessions()) {
+      if (s.assembly.lastLine < cutLine) {
         this.counts.evicted++;
-        if (this.counts.evictedSamples.length < 5) this.counts.evictedSamples.push({ sessionId: id, line: s.assembly.firstLine });
-        this.close(id, s);
+        if (this.counts.evictedSamples.length < 5) this.counts.evictedSamples.push({ sessionId: s.id, line: s.assembly.firstLine });
+        this.close(s);
       }
     }
   }
 
   /** Closes every session still open (end of file). */
   flush(): void {
-    this.counts.openAtEnd += this.open.size;
-    for (const [id, s] of this.open) this.close(id, s);
+    this.counts.openAtEnd += this.count;
+    for (const s of this.sessions()) this.close(s);
   }
+
+  private sessions(): OpenSession[] {
+    return [...this.byNumber.values(), ...this.open.values()];
+  }
+}
+
+/** The low 7 hex digits of a 16-hex-digit session id as a small integer (a V8 Smi: no allocation, cheap hashing); null for another shape. */
+function hexKey(text: string, from: number, to: number): number | null {
+  if (to - from !== 16) return null;
+  let n = 0;
+  for (let i = to - 7; i < to; i++) {
+    const c = text.charCodeAt(i);
+    const v = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (v < 0) return null;
+    n = n * 16 + v;
+  }
+  return n;
+}
+
+function sameId(id: string, text: string, from: number, to: number): boolean {
+  if (id.length !== to - from) return false;
+  for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== text.charCodeAt(from + i)) return false;
+  return true;
 }

@@ -31,7 +31,10 @@ import {
 
 /** One row of an SMTP protocol log, by the names `#Fields` gives its columns (FORMATS.md 3). */
 export interface ProtocolRow {
+  /** `date-time` as written; a reader may leave it '' on rows after a session's first (only `at` keeps it). */
   time: string;
+  /** `date-time` in milliseconds for idle eviction; NaN when not read (the table asks for one row in many) or not parsable. */
+  timeMs: number;
   connector: string;
   sessionId: string;
   sequence: number;
@@ -56,7 +59,8 @@ const MAX_UNANSWERED = 64;
  */
 export class SmtpSessionAssembly {
   ended = false;
-  lastTime: string;
+  /** Line of the last row applied: idle time is judged from it (session-table.ts). */
+  lastLine: number;
   readonly firstLine: number;
   private readonly at: string | null;
   private local: string;
@@ -93,11 +97,11 @@ export class SmtpSessionAssembly {
     private readonly file: string,
   ) {
     this.firstLine = first.line;
-    this.at = first.time === '' ? null : first.time;
-    this.lastTime = first.time;
-    this.local = first.local;
-    this.remote = first.remote;
-    this.connector = first.connector;
+    this.at = first.time === '' ? null : own(first.time);
+    this.lastLine = first.line;
+    this.local = own(first.local);
+    this.remote = own(first.remote);
+    this.connector = own(first.connector);
   }
 
   get hasEndpoints(): boolean {
@@ -105,13 +109,13 @@ export class SmtpSessionAssembly {
   }
 
   apply(row: ProtocolRow): void {
-    this.lastTime = row.time;
+    this.lastLine = row.line;
     // A send log's first row (`attempting to connect`) has no local endpoint yet.
-    if (this.local === '') this.local = row.local;
-    if (this.remote === '') this.remote = row.remote;
+    if (this.local === '') this.local = own(row.local);
+    if (this.remote === '') this.remote = own(row.remote);
     switch (row.event) {
       case '-':
-        this.details.disconnect = row.context || row.data || 'disconnected';
+        this.details.disconnect = own(row.context || row.data || 'disconnected');
         this.ended = true;
         return;
       case '*':
@@ -135,13 +139,13 @@ export class SmtpSessionAssembly {
     // A command abandons any reply still being gathered (a reply cut by the log).
     this.replyTexts.length = 0;
     const masked = isMaskedCommand(data);
-    const verb = masked ? data.trim() : commandVerb(data);
+    const verb = own(masked ? data.trim() : commandVerb(data));
     this.lastCommand = verb;
     this.lastCommandMasked = masked;
     if (this.unanswered.length < MAX_UNANSWERED) this.unanswered.push({ verb, masked });
     if (masked) return;
     if (verb === 'EHLO' || verb === 'HELO') {
-      if (this.ehlo === null) this.ehlo = data.slice(verb.length).trim() || null;
+      if (this.ehlo === null) this.ehlo = own(data.slice(verb.length).trim()) || null;
     } else if (verb === 'MAIL') this.details.messages++;
     else if (verb === 'RCPT') this.details.recipients++;
   }
@@ -162,11 +166,12 @@ export class SmtpSessionAssembly {
     let replyTexts = texts;
     if (command === 'EHLO' && this.replyCode === 250) replyTexts = [this.ehloAnswer(texts)];
     const reply = replyOf(command, this.replyCode, replyTexts);
+    reply.text = own(reply.text);
     if (command === '<banner>' && this.banner === null) {
       this.banner = reply.text;
       // A firewall that masks SMTP also overwrites the banner with asterisks: no name then.
       const name = reply.text.split(' ')[0] ?? '';
-      if (reply.code === 220 && name !== '' && !/^\*+$/.test(name)) this.serverName = name;
+      if (reply.code === 220 && name !== '' && !/^\*+$/.test(name)) this.serverName = own(name);
     }
     if (command === 'STARTTLS') this.starttlsAnswered(reply.code);
     else if (commandMasked && (reply.code === 500 || reply.code === 502)) this.starttls = 'masked';
@@ -184,7 +189,7 @@ export class SmtpSessionAssembly {
       extensions = texts.slice(1);
     }
     if (this.extensions === null) {
-      this.extensions = extensions;
+      this.extensions = extensions.map(own);
       if (extensions.some(isMaskedKeyword)) this.starttls = 'masked';
       else if (this.starttls === 'none' && extensions.some((e) => keywordOf(e).toUpperCase() === 'STARTTLS')) this.starttls = 'offered';
     }
@@ -205,7 +210,7 @@ export class SmtpSessionAssembly {
   }
 
   private information(data: string, context: string): void {
-    if (this.openCertificate && applyCertificateRow(this.openCertificate, context, data)) return;
+    if (this.openCertificate && applyCertificateRow(this.openCertificate, context, own(data))) return;
     if (data === '') {
       const owner = certificateLabelOwner(context);
       if (owner) {
@@ -218,7 +223,7 @@ export class SmtpSessionAssembly {
     if (context.endsWith(' Subject alternate names')) {
       const single = parseSingleRowCertificate(data, context);
       if (single) {
-        this.singleRowCertificates[single.owner] ??= single.certificate;
+        this.singleRowCertificates[single.owner] ??= ownCertificate(single.certificate);
         return;
       }
     }
@@ -228,21 +233,21 @@ export class SmtpSessionAssembly {
     if (c !== 84 /* T */ && c !== 67 /* C */) return;
     const success = parseTlsSuccess(text);
     if (success) {
-      this.tlsSuccess = success;
+      this.tlsSuccess = { protocol: own(success.protocol), version: success.version, cipher: own(success.cipher) };
       return;
     }
     const failure = parseTlsFailure(text);
     if (failure) {
-      this.details.tlsError = failure;
+      this.details.tlsError = own(failure);
       return;
     }
     const capabilities = parseTlsDomainCapabilities(text);
     if (capabilities) {
-      this.details.tlsDomainCapabilities = capabilities;
+      this.details.tlsDomainCapabilities = { capabilities: own(capabilities.capabilities), status: own(capabilities.status), domain: capabilities.domain === null ? null : own(capabilities.domain) };
       return;
     }
     const validation = parseClientCertificateValidation(text);
-    if (validation) this.details.clientCertificateValidation = validation;
+    if (validation) this.details.clientCertificateValidation = own(validation);
   }
 
   private certificateOf(owner: CertificateOwner): CertificateSeen | null {
@@ -304,6 +309,20 @@ export class SmtpSessionAssembly {
 function oneRowGreeting(text: string): string {
   const close = text.indexOf(']');
   return close > 0 && /\sHello\s\[/i.test(text.slice(0, close + 1)) ? text.slice(0, close + 1) : (text.split(' ')[0] ?? text);
+}
+
+/**
+ * A copy of a string that does not keep alive the multi-MB chunk it was sliced from (V8 slices
+ * share their parent's storage): what a session or an observation keeps goes through here, so
+ * memory follows the sessions, not the chunks they were read from.
+ */
+export function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+function ownCertificate(c: CertificateSeen): CertificateSeen {
+  const o = (v: string | null) => (v === null ? null : own(v));
+  return { ...c, subject: o(c.subject), commonName: o(c.commonName), issuer: o(c.issuer), sha1: o(c.sha1), notBefore: o(c.notBefore), notAfter: o(c.notAfter), dnsNames: c.dnsNames.map(own) };
 }
 
 function emptyRows(): CertificateRows {

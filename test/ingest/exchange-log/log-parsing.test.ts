@@ -169,3 +169,11 @@ describe('sessions from #Fields, not from positions', () => {
     expect(report.diagnostics.some((d) => d.severity === 'warning' && d.message.includes('08DE00000000DEAD (line 6)'))).toBe(true);
   });
 });
+
+describe('date-time', () => {
+  it('reads Exchange’s ISO 8601 UTC times as Date.parse does', async () => {
+    const { isoTimeMs } = await import('../../../src/ingest/exchange-log/session-table.js');
+    for (const t of ['2026-11-20T10:00:00.015Z', '2026-12-31T23:59:59.999Z', '2027-01-01T00:00:00.000Z', '2024-02-29T12:34:56Z']) expect(isoTimeMs(t)).toBe(Date.parse(t));
+    expect(isoTimeMs('not a time at all')).toBeNaN();
+  });
+});
