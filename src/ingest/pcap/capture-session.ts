@@ -72,6 +72,7 @@ export class CaptureSession {
     const s = this.smtp;
     s.finish();
     const tls = this.tls?.result() ?? null;
+    if (tls && !tls.decrypted && tls.version !== null) s.dialogue.push('[encrypted: what was said inside TLS needs a key log (--keylog) to be shown]');
     const notes = [...s.notes, ...(this.tls?.notes ?? [])];
     if (this.gaps.length > 0) {
       const bytes = this.gaps.reduce((n, g) => n + g.bytes, 0);

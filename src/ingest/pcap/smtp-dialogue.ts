@@ -73,6 +73,7 @@ export class SmtpDialogue {
 
   /** From here on both sides speak inside TLS (decrypted): a new EHLO, AUTH and transactions follow. */
   enterTls(): void {
+    this.say('[TLS from here on]');
     this.afterTls = true;
     this.serverSwitchedToTls = false;
     this.starttlsSent = false;

@@ -28,6 +28,8 @@ const IDLE_PACKETS = 2_000_000;
 /** A closed connection's entry absorbs late retransmissions this long before it is forgotten. */
 const LINGER_MS = 60 * 1000;
 const SWEEP_EVERY_PACKETS = 8192;
+/** Idle connections are looked for at most this often (capture time), or when there are too many. */
+const SWEEP_EVERY_MS = 10 * 1000;
 /** Above this many tracked connections, those that are not SMTP are forgotten first. */
 const MAX_FLOWS = 200_000;
 
@@ -77,9 +79,10 @@ export class TcpFlow {
   }
 }
 
+/** The same for both directions of a connection; 30 bits, so V8 keeps it a small integer (no heap number per packet). */
 function symmetricHash(a: number, b: number, p: number, q: number): number {
   const x = Math.imul((a ^ b) ^ Math.imul((a + b) | 0, 0x9e3779b1), 0x85ebca6b);
-  return (x ^ Math.imul((p ^ q) | ((p + q) << 16), 0xc2b2ae35)) | 0;
+  return (x ^ Math.imul((p ^ q) | ((p + q) << 16), 0xc2b2ae35)) & 0x3fffffff;
 }
 
 function fold(b: Buffer): number {
@@ -94,6 +97,7 @@ export class FlowTable {
   private now = Number.NaN;
   private lastPacket = 0;
   private sinceSweep = 0;
+  private lastSweep = Number.NaN;
 
   constructor(
     private readonly secretsFor: (clientRandom: Uint8Array) => TlsSecrets | null,
@@ -141,7 +145,7 @@ export class FlowTable {
     flow.lastPacket = packet;
     if (time === time) flow.lastTime = time;
     this.track(flow, side as 0 | 1, ip, t, headerLength, flags, packet);
-    if (++this.sinceSweep >= SWEEP_EVERY_PACKETS) this.sweep(false);
+    if (++this.sinceSweep >= SWEEP_EVERY_PACKETS && (this.count > MAX_FLOWS || !(this.now - this.lastSweep < SWEEP_EVERY_MS))) this.sweep(false);
     return true;
   }
 
@@ -258,6 +262,7 @@ export class FlowTable {
   /** Finishes idle connections and forgets closed ones; `all` at the end of the capture. */
   sweep(all: boolean): void {
     this.sinceSweep = 0;
+    this.lastSweep = this.now;
     const crowded = this.count > MAX_FLOWS;
     const gone: TcpFlow[] = [];
     for (const head of this.buckets.values()) {
