@@ -1,3 +1,4 @@
+import { evidenceSummary, evidenceSummaryText } from './evidence-summary.js';
 import type { Diagnosis } from '../diagnose.js';
 import type { FlowResult } from '../engine/flow-types.js';
 import type { Finding } from '../rules/finding.js';
@@ -59,6 +60,8 @@ export function renderText(d: Diagnosis, s: Style = PLAIN): string {
   for (const n of d.simulation.notes) out.push(s.dim(`Note: ${n}`));
   const count = (sev: string) => d.findings.filter((f) => f.severity === sev).length;
   const records = d.case.inputs.reduce((a, i) => a + i.records, 0);
+  const evidence = evidenceSummary(d.case);
+  if (evidence) out.push(evidenceSummaryText(evidence));
   out.push(
     `${d.case.inputs.length} input file(s), ${records} record(s); ${d.simulation.flows.length} flow(s) simulated at ${d.at.toISOString()}; ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info.`,
   );

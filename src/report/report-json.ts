@@ -2,6 +2,7 @@ import type { FlowResult } from '../engine/flow-types.js';
 import type { Diagnosis } from '../diagnose.js';
 import type { InputReport } from '../model/diagnostics.js';
 import type { Finding } from '../rules/finding.js';
+import { evidenceSummary, type EvidenceSummary } from './evidence-summary.js';
 
 /** The JSON report, exactly the contract's shape (CONTRACT.md "Output: JSON") plus additive fields. */
 export interface JsonHop {
@@ -36,6 +37,8 @@ export interface JsonReport {
   findings: Finding[];
   flows: JsonFlow[];
   notes: string[];
+  /** Present when the case held traces, logs, captures or headers. */
+  evidence?: EvidenceSummary;
 }
 
 export function flowToJson(f: FlowResult): JsonFlow {
@@ -64,6 +67,7 @@ export function flowToJson(f: FlowResult): JsonFlow {
 }
 
 export function buildJsonReport(d: Diagnosis): JsonReport {
+  const evidence = evidenceSummary(d.case);
   return {
     schema: 'mailflow-doctor/report@1',
     at: d.at.toISOString(),
@@ -71,6 +75,7 @@ export function buildJsonReport(d: Diagnosis): JsonReport {
     findings: d.findings,
     flows: d.simulation.flows.map(flowToJson),
     notes: d.simulation.notes,
+    ...(evidence ? { evidence } : {}),
   };
 }
 
