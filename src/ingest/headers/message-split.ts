@@ -127,6 +127,8 @@ export class MessageSplitter {
 
   private flush(): void {
     const b = this.block;
+    // A paste that ends inside a field cut by a stray blank line: its rest is still that field.
+    if (this.state === 'after-blank' && b.garbled) for (const held of this.held) b.addLine(held.text, held.line);
     if (!b.isEmpty) {
       this.onMessage({ line: b.fields[0]!.line, fields: b.fields, garbled: b.garbled, junkLines: b.junkLines });
     } else if (this.state !== 'before' && this.blockStart > 0) {
