@@ -13,12 +13,18 @@ describe('evidence-contradicts-model', () => {
     expect(evidenceFindings(S1, { traces: [agrees] }, 'evidence-contradicts-model')).toEqual([]);
   });
 
-  it('fires when the trace shows the route reaching the tenant without the connector the simulation predicts', () => {
-    const rows = [1, 2, 3].map((i) => traceRow({ sender: `u${i}@setebos-ag.com`, recipient: 'y@fabrikam.com', tenantId: TENANT_ID, clientIp: `198.51.100.${i}` }));
+  it('fires when the trace names a connector the simulation does not predict for the route', () => {
+    const viaOther = { name: 'Inbound from partner gateway', type: 'Partner', tenantId: TENANT_ID };
+    const rows = [1, 2, 3].map((i) => traceRow({ sender: `u${i}@setebos-ag.com`, recipient: 'y@fabrikam.com', tenantId: TENANT_ID, inboundConnector: viaOther, clientIp: `198.51.100.${i}` }));
     const found = evidenceFindings(S1, { traces: rows }, 'evidence-contradicts-model');
     expect(found).toHaveLength(1);
-    expect(found[0]!.message).toContain('received in varunagroup.onmicrosoft.com without a connector (anonymous) (3 messages)');
+    expect(found[0]!.message).toContain('received in varunagroup.onmicrosoft.com via "Inbound from partner gateway" (Partner) (3 messages)');
     expect(found[0]!.message).toContain(`predicts varunagroup.onmicrosoft.com via "${CONNECTOR}" (OnPremises)`);
+  });
+
+  it('does not count a row without connector data against the model (one recipient may take another path)', () => {
+    const anonymous = traceRow({ sender: 'u@setebos-ag.com', recipient: 'y@fabrikam.com', tenantId: TENANT_ID });
+    expect(evidenceFindings(S1, { traces: [anonymous] }, 'evidence-contradicts-model')).toEqual([]);
   });
 
   it('makes no claim where the simulation makes no prediction (a route that never reaches Exchange Online)', () => {
