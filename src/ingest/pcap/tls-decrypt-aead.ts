@@ -37,6 +37,14 @@ export class AeadKey {
   }
 }
 
+/**
+ * When a record does not decrypt, the sequence numbers after it are tried too: a capture that dropped a few packets
+ * loses whole records, and every later record would otherwise fail. Up to this many records can be missing…
+ */
+export const RESYNC_WINDOW = 16;
+/** …and the search stops after this many failures in a row (wrong secrets would otherwise cost 16 tries per record). */
+export const RESYNC_FAILURES = 4;
+
 /** nonce = iv XOR the 64-bit sequence number, left-padded to the IV length (RFC 8446 §5.3, RFC 7905 §2). */
 export function xorSequenceNonce(iv: Buffer, seq: number, out: Buffer): Buffer {
   iv.copy(out);

@@ -1,5 +1,5 @@
 import { createDecipheriv, createHmac, timingSafeEqual, type Decipher } from 'node:crypto';
-import { AeadKey, writeSequence, xorSequenceNonce } from './tls-decrypt-aead.js';
+import { AeadKey, RESYNC_FAILURES, RESYNC_WINDOW, writeSequence, xorSequenceNonce } from './tls-decrypt-aead.js';
 import type { AeadAlgorithm, CbcAlgorithm, Tls12Suite } from './tls-decrypt-suites.js';
 import type { DecryptResult, Direction } from './tls-decrypt-tls13.js';
 import { tls12KeyBlock, type PrfHash } from './tls12-prf.js';
@@ -14,6 +14,7 @@ interface AeadDirection {
   iv: Buffer;
   seq: number;
   records: number;
+  failures: number;
 }
 
 /**
@@ -41,8 +42,8 @@ export class Tls12AeadDecryptor {
       fixedIvLength: this.explicitNonce ? 4 : 12,
     });
     this.directions = {
-      client: { key: new AeadKey(suite.cipher, keys.clientKey), iv: keys.clientIv, seq: 0, records: 0 },
-      server: { key: new AeadKey(suite.cipher, keys.serverKey), iv: keys.serverIv, seq: 0, records: 0 },
+      client: { key: new AeadKey(suite.cipher, keys.clientKey), iv: keys.clientIv, seq: 0, records: 0, failures: 0 },
+      server: { key: new AeadKey(suite.cipher, keys.serverKey), iv: keys.serverIv, seq: 0, records: 0, failures: 0 },
     };
   }
 
@@ -55,26 +56,29 @@ export class Tls12AeadDecryptor {
     if (fragment.length < overhead || fragment.length > MAX_CIPHERTEXT) {
       return { error: `${direction} record ${state.records}: ${fragment.length} bytes cannot be an AEAD-protected TLS 1.2 record (at least ${overhead})` };
     }
-    let nonce: Buffer;
-    let ciphertext: Uint8Array;
+    const ciphertext = fragment.subarray(this.explicitNonce ? EXPLICIT_NONCE : 0, fragment.length - tagLength);
+    const tag = fragment.subarray(fragment.length - tagLength);
     if (this.explicitNonce) {
       state.iv.copy(this.nonce, 0, 0, 4);
       this.nonce.set(fragment.subarray(0, EXPLICIT_NONCE), 4);
-      nonce = this.nonce;
-      ciphertext = fragment.subarray(EXPLICIT_NONCE, fragment.length - tagLength);
-    } else {
-      nonce = xorSequenceNonce(state.iv, seq, this.nonce);
-      ciphertext = fragment.subarray(0, fragment.length - tagLength);
     }
-    writeSequence(this.aad, seq);
     this.aad[8] = contentType;
     this.aad.writeUInt16BE(this.version, 9);
     this.aad.writeUInt16BE(ciphertext.length, 11);
-    const plaintext = state.key.open(nonce, this.aad, ciphertext, fragment.subarray(fragment.length - tagLength));
-    if (!plaintext) {
-      return { error: `${direction} record ${state.records}: authentication failed: damaged record, a record missing before it, or a master secret of another session` };
+    // Records missing from the capture shift the sequence number (in the additional data, and in the ChaCha20 nonce).
+    const window = state.failures < RESYNC_FAILURES ? RESYNC_WINDOW : 0;
+    for (let k = 0; k <= window; k++) {
+      if (!this.explicitNonce) xorSequenceNonce(state.iv, seq + k, this.nonce);
+      writeSequence(this.aad, seq + k);
+      const plaintext = state.key.open(this.nonce, this.aad, ciphertext, tag);
+      if (plaintext) {
+        state.seq = seq + k + 1;
+        state.failures = 0;
+        return k > 0 ? { contentType, plaintext, missedRecords: k } : { contentType, plaintext };
+      }
     }
-    return { contentType, plaintext };
+    state.failures++;
+    return { error: `${direction} record ${state.records}: authentication failed: damaged record, records missing before it, or a master secret of another session` };
   }
 }
 
@@ -89,6 +93,9 @@ interface CbcDirection {
   macKey: Buffer;
   seq: number;
   records: number;
+  failures: number;
+  /** TLS 1.0 only: a record was not fed to the decipher, so the next record's first block cannot be decrypted. */
+  chainBroken: boolean;
   /** RFC 7366 encrypt-then-MAC; null until the first record shows which layout the peers use. */
   encryptThenMac: boolean | null;
 }
@@ -124,7 +131,7 @@ export class Tls12CbcDecryptor {
     const open = (key: Buffer, macKey: Buffer, iv: Buffer): CbcDirection => {
       const decipher = createDecipheriv(cipher.algorithm, key, implicitIv ? iv : Buffer.alloc(cipher.blockLength));
       decipher.setAutoPadding(false);
-      return { decipher, macKey, seq: 0, records: 0, encryptThenMac: encryptThenMac ?? null };
+      return { decipher, macKey, seq: 0, records: 0, failures: 0, chainBroken: false, encryptThenMac: encryptThenMac ?? null };
     };
     this.directions = {
       client: open(keys.clientKey, keys.clientMacKey, keys.clientIv),
@@ -136,46 +143,79 @@ export class Tls12CbcDecryptor {
     const state = this.directions[direction];
     const seq = state.seq++;
     state.records++;
+    const result = this.open(state, seq, contentType, fragment);
+    if ('error' in result) {
+      state.failures++;
+      return { error: `${direction} record ${state.records}: ${result.error}` };
+    }
+    state.failures = 0;
+    return result;
+  }
+
+  private open(state: CbcDirection, seq: number, contentType: number, fragment: Uint8Array): DecryptResult {
     const { blockLength, macLength } = this.cipher;
     const ivLength = this.explicitIv;
-    if (fragment.length > MAX_CIPHERTEXT) return { error: `${direction} record ${state.records}: ${fragment.length} bytes is longer than a TLS record may be` };
+    if (fragment.length > MAX_CIPHERTEXT) return { error: `${fragment.length} bytes is longer than a TLS record may be` };
+    // Records missing from the capture shift the sequence number in the MAC: search a few once the layout is known.
+    const window = state.encryptThenMac !== null && state.failures < RESYNC_FAILURES ? RESYNC_WINDOW : 0;
 
     if (state.encryptThenMac !== false) {
       const encrypted = fragment.length - macLength;
       const fits = encrypted >= ivLength + blockLength && encrypted % blockLength === 0;
-      if (fits && this.macMatches(state, seq, contentType, fragment.subarray(0, encrypted), fragment.subarray(encrypted))) {
+      const k = fits ? this.macOffset(state, seq, window, contentType, fragment.subarray(0, encrypted), fragment.subarray(encrypted)) : -1;
+      if (k >= 0) {
         state.encryptThenMac = true;
         const decrypted = state.decipher.update(fragment.subarray(0, encrypted)).subarray(ivLength);
+        if (ivLength === 0 && (k > 0 || state.chainBroken)) {
+          // TLS 1.0: this record's IV was the last block of a record that is not here; the MAC proves the ciphertext
+          // but its first block cannot be decrypted. The chain is whole again for the next record.
+          state.chainBroken = false;
+          state.seq = seq + k + 1;
+          return { error: `${k > 0 ? `${k} records missing before it` : 'the record before it was not decrypted'}: in TLS 1.0 its first block cannot be decrypted without the last block of that record` };
+        }
         const contentLength = unpaddedLength(decrypted);
-        if (contentLength < 0) return { error: `${direction} record ${state.records}: bad CBC padding after a valid MAC (encrypt-then-MAC)` };
-        return { contentType, plaintext: decrypted.subarray(0, contentLength) };
+        if (contentLength < 0) return { error: 'bad CBC padding after a valid MAC (encrypt-then-MAC)' };
+        return this.found(state, seq, k, contentType, decrypted.subarray(0, contentLength));
       }
       if (state.encryptThenMac === true) {
         // TLS 1.0 chains each record to the last block of the one before: keep the chain whole.
-        if (fits && ivLength === 0) state.decipher.update(fragment.subarray(0, encrypted));
+        if (ivLength === 0) {
+          if (fits) state.decipher.update(fragment.subarray(0, encrypted));
+          else state.chainBroken = true;
+        }
         return {
           error: fits
-            ? `${direction} record ${state.records}: MAC check failed (encrypt-then-MAC): damaged record, a record missing before it, or a master secret of another session`
-            : `${direction} record ${state.records}: ${fragment.length} bytes do not fit ${ivLength ? 'IV + ' : ''}whole ${blockLength}-byte blocks + ${macLength}-byte MAC`,
+            ? 'MAC check failed (encrypt-then-MAC): damaged record, records missing before it, or a master secret of another session'
+            : `${fragment.length} bytes do not fit ${ivLength ? 'IV + ' : ''}whole ${blockLength}-byte blocks + ${macLength}-byte MAC`,
         };
       }
     }
 
     if (fragment.length % blockLength !== 0 || fragment.length < ivLength + Math.ceil((macLength + 1) / blockLength) * blockLength) {
-      return { error: `${direction} record ${state.records}: ${fragment.length} bytes do not fit ${ivLength ? 'IV + ' : ''}whole ${blockLength}-byte blocks holding a ${macLength}-byte MAC` };
+      if (ivLength === 0) state.chainBroken = true;
+      return { error: `${fragment.length} bytes do not fit ${ivLength ? 'IV + ' : ''}whole ${blockLength}-byte blocks holding a ${macLength}-byte MAC` };
     }
     const decrypted = state.decipher.update(fragment).subarray(ivLength);
     const unpadded = unpaddedLength(decrypted);
-    if (unpadded < macLength) {
-      return { error: `${direction} record ${state.records}: bad CBC padding: damaged record, a record missing before it, or a master secret of another session` };
-    }
+    if (unpadded < macLength) return { error: 'bad CBC padding: damaged record, or a master secret of another session' };
     const contentLength = unpadded - macLength;
     const content = decrypted.subarray(0, contentLength);
-    if (!this.macMatches(state, seq, contentType, content, decrypted.subarray(contentLength, unpadded))) {
-      return { error: `${direction} record ${state.records}: MAC check failed: damaged record, a record missing before it, or a master secret of another session` };
-    }
+    const k = this.macOffset(state, seq, window, contentType, content, decrypted.subarray(contentLength, unpadded));
+    if (k < 0) return { error: 'MAC check failed: damaged record, records missing before it, or a master secret of another session' };
     state.encryptThenMac = false;
-    return { contentType, plaintext: content };
+    state.chainBroken = false;
+    return this.found(state, seq, k, contentType, content);
+  }
+
+  private found(state: CbcDirection, seq: number, missed: number, contentType: number, plaintext: Buffer): DecryptResult {
+    state.seq = seq + missed + 1;
+    return missed > 0 ? { contentType, plaintext, missedRecords: missed } : { contentType, plaintext };
+  }
+
+  /** k such that the MAC matches with sequence number seq + k (0 ≤ k ≤ window), or -1. */
+  private macOffset(state: CbcDirection, seq: number, window: number, contentType: number, data: Uint8Array, mac: Uint8Array): number {
+    for (let k = 0; k <= window; k++) if (this.macMatches(state, seq + k, contentType, data, mac)) return k;
+    return -1;
   }
 
   private macMatches(state: CbcDirection, seq: number, contentType: number, data: Uint8Array, mac: Uint8Array): boolean {

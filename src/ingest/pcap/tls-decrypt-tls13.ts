@@ -1,10 +1,14 @@
-import { AeadKey, xorSequenceNonce } from './tls-decrypt-aead.js';
+import { AeadKey, RESYNC_FAILURES, RESYNC_WINDOW, xorSequenceNonce } from './tls-decrypt-aead.js';
 import type { Tls13Suite } from './tls-decrypt-suites.js';
 import { nextTrafficSecret, trafficKeys } from './tls-key-schedule.js';
 import type { TlsSecrets } from './tls-keylog.js';
 
 export type Direction = 'client' | 'server';
-export type DecryptResult = { contentType: number; plaintext: Uint8Array } | { error: string };
+/**
+ * A decrypted record (its inner content type in TLS 1.3), or why not. `missedRecords`: records absent from the capture
+ * just before this one, found from the sequence number that decrypted it (only present when > 0).
+ */
+export type DecryptResult = { contentType: number; plaintext: Uint8Array; missedRecords?: number } | { error: string };
 
 const APPLICATION_DATA = 23;
 const HANDSHAKE = 22;
@@ -28,6 +32,8 @@ class DirectionState {
   private following: Epoch | undefined;
   seq = 0;
   records = 0;
+  /** Records in a row that did not decrypt: past a few, stop searching other sequence numbers (wrong secrets). */
+  failures = 0;
   /** Where the handshake message framing stands inside this epoch's handshake records. */
   private headerFill = 0;
   private readonly header = Buffer.alloc(4);
@@ -134,24 +140,24 @@ export class Tls13Decryptor {
     const ciphertext = fragment.subarray(0, fragment.length - tagLength);
     const tag = fragment.subarray(fragment.length - tagLength);
 
+    let missedRecords = 0;
     let inner = this.open(state.epoch, state.seq, ciphertext, tag);
     if (inner) {
       state.seq++;
     } else {
-      // The key changed without our noticing (the Finished or KeyUpdate record was lost or damaged): try the next epoch.
-      const next = state.next();
-      inner = this.open(next, 0, ciphertext, tag);
-      if (inner) {
-        state.advance();
-        state.seq = 1;
-      } else {
-        const reason = state.epoch.key ? 'authentication failed: damaged record, a record missing before it, or secrets of another session' : missingSecret(direction, state.epoch.phase);
+      const found = this.resynchronize(state, ciphertext, tag);
+      if (!found) {
+        state.failures++;
+        const reason = state.epoch.key ? 'authentication failed: damaged record, records missing before it, or secrets of another session' : missingSecret(direction, state.epoch.phase);
         // A client's first records may be 0-RTT data under the early traffic secret, which a server also skips by
         // trial decryption (RFC 8446 §4.2.10); any other record occupied a sequence number.
         if (!(state.epoch.phase === 'handshake' && state.seq === 0)) state.seq++;
         return { error: `${direction} record ${state.records} (${phaseName(state.epoch.phase)}): ${reason}` };
       }
+      inner = found.inner;
+      missedRecords = found.missed;
     }
+    state.failures = 0;
 
     let end = inner.length - 1;
     while (end >= 0 && inner[end] === 0) end--;
@@ -162,7 +168,32 @@ export class Tls13Decryptor {
       state.trackHandshake(plaintext);
       if (state.changeKeys) state.advance();
     }
-    return { contentType: innerType, plaintext };
+    return missedRecords > 0 ? { contentType: innerType, plaintext, missedRecords } : { contentType: innerType, plaintext };
+  }
+
+  /**
+   * After a tag failure: records may be missing from the capture (later sequence numbers of the same keys), or the
+   * keys changed unnoticed because the Finished or KeyUpdate record was lost or damaged (the next epoch from 0).
+   */
+  private resynchronize(state: DirectionState, ciphertext: Uint8Array, tag: Uint8Array): { inner: Buffer; missed: number } | null {
+    const window = state.failures < RESYNC_FAILURES ? RESYNC_WINDOW : 0;
+    for (let k = 1; k <= window; k++) {
+      const inner = this.open(state.epoch, state.seq + k, ciphertext, tag);
+      if (inner) {
+        state.seq += k + 1;
+        return { inner, missed: k };
+      }
+    }
+    const next = state.next();
+    for (let k = 0; k <= window; k++) {
+      const inner = this.open(next, k, ciphertext, tag);
+      if (inner) {
+        state.advance();
+        state.seq = k + 1;
+        return { inner, missed: k };
+      }
+    }
+    return null;
   }
 
   private open(epoch: Epoch, seq: number, ciphertext: Uint8Array, tag: Uint8Array): Buffer | null {
