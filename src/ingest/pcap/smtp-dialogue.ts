@@ -1,6 +1,8 @@
 import type { StartTlsState } from '../../model/evidence.js';
+import { StartTlsTracker } from './starttls-state.js';
 import type { CapturedReply, CapturedTransaction } from './capture-model.js';
-import { commandAddress, isMaskedBanner, isMaskedKeyword, replyClass, splitEnhanced, transactionOutcome } from './smtp-text.js';
+import { EndOfDataScanner } from './smtp-content.js';
+import { commandAddress, replyClass, splitEnhanced, transactionOutcome } from './smtp-text.js';
 
 /**
  * Both sides of an SMTP conversation (RFC 5321) read from reassembled bytes: commands paired with
@@ -11,6 +13,7 @@ import { commandAddress, isMaskedBanner, isMaskedKeyword, replyClass, splitEnhan
 
 /** The conversation kept per session for display; beyond it lines are only counted. */
 const MAX_DIALOGUE_LINES = 400;
+const MAX_TRANSACTIONS = 1000;
 /** Replies kept per session outside transactions (a session may NOOP for hours). */
 const MAX_REPLIES = 1000;
 /** RFC 5321 §4.5.3.1 allows 512-byte command and reply lines; extensions and broken peers go further. */
@@ -18,7 +21,6 @@ const MAX_LINE = 16 * 1024;
 
 const CR = 13;
 const LF = 10;
-const END_OF_DATA = Buffer.from('\r\n.\r\n');
 
 type ClientMode = 'command' | 'auth' | 'data' | 'bdat';
 
@@ -42,13 +44,14 @@ export class SmtpDialogue {
   ehlo: string | null = null;
   extensions: string[] = [];
   extensionsAfterTls: string[] | null = null;
-  starttls: StartTlsState = 'none';
+  private readonly tlsState = new StartTlsTracker();
   readonly auth: { mechanism: string; code: number | null }[] = [];
   readonly transactions: CapturedTransaction[] = [];
   readonly replies: CapturedReply[] = [];
   readonly dialogue: string[] = [];
-  readonly notes: string[] = [];
+  private readonly otherNotes: string[] = [];
   dialogueOmitted = 0;
+  transactionsNotKept = 0;
   /** Set once the session is read inside TLS (decrypted). */
   afterTls = false;
   /** The server accepted STARTTLS: its next bytes are TLS. */
@@ -59,7 +62,7 @@ export class SmtpDialogue {
   private serverPartial: Buffer | null = null;
   private skippingOverlong = [false, false];
   private bdatRemaining = 0;
-  private dataCarry: Buffer = Buffer.from('\r\n');
+  private readonly endOfData = new EndOfDataScanner();
   private dataBytes = 0;
   private readonly pending: PendingCommand[] = [];
   private current: OpenTransaction | null = null;
@@ -68,8 +71,6 @@ export class SmtpDialogue {
   private replyCode = 0;
   private bannerSeen = false;
   private starttlsSent = false;
-  private offeredBeforeTls = false;
-  private bannerMasked = false;
 
   /** From here on both sides speak inside TLS (decrypted): a new EHLO, AUTH and transactions follow. */
   enterTls(): void {
@@ -80,6 +81,15 @@ export class SmtpDialogue {
     this.clientPartial = null;
     this.serverPartial = null;
     this.replyLines = [];
+  }
+
+  get starttls(): StartTlsState {
+    return this.tlsState.state;
+  }
+
+  /** What the session shows about firewalls and STARTTLS, and anything else worth telling. */
+  get notes(): string[] {
+    return [...this.tlsState.notes, ...this.otherNotes];
   }
 
   /** Client bytes; returns how many were SMTP (the rest, after STARTTLS, is TLS). */
@@ -125,7 +135,7 @@ export class SmtpDialogue {
     if (this.clientMode === 'data') {
       this.countContent(count);
       // Whether the end-of-data line fell in the hole cannot be known; the server's reply will tell.
-      this.dataCarry = Buffer.alloc(0);
+      this.endOfData.lost();
       return;
     }
     if (this.clientMode === 'bdat') {
@@ -149,6 +159,7 @@ export class SmtpDialogue {
   finish(): void {
     for (const t of this.transactions) t.outcome = transactionOutcome(t, this.open.get(t)?.final ?? null);
     if (this.dialogueOmitted > 0) this.dialogue.push(`… ${this.dialogueOmitted} more lines not shown`);
+    if (this.transactionsNotKept > 0) this.otherNotes.push(`${this.transactionsNotKept} more mail transactions in this session are not listed (the first ${MAX_TRANSACTIONS} are).`);
   }
 
   /** One line (without CR LF) from `b` at `i`, joined to what an earlier chunk left; null when the line goes on in the next chunk. */
@@ -210,8 +221,7 @@ export class SmtpDialogue {
       case 'MAIL': {
         const tx: CapturedTransaction = { mailFrom: commandAddress(text), rcptTo: [], replies: [], outcome: 'incomplete', messageBytes: 0, afterTls: this.afterTls, packet };
         this.current = { tx, final: null };
-        this.open.set(tx, this.current);
-        this.transactions.push(tx);
+        this.keep(tx, this.current);
         this.queue({ verb, tx }, `C: ${text}`);
         return;
       }
@@ -226,7 +236,7 @@ export class SmtpDialogue {
         this.queue({ verb, tx: this.currentOrNew(packet).tx }, `C: ${text}`);
         // Content follows once the server sends 354; a refusal to DATA brings the client back (see serverReply).
         this.clientMode = 'data';
-        this.dataCarry = Buffer.from('\r\n');
+        this.endOfData.start();
         this.dataBytes = 0;
         return;
       case 'BDAT': {
@@ -260,13 +270,22 @@ export class SmtpDialogue {
     }
   }
 
+  /** A relay may send thousands of messages over one connection: beyond MAX_TRANSACTIONS they are counted, not kept. */
+  private keep(tx: CapturedTransaction, open: OpenTransaction): void {
+    if (this.transactions.length >= MAX_TRANSACTIONS) {
+      this.transactionsNotKept++;
+      return;
+    }
+    this.open.set(tx, open);
+    this.transactions.push(tx);
+  }
+
   private currentOrNew(packet: number): OpenTransaction {
     if (this.current) return this.current;
     // Joined mid-transaction (the capture started after MAIL FROM, or the MAIL line was lost).
     const tx: CapturedTransaction = { mailFrom: null, rcptTo: [], replies: [], outcome: 'incomplete', messageBytes: 0, afterTls: this.afterTls, packet };
     this.current = { tx, final: null };
-    this.open.set(tx, this.current);
-    this.transactions.push(tx);
+    this.keep(tx, this.current);
     return this.current;
   }
 
@@ -313,18 +332,15 @@ export class SmtpDialogue {
         this.bannerSeen = true;
         this.banner = text;
         this.serverName = /^\S+/.exec(first.text)?.[0] ?? null;
-        if (isMaskedBanner(text)) {
-          this.bannerMasked = true;
-          this.notes.push('The banner is masked with asterisks: a firewall (Cisco PIX "fixup protocol smtp" / ASA ESMTP inspection) rewrites this SMTP conversation.');
-        }
+        this.tlsState.banner(text);
         break;
       case 'EHLO':
       case 'LHLO':
-        if (replyClass(code) === 2) this.ehloReply(lines.slice(1).map((l) => l.trim()));
-        else if ((code === 500 || code === 502) && this.bannerMasked) this.mask('the server refused EHLO behind a masked banner');
+        this.ehloReply(code, lines.slice(1).map((l) => l.trim()));
         break;
       case 'STARTTLS':
-        this.starttlsReply(code);
+        this.serverSwitchedToTls = this.tlsState.reply(code);
+        if (!this.serverSwitchedToTls) this.starttlsSent = false;
         break;
       case 'AUTH':
         if (command?.auth !== undefined) this.auth[command.auth]!.code = code;
@@ -349,56 +365,20 @@ export class SmtpDialogue {
     if (this.current?.tx === tx) this.current = null;
   }
 
-  private ehloReply(keywords: string[]): void {
+  private ehloReply(code: number, keywords: string[]): void {
     if (this.afterTls) {
-      this.extensionsAfterTls = keywords;
+      if (replyClass(code) === 2) this.extensionsAfterTls = keywords;
       return;
     }
-    this.extensions = keywords;
-    const offered = keywords.some((k) => /^STARTTLS\b/i.test(k));
-    const masked = keywords.filter(isMaskedKeyword);
-    if (offered) {
-      this.offeredBeforeTls = true;
-      if (this.starttls === 'none') this.starttls = 'offered';
-    } else if (masked.some((k) => /^XXXXXXXA$/i.test(k.trim())) || masked.length > 0) {
-      this.mask(`the EHLO reply shows masked keywords (${masked.join(', ')}) and no STARTTLS`);
-    }
-  }
-
-  private starttlsReply(code: number): void {
-    if (replyClass(code) === 2) {
-      this.starttls = 'accepted';
-      this.serverSwitchedToTls = true;
-      return;
-    }
-    this.starttlsSent = false;
-    if ((code === 500 || code === 502) && (this.offeredBeforeTls || this.bannerMasked)) {
-      this.mask(`STARTTLS was offered but answered ${code} (command unrecognized): a device between the two ends rewrote the command`);
-    } else if (this.starttls !== 'masked') {
-      this.starttls = 'refused';
-    }
-  }
-
-  private mask(why: string): void {
-    if (this.starttls === 'accepted') return;
-    this.starttls = 'masked';
-    this.notes.push(`STARTTLS is masked: ${why}. Firewall SMTP inspection (Cisco ASA "inspect esmtp" without allow-tls, PIX "fixup protocol smtp") does this; Microsoft supports no SMTP-modifying device between Exchange and Exchange Online.`);
+    if (replyClass(code) === 2) this.extensions = keywords;
+    this.tlsState.ehlo(code, keywords);
   }
 
   /** Skips message content up to and including the `CRLF.CRLF` that ends it; returns where commands resume. */
   private skipContent(b: Buffer, i: number): number {
-    // The terminator may straddle two chunks: look across the join first.
-    const carry = this.dataCarry;
-    if (carry.length > 0) {
-      const join = Buffer.concat([carry, b.subarray(i, i + 4)]);
-      const at = join.indexOf(END_OF_DATA);
-      if (at >= 0) return this.contentEnds(i + at + 5 - carry.length, i);
-    }
-    const at = b.indexOf(END_OF_DATA, i);
-    if (at >= 0) return this.contentEnds(at + 5, i);
+    const next = this.endOfData.scan(b, i);
+    if (next >= 0) return this.contentEnds(next, i);
     this.countContent(b.length - i);
-    const tail = Buffer.concat([carry, b.subarray(Math.max(i, b.length - 4))]);
-    this.dataCarry = Buffer.from(tail.subarray(Math.max(0, tail.length - 4)));
     return b.length;
   }
 

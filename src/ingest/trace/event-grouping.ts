@@ -1,7 +1,7 @@
 import type { SmtpReply } from '../../model/evidence.js';
 import { decodeCustomData } from './custom-data.js';
 import { parseTraceDate } from './trace-dates.js';
-import { eventId, isEntryEvent, parseReply, statusOfEvent, type TraceMessage } from './trace-message.js';
+import { detach, eventId, isEntryEvent, parseReply, statusOfEvent, type TraceMessage } from './trace-message.js';
 import { detailData, type EventDetails, type RowContext, type TraceRow } from './trace-rows.js';
 
 /**
@@ -22,7 +22,7 @@ import { detailData, type EventDetails, type RowContext, type TraceRow } from '.
  * is that of its latest status event (DELIVER, SEND, FAIL, DEFER, …).
  */
 
-export const WINDOW = 20_000;
+export const WINDOW = 10_000;
 export const REMEMBERED = 100_000;
 /** Recipients kept per message (a distribution list's expansion can list thousands). */
 export const RECIPIENTS_KEPT = 1000;
@@ -35,15 +35,39 @@ interface RecipientState {
   response: SmtpReply | null;
 }
 
+/** What is kept of the entry event: the decoded custom_data itself would cost kilobytes per open message. */
 interface Entry {
   at: string | null;
   line: number;
-  details: EventDetails;
-  originalClientIp: string | null;
+  inboundConnector: TraceMessage['inboundConnector'];
+  connectorId: string | null;
+  clientIp: string | null;
+  clientHostname: string | null;
+  fromEntity: string | null;
+  originatorOrg: string | null;
+  tlsVersion: string | null;
   size: string | null;
 }
 
+function entryOf(at: string | null, line: number, d: EventDetails, originalClientIp: string | null, size: string | null): Entry {
+  const c = d.custom;
+  const connector = c?.inboundConnector ?? null;
+  return {
+    at: detach(at),
+    line,
+    inboundConnector: connector?.name ? { name: detach(connector.name), type: detach(connector.type), tenantId: detach(connector.tenantId) } : null,
+    connectorId: detach(d.connectorId),
+    clientIp: detach(c?.proxiedClientIp ?? originalClientIp ?? d.clientIp),
+    clientHostname: detach(c?.proxiedClientHostname ?? d.clientHostname),
+    fromEntity: detach(c?.fromEntity ?? null),
+    originatorOrg: detach(c?.originatorOrg ?? null),
+    tlsVersion: c?.inboundTls?.version ?? null,
+    size: detach(size),
+  };
+}
+
 interface Group {
+  key: string;
   firstLine: number;
   firstAt: string | null;
   entry: Entry | null;
@@ -78,19 +102,21 @@ export class EventGrouper {
 
   add(row: TraceRow, line: number): void {
     const detail = this.ctx.format !== 'extended';
-    const key = (detail ? row.get('messageTraceId') : row.get('networkMessageId')) ?? row.get('messageId') ?? row.get('internalMessageId') ?? '';
+    let key = (detail ? row.get('messageTraceId') : row.get('networkMessageId')) ?? row.get('messageId') ?? row.get('internalMessageId') ?? '';
     let group = this.open.get(key);
     if (group) {
-      // Most recently touched last: the window drops the message idle longest.
+      // Most recently touched last: the window drops the message idle longest. Re-inserted under
+      // the group's own copy of the key: the row's is a slice of the decoded chunk.
       this.open.delete(key);
-      this.open.set(key, group);
+      this.open.set(group.key, group);
     } else {
       if (this.remembered.has(key)) {
         this.lateRows++;
         this.firstLateLine ??= line;
         return;
       }
-      group = newGroup(line);
+      key = detach(key);
+      group = newGroup(key, line);
       this.open.set(key, group);
       if (this.open.size > this.window) {
         const [oldKey, oldGroup] = this.open.entries().next().value as [string, Group];
@@ -111,32 +137,35 @@ export class EventGrouper {
     const eventText = row.get('event') ?? '';
     const event = eventId(eventText);
     if (g.events.length < EVENTS_KEPT) g.events.push(event);
-    const at = parseTraceDate(row.get('time'), this.ctx.dates);
-    if (at !== null && (g.firstAt === null || at < g.firstAt)) g.firstAt = at;
-    g.sender ??= row.get('sender');
-    g.subject ??= row.get('subject');
-    g.messageId ??= row.get('messageId');
-    g.networkMessageId ??= row.get('networkMessageId');
-    g.direction ??= row.get('directionality');
-    g.tenantId ??= row.get('tenantId');
-    g.organization ??= row.get('organization');
+    // Extended reports write one ISO shape, which orders as text: parsed once per message, in finish().
+    const at = this.ctx.format === 'extended' ? row.get('time') : parseTraceDate(row.get('time'), this.ctx.dates);
+    if (at !== null && (g.firstAt === null || at < g.firstAt)) g.firstAt = detach(at);
+    g.sender ??= detach(row.get('sender'));
+    g.subject ??= detach(row.get('subject'));
+    g.messageId ??= detach(row.get('messageId'));
+    g.networkMessageId ??= detach(row.get('networkMessageId'));
+    g.direction ??= detach(row.get('directionality'));
+    g.tenantId ??= detach(row.get('tenantId'));
+    g.organization ??= detach(row.get('organization'));
 
     if (isEntryEvent(event)) {
       const details = detail ? detailData(row.get('data')) : extendedDetails(row);
       if (!details.clientIp && !detail) details.clientIp = row.get('clientIp');
-      const entry: Entry = { at, line, details, originalClientIp: row.get('originalClientIp'), size: row.get('size') };
       // Several entry events (a resubmission, a second hop): the one with connector data wins, then the first.
-      if (g.entry === null || (g.entry.details.custom?.inboundConnector == null && details.custom?.inboundConnector != null)) g.entry = entry;
+      if (g.entry === null || (g.entry.inboundConnector === null && details.custom?.inboundConnector?.name)) {
+        g.entry = entryOf(at, line, details, row.get('originalClientIp'), row.get('size'));
+      }
     } else if (event === 'SEND' && g.outboundConnector === null) {
       const data = detail ? row.get('data') : row.get('customData');
       if (data && data.includes('TenantOutboundConnectorCustomData')) {
-        g.outboundConnector = (detail ? detailData(data).custom : decodeCustomData(data))?.outboundConnector?.name ?? null;
+        g.outboundConnector = detach((detail ? detailData(data).custom : decodeCustomData(data))?.outboundConnector?.name ?? null);
       }
     }
 
     const recipientText = row.get('recipient');
     const status = statusOfEvent(event);
-    const response = status === 'Failed' || status === 'Pending' ? parseReply(detail ? row.get('detail') : row.get('recipientStatus')) : null;
+    const reply = status === 'Failed' || status === 'Pending' ? parseReply(detail ? row.get('detail') : row.get('recipientStatus')) : null;
+    const response = reply ? { ...reply, text: detach(reply.text) } : null;
     if (recipientText === null) return;
     // An entry event of an on-premises-style row lists every recipient, `;`-separated.
     const addresses = recipientText.includes(';') ? recipientText.split(';').map((a) => a.trim()).filter(Boolean) : [recipientText];
@@ -148,14 +177,14 @@ export class EventGrouper {
           this.recipientsNotKept++;
           continue;
         }
-        r = { address, status: null, statusAt: '', response: null };
-        g.recipients.set(k, r);
+        r = { address: detach(address), status: null, statusAt: '', response: null };
+        g.recipients.set(detach(k), r);
       }
       // The latest status event decides; a later row breaks a tie (the file's order).
       const when = at ?? '';
       if (status !== null && when >= r.statusAt) {
         r.status = status;
-        r.statusAt = when;
+        r.statusAt = detach(when);
         r.response = response;
       }
     }
@@ -164,11 +193,10 @@ export class EventGrouper {
   private finish(key: string, g: Group): void {
     this.remember(key);
     const e = g.entry;
-    const custom = e?.details.custom ?? null;
-    const connector = custom?.inboundConnector ?? null;
+    const iso = (t: string | null): string | null => (this.ctx.format === 'extended' ? parseTraceDate(t, this.ctx.dates) : t);
     const base: TraceMessage = {
       format: this.ctx.format,
-      at: e?.at ?? g.firstAt,
+      at: iso(e?.at ?? g.firstAt),
       sender: g.sender,
       recipient: null,
       subject: g.subject,
@@ -176,16 +204,16 @@ export class EventGrouper {
       direction: g.direction,
       messageId: g.messageId,
       networkMessageId: g.networkMessageId,
-      tenantId: connector?.tenantId ?? g.tenantId,
+      tenantId: e?.inboundConnector?.tenantId ?? g.tenantId,
       organization: g.organization,
-      inboundConnector: connector?.name ? { name: connector.name, type: connector.type, tenantId: connector.tenantId } : null,
+      inboundConnector: e?.inboundConnector ?? null,
       outboundConnector: g.outboundConnector,
-      connectorId: e?.details.connectorId ?? null,
-      clientIp: custom?.proxiedClientIp ?? e?.originalClientIp ?? e?.details.clientIp ?? null,
-      clientHostname: custom?.proxiedClientHostname ?? e?.details.clientHostname ?? null,
-      fromEntity: custom?.fromEntity ?? null,
-      originatorOrg: custom?.originatorOrg ?? null,
-      tlsVersion: custom?.inboundTls?.version ?? null,
+      connectorId: e?.connectorId ?? null,
+      clientIp: e?.clientIp ?? null,
+      clientHostname: e?.clientHostname ?? null,
+      fromEntity: e?.fromEntity ?? null,
+      originatorOrg: e?.originatorOrg ?? null,
+      tlsVersion: e?.tlsVersion ?? null,
       response: null,
       size: e?.size ? sizeOf(e.size) : null,
       events: g.events,
@@ -211,8 +239,9 @@ export class EventGrouper {
   }
 }
 
-function newGroup(line: number): Group {
+function newGroup(key: string, line: number): Group {
   return {
+    key,
     firstLine: line,
     firstAt: null,
     entry: null,

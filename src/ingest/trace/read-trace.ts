@@ -13,7 +13,7 @@ import { TraceConsumer } from './trace-consumer.js';
 
 export interface TraceReadOptions {
   progress?: ReadProgress;
-  /** Bytes read at a time (default 2 MiB). */
+  /** Bytes read at a time (default 1 MiB). */
   chunkBytes?: number;
   /** Messages an event report keeps open while gathering their events (event-grouping.ts). */
   window?: number;
@@ -27,7 +27,9 @@ export interface TraceFileReport extends InputReport {
   messages: number;
 }
 
-const CHUNK_BYTES = 2 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
+/** Bytes decoded into one string (UTF-16: 32 KiB of text), well under V8's large-object size. */
+const DECODE_BYTES = 32 * 1024;
 /** Enough for the header row or first object of every format. */
 const DETECTION_BYTES = 256 * 1024;
 
@@ -92,7 +94,9 @@ export async function readTraceFile(file: string, onMessage: (m: TraceMessage) =
     while (!consumer.stopped) {
       const chunk = await readChunk();
       if (chunk.length === 0) break;
-      feed.push(decoder.write(chunk));
+      // Decoded in small slices: strings over ~128 KB go to V8's large-object space, freed only by
+      // full collections, and a multi-GB read would let that space (and RSS) grow with the file.
+      for (let at = 0; at < chunk.length; at += DECODE_BYTES) feed.push(decoder.write(chunk.subarray(at, at + DECODE_BYTES)));
       progress?.update(position);
     }
     if (!consumer.stopped) {

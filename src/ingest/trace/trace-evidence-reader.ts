@@ -1,7 +1,7 @@
 import type { EvidenceReader } from '../evidence/evidence-reader.js';
 import { detectTrace } from './detect-trace.js';
 import { readTraceFile } from './read-trace.js';
-import { toObservation } from './trace-message.js';
+import { detachMessage, toObservation } from './trace-message.js';
 
 /**
  * Exchange Online message traces as case evidence: every format of FORMATS.md 1, one
@@ -12,7 +12,7 @@ export const traceEvidenceReader: EvidenceReader = {
   kind: 'message-trace',
   detect: detectTrace,
   async read(file, sink, options) {
-    const report = await readTraceFile(file, (m) => sink.trace(toObservation(m)), { progress: options.progress });
+    const report = await readTraceFile(file, (m) => sink.trace(toObservation(detachMessage(m))), { progress: options.progress });
     return { file: report.file, kind: report.kind, records: report.records, skipped: report.skipped, diagnostics: report.diagnostics };
   },
 };

@@ -68,6 +68,8 @@ export function toObservation(m: TraceMessage): TraceObservation {
 
 /** Event ids as the extended report writes them (`RECEIVE`) from any spelling (`Receive`, `Send external`). */
 export function eventId(text: string): string {
+  // The extended report's ids are already in that form: no copy needed.
+  if (/^[A-Z]+$/.test(text)) return text;
   const t = text.trim().toUpperCase();
   const space = t.indexOf(' ');
   return space < 0 ? t : t.slice(0, space);
@@ -130,6 +132,28 @@ export function domainOf(address: string | null): string | null {
   const at = address.lastIndexOf('@');
   const d = (at < 0 ? '' : address.slice(at + 1)).trim().replace(/[>"']+$/, '').toLowerCase();
   return d === '' ? null : d;
+}
+
+/**
+ * A copy of `s` that does not keep its parent alive. Fields are slices of the decoded chunk they
+ * were read from (V8 keeps substrings of 13 characters or more as views into their parent), so a
+ * value kept in the grouping window, a summary group or the case would keep a whole multi-MB
+ * chunk; concatenating and slicing again copies the text into a string of its own size. Only
+ * what is kept is copied: the rest of a row is read and dropped.
+ */
+export function detach<T extends string | null>(s: T): T {
+  return (s === null || s.length < 13 ? s : (s + ' ').slice(0, -1)) as T;
+}
+
+/** Every string of a message detached, for a message that is kept (listed, or a case's sample). */
+export function detachMessage(m: TraceMessage): TraceMessage {
+  const out = { ...m };
+  for (const k of ['at', 'sender', 'recipient', 'subject', 'status', 'direction', 'messageId', 'networkMessageId', 'tenantId', 'organization', 'outboundConnector', 'connectorId', 'clientIp', 'clientHostname', 'fromEntity', 'originatorOrg', 'tlsVersion'] as const) {
+    (out as Record<string, unknown>)[k] = detach(m[k]);
+  }
+  if (m.inboundConnector) out.inboundConnector = { name: detach(m.inboundConnector.name), type: detach(m.inboundConnector.type), tenantId: detach(m.inboundConnector.tenantId) };
+  if (m.response) out.response = { ...m.response, text: detach(m.response.text) };
+  return out;
 }
 
 /** Empty and whitespace-only cells are null; the rest is trimmed. */

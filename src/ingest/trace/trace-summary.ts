@@ -1,4 +1,4 @@
-import { domainOf, type TraceMessage } from './trace-message.js';
+import { detach, detachMessage, domainOf, type TraceMessage } from './trace-message.js';
 
 /**
  * What the `trace` command reports: messages counted by connector, tenant, direction, sender
@@ -111,15 +111,15 @@ export class TraceSummarizer {
     const key = [g.day, g.connector, g.connectorType, g.tenant, g.direction, g.senderDomain].map((x) => x ?? '').join('\u0000');
     let group = this.groups.get(key);
     if (!group) {
-      group = { ...g, messages: 0, first: null, last: null, statuses: {} };
+      group = { day: g.day, connector: detach(g.connector), connectorType: detach(g.connectorType), tenant: detach(g.tenant), direction: detach(g.direction), senderDomain: detach(g.senderDomain), messages: 0, first: null, last: null, statuses: {} };
       this.groups.set(key, group);
     }
     group.messages++;
-    [group.first, group.last] = widen(group.first, group.last, m.at);
+    [group.first, group.last] = widen(group.first, group.last, detach(m.at));
     const s = m.status ?? '(none)';
     group.statuses[s] = (group.statuses[s] ?? 0) + 1;
     if (this.listLimit !== null) {
-      if (this.listLimit === 0 || this.listed.length < this.listLimit) this.listed.push(m);
+      if (this.listLimit === 0 || this.listed.length < this.listLimit) this.listed.push(detachMessage(m));
       else this.notListed++;
     }
     return true;
