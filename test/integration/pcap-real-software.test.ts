@@ -46,8 +46,8 @@ describe.skipIf(unavailable !== null)(title, () => {
     lab = await recordLab();
     log = postfixConnections(lab.maillog);
     cipherNames = await opensslCipherNames();
-    for (const capture of lab.captures) tshark.set(capture.name, await tsharkSessions(capture.file, lab.port, capture.keylog));
-    for (const [name, file] of Object.entries({ server: 'server.crt', issuing: 'issuing.crt', clientRsa: 'client-rsa.crt', clientEc: 'client-ec.crt' })) {
+    for (const capture of lab.captures) tshark.set(capture.name, await tsharkSessions(capture.file, { smtp: lab.port, smtps: lab.smtpsPort }, capture.keylog));
+    for (const [name, file] of Object.entries({ server: 'server.crt', issuing: 'issuing.crt', clientRsa: 'client-rsa.crt', clientEc: 'client-ec.crt', clientSelfSigned: 'client-self.crt' })) {
       prints[name] = { sha1: await opensslFingerprint(join(lab.dir, file), 'sha1'), sha256: await opensslFingerprint(join(lab.dir, file), 'sha256') };
     }
   }, 180_000);
@@ -56,6 +56,8 @@ describe.skipIf(unavailable !== null)(title, () => {
     await lab?.close();
   });
 
+  const clientPrint = (session: LabSession) =>
+    session.clientCert === 'rsa' ? prints.clientRsa! : session.clientCert === 'ec' ? prints.clientEc! : session.clientCert === 'self-signed' ? prints.clientSelfSigned! : null;
   const byEhlo = (sessions: TsharkSession[], session: LabSession) => sessions.find((s) => s.commands.find((c) => c.command === 'EHLO')?.parameter === session.ehlo);
   const keysKnown = (capture: LabCapture, session: LabSession) => session.keylog && (capture.keylog !== null || capture.format === 'pcapng-dsb');
 
@@ -76,7 +78,7 @@ describe.skipIf(unavailable !== null)(title, () => {
         expect(t.replies[0]).toMatchObject({ code: 220, lines: ['mx.contoso.com ESMTP Postfix'] });
         const facts = factsFromTshark(t, session.keylog, cipherNames);
         expect(facts.ehlo).toBe(session.ehlo);
-        expect(facts.starttls).toBe(session.tls ? 'accepted' : 'offered');
+        expect(facts.starttls).toBe(session.implicit ? 'none' : session.tls ? 'accepted' : 'offered');
         if (!session.tls) {
           expect(t.tls).toBeNull();
           expect(pf!.tlsVersion).toBeNull();
@@ -88,16 +90,15 @@ describe.skipIf(unavailable !== null)(title, () => {
           if (visible) {
             expect(t.tls!.serverCertificates!.map((c) => c.sha256), 'leaf, then the issuing CA').toEqual([prints.server!.sha256, prints.issuing!.sha256]);
             expect(t.tls!.certificateRequest).toBe(true);
-            const leaf = session.clientCert === 'rsa' ? prints.clientRsa : session.clientCert === 'ec' ? prints.clientEc : null;
+            const leaf = clientPrint(session);
             expect(t.tls!.clientCertificates![0]?.sha256 ?? null).toBe(leaf?.sha256 ?? null);
             if (!leaf) expect(t.tls!.clientCertificates, 'an empty client Certificate message').toEqual([]);
           } else {
             expect(t.tls!.serverHandshakeTypes, 'TLS 1.3 without keys: only the ServerHello is readable').toEqual([2]);
             expect(t.tls!.serverCertificates).toBeNull();
           }
-          expect(pf!.tlsTrust).toBe(session.clientCert ? 'Trusted' : 'Anonymous');
-          const clientPrint = session.clientCert === 'rsa' ? prints.clientRsa!.sha256 : session.clientCert === 'ec' ? prints.clientEc!.sha256 : null;
-          expect(pf!.clientCertSha256).toBe(clientPrint);
+          expect(pf!.tlsTrust).toBe(session.clientCert === null ? 'Anonymous' : session.clientCert === 'self-signed' ? 'Untrusted' : 'Trusted');
+          expect(pf!.clientCertSha256).toBe(clientPrint(session)?.sha256 ?? null);
         }
         if (session.recipients.includes(REJECTED_RECIPIENT)) {
           expect(pf!.rejects).toEqual([{ code: REJECTED_REPLY.code, enhanced: REJECTED_REPLY.enhanced, text: `<${REJECTED_RECIPIENT}>: Recipient address rejected: ${REJECTED_REPLY.text}` }]);

@@ -30,7 +30,7 @@ describe.skipIf(!enabled)('real-software capture fixtures (RECORD_PCAP_FIXTURES=
         copyFileSync(capture.file, join(OUT, file));
         const keylog = capture.keylog ? `${capture.name}.keys` : null;
         if (capture.keylog && keylog) copyFileSync(capture.keylog, join(OUT, keylog));
-        const sessions = await tsharkSessions(capture.file, lab.port, capture.keylog);
+        const sessions = await tsharkSessions(capture.file, { smtp: lab.port, smtps: lab.smtpsPort }, capture.keylog);
         expect(sessions).toHaveLength(capture.sessions.length);
         manifest.push({
           file,
@@ -43,7 +43,7 @@ describe.skipIf(!enabled)('real-software capture fixtures (RECORD_PCAP_FIXTURES=
           }),
         });
       }
-      writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ smtpPort: lab.port, captures: manifest }, null, 2) + '\n');
+      writeFileSync(join(OUT, 'manifest.json'), JSON.stringify({ smtpPort: lab.port, smtpsPort: lab.smtpsPort, captures: manifest }, null, 2) + '\n');
     } finally {
       await lab.close();
     }

@@ -3,7 +3,7 @@ import { chmodSync } from 'node:fs';
 import { sleep, waitForOutput } from './processes.js';
 
 /**
- * A packet capture on the loopback interface, filtered to one port. tcpdump writes classic pcap
+ * A packet capture on the loopback interface, filtered to the lab's ports. tcpdump writes classic pcap
  * (micro- or nanosecond), dumpcap writes pcapng. Both are waited for until they say they are
  * listening, and stopped with SIGINT so the file is complete.
  */
@@ -21,8 +21,8 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGINT');
 });
 
-export async function startCapture(format: CaptureFormat, port: number, file: string): Promise<RunningCapture> {
-  const filter = `tcp port ${port}`;
+/** `filter`: a pcap filter expression for the lab's listeners. */
+export async function startCapture(format: CaptureFormat, filter: string, file: string): Promise<RunningCapture> {
   // -Z root: tcpdump would otherwise drop to user tcpdump before creating the file.
   // -B: a larger kernel buffer; bursts on lo overflow the default one. --immediate-mode: without
   // it libpcap hands packets over in blocks (up to 1 s late) and SIGINT loses the last block.

@@ -9,7 +9,9 @@ export interface LabSession {
   driver: 'swaks' | 'openssl';
   /** Null for plain SMTP (no STARTTLS). */
   tls: 'TLSv1.2' | 'TLSv1.3' | null;
-  clientCert: 'rsa' | 'ec' | null;
+  clientCert: 'rsa' | 'ec' | 'self-signed' | null;
+  /** TLS from the first byte (SMTPS, the smtps port) instead of STARTTLS. */
+  implicit?: boolean;
   /** openssl s_client only: write the session's secrets (NSS key log format) for decryption. */
   keylog: boolean;
   /** OpenSSL cipher string (TLS 1.2) or ciphersuites (TLS 1.3) to force, when the case needs one. */
@@ -20,14 +22,21 @@ export interface LabSession {
 export const SENDER = 'alice@fabrikam.com';
 export const RECIPIENT = 'bob@contoso.com';
 
-function swaksArgs(session: LabSession, port: number, pki: LabPki): string[] {
-  const args = ['--server', '127.0.0.1', '--port', String(port), '--helo', session.ehlo, '--from', SENDER, '--to', session.recipients.join(','),
+function clientCertificate(session: LabSession, pki: LabPki): { cert: string; key: string } | null {
+  if (session.clientCert === 'rsa') return pki.clientRsa;
+  if (session.clientCert === 'ec') return pki.clientEc;
+  if (session.clientCert === 'self-signed') return pki.clientSelfSigned;
+  return null;
+}
+
+function swaksArgs(session: LabSession, ports: LabListeners, pki: LabPki): string[] {
+  const args = ['--server', session.implicit ? ports.smtpsHost : '127.0.0.1', '--port', String(session.implicit ? ports.smtps : ports.smtp), '--helo', session.ehlo, '--from', SENDER, '--to', session.recipients.join(','),
     '--header', `Subject: ${session.label}`, '--body', `capture case ${session.label}`, '--timeout', '15'];
   if (session.tls) {
-    args.push('-tls', '--tls-protocol', session.tls === 'TLSv1.2' ? 'tlsv1_2' : 'tlsv1_3');
+    args.push(session.implicit ? '--tls-on-connect' : '-tls', '--tls-protocol', session.tls === 'TLSv1.2' ? 'tlsv1_2' : 'tlsv1_3');
     if (session.cipher) args.push('--tls-cipher', session.cipher);
   }
-  const cert = session.clientCert === 'rsa' ? pki.clientRsa : session.clientCert === 'ec' ? pki.clientEc : null;
+  const cert = clientCertificate(session, pki);
   if (cert) args.push('--tls-cert', cert.cert, '--tls-key', cert.key);
   return args;
 }
@@ -36,11 +45,12 @@ function swaksArgs(session: LabSession, port: number, pki: LabPki): string[] {
  * `openssl s_client -starttls smtp`, fed one command per final reply line (`NNN text`) so the
  * dialogue is a real, unpipelined SMTP exchange over TLS whatever the timing.
  */
-function opensslSession(session: LabSession, port: number, pki: LabPki, keylogFile: string | null): Promise<Finished> {
-  const args = ['s_client', '-connect', `127.0.0.1:${port}`, '-starttls', 'smtp', '-name', session.ehlo, '-servername', 'mx.contoso.com',
+function opensslSession(session: LabSession, ports: LabListeners, pki: LabPki, keylogFile: string | null): Promise<Finished> {
+  const target = session.implicit ? `${ports.smtpsHost}:${ports.smtps}` : `127.0.0.1:${ports.smtp}`;
+  const args = ['s_client', '-connect', target, ...(session.implicit ? [] : ['-starttls', 'smtp', '-name', session.ehlo]), '-servername', 'mx.contoso.com',
     session.tls === 'TLSv1.2' ? '-tls1_2' : '-tls1_3', '-CAfile', pki.rootCa, '-quiet', '-nocommands'];
   if (session.cipher) args.push(session.tls === 'TLSv1.2' ? '-cipher' : '-ciphersuites', session.cipher);
-  const cert = session.clientCert === 'rsa' ? pki.clientRsa : session.clientCert === 'ec' ? pki.clientEc : null;
+  const cert = clientCertificate(session, pki);
   if (cert) args.push('-cert', cert.cert, '-key', cert.key);
   if (keylogFile) args.push('-keylogfile', keylogFile);
   const steps = [
@@ -79,12 +89,19 @@ function opensslSession(session: LabSession, port: number, pki: LabPki, keylogFi
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
-    // s_client reads standard input only once the handshake is done: the EHLO waits in the pipe.
-    send();
+    // After STARTTLS s_client has had the banner already and reads standard input only once the
+    // handshake is done: the EHLO waits in the pipe. With implicit TLS the banner sends it.
+    if (!session.implicit) send();
   });
 }
 
-export async function playSession(session: LabSession, port: number, pki: LabPki, keylogFile: string | null): Promise<Finished> {
-  if (session.driver === 'openssl') return opensslSession(session, port, pki, session.keylog ? keylogFile : null);
-  return run('swaks', swaksArgs(session, port, pki), { timeoutMs: 20_000 });
+export interface LabListeners {
+  smtp: number;
+  smtpsHost: string;
+  smtps: number;
+}
+
+export async function playSession(session: LabSession, ports: LabListeners, pki: LabPki, keylogFile: string | null): Promise<Finished> {
+  if (session.driver === 'openssl') return opensslSession(session, ports, pki, session.keylog ? keylogFile : null);
+  return run('swaks', swaksArgs(session, ports, pki), { timeoutMs: 20_000 });
 }

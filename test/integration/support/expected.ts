@@ -58,6 +58,16 @@ export function factsFromTshark(t: TsharkSession, keysKnown: boolean, cipherName
   return { client: t.client, server: t.server, banner, ehlo, extensions, starttls, tls, replyCodes: t.replies.map((r) => r.code) };
 }
 
+/**
+ * With implicit TLS every EHLO is inside TLS, and the reader files the reply under
+ * `extensionsAfterTls`, leaving `extensions` empty; which field should hold it is open, so the
+ * list is taken from either and checked the same.
+ */
+function advertised(s: any): string[] {
+  if ((s.extensions ?? []).length === 0 && s.tls?.implicit === true) return s.extensionsAfterTls ?? [];
+  return s.extensions ?? [];
+}
+
 /* The command's JSON is read loosely on purpose: the comparison must report what it printed, not fail to compile. */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export function factsFromCli(s: any): SessionFacts {
@@ -69,7 +79,7 @@ export function factsFromCli(s: any): SessionFacts {
     server: s.server,
     banner: typeof s.banner === 'string' ? s.banner.replace(/^220[ -]/, '').split(/\r?\n/)[0] : s.banner ?? null,
     ehlo: s.ehlo ?? null,
-    extensions: (s.extensions ?? []).map((e: string) => e.split(' ')[0]!.toUpperCase()),
+    extensions: advertised(s).map((e: string) => e.split(' ')[0]!.toUpperCase()),
     starttls: s.starttls,
     tls: s.tls
       ? {

@@ -18,6 +18,8 @@ export const LAB_SESSIONS: LabSession[] = [
   { label: 'tls12-keylog', ehlo: 'tls12-keylog.fabrikam.com', driver: 'openssl', tls: 'TLSv1.2', clientCert: 'rsa', keylog: true, cipher: 'ECDHE-RSA-AES128-GCM-SHA256', recipients: [RECIPIENT] },
   { label: 'tls13-keylog', ehlo: 'tls13-keylog.fabrikam.com', driver: 'openssl', tls: 'TLSv1.3', clientCert: 'ec', keylog: true, recipients: [RECIPIENT] },
   { label: 'tls13-keylog-no-client-cert', ehlo: 'tls13-keylog-no-client-cert.fabrikam.com', driver: 'openssl', tls: 'TLSv1.3', clientCert: null, keylog: true, cipher: 'TLS_CHACHA20_POLY1305_SHA256', recipients: [RECIPIENT] },
+  { label: 'tls12-untrusted-client-cert', ehlo: 'tls12-untrusted-client-cert.fabrikam.com', driver: 'swaks', tls: 'TLSv1.2', clientCert: 'self-signed', keylog: false, recipients: [RECIPIENT] },
+  { label: 'implicit-tls13-keylog', ehlo: 'implicit-tls13-keylog.fabrikam.com', driver: 'openssl', tls: 'TLSv1.3', clientCert: 'rsa', keylog: true, implicit: true, recipients: [RECIPIENT] },
   { label: 'tls13-no-keys', ehlo: 'tls13-no-keys.fabrikam.com', driver: 'swaks', tls: 'TLSv1.3', clientCert: 'rsa', keylog: false, recipients: [RECIPIENT] },
   { label: 'plain', ehlo: 'plain.fabrikam.com', driver: 'swaks', tls: null, clientCert: null, keylog: false, recipients: [RECIPIENT] },
   { label: 'rejected-recipient', ehlo: 'rejected-recipient.fabrikam.com', driver: 'swaks', tls: null, clientCert: null, keylog: false, recipients: [RECIPIENT, REJECTED_RECIPIENT] },
@@ -38,6 +40,7 @@ export interface Lab {
   dir: string;
   pki: LabPki;
   port: number;
+  smtpsPort: number;
   maillog: string;
   /** One capture per session, then the whole run as nanosecond pcap, as pcapng, and as pcapng holding the keys. */
   captures: LabCapture[];
@@ -76,18 +79,21 @@ export async function recordLab(sessions: LabSession[] = LAB_SESSIONS): Promise<
     const pki = await makeLabPki(dir);
     postfix = await startPostfix(join(dir, 'postfix'), pki);
     const port = postfix.port;
+    const smtpsPort = postfix.smtpsPort;
+    const listeners = { smtp: port, smtpsHost: postfix.smtpsHost, smtps: smtpsPort };
+    const filter = `tcp port ${port} or (host ${postfix.smtpsHost} and tcp port ${smtpsPort})`;
     const allKeys = join(dir, 'all.keys');
     writeFileSync(allKeys, '');
-    const wholeNano = await startCapture('pcap-nano', port, join(dir, 'all-nano.pcap'));
+    const wholeNano = await startCapture('pcap-nano', filter, join(dir, 'all-nano.pcap'));
     open.push(wholeNano);
-    const wholeNg = await startCapture('pcapng', port, join(dir, 'all.pcapng'));
+    const wholeNg = await startCapture('pcapng', filter, join(dir, 'all.pcapng'));
     open.push(wholeNg);
     for (const session of sessions) {
       const file = join(dir, `${session.label}.pcap`);
       const keylog = session.keylog ? join(dir, `${session.label}.keys`) : null;
-      const capture = await startCapture('pcap', port, file);
+      const capture = await startCapture('pcap', filter, file);
       open.push(capture);
-      const result = await playSession(session, port, pki, keylog);
+      const result = await playSession(session, listeners, pki, keylog);
       const counts = await capture.stop();
       open.splice(open.indexOf(capture), 1);
       transcripts.set(session.label, `exit ${result.code}\n${result.stdout}\n${result.stderr}`);
@@ -113,7 +119,7 @@ export async function recordLab(sessions: LabSession[] = LAB_SESSIONS): Promise<
     postfix = null;
     const maillog = running.maillog;
     await running.stop();
-    return { dir, pki, port, maillog, captures, transcripts, close: async () => rmSync(dir, { recursive: true, force: true }) };
+    return { dir, pki, port, smtpsPort, maillog, captures, transcripts, close: async () => rmSync(dir, { recursive: true, force: true }) };
   } catch (err) {
     for (const capture of open) await capture.stop().catch(() => undefined);
     if (postfix) await postfix.stop().catch(() => undefined);

@@ -5,7 +5,8 @@ import { runOk } from './processes.js';
 /**
  * The lab's certificates, made by the openssl command line: a private root, an issuing CA, the
  * server's leaf (sent with the issuing CA as its chain, leaf first, as Exchange and most MTAs do),
- * an RSA client certificate and an ECDSA one, both issued by the root Postfix trusts for clients.
+ * an RSA client certificate and an ECDSA one, both issued by the root Postfix trusts for clients,
+ * and a self-signed one it does not trust.
  */
 export interface LabPki {
   dir: string;
@@ -14,6 +15,8 @@ export interface LabPki {
   serverKey: string;
   clientRsa: { cert: string; key: string };
   clientEc: { cert: string; key: string };
+  /** Issued by nobody Postfix trusts: Postfix logs the connection as Untrusted. */
+  clientSelfSigned: { cert: string; key: string };
 }
 
 const RSA = ['-newkey', 'rsa:2048', '-nodes'];
@@ -41,6 +44,8 @@ export async function makeLabPki(dir: string): Promise<LabPki> {
   const clientExt = (name: string) => ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=clientAuth,serverAuth', `subjectAltName=DNS:${name}`, 'authorityKeyIdentifier=keyid'];
   await issue(dir, 'client-rsa', RSA, '/C=US/O=Fabrikam/CN=smtp.fabrikam.com', clientExt('smtp.fabrikam.com'), 'root');
   await issue(dir, 'client-ec', EC, '/C=US/O=Fabrikam/CN=relay.fabrikam.com', clientExt('relay.fabrikam.com'), 'root');
+  await openssl(dir, ['req', '-x509', ...EC, '-keyout', 'client-self.key', '-out', 'client-self.crt', '-days', '30', '-subj', '/C=US/O=Fabrikam/CN=gw.fabrikam.com',
+    '-addext', 'subjectAltName=DNS:gw.fabrikam.com', '-addext', 'extendedKeyUsage=clientAuth,serverAuth']);
   return {
     dir,
     rootCa: join(dir, 'root.crt'),
@@ -48,6 +53,7 @@ export async function makeLabPki(dir: string): Promise<LabPki> {
     serverKey: join(dir, 'server.key'),
     clientRsa: { cert: join(dir, 'client-rsa.crt'), key: join(dir, 'client-rsa.key') },
     clientEc: { cert: join(dir, 'client-ec.crt'), key: join(dir, 'client-ec.key') },
+    clientSelfSigned: { cert: join(dir, 'client-self.crt'), key: join(dir, 'client-self.key') },
   };
 }
 

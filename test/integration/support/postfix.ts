@@ -14,6 +14,12 @@ import { run, sleep } from './processes.js';
 export interface PostfixInstance {
   dir: string;
   port: number;
+  /**
+   * Implicit TLS (SMTPS, smtpd_tls_wrappermode) on port 465 itself — readers know SMTPS by that
+   * port — of a loopback address of its own (127.0.0.x), so it never needs a free 465 on 127.0.0.1.
+   */
+  smtpsHost: string;
+  smtpsPort: number;
   maillog: string;
   hostname: string;
   stop(): Promise<void>;
@@ -23,11 +29,13 @@ export const MX_HOSTNAME = 'mx.contoso.com';
 export const REJECTED_RECIPIENT = 'blocked@contoso.com';
 export const REJECTED_REPLY = { code: 550, enhanced: '5.7.64', text: 'TenantAttribution; Relay Access Denied' };
 
-export async function freePort(): Promise<number> {
+export const SMTPS_PORT = 465;
+
+export async function freePort(host = '127.0.0.1', port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => resolve(port));
@@ -104,6 +112,15 @@ async function answersBanner(port: number): Promise<boolean> {
   });
 }
 
+/** A loopback address (any 127/8 address is on lo) whose port 465 is free. */
+async function freeSmtpsHost(): Promise<string> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const host = `127.0.0.${2 + Math.floor(Math.random() * 250)}`;
+    if (await freePort(host, SMTPS_PORT).then(() => true, () => false)) return host;
+  }
+  throw new Error(`no loopback address with port ${SMTPS_PORT} free`);
+}
+
 const started = new Set<string>();
 
 /** Stops every instance still running when the worker exits, whatever went wrong before afterAll. */
@@ -124,7 +141,9 @@ export async function startPostfix(dir: string, pki: LabPki): Promise<PostfixIns
   // The free port can be taken between the probe and Postfix's bind: try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    writeFileSync(join(etc, 'master.cf'), [`127.0.0.1:${port} inet n - n - - smtpd`, ...SERVICES].join('\n') + '\n');
+    const smtpsHost = await freeSmtpsHost();
+    const listeners = [`127.0.0.1:${port} inet n - n - - smtpd`, `${smtpsHost}:${SMTPS_PORT} inet n - n - - smtpd -o smtpd_tls_wrappermode=yes`];
+    writeFileSync(join(etc, 'master.cf'), [...listeners, ...SERVICES].join('\n') + '\n');
     // postfix reports configuration errors only to a terminal or syslog; the maillog is read on failure.
     const check = await run('postfix', ['-c', etc, 'check'], { timeoutMs: 20_000 });
     if (check.code !== 0) throw new Error(`postfix check failed (${check.code}): ${check.stderr}${readLog(maillog)}`);
@@ -134,9 +153,10 @@ export async function startPostfix(dir: string, pki: LabPki): Promise<PostfixIns
       lastError = `postfix start failed (${start.code}): ${start.stderr}${readLog(maillog)}`;
       continue;
     }
+    // master binds every listener before it serves any: the STARTTLS port answering means both are up.
     for (let i = 0; i < 100; i++) {
       if (await answersBanner(port)) {
-        return { dir, port, maillog, hostname: MX_HOSTNAME, stop: () => stopPostfix(etc) };
+        return { dir, port, smtpsHost, smtpsPort: SMTPS_PORT, maillog, hostname: MX_HOSTNAME, stop: () => stopPostfix(etc) };
       }
       await sleep(100);
     }

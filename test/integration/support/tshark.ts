@@ -55,11 +55,17 @@ const AGGREGATOR = '\x1f';
 
 export const TLS_VERSION_NAMES: Record<number, string> = { 0x0300: 'SSLv3', 0x0301: 'TLSv1', 0x0302: 'TLSv1.1', 0x0303: 'TLSv1.2', 0x0304: 'TLSv1.3' };
 
-export function tsharkArgs(file: string, smtpPort: number, keylog: string | null): string[] {
+/** The lab's listeners: SMTP with STARTTLS, and SMTPS (TLS from the first byte). */
+export interface LabPorts {
+  smtp: number;
+  smtps: number;
+}
+
+export function tsharkArgs(file: string, ports: LabPorts, keylog: string | null): string[] {
   return [
     '-r', file, '-n',
-    // tshark knows SMTP only on 25/465/587 by port: the lab's port is declared.
-    '-d', `tcp.port==${smtpPort},smtp`,
+    // tshark knows SMTP only on 25/465/587 by port: the lab's ports are declared, SMTPS as SMTP inside TLS.
+    '-d', `tcp.port==${ports.smtp},smtp`, '-d', `tls.port==${ports.smtps},smtp`,
     ...(keylog ? ['-o', `tls.keylog_file:${keylog}`] : []),
     '-Y', 'smtp || tls.handshake',
     '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', `aggregator=${AGGREGATOR}`, '-E', 'quote=n',
@@ -67,8 +73,8 @@ export function tsharkArgs(file: string, smtpPort: number, keylog: string | null
   ];
 }
 
-export async function tsharkRows(file: string, smtpPort: number, keylog: string | null): Promise<Record<Field, string[]>[]> {
-  const r = await runOk('tshark', tsharkArgs(file, smtpPort, keylog), { timeoutMs: 60_000 });
+export async function tsharkRows(file: string, ports: LabPorts, keylog: string | null): Promise<Record<Field, string[]>[]> {
+  const r = await runOk('tshark', tsharkArgs(file, ports, keylog), { timeoutMs: 60_000 });
   return r.stdout.split('\n').filter((l) => l.length > 0).map((line) => {
     const cols = line.split('\t');
     const row = {} as Record<Field, string[]>;
@@ -88,12 +94,13 @@ export function certificateFromHex(hex: string): TsharkCertificate {
   };
 }
 
-/** Groups tshark's rows into sessions; the server is the side on `smtpPort`. */
-export async function tsharkSessions(file: string, smtpPort: number, keylog: string | null): Promise<TsharkSession[]> {
+/** Groups tshark's rows into sessions; the server is the side on one of the lab's ports. */
+export async function tsharkSessions(file: string, ports: LabPorts, keylog: string | null): Promise<TsharkSession[]> {
   const sessions = new Map<number, TsharkSession>();
-  for (const row of await tsharkRows(file, smtpPort, keylog)) {
+  for (const row of await tsharkRows(file, ports, keylog)) {
     const stream = Number(row['tcp.stream'][0]);
-    const fromServer = Number(row['tcp.srcport'][0]) === smtpPort;
+    const srcPort = Number(row['tcp.srcport'][0]);
+    const fromServer = srcPort === ports.smtp || srcPort === ports.smtps;
     const src = `${row['ip.src'][0]}:${row['tcp.srcport'][0]}`;
     const dst = `${row['ip.dst'][0]}:${row['tcp.dstport'][0]}`;
     let session = sessions.get(stream);
