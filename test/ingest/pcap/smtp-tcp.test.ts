@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACK, Conversation, ethernet, ipv4, pcapFile, plainSmtp, PSH, RST, tcp, type Segment } from './capture-builder.js';
+import { ACK, Conversation, ethernet, ipv4, ipv6, pcapFile, plainSmtp, PSH, RST, tcp, type Segment } from './capture-builder.js';
 import { readBytes, removeCaptureDirs } from './capture-files.js';
 
 afterAll(removeCaptureDirs);
@@ -218,5 +218,51 @@ describe('TCP reassembly', () => {
     void ethernet;
     void ipv4;
     void tcp;
+  });
+});
+
+describe('bounds', () => {
+  it('out-of-order data beyond the per-direction cap: the hole is declared missing and reading goes on', async () => {
+    const big = 'X'.repeat(300 * 1024);
+    const c = new Conversation(CLIENT, SERVER, { mss: 1400 })
+      .server('220 mail.contoso.com ESMTP\r\n')
+      .client('EHLO client.fabrikam.com\r\n')
+      .server('250 mail.contoso.com\r\n')
+      .client('MAIL FROM:<alice@fabrikam.com>\r\n')
+      .server('250 2.1.0 Ok\r\n')
+      .client('RCPT TO:<bob@contoso.com>\r\n')
+      .server('250 2.1.5 Ok\r\n')
+      .client('DATA\r\n')
+      .server('354 go ahead\r\n')
+      .client(`${big}\r\n.\r\n`)
+      .server('250 2.0.0 queued\r\n')
+      .close();
+    // The first content segment is lost and never retransmitted: everything after it waits in the queue.
+    const first = c.segments.findIndex((s) => s.payload.toString().startsWith('XXXX'));
+    const segs = c.segments.filter((_, i) => i !== first);
+    const s = (await read(c, segs)).sessions[0]!;
+    expect(s.gaps).toEqual([{ from: 'client', bytes: 1400, packet: expect.any(Number) }]);
+    expect(s.transactions[0]).toMatchObject({ outcome: 'accepted', messageBytes: big.length + 5 });
+  });
+
+  it('IPv6 fragments are reassembled', async () => {
+    const c = new Conversation({ ip: '2001:db8::10', port: 50000 }, { ip: '2001:db8::25', port: 25 }).server('220 mail.contoso.com ESMTP\r\n').client(`HELO ${'b'.repeat(80)}.fabrikam.com\r\n`).close();
+    const frames = c.segments.flatMap((s) => {
+      const from = s.fromClient ? c.clientEnd : c.serverEnd;
+      const to = s.fromClient ? c.serverEnd : c.clientEnd;
+      const t = tcp(from.port, to.port, s.seq, s.ack, s.flags, s.payload);
+      if (t.length < 64) return [{ data: ethernet(ipv6(from.ip, to.ip, 6, t), 0x86dd) }];
+      // RFC 8200 §4.5: Fragment header (next header, offset in 8-byte units << 3 | M flag, identification).
+      return [0, 48].map((at) => {
+        const piece = t.subarray(at, at === 0 ? 48 : t.length);
+        const fragment = Buffer.alloc(6);
+        fragment.writeUInt16BE(at | (at === 0 ? 1 : 0), 0);
+        fragment.writeUInt32BE(0x1234, 2);
+        return { data: ethernet(ipv6(from.ip, to.ip, 6, piece, [{ type: 44, body: fragment }]), 0x86dd) };
+      });
+    });
+    const r = await readBytes(pcapFile(frames));
+    expect(r.summary.ipFragments.reassembled).toBe(1);
+    expect(r.sessions[0]).toMatchObject({ ehloCommand: 'HELO', ehlo: `${'b'.repeat(80)}.fabrikam.com` });
   });
 });
