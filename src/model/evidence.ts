@@ -172,6 +172,8 @@ export interface HeaderMessageObservation {
   attributedTenantId?: string | null;
   /** X-CrossPremisesHeadersFilteredBySendConnector: an Edge send connector stripped the cross-premises headers. */
   crossPremisesHeadersFilteredBySendConnector?: string | null;
+  /** X-Forefront-Antispam-Report `DIR`: how Exchange Online saw the message — inbound, outbound (leaving the tenant) or internal. */
+  antispamDirection?: 'inbound' | 'outbound' | 'internal' | null;
   source: Provenance;
 }
 

@@ -31,6 +31,8 @@ export interface MessageVerdicts {
   clockSkewHops: number[];
   /** The tenant the message was attributed to (CrossTenant-Id, else EOP's attribution headers). */
   tenantId: string | null;
+  /** X-Forefront-Antispam-Report DIR [ASH]: INB inbound, OUT outbound, INT internal; null when absent. */
+  antispamDirection: 'inbound' | 'outbound' | 'internal' | null;
 }
 
 /** One message's headers, decoded for the `headers` command (JSON and text) and the evidence. */
@@ -89,6 +91,13 @@ function internalVerdict(authAs: string | null, crossTenantAuthAs: string | null
   return { value, basis: `${pick.header}: ${pick.value}` };
 }
 
+const DIRECTIONS: Record<string, MessageVerdicts['antispamDirection']> = { INB: 'inbound', OUT: 'outbound', INT: 'internal' };
+
+function antispamDirection(report: string | null): MessageVerdicts['antispamDirection'] {
+  const m = report === null ? null : /(?:^|;)\s*DIR:\s*([A-Za-z]+)/.exec(report);
+  return m ? (DIRECTIONS[m[1]!.toUpperCase()] ?? null) : null;
+}
+
 export function decodeMessage(raw: RawMessage, file: string): DecodedMessage {
   const fields = indexFields(raw.fields);
   const hops = buildHops(fieldsNamed(fields, 'Received'));
@@ -132,6 +141,7 @@ export function decodeMessage(raw: RawMessage, file: string): DecodedMessage {
       hopsWithoutTls: hops.filter((h) => h.tls === null).map((h) => h.number),
       clockSkewHops: hops.filter((h) => h.clockSkew).map((h) => h.number),
       tenantId,
+      antispamDirection: antispamDirection(forefront),
     },
     microsoftHeaders: known.map((h) => ({ ...h, value: decodeEncodedWords(h.value) })),
     forefrontAntispamReport: forefront === null ? null : decodeForefrontReport(forefront),
@@ -177,6 +187,7 @@ export function toObservation(m: DecodedMessage): HeaderMessageObservation {
     crossTenantAuthSource: header('x-ms-exchange-crosstenant-authsource'),
     attributedTenantId: (eopTenant ? (GUID.exec(eopTenant)?.[0] ?? null) : null) ?? (attributed ? parseAttributedTenantConnectingIp(attributed).tenantId : null),
     crossPremisesHeadersFilteredBySendConnector: header('x-crosspremisesheadersfilteredbysendconnector'),
+    antispamDirection: m.verdicts.antispamDirection,
     source: m.source,
   };
 }

@@ -41,6 +41,7 @@ describe('cross-premises internal: on-premises Exchange → Exchange Online, Aut
       hopsWithoutTls: [1, 6],
       clockSkewHops: [],
       tenantId: TENANT,
+      antispamDirection: 'inbound',
     });
     expect(m.source.line).toBe(1);
     expect(m.messageId).toBe('<a1b2c3d4e5f60718293a4b5c6d7e8f90@EX01.corp.contoso.com>');
@@ -152,6 +153,7 @@ describe('cross-premises internal: on-premises Exchange → Exchange Online, Aut
       crossTenantAuthSource: 'EX02.corp.contoso.com',
       attributedTenantId: null,
       crossPremisesHeadersFilteredBySendConnector: null,
+      antispamDirection: 'inbound',
     });
     expect(o.source.line).toBe(1);
     expect(o.hops).toHaveLength(6);
@@ -280,6 +282,7 @@ describe('TLS 1.0, clock skew and an unparseable date (Exchange Online → Excha
       lowestTlsVersion: 'TLSv1',
       hopsWithoutTls: [1, 5],
       clockSkewHops: [3],
+      antispamDirection: null,
     });
     const o = toObservation(m);
     expect(o.hops[2]).toMatchObject({ delaySeconds: -3, clockSkew: true, tls: { version: 'TLSv1' } });
