@@ -290,3 +290,29 @@ describe('TLS 1.0, clock skew and an unparseable date (Exchange Online → Excha
     expect(m.microsoftHeaders.find((h) => h.name === 'X-MS-Exchange-Organization-AuthMechanism')!.valueMeaning).toBe('not documented');
   });
 });
+
+describe('outbound: on-premises → Exchange Online → the internet, as a list subscriber sees it', () => {
+  // Modelled on public mailing-list copies of mail from hybrid organizations: the organization
+  // headers were removed at egress (header firewall), the CrossTenant ones stay; DIR:OUT.
+  it('crossed premises, CrossTenant-AuthAs Anonymous, outbound, last hop outside', async () => {
+    const m = (await readFixture('outbound-hybrid-to-internet.eml')).messages[0]!;
+    expect(m.hops.map((h) => [h.by, h.kind, h.date, h.delaySeconds])).toEqual([
+      ['EX03.corp.contoso.com', 'exchange-on-premises', '2024-09-23T04:45:49.000Z', null],
+      ['BN3PEPF0000B074.mail.protection.outlook.com', 'exchange-online', '2024-09-23T04:45:50.000Z', 1],
+      ['CH2PR12MB4152.namprd12.prod.outlook.com', 'exchange-online', '2024-09-23T04:45:51.000Z', 1],
+      ['lists.fabrikam.org', 'other', '2024-09-23T04:45:52.000Z', 1],
+    ]);
+    expect(m.verdicts).toMatchObject({
+      crossedPremises: true,
+      treatedAsInternal: false,
+      internalBasis: 'X-MS-Exchange-CrossTenant-AuthAs: Anonymous',
+      antispamDirection: 'outbound',
+      tenantId: TENANT,
+    });
+    const o = toObservation(m);
+    expect(o).toMatchObject({ authAs: null, crossTenantAuthAs: 'Anonymous', crossTenantFromEntityHeader: 'HybridOnPrem', antispamDirection: 'outbound', attributedTenantId: TENANT, crossTenantAuthSource: 'BN3PEPF0000B074.namprd04.prod.outlook.com' });
+    const ff = Object.fromEntries(m.forefrontAntispamReport!.map((f) => [f.key, f]));
+    expect(ff.DIR!.valueMeaning).toBe('outbound message');
+    expect(ff.SFP!.meaning).toMatch(/diagnostics/);
+  });
+});
