@@ -11,7 +11,7 @@ import { createRng } from './prng.mjs';
  * templates had them (tools that do not validate them, as tshark by default, do not mind); IPv4
  * header checksums are recomputed.
  */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 const PCAP_GLOBAL_HEADER_BYTES = 24;
 const RECORD_HEADER_BYTES = 16;
@@ -20,8 +20,9 @@ const ETHERNET_BYTES = 14;
 /** Per-session captures of the real-software fixtures, replayed as SMTP sessions. */
 export const TEMPLATE_NAMES = [
   'tls12-client-cert', 'tls12-no-client-cert', 'tls12-keylog', 'tls13-keylog', 'tls13-keylog-no-client-cert',
-  'tls13-no-keys', 'plain', 'rejected-recipient',
+  'tls12-untrusted-client-cert', 'implicit-tls13-keylog', 'tls13-no-keys', 'plain', 'rejected-recipient',
 ];
+const SMTPS_PORT = 465;
 
 /** Share of the file's bytes per kind of traffic. */
 const BYTE_SHARES = { smtp: 0.1, bulk: 0.82, udp: 0.08 };
@@ -63,7 +64,7 @@ export function loadTemplates(fixtureDir) {
       const tcp = ETHERNET_BYTES + ipHeader;
       return { frame, tcp, fromServer: frame.readUInt16BE(tcp) === serverPort };
     });
-    templates.push({ name, packets, bytes: packets.reduce((n, p) => n + p.frame.length + RECORD_HEADER_BYTES, 0), facts: entry.sessions[0] });
+    templates.push({ name, implicitTls: serverPort === SMTPS_PORT, packets, bytes: packets.reduce((n, p) => n + p.frame.length + RECORD_HEADER_BYTES, 0), facts: entry.sessions[0] });
     if (entry.keylog) keyLogs.push(readFileSync(join(fixtureDir, entry.keylog), 'utf8'));
   }
   return { templates, keyLog: keyLogs.join('') };
@@ -330,7 +331,8 @@ export function generateCapture(file, { sizeMb, fixtureDir, seed = 25 }) {
       clientIp: (ip4(10, 0, 0, 1) + (n % 250000)) >>> 0,
       clientPort: 20000 + (Math.floor(n / 250000) % 40000),
       serverIp: smtpServers[n % smtpServers.length],
-      serverPort: n % 10 === 9 ? 587 : 25,
+      // SMTPS is known by its port (465); STARTTLS sessions go to 25, or 587 now and then.
+      serverPort: template.implicitTls ? SMTPS_PORT : n % 7 === 6 ? 587 : 25,
       clientShift: rng.int(2 ** 32),
       serverShift: rng.int(2 ** 32),
     };

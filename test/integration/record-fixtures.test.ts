@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/run-cli.js';
@@ -19,8 +19,9 @@ describe.skipIf(!enabled)('real-software capture fixtures (RECORD_PCAP_FIXTURES=
   it('records them', async () => {
     const lab = await recordLab();
     try {
-      rmSync(OUT, { recursive: true, force: true });
+      // The captures, keys and manifest are replaced; README.md stays.
       mkdirSync(OUT, { recursive: true });
+      for (const name of readdirSync(OUT)) if (/\.(pcap|pcapng|keys|json)$/.test(name)) rmSync(join(OUT, name));
       const names = await opensslCipherNames();
       const manifest: Record<string, unknown>[] = [];
       for (const capture of lab.captures) {
