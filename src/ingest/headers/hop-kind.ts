@@ -8,7 +8,7 @@ import type { ReceivedStamp } from './received.js';
  * `*.outlook.office365.com`, the newer `*.mx.microsoft`, and the sovereign clouds' equivalents
  * (`*.office365.us`, `*.outlook.cn` operated by 21Vianet).
  */
-const EXCHANGE_ONLINE_HOST = /(\.prod\.outlook\.com|\.protection\.outlook\.com|\.outlook\.office365\.com|\.outlook\.com|\.mx\.microsoft|\.office365\.us|\.outlook\.cn)\.?$/i;
+const EXCHANGE_ONLINE_HOST = /\.(outlook\.com|outlook\.office365\.com|mx\.microsoft|office365\.us|outlook\.cn)\.?$/i;
 
 export function isExchangeOnlineHost(host: string | null): boolean {
   return host !== null && EXCHANGE_ONLINE_HOST.test(host);
