@@ -13,7 +13,8 @@ export function tsharkArgs(file, keyLog) {
     ...(keyLog ? ['-o', `tls.keylog_file:${keyLog}`] : []),
     // The filler's HTTP bodies are not needed: tshark is spared reassembling them.
     '-o', 'http.desegment_body:FALSE',
-    '-Y', 'smtp.response.code || tls.handshake.type == 11',
+    // ServerHello frames tell which side is the server before any SMTP reply with implicit TLS.
+    '-Y', 'smtp.response.code || tls.handshake.type == 2 || tls.handshake.type == 11',
     '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=,',
     '-e', 'tcp.stream', '-e', 'ip.src', '-e', 'tcp.srcport', '-e', 'ip.dst', '-e', 'tcp.dstport',
     '-e', 'smtp.response.code', '-e', 'tls.handshake.type', '-e', 'tls.handshake.certificates_length', '-e', 'tls.handshake.certificate',
@@ -39,12 +40,13 @@ export async function tsharkSessionsFromOutput(outputFile) {
     }
     const src = `${srcIp}:${srcPort}`;
     const dst = `${dstIp}:${dstPort}`;
-    if (codes) {
+    const handshake = types ? types.split(',') : [];
+    if (codes || handshake.includes('2')) {
       s.server ??= src;
       s.client ??= dst;
-      for (const c of codes.split(',')) s.replyCodes.push(Number(c));
     }
-    if (types && types.split(',').includes('11')) {
+    if (codes) for (const c of codes.split(',')) s.replyCodes.push(Number(c));
+    if (handshake.includes('11')) {
       const prints = certs ? certs.split(',').map(sha256) : [];
       if (src === s.server) s.serverCertificates = prints;
       else s.clientCertificates = prints;
