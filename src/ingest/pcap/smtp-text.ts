@@ -28,6 +28,9 @@ export function commandAddress(line: string): string | null {
  * writes asterisks (EXO-RESEARCH §8, ANCHORS 7).
  */
 export function isMaskedKeyword(line: string): boolean {
+  const first = line.trimStart().charCodeAt(0);
+  // Only keywords starting with X or * can be masked ones; most lines are decided here.
+  if (first !== 0x58 && first !== 0x78 && first !== 0x2a) return false;
   const keyword = line.trim().split(/\s+/)[0] ?? '';
   return /^X{3,}[A-Z0-9]?$/i.test(keyword) || /^\*{2,}/.test(keyword) || /^[X*]{4,}$/i.test(keyword);
 }

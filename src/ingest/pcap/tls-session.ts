@@ -76,8 +76,11 @@ export class TlsSession {
 
   /** Nothing more can be learnt from this connection's bytes: both sides are encrypted and cannot be opened. */
   get settled(): boolean {
-    const closed = (side: Side) => this.records[side].stopped || (this.encrypted[side] && (this.decryptor === null || this.decryptFailed[side]));
-    return closed(CLIENT) && closed(SERVER);
+    return this.closed(CLIENT) && this.closed(SERVER);
+  }
+
+  private closed(side: Side): boolean {
+    return this.records[side].stopped || (this.encrypted[side] && (this.decryptor === null || this.decryptFailed[side]));
   }
 
   result(): CapturedTls {
