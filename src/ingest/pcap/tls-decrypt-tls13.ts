@@ -42,7 +42,6 @@ class DirectionState {
   changeKeys = false;
 
   constructor(
-    readonly name: Direction,
     private readonly suite: Tls13Suite,
     handshakeSecret: Buffer | undefined,
     private readonly applicationSecret0: Buffer | undefined,
@@ -117,8 +116,8 @@ export class Tls13Decryptor {
     secrets: TlsSecrets,
   ) {
     this.directions = {
-      client: new DirectionState('client', suite, secrets.clientHandshakeTrafficSecret, secrets.clientTrafficSecret0),
-      server: new DirectionState('server', suite, secrets.serverHandshakeTrafficSecret, secrets.serverTrafficSecret0),
+      client: new DirectionState(suite, secrets.clientHandshakeTrafficSecret, secrets.clientTrafficSecret0),
+      server: new DirectionState(suite, secrets.serverHandshakeTrafficSecret, secrets.serverTrafficSecret0),
     };
   }
 
