@@ -173,7 +173,7 @@ describe.skipIf(unavailable !== null)(title, () => {
 
   compareWithTshark('mailflow-doctor pcap --format json', pcapCommand, async (capture) => {
     const args = ['bin/mailflow-doctor.js', 'pcap', capture.file, '--format', 'json', ...(capture.keylog ? ['--keylog', capture.keylog] : [])];
-    const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 });
+    const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20, timeout: 120_000 });
     try {
       return JSON.parse(r.stdout);
     } catch {
