@@ -187,7 +187,9 @@ function readInput(file: string, whole: boolean): InputFile {
     const got = readSync(fd, sample, 0, sample.length, 0);
     const head = sample.subarray(0, got);
     const kind = detectKind(head);
-    const evidence = kind === 'unknown' ? (EVIDENCE_READERS.find((r) => r.detect(head)) ?? null) : null;
+    // A message trace exported with Export-Csv or ConvertTo-Json is PowerShell output too, of
+    // Get-MessageTrace*: the evidence readers, whose detection names trace columns, decide first.
+    const evidence = kind === 'unknown' || kind === 'powershell-csv' || kind === 'powershell-json' ? (EVIDENCE_READERS.find((r) => r.detect(head)) ?? null) : null;
     const wanted = (whole ? kind !== 'unknown' || hasCertificateName(file) : kind === 'topology') && evidence === null;
     let bytes: Buffer | null = null;
     if (wanted) {

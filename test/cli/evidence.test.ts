@@ -56,6 +56,15 @@ describe('diagnose with evidence', () => {
     expect(found[0]!.fix[0]!.command).toContain("Set-SendConnector -Identity 'Outbound via Office 365' -TlsCertificateName '<I>");
   });
 
+  it('a message trace exported by Windows PowerShell (Export-Csv with #TYPE, ConvertTo-Json) is evidence, not a configuration export', () => {
+    const dir = caseOf('test/fixtures/trace/get-messagetrace-ps51.csv', 'test/fixtures/trace/get-messagetrace-ps51.json');
+    const { json } = cliJson<Report>('diagnose', dir, '--at', AT);
+    expect(json.inputs.map((i) => [basename(i.file), i.kind, i.skipped])).toEqual([
+      ['get-messagetrace-ps51.csv', 'message-trace', 0],
+      ['get-messagetrace-ps51.json', 'message-trace', 0],
+    ]);
+  });
+
   it('an evidence-only case: logs, headers and captures without configuration', () => {
     const dir = caseOf(
       'test/fixtures/exchange-log/s42-nat-receive.log',
