@@ -5,17 +5,22 @@
 // memory and the ratio. mailflow-doctor also reads a capture twice the size, to show whether its
 // memory stays bounded. Run alone: `npm run build && node bench/pcap.mjs [--quick] [--size-mb N]
 // [--second-size-mb N] [--regenerate] [--tshark-both] [--clean] [--json]`.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCapture, GENERATOR_VERSION } from './pcap-generator.mjs';
+import { makeSnapshot } from './snapshot.mjs';
 import { measureCommand } from './pcap-measure.mjs';
 import { tsharkArgs, tsharkSessionsFromOutput } from './pcap-tshark.mjs';
 
+// The code measured (bin/, dist/) is this copy's; fixtures and bench/out are the working tree's
+// (BENCH_REPO, set when running from a snapshot made by bench/snapshot.mjs).
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const FIXTURES = join(REPO, 'test', 'fixtures', 'pcap', 'real');
+const SOURCE = process.env.BENCH_REPO ?? REPO;
+const FIXTURES = join(SOURCE, 'test', 'fixtures', 'pcap', 'real');
 
 export const PCAP_GOALS = { speedupOverTshark: 10, mbPerSec: 300, memoryGrowthFactor: 1.25 };
 
@@ -130,7 +135,7 @@ export async function runPcapBenchmark(options = {}, log = console.log) {
   const sizeMb = options.sizeMb ?? (quick ? 50 : 500);
   const secondSizeMb = options.secondSizeMb ?? sizeMb * 2;
   const timeoutMs = (options.timeoutSec ?? 900) * 1000;
-  const outDir = options.outDir ?? join(REPO, 'bench', 'out', 'pcap');
+  const outDir = options.outDir ?? join(SOURCE, 'bench', 'out', 'pcap');
   mkdirSync(outDir, { recursive: true });
   const result = { sizeMb, secondSizeMb, goals: PCAP_GOALS, captures: [], tshark: [], reader: null, mailflow: null, agreement: {}, verdict: {} };
 
@@ -222,6 +227,13 @@ export async function runPcapBenchmark(options = {}, log = console.log) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const argv = process.argv.slice(2);
+  // Others rebuild dist/ while this runs: run from a private copy of the build, as bench/run.mjs does.
+  if (!argv.includes('--in-snapshot') && !process.env.BENCH_REPO) {
+    const snapshot = join(REPO, 'bench', 'out', 'snapshot-pcap');
+    makeSnapshot(REPO, snapshot);
+    const r = spawnSync(process.execPath, [join(snapshot, 'bench', 'pcap.mjs'), '--in-snapshot', ...argv], { stdio: 'inherit', cwd: snapshot, env: { ...process.env, BENCH_REPO: REPO } });
+    process.exit(r.status ?? 1);
+  }
   const num = (name) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : undefined);
   const result = await runPcapBenchmark({
     quick: argv.includes('--quick'),
@@ -233,5 +245,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     clean: argv.includes('--clean'),
   });
   if (argv.includes('--json')) console.log(JSON.stringify(result, null, 2));
-  writeFileSync(join(REPO, 'bench', 'out', 'pcap', 'results.json'), JSON.stringify(result, null, 2));
+  writeFileSync(join(SOURCE, 'bench', 'out', 'pcap', 'results.json'), JSON.stringify(result, null, 2));
 }
