@@ -4,7 +4,8 @@
 // --keep (keep the generated estates), --sample N, --connections N, --passes N,
 // --e2e-timeout SECONDS, --stage-timeout SECONDS, --json (JSON topology files instead of YAML),
 // --continue-on-mismatch (time attribution even when the index and the linear scan disagree),
-// --skip-exports, --exports-layout per-tenant|combined|both, --exports-timeout SECONDS.
+// --skip-exports, --exports-layout per-tenant|combined|both, --exports-timeout SECONDS,
+// --skip-evidence (all evidence readers) or --skip-<name> for one (names in evidence-benchmarks.mjs).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -15,6 +16,7 @@ import { ATTRIBUTION_GOALS, runAttributionBenchmark } from './attribution.mjs';
 import { formatProfile, newestProfile, summarizeCpuProfile } from './cpu-profile.mjs';
 import { runEndToEnd } from './end-to-end.mjs';
 import { runExportsLoad } from './exports-load.mjs';
+import { EVIDENCE_BENCHMARKS } from './evidence-benchmarks.mjs';
 import { formatStages, formatTable, summaryRows } from './report.mjs';
 import { distHash, makeSnapshot } from './snapshot.mjs';
 
@@ -97,6 +99,20 @@ if (!flag('--skip-exports')) {
     log,
   );
   if (results.exportsLoad.runs.some((r) => !r.ok)) failed = true;
+}
+
+// Evidence readers (issues 4–6): each prints its own table and returns its figures.
+results.evidence = {};
+for (const b of EVIDENCE_BENCHMARKS) {
+  if (flag(`--skip-${b.name}`) || flag('--skip-evidence')) continue;
+  log(`\n== ${b.title} ==`);
+  try {
+    results.evidence[b.name] = await b.run({ quick }, log);
+  } catch (e) {
+    failed = true;
+    log(`*** ${b.title} FAILED: ${e.message}`);
+    results.evidence[b.name] = { error: e.message };
+  }
 }
 
 results.environment.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);

@@ -1,0 +1,9 @@
+import { runTraceBenchmark } from './trace.mjs';
+
+/**
+ * The evidence readers' benchmarks, run by `npm run bench` after the estate ones. Each runs alone
+ * too (`node bench/<name>.mjs [--quick]`); `--skip-<name>` leaves one out.
+ */
+export const EVIDENCE_BENCHMARKS = [
+  { name: 'trace', title: 'Message traces: historical search extended report (UTF-16) vs csv-parse', run: runTraceBenchmark },
+];
