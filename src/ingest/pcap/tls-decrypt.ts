@@ -29,6 +29,12 @@ export interface TlsDecryptor {
    * from handshake to application traffic keys by itself (after that direction's Finished; trial decryption with the
    * next key when the tag fails is an acceptable way to notice) and follows KeyUpdate. TLS 1.0–1.2: called only for
    * records after that direction's ChangeCipherSpec.
+   *
+   * TLS 1.3 records whose outer type is not application_data (the compatibility ChangeCipherSpec, a cleartext alert)
+   * come back unchanged. A record that does not decrypt is `{ error }` and costs its sequence number; the records
+   * after it still decrypt. Records missing from the capture are found by sequence number and counted in
+   * `missedRecords` on the first record after the gap. The plaintext is fresh memory (a view of node:crypto's output),
+   * except for TLS 1.3 pass-through records, which return the fragment given.
    */
   decrypt(direction: Direction, contentType: number, fragment: Uint8Array): DecryptResult;
 }
@@ -36,9 +42,9 @@ export interface TlsDecryptor {
 /** A decryptor for one TLS session, or why its records cannot be decrypted. Never throws. */
 export function createTlsDecryptor(p: TlsDecryptParams): TlsDecryptor | { unsupported: string } {
   try {
-    if (p.version === 0x0304) return createTls13(p);
-    if (p.version === 0x0303 || p.version === 0x0302 || p.version === 0x0301) return createTls12(p);
-    return { unsupported: `${versionName(p.version)} records are not decrypted (TLS 1.0 to 1.3 are)` };
+    const made = p.version === 0x0304 ? createTls13(p) : p.version >= 0x0301 && p.version <= 0x0303 ? createTls12(p) : null;
+    if (!made) return { unsupported: `${versionName(p.version)} records are not decrypted (TLS 1.0 to 1.3 are)` };
+    return 'unsupported' in made ? made : neverThrows(made);
   } catch (e) {
     // node:crypto refusing a key or algorithm (e.g. a build without ChaCha20-Poly1305) is a reason, not a crash.
     return { unsupported: `the records cannot be decrypted here: ${(e as Error).message}` };
@@ -96,6 +102,19 @@ function createTls12(p: TlsDecryptParams): TlsDecryptor | { unsupported: string 
     return new Tls12AeadDecryptor(suite as Tls12Suite & { cipher: AeadAlgorithm }, p.version, master, p.clientRandom, p.serverRandom);
   }
   return new Tls12CbcDecryptor(suite.cipher as CbcAlgorithm, p.version, beforeTls12 ? 'md5+sha1' : suite.prfHash, master, p.clientRandom, p.serverRandom, p.encryptThenMac);
+}
+
+/** Damaged input must not stop a capture: anything node:crypto throws becomes that record's error. */
+function neverThrows(inner: TlsDecryptor): TlsDecryptor {
+  return {
+    decrypt(direction, contentType, fragment) {
+      try {
+        return inner.decrypt(direction, contentType, fragment);
+      } catch (e) {
+        return { error: `${direction} record: cannot be decrypted: ${(e as Error).message}` };
+      }
+    },
+  };
 }
 
 function versionName(version: number): string {
