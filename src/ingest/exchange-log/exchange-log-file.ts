@@ -32,7 +32,10 @@ export function logTypeOf(logType: string | null): ExchangeLogType {
   return 'other';
 }
 
-/** What the header of a file's first bytes says, for detection by content. */
+/**
+ * What the header of a file's first bytes says, for detection by content. The first lines are
+ * looked at, not only the first: a log whose first line is broken (a stray row) is still a log.
+ */
 export function headerOfText(text: string): { software: string | null; logType: string | null } {
   let software: string | null = null;
   let logType: string | null = null;
@@ -42,7 +45,7 @@ export function headerOfText(text: string): { software: string | null; logType: 
     if (end < 0) end = text.length;
     const line = text.slice(start, end).replace(/\r$/, '');
     start = end + 1;
-    if (!line.startsWith('#')) break;
+    if (!line.startsWith('#')) continue;
     const h = headerLine(line);
     if (h?.key === 'software') software = h.value;
     else if (h?.key === 'log-type') logType = h.value;
