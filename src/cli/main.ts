@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { CmdletError } from '../engine/cmdlet-change.js';
 import { diagnoseCommand } from './command-diagnose.js';
 import { pcapCommand } from './command-pcap.js';
+import { logsCommand } from './command-logs.js';
 import { headersCommand } from './command-headers.js';
 import { simulateCommand } from './command-simulate.js';
 import { traceCommand } from './command-trace.js';
@@ -18,6 +19,7 @@ Usage:
   mailflow-doctor headers FILE… [--format text|json]     hops, verdicts and Microsoft stamps of message headers
   mailflow-doctor trace FILE… [--connector NAME] [--sender-domain D] [--since T] [--until T] [--list [--limit N]]   summarise message traces (--format text|json|csv)
   mailflow-doctor pcap FILE [--keylog FILE]…             every SMTP session in a capture: STARTTLS, TLS, certificates, replies
+  mailflow-doctor logs FILE|FOLDER… [--limit N]          SMTP sessions rebuilt from Exchange protocol logs (--format text|json)
   mailflow-doctor demo                                   diagnose the bundled example (scenario S1)
 
 Options:
@@ -44,6 +46,8 @@ export async function main(argv: string[]): Promise<number> {
         return await whatIfCommand(rest);
       case 'pcap':
         return await pcapCommand(rest);
+      case 'logs':
+        return await logsCommand(rest);
       case 'headers':
         return await headersCommand(rest);
       case 'trace':
