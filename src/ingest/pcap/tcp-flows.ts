@@ -25,8 +25,10 @@ const ACK = 0x10;
 const IDLE_MS = 10 * 60 * 1000;
 /** Without timestamps (simple packet blocks), silence is counted in packets. */
 const IDLE_PACKETS = 2_000_000;
-/** A closed connection's entry absorbs late retransmissions this long before it is forgotten. */
-const LINGER_MS = 60 * 1000;
+/** A closed connection's entry absorbs late retransmissions (within a few RTOs) this long before it is forgotten. */
+const LINGER_MS = 10 * 1000;
+/** A connection that is not SMTP is forgotten sooner: met again, it is only classified again. */
+const IGNORED_IDLE_MS = 60 * 1000;
 const SWEEP_EVERY_PACKETS = 8192;
 /** Idle connections are looked for at most this often (capture time), or when there are too many. */
 const SWEEP_EVERY_MS = 10 * 1000;
@@ -48,7 +50,8 @@ export class TcpFlow {
   lastPacket: number;
   firstTime: number;
   lastTime: number;
-  readonly receivers: [StreamReceiver, StreamReceiver];
+  /** Made with the streams (a connection that is not SMTP never needs them). */
+  private receiverPair: [StreamReceiver, StreamReceiver] | null = null;
 
   constructor(
     readonly hash: number,
@@ -66,7 +69,11 @@ export class TcpFlow {
     this.lastPacket = firstPacket;
     this.firstTime = time;
     this.lastTime = time;
-    this.receivers = [this.receiver(0), this.receiver(1)];
+  }
+
+  get receivers(): [StreamReceiver, StreamReceiver] {
+    this.receiverPair ??= [this.receiver(0), this.receiver(1)];
+    return this.receiverPair;
   }
 
   private receiver(side: 0 | 1): StreamReceiver {
@@ -268,7 +275,7 @@ export class FlowTable {
     for (const head of this.buckets.values()) {
       for (let f: TcpFlow | null = head; f !== null; f = f.nextInBucket) {
         const idleMs = this.now - f.lastTime;
-        const idle = idleMs === idleMs ? idleMs > IDLE_MS : this.lastPacket - f.lastPacket > IDLE_PACKETS;
+        const idle = idleMs === idleMs ? idleMs > (f.state === SMTP ? IDLE_MS : IGNORED_IDLE_MS) : this.lastPacket - f.lastPacket > IDLE_PACKETS;
         if (all) this.finish(f, 'end-of-capture');
         else if (f.state === CLOSED && (idleMs > LINGER_MS || crowded)) gone.push(f);
         else if (idle || (crowded && f.state !== SMTP)) {
