@@ -16,10 +16,21 @@ export const rule: Rule = {
   description: 'Mail between on-premises Exchange and Exchange Online should be authenticated as Internal; Anonymous means the hybrid path is broken.',
   run(ctx: RuleContext): Finding[] {
     const findings: Finding[] = [];
+    const seen = new Set<string>();
     for (const m of evidenceOf(ctx.case).messages) {
       if (!m.crossedPremises) continue;
+      // A copy read outside the organization (an outbound message as the internet recipient got
+      // it: DIR:OUT, newest hop not Exchange) is anonymous to its receiver by design.
+      if (m.antispamDirection === 'outbound') continue;
+      const newest = m.hops.at(-1);
+      if (!newest || (newest.kind !== 'exchange-online' && newest.kind !== 'exchange-on-premises' && newest.kind !== 'exchange-edge')) continue;
       const authAs = m.authAs ?? m.crossTenantAuthAs;
       if (!authAs || authAs.toLowerCase() !== 'anonymous') continue;
+      // The same message saved as .eml, .msg and pasted text is one finding.
+      if (m.messageId) {
+        if (seen.has(m.messageId)) continue;
+        seen.add(m.messageId);
+      }
       const path = m.hops.map((h) => `${h.by ?? '?'} (${h.kind})`).join(' → ');
       const gateway = m.hops.find((h) => h.kind === 'gateway');
       findings.push({

@@ -16,6 +16,13 @@ describe('message-not-internal', () => {
     expect(found[0]!.message).toContain('eu-smtp-1.mimecast.com');
   });
 
+  it('stays silent on an outbound copy as its internet recipient received it, and reports a message saved twice once', () => {
+    const outbound = headerMessage({ hops: [...crossPremises, hop({ by: 'mx.fabrikam.com', kind: 'other' })], crossedPremises: true, authAs: null, crossTenantAuthAs: 'Anonymous', antispamDirection: 'outbound' });
+    expect(evidenceFindings(null, { messages: [outbound] }, 'message-not-internal')).toEqual([]);
+    const anonymous = headerMessage({ hops: crossPremises, crossedPremises: true, authAs: 'Anonymous' });
+    expect(evidenceFindings(null, { messages: [anonymous, { ...anonymous, source: { file: 'copy.msg', line: 1 } }] }, 'message-not-internal')).toHaveLength(1);
+  });
+
   it('stays silent on Internal cross-premises mail and on anonymous internet mail', () => {
     const messages = [
       headerMessage({ hops: crossPremises, crossedPremises: true, authAs: 'Internal' }),
