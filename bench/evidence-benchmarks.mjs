@@ -1,3 +1,4 @@
+import { runHeadersBenchmark } from './headers.mjs';
 import { runTraceBenchmark } from './trace.mjs';
 
 /**
@@ -6,4 +7,5 @@ import { runTraceBenchmark } from './trace.mjs';
  */
 export const EVIDENCE_BENCHMARKS = [
   { name: 'trace', title: 'Message traces: historical search extended report (UTF-16) vs csv-parse', run: runTraceBenchmark },
+  { name: 'headers', title: 'Message headers: an mbox of Exchange Online messages, and 10,000 Received lines', run: runHeadersBenchmark },
 ];
