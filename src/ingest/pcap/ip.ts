@@ -1,3 +1,4 @@
+import { be16, be32 } from './byte-order.js';
 import type { IpFragmentReassembler } from './ip-fragments.js';
 
 /**
@@ -61,7 +62,7 @@ export function decodeIp(b: Buffer, at: number, end: number, originalEnd: number
 function decodeIpv4(b: Buffer, at: number, end: number, packet: number, out: IpPacket, fragments: IpFragmentReassembler): number {
   if (end - at < 20) return IP_TRUNCATED;
   const headerLength = (b[at]! & 0x0f) * 4;
-  let totalLength = b.readUInt16BE(at + 2);
+  let totalLength = be16(b, at + 2);
   if (headerLength < 20) {
     out.problem = `IPv4 header length ${headerLength}`;
     return IP_MALFORMED;
@@ -75,9 +76,9 @@ function decodeIpv4(b: Buffer, at: number, end: number, packet: number, out: IpP
   if (end - at < headerLength) return IP_TRUNCATED;
   out.version = 4;
   out.protocol = b[at + 9]!;
-  out.src4 = b.readUInt32BE(at + 12);
-  out.dst4 = b.readUInt32BE(at + 16);
-  const flagsOffset = b.readUInt16BE(at + 6);
+  out.src4 = be32(b, at + 12);
+  out.dst4 = be32(b, at + 16);
+  const flagsOffset = be16(b, at + 6);
   const more = (flagsOffset & 0x2000) !== 0;
   const offset = (flagsOffset & 0x1fff) * 8;
   const payloadEnd = Math.min(end, at + totalLength);

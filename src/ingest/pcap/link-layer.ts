@@ -56,7 +56,7 @@ export function ipOffset(linkType: number, b: Buffer, start: number, end: number
     case LINKTYPE_ETHERNET: {
       if (end - start < 14) return LINK_TRUNCATED;
       let at = start + 12;
-      let ethertype = b.readUInt16BE(at);
+      let ethertype = (b[at]! << 8) | b[at + 1]!;
       // 802.1Q and 802.1ad (QinQ) tags: 2 bytes of tag control, then the next ethertype.
       for (let tags = 0; (ethertype === ETHERTYPE_VLAN || ethertype === ETHERTYPE_QINQ || ethertype === ETHERTYPE_QINQ_OLD) && tags < 4; tags++) {
         at += 4;

@@ -1,3 +1,4 @@
+import { be32, le32 } from './byte-order.js';
 import type { ChunkedFile } from './chunked-file.js';
 import { MAX_PACKET, type ContainerRead, type FrameSink } from './frame-sink.js';
 
@@ -45,21 +46,21 @@ export async function readPcap(f: ChunkedFile, sink: FrameSink): Promise<Contain
     let pos = f.start;
     const end = f.end;
     while (end - pos >= 16) {
-      const captured = le ? b.readUInt32LE(pos + 8) : b.readUInt32BE(pos + 8);
+      const captured = le ? le32(b, pos + 8) : be32(b, pos + 8);
       if (captured > limit) {
         sink.problem(f.base + pos, `record header claims ${captured} bytes, more than any packet can hold: the file is damaged from here`);
         f.start = pos;
         return { truncated: false, damaged: true };
       }
       if (end - pos < 16 + captured) break;
-      const seconds = le ? b.readUInt32LE(pos) : b.readUInt32BE(pos);
-      const frac = le ? b.readUInt32LE(pos + 4) : b.readUInt32BE(pos + 4);
-      const original = le ? b.readUInt32LE(pos + 12) : b.readUInt32BE(pos + 12);
+      const seconds = le ? le32(b, pos) : be32(b, pos);
+      const frac = le ? le32(b, pos + 4) : be32(b, pos + 4);
+      const original = le ? le32(b, pos + 12) : be32(b, pos + 12);
       sink.frame(linkType, b, pos + 16, pos + 16 + captured, original, seconds * 1000 + frac * fraction);
       pos += 16 + captured;
     }
     f.start = pos;
-    const need = end - pos < 16 ? 16 : 16 + (le ? b.readUInt32LE(pos + 8) : b.readUInt32BE(pos + 8));
+    const need = end - pos < 16 ? 16 : 16 + (le ? le32(b, pos + 8) : be32(b, pos + 8));
     if (!(await f.more(need))) {
       if (f.available > 0) {
         sink.problem(f.position, `the file ends inside a packet record (${f.available} of ${need} bytes present): it was cut short`);

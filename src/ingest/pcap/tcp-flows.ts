@@ -1,4 +1,5 @@
 import type { CapturedSession } from './capture-model.js';
+import { be16, be32 } from './byte-order.js';
 import { CaptureSession } from './capture-session.js';
 import { ipv4Text, ipv6Text, type IpPacket } from './ip.js';
 import { classifyFirstBytes, NOT_SMTP, SENT_BY_SERVER, SMTP_PORTS, TLS_CLIENT_HELLO } from './smtp-detect.js';
@@ -118,8 +119,8 @@ export class FlowTable {
     if (ip.end - t < 20) return false;
     const headerLength = (b[t + 12]! >> 4) * 4;
     if (headerLength < 20 || headerLength > ip.declaredLength) return false;
-    const sport = b.readUInt16BE(t);
-    const dport = b.readUInt16BE(t + 2);
+    const sport = be16(b, t);
+    const dport = be16(b, t + 2);
     const flags = b[t + 13]!;
     if (time === time) this.now = time;
     this.lastPacket = packet;
@@ -170,9 +171,9 @@ export class FlowTable {
     const b = ip.buf;
     flow.streams ??= [new TcpStream(), new TcpStream()];
     const streams = flow.streams;
-    const seq = b.readUInt32BE(t + 4);
+    const seq = be32(b, t + 4);
     if (flags & SYN) streams[side].syn(seq);
-    if (flags & ACK) streams[1 - side]!.acknowledged(b.readUInt32BE(t + 8), flow.receivers[1 - side]!);
+    if (flags & ACK) streams[1 - side]!.acknowledged(be32(b, t + 8), flow.receivers[1 - side]!);
     const length = ip.declaredLength - headerLength;
     if (length > 0 && !(flags & RST)) {
       streams[side].segment(flags & SYN ? (seq + 1) >>> 0 : seq, b, Math.min(t + headerLength, ip.end), ip.end, length, packet, flow.receivers[side]);
