@@ -12,17 +12,36 @@ import type { CapturedCertificate } from './capture-model.js';
  */
 
 const CACHE_LIMIT = 4096;
-const cache = new Map<string, CapturedCertificate>();
+/** Decoded certificates by a cheap key (length and a few sampled bytes); the DER is compared in full on a hit. */
+const cache = new Map<string, { der: Buffer; certificate: CapturedCertificate }[]>();
+let cached = 0;
+
+function quickKey(der: Uint8Array): string {
+  let h = der.length;
+  // Serial number and signature sit near the start and the end: sample both.
+  for (let i = 0; i < Math.min(64, der.length); i++) h = Math.imul(h ^ der[i]!, 0x01000193);
+  for (let i = Math.max(0, der.length - 64); i < der.length; i++) h = Math.imul(h ^ der[i]!, 0x01000193);
+  return `${der.length}:${h >>> 0}`;
+}
 
 export function certificateFromDer(der: Uint8Array): CapturedCertificate {
+  const key = quickKey(der);
+  const bucket = cache.get(key);
+  const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+  const known = bucket?.find((e) => e.der.equals(bytes));
+  if (known) return known.certificate;
   const sha256 = createHash('sha256').update(der).digest('hex').toUpperCase();
-  const known = cache.get(sha256);
-  if (known) return known;
   const described = describe(der, sha256);
   Object.freeze(described.dnsNames);
   Object.freeze(described);
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(sha256, described);
+  if (cached >= CACHE_LIMIT) {
+    cache.clear();
+    cached = 0;
+  }
+  const entry = { der: Buffer.from(bytes), certificate: described };
+  if (bucket) bucket.push(entry);
+  else cache.set(key, [entry]);
+  cached++;
   return described;
 }
 
