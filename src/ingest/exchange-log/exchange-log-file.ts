@@ -100,12 +100,16 @@ export async function readExchangeLog(file: string, handler: LogRowHandler, prog
   const values: string[] = [];
   let starts = new Int32Array(64);
   const unquoted = handler.unquotedRow?.bind(handler);
+  // Position of the next `"` in the current text at or after the line being read: found once and
+  // reused while lines stay before it, so the search is linear over a chunk, not per line.
+  let quoteText = '';
+  let nextQuote = -1;
   const lines = await readLogLines(
     file,
-    (line, number, complete) => {
-      if (line.length === 0) return;
-      if (line.charCodeAt(0) === 35 /* # */) {
-        const h = headerLine(line);
+    (text, from, to, number, complete) => {
+      if (to === from) return;
+      if (text.charCodeAt(from) === 35 /* # */) {
+        const h = headerLine(text.slice(from, to));
         if (!h) return;
         if (h.key === 'software') pending = { software: h.value, version: null, logType: null, date: null };
         else if (h.key === 'version') pending.version = h.value;
@@ -121,25 +125,33 @@ export async function readExchangeLog(file: string, handler: LogRowHandler, prog
         return;
       }
       if (columns === 0) {
-        malformed.add(number, 'data line before any #Fields header', line);
+        malformed.add(number, 'data line before any #Fields header', text.slice(from, to));
         return;
       }
-      if (unquoted && line.indexOf('"') < 0) {
-        // Column starts only; a row with more or fewer commas than #Fields allows is malformed.
-        let n = 0;
-        let start = 0;
-        for (let comma = line.indexOf(','); comma >= 0 && n < columns; comma = line.indexOf(',', start)) {
-          starts[n++] = start;
-          start = comma + 1;
+      if (unquoted) {
+        if (text !== quoteText || (nextQuote >= 0 && nextQuote < from)) {
+          quoteText = text;
+          nextQuote = text.indexOf('"', from);
         }
-        starts[n++] = start;
-        if (n === columns && line.indexOf(',', start) < 0) {
-          starts[n] = line.length + 1;
-          rows++;
-          unquoted(line, starts, number);
-          return;
+        if (nextQuote < 0 || nextQuote >= to) {
+          // Column starts only; a row with more or fewer commas than #Fields allows is malformed.
+          let n = 0;
+          let start = from;
+          for (let comma = text.indexOf(',', from); comma >= 0 && comma < to && n < columns; comma = text.indexOf(',', start)) {
+            starts[n++] = start;
+            start = comma + 1;
+          }
+          starts[n++] = start;
+          const extra = text.indexOf(',', start);
+          if (n === columns && (extra < 0 || extra >= to)) {
+            starts[n] = to + 1;
+            rows++;
+            unquoted(text, starts, number);
+            return;
+          }
         }
       }
+      const line = text.slice(from, to);
       const problem = splitCsvLine(line, values);
       if (problem !== null || values.length !== columns) {
         const reason = problem ?? `${values.length} values where #Fields (line ${headers[headers.length - 1]!.line}) names ${columns}`;

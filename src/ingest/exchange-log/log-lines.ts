@@ -55,8 +55,12 @@ export interface LineReadResult {
   firstInvalidUtf8Line: number | null;
 }
 
-/** `complete` is false only for a last line without a line end. */
-export type LineHandler = (line: string, lineNumber: number, complete: boolean) => void;
+/**
+ * One line: `text.slice(start, end)` (line end excluded), handed as a range so a reader slices only
+ * what it keeps. `text` is shared by many lines. `complete` is false only for a last line without
+ * a line end.
+ */
+export type LineHandler = (text: string, start: number, end: number, lineNumber: number, complete: boolean) => void;
 
 const CHUNK_BYTES = 4 << 20;
 
@@ -161,7 +165,7 @@ class LineSplitter {
     let nl = text.indexOf('\n');
     while (nl >= 0) {
       const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      this.onLine(text.slice(start, end), ++this.lineNumber, true);
+      this.onLine(text, start, end, ++this.lineNumber, true);
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }
@@ -173,7 +177,7 @@ class LineSplitter {
     if (this.tail.length === 0) return false;
     const line = this.tail.endsWith('\r') ? this.tail.slice(0, -1) : this.tail;
     this.tail = '';
-    this.onLine(line, ++this.lineNumber, false);
+    this.onLine(line, 0, line.length, ++this.lineNumber, false);
     return true;
   }
 }

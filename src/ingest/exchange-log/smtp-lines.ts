@@ -55,6 +55,8 @@ export function commandVerb(data: string): string {
  * overwrites commands it does not allow with `X`; others use `*`). STARTTLS comes out `XXXXXXXX`.
  */
 export function isMaskedCommand(data: string): boolean {
+  const c = data.charCodeAt(0);
+  if (c !== 88 && c !== 120 && c !== 42 && c !== 32) return false; // X, x, *, or a leading space
   const t = data.trim();
   return t.length >= 4 && (/^X+$/i.test(t) || /^\*+$/.test(t));
 }

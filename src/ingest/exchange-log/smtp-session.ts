@@ -137,7 +137,7 @@ export class SmtpSessionAssembly {
   private command(data: string): void {
     if (data === '') return;
     // A command abandons any reply still being gathered (a reply cut by the log).
-    this.replyTexts.length = 0;
+    if (this.replyTexts.length > 0) this.replyTexts = [];
     const masked = isMaskedCommand(data);
     const verb = own(masked ? data.trim() : commandVerb(data));
     this.lastCommand = verb;

@@ -96,22 +96,39 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
  * starts an attribute (`… C=US CN=Issuer …`), since within a DN Windows separates RDNs with `, `.
  */
 export function certificateFromRowData(data: string): CertificateSeen {
-  const tokens = data.trim().split(' ');
+  let end = data.length;
+  // The next token to the left of `end`, without splitting the whole row.
+  const peek = (): string => data.slice(data.lastIndexOf(' ', end - 1) + 1, end);
+  const take = (): void => {
+    end = Math.max(0, data.lastIndexOf(' ', end - 1));
+  };
   let sans: string[] = [];
   let notAfter: string | null = null;
   let notBefore: string | null = null;
   let thumbprint: string | null = null;
-  let end = tokens.length;
-  if (end > 0 && !ISO_TIME.test(tokens[end - 1]!)) {
-    sans = splitNames(tokens[end - 1]!);
-    end--;
+  let token = peek();
+  if (end > 0 && !ISO_TIME.test(token)) {
+    sans = splitNames(token);
+    take();
+    token = peek();
   }
-  if (end > 0 && ISO_TIME.test(tokens[end - 1]!)) notAfter = tokens[--end]!;
-  if (end > 0 && ISO_TIME.test(tokens[end - 1]!)) notBefore = tokens[--end]!;
-  if (end > 0 && /^[0-9A-Fa-f]{40}$/.test(tokens[end - 1]!)) thumbprint = tokens[--end]!.toUpperCase();
-  if (end > 0 && /^[0-9A-Fa-f]+$/.test(tokens[end - 1]!)) end--; // serial number
-  const names = tokens.slice(0, end).join(' ');
-  const { subject, issuer } = splitSubjectIssuer(names);
+  if (end > 0 && ISO_TIME.test(token)) {
+    notAfter = token;
+    take();
+    token = peek();
+  }
+  if (end > 0 && ISO_TIME.test(token)) {
+    notBefore = token;
+    take();
+    token = peek();
+  }
+  if (end > 0 && /^[0-9A-Fa-f]{40}$/.test(token)) {
+    thumbprint = token.toUpperCase();
+    take();
+    token = peek();
+  }
+  if (end > 0 && /^[0-9A-Fa-f]+$/.test(token)) take(); // serial number
+  const { subject, issuer } = splitSubjectIssuer(data.slice(0, end).trim());
   return certificate(subject, issuer, thumbprint, sans, notBefore, notAfter);
 }
 
