@@ -140,8 +140,9 @@ export class FlowTable {
       }
       if (side >= 0) break;
     }
-    if (flow !== null && flow.state === CLOSED && (flags & (SYN | ACK)) === SYN) {
-      // The same addresses and ports again: a new connection.
+    if (flow !== null && flow.state !== UNDECIDED && (flags & (SYN | ACK)) === SYN) {
+      // The same addresses and ports open again (a SYN after data): the old connection is over, this is a new one.
+      this.finish(flow, 'idle');
       this.remove(flow);
       flow = null;
     }

@@ -95,6 +95,7 @@ export class TlsSession {
       clientCertificates = [];
       this.note('The server asked for a client certificate and the client answered without a Certificate message at all.');
     }
+    if (this.resumed) this.note('The server resumed an earlier TLS session (abbreviated handshake): certificates were exchanged in an earlier connection, not in this one.');
     const hello = this.clientHello;
     const offeredVersions = hello ? hello.supportedVersions.filter((v) => !isGrease(v)).map(tlsVersionName) : [];
     return {

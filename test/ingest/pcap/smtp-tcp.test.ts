@@ -266,3 +266,13 @@ describe('bounds', () => {
     expect(r.sessions[0]).toMatchObject({ ehloCommand: 'HELO', ehlo: `${'b'.repeat(80)}.fabrikam.com` });
   });
 });
+
+describe('port reuse', () => {
+  it('a SYN on addresses and ports that already carried data starts a new session', async () => {
+    const first = new Conversation(CLIENT, SERVER, { clientIsn: 1000 }).server('220 mail.contoso.com ESMTP\r\n').client('EHLO first.fabrikam.com\r\n').server('250 mail.contoso.com\r\n');
+    const second = plainSmtp(new Conversation(CLIENT, SERVER, { clientIsn: 900_000 })).close();
+    const r = await readBytes(pcapFile([...first.frames(1_700_000_000), ...second.frames(1_700_000_010)]));
+    expect(r.sessions.map((s) => s.ehlo)).toEqual(['first.fabrikam.com', 'client.fabrikam.com']);
+    expect(r.sessions[1]!.transactions[0]!.outcome).toBe('accepted');
+  });
+});
