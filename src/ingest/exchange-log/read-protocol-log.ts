@@ -96,22 +96,21 @@ export async function readProtocolLog(
           if (notProtocolRows++ === 0) firstNotProtocolLine = line;
           return;
         }
-        const at = (i: number): string => (i >= 0 ? text.slice(starts[i]!, starts[i + 1]! - 1) : '');
         // Connector, endpoints, time and id text matter only on a session's first rows: not sliced for the others.
         const full = table.lookup(text, starts[c.session]!, starts[c.session + 1]! - 1);
-        const sessionId = full ? at(c.session) : '';
+        const sessionId = full ? column(text, starts, c.session) : '';
         // One row object for every fast-path row: the table copies it when it has to keep it.
         const row = scratch;
-        row.time = full ? at(c.time) : '';
+        row.time = full ? column(text, starts, c.time) : '';
         row.timeMs = c.time >= 0 && (full || table.wantsTime) ? isoTimeMs(text, starts[c.time]!) : NaN;
-        row.connector = full ? at(c.connector) : '';
+        row.connector = full ? column(text, starts, c.connector) : '';
         row.sessionId = sessionId;
         row.sequence = c.sequence >= 0 ? digitsAt(text, starts[c.sequence]!, starts[c.sequence + 1]! - 1) : NaN;
-        row.local = full ? at(c.local) : '';
-        row.remote = full ? at(c.remote) : '';
-        row.event = at(c.event);
-        row.data = at(c.data);
-        row.context = at(c.context);
+        row.local = full ? column(text, starts, c.local) : '';
+        row.remote = full ? column(text, starts, c.remote) : '';
+        row.event = column(text, starts, c.event);
+        row.data = column(text, starts, c.data);
+        row.context = column(text, starts, c.context);
         row.line = line;
         table.add(row);
       },
@@ -163,6 +162,11 @@ export async function readProtocolLog(
 }
 
 const IDLE_MINUTES = IDLE_EVICTION_MS / 60_000;
+
+/** Column `i` of a fast-path row (exchange-log-file.ts `unquotedRow`); '' for a column the file lacks. */
+function column(text: string, starts: Int32Array, i: number): string {
+  return i >= 0 ? text.slice(starts[i]!, starts[i + 1]! - 1) : '';
+}
 
 function sequenceNumber(text: string): number {
   return digitsAt(text, 0, text.length);

@@ -15,28 +15,47 @@ export interface ReplyLine {
 }
 
 export function parseReplyLine(data: string): ReplyLine | null {
-  if (data.length < 3) return null;
+  const code = replyCodeOf(data);
+  if (code < 0) return null;
+  return { code, continued: data.charCodeAt(3) === 45, text: replyLineText(data) };
+}
+
+/** The reply code of a reply line (`250-…`, `550 …`, `221`), -1 when the text is not one. */
+export function replyCodeOf(data: string): number {
+  if (data.length < 3) return -1;
   const c0 = data.charCodeAt(0) - 48;
   const c1 = data.charCodeAt(1) - 48;
   const c2 = data.charCodeAt(2) - 48;
-  if (c0 < 2 || c0 > 5 || c1 < 0 || c1 > 9 || c2 < 0 || c2 > 9) return null;
+  if (c0 < 2 || c0 > 5 || c1 < 0 || c1 > 9 || c2 < 0 || c2 > 9) return -1;
   const sep = data.charCodeAt(3);
-  if (data.length > 3 && sep !== 32 && sep !== 45) return null;
-  return { code: c0 * 100 + c1 * 10 + c2, continued: sep === 45, text: data.slice(4).trimStart() };
+  if (data.length > 3 && sep !== 32 && sep !== 45) return -1;
+  return c0 * 100 + c1 * 10 + c2;
+}
+
+/** A reply line's text after the code and separator, leading spaces dropped (Exchange writes `250  host`). */
+export function replyLineText(data: string): string {
+  return data.length > 4 ? data.slice(4).trimStart() : '';
 }
 
 const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)/;
 
 /** A complete reply from its lines; the enhanced status code (RFC 3463) is read from the first line. */
 export function replyOf(command: string | null, code: number, texts: string[]): SmtpReply {
+  if (texts.length === 1) return replyOfText(command, code, texts[0]!);
   const first = texts[0] ?? '';
   const c = first.charCodeAt(0);
   // Only `2.`, `4.`, `5.` can start an enhanced code: most texts skip the regular expression.
   const m = (c === 50 || c === 52 || c === 53) && first.charCodeAt(1) === 46 ? ENHANCED.exec(first) : null;
-  if (texts.length === 1) return { command, code, enhanced: m ? `${m[1]}.${m[2]}.${m[3]}` : null, text: m ? first.slice(m[0].length).trim() : first.trim() };
   const enhanced = m ? `${m[1]}.${m[2]}.${m[3]}` : null;
   const stripped = texts.map((t) => (m && t.startsWith(m[0]) ? t.slice(m[0].length).trimStart() : t));
   return { command, code, enhanced, text: stripped.join(' ').trim() };
+}
+
+/** A one-line reply (the common case), without the array the multi-line form needs. */
+export function replyOfText(command: string | null, code: number, text: string): SmtpReply {
+  const c = text.charCodeAt(0);
+  const m = (c === 50 || c === 52 || c === 53) && text.charCodeAt(1) === 46 ? ENHANCED.exec(text) : null;
+  return { command, code, enhanced: m ? `${m[1]}.${m[2]}.${m[3]}` : null, text: m ? text.slice(m[0].length).trim() : text.trim() };
 }
 
 /** The verb of a command row (`MAIL FROM:<a@b>` → `MAIL`), upper-cased. */

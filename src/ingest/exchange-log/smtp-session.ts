@@ -12,8 +12,10 @@ import {
   isMaskedKeyword,
   extensionsOfOneRowEhloReply,
   keywordOf,
-  parseReplyLine,
+  replyCodeOf,
+  replyLineText,
   replyOf,
+  replyOfText,
 } from './smtp-lines.js';
 import {
   applyCertificateRow,
@@ -74,8 +76,9 @@ export class SmtpSessionAssembly {
   private lastCommand: string | null = null;
   private lastCommandMasked = false;
   /** Commands not answered yet: with PIPELINING (RFC 2920) replies come after several commands, in order. */
-  private readonly unanswered: { verb: string; masked: boolean }[] = [];
-  private replyCode = 0;
+  private readonly unanswered: string[] = [];
+  /** Alongside `unanswered`: whether that command was a masked one. */
+  private readonly unansweredMasked: boolean[] = [];
   private replyTexts: string[] = [];
   private readonly replies: SmtpReply[] = [];
   private tlsSuccess: TlsSuccess | null = null;
@@ -142,7 +145,10 @@ export class SmtpSessionAssembly {
     const verb = own(masked ? data.trim() : commandVerb(data));
     this.lastCommand = verb;
     this.lastCommandMasked = masked;
-    if (this.unanswered.length < MAX_UNANSWERED) this.unanswered.push({ verb, masked });
+    if (this.unanswered.length < MAX_UNANSWERED) {
+      this.unanswered.push(verb);
+      this.unansweredMasked.push(masked);
+    }
     if (masked) return;
     if (verb === 'EHLO' || verb === 'HELO') {
       if (this.ehlo === null) this.ehlo = own(data.slice(verb.length).trim()) || null;
@@ -151,21 +157,32 @@ export class SmtpSessionAssembly {
   }
 
   private replyLine(data: string): void {
-    const line = parseReplyLine(data);
-    if (!line) return;
-    this.replyCode = line.code;
-    this.replyTexts.push(line.text);
-    if (line.continued) return;
-    const texts = this.replyTexts;
-    this.replyTexts = [];
+    const code = replyCodeOf(data);
+    if (code < 0) return;
+    const text = replyLineText(data);
+    if (data.charCodeAt(3) === 45 /* - */) {
+      // `250-…`: more lines of this reply follow (every line carries the same code, RFC 5321 4.2.1).
+      this.replyTexts.push(text);
+      return;
+    }
+    let texts: string[] | null = null;
+    if (this.replyTexts.length > 0) {
+      texts = this.replyTexts;
+      texts.push(text);
+      this.replyTexts = [];
+    }
     // The oldest unanswered command; with none left, a second reply to the last one (DATA's
     // 354 then 250), or the banner before any command.
     const answered = this.unanswered.shift();
-    const command = answered?.verb ?? this.lastCommand ?? (this.replies.length === 0 ? '<banner>' : null);
-    const commandMasked = answered ? answered.masked : this.lastCommandMasked;
-    let replyTexts = texts;
-    if (command === 'EHLO' && this.replyCode === 250) replyTexts = [this.ehloAnswer(texts)];
-    const reply = replyOf(command, this.replyCode, replyTexts);
+    const answeredMasked = this.unansweredMasked.shift();
+    const command = answered ?? this.lastCommand ?? (this.replies.length === 0 ? '<banner>' : null);
+    const commandMasked = answeredMasked ?? this.lastCommandMasked;
+    const reply =
+      command === 'EHLO' && code === 250
+        ? replyOfText(command, code, this.ehloAnswer(texts ?? [text]))
+        : texts
+          ? replyOf(command, code, texts)
+          : replyOfText(command, code, text);
     reply.text = own(reply.text);
     if (command === '<banner>' && this.banner === null) {
       this.banner = reply.text;
