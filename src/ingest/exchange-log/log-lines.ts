@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import type { ReadProgress } from '../evidence/evidence-reader.js';
 
@@ -108,10 +108,14 @@ export async function readLogLines(file: string, onLine: LineHandler, progress?:
           carried = end;
         } else {
           const whole = buffer.subarray(0, lastNewline + 1);
-          if (result.firstInvalidUtf8Line === null && !isUtf8(whole)) {
-            result.firstInvalidUtf8Line = splitter.lineNumber + firstLineWith(whole.toString('utf8'), '\uFFFD');
+          // Logs are mostly ASCII: then Latin-1 decoding gives the same text with a plain copy.
+          if (isAscii(whole)) splitter.push(whole.toString('latin1'));
+          else {
+            if (result.firstInvalidUtf8Line === null && !isUtf8(whole)) {
+              result.firstInvalidUtf8Line = splitter.lineNumber + firstLineWith(whole.toString('utf8'), '\uFFFD');
+            }
+            splitter.push(whole.toString('utf8'));
           }
-          splitter.push(whole.toString('utf8'));
           carried = end - (lastNewline + 1);
           buffer.copy(buffer, 0, lastNewline + 1, end);
         }

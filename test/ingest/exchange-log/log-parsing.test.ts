@@ -177,3 +177,36 @@ describe('date-time', () => {
     expect(isoTimeMs('not a time at all')).toBeNaN();
   });
 });
+
+describe('text that is not ASCII', () => {
+  const header = [
+    '#Software: Microsoft Exchange Server',
+    '#Version: 15.02.1748.010',
+    '#Log-type: Message Tracking Log',
+    '#Date: 2026-11-20T09:00:00.004Z',
+    '#Fields: date-time,event-id,sender-address,message-subject',
+  ];
+  it('decodes UTF-8 subjects', async () => {
+    const { readTrackingLog } = await import('../../../src/ingest/exchange-log/read-tracking-log.js');
+    const file = tempLog([...header, '2026-11-20T09:00:01.000Z,RECEIVE,jürgen@contoso.com,Präsentation für Zürich'], 'MSGTRK20261120-1.LOG');
+    const subjects: (string | null)[] = [];
+    const report = await readTrackingLog(file, (e) => subjects.push(e.subject));
+    expect(subjects).toEqual(['Präsentation für Zürich']);
+    expect(report.diagnostics).toEqual([]);
+  });
+
+  it('reports the first line that is not UTF-8 (a file re-saved in Windows-1252) and reads on', async () => {
+    const { readTrackingLog } = await import('../../../src/ingest/exchange-log/read-tracking-log.js');
+    const dir = mkdtempSync(join(tmpdir(), 'exchange-log-'));
+    dirs.push(dir);
+    const file = join(dir, 'MSGTRK20261120-2.LOG');
+    const text = [...header, '2026-11-20T09:00:01.000Z,RECEIVE,a@contoso.com,plain', '2026-11-20T09:00:02.000Z,RECEIVE,b@contoso.com,Pr\u00e4sentation'].join('\r\n') + '\r\n';
+    writeFileSync(file, Buffer.from(text, 'latin1'));
+    const events: string[] = [];
+    const report = await readTrackingLog(file, (e) => events.push(e.subject ?? ''));
+    expect(events).toEqual(['plain', 'Pr\uFFFDsentation']);
+    expect(report.diagnostics).toHaveLength(1);
+    expect(report.diagnostics[0]).toMatchObject({ severity: 'warning', location: `${file}:7` });
+    expect(report.diagnostics[0]!.message).toContain('not valid UTF-8');
+  });
+});
