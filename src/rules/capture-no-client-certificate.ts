@@ -1,6 +1,6 @@
 import type { Finding } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
-import { describeSpan, endpointText, evidenceOf, groupEvidence, sendConnectorNamed, serverIsExchangeOnline } from './support/evidence.js';
+import { describeSpan, endpointText, evidenceOf, groupEvidence, sendConnectorToExchangeOnlineFrom, serverIsExchangeOnline } from './support/evidence.js';
 
 /**
  * S2 (seed 002): "when in doubt, grab a network capture". Exchange Online asks every sender for a
@@ -28,9 +28,7 @@ export const rule: Rule = {
         continue;
       }
       // The send connector this host uses, when the case can tell: by its server's address.
-      const org = ctx.case.organizations.find((o) => o.Servers.some((sv) => sv.IPAddresses.includes(s.client.ip ?? '')));
-      const connector = org?.SendConnectors.find((c) => c.Enabled && c.SmartHosts.some((h) => /mail\.protection\.outlook\.com$/i.test(h)));
-      const named = connector ? sendConnectorNamed(ctx.case, connector.Name) : null;
+      const named = sendConnectorToExchangeOnlineFrom(ctx.case, s.client.ip);
       byClient.set(client, {
         rule: this.id,
         severity: this.severity,

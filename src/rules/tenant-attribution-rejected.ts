@@ -15,6 +15,7 @@ import {
   isTenantAttributionReply,
   replyText,
   sendConnectorNamed,
+  sendConnectorToExchangeOnlineFrom,
   senderDomain,
 } from './support/evidence.js';
 
@@ -35,7 +36,8 @@ interface Sender {
 }
 
 function senderOfSession(ctx: RuleContext, s: SmtpSessionObservation): Pick<Sender, 'key' | 'label' | 'subjects'> {
-  const found = s.viewpoint === 'client' ? sendConnectorNamed(ctx.case, s.connector) : null;
+  // A send log names its connector; on the wire, the sender's address names its server.
+  const found = s.viewpoint === 'client' ? sendConnectorNamed(ctx.case, s.connector) : sendConnectorToExchangeOnlineFrom(ctx.case, s.client.ip);
   if (found) {
     return {
       key: `send:${found.org.Name}:${found.connector.Name}`,

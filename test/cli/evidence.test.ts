@@ -56,6 +56,22 @@ describe('diagnose with evidence', () => {
     expect(found[0]!.fix[0]!.command).toContain("Set-SendConnector -Identity 'Outbound via Office 365' -TlsCertificateName '<I>");
   });
 
+  it('S2: the capture shows EX01 sending an empty Certificate message to Exchange Online', () => {
+    const dir = caseOf('examples/s2-cert-connector-after/topology.yaml', 'test/fixtures/pcap/s2-exchange-online-no-client-certificate.pcapng');
+    const { json } = cliJson<Report>('diagnose', dir, '--at', AT);
+    const captured = json.findings.filter((f) => f.rule === 'capture-no-client-certificate');
+    expect(captured).toHaveLength(1);
+    // 203.0.113.10 is EX01, the source server of the send connector to Exchange Online.
+    expect(captured[0]!.subjects).toEqual([{ type: 'SendConnector', name: 'Outbound via Office 365', organization: 'Contoso' }]);
+    expect(captured[0]!.evidence[0]!.source).toMatch(/s2-exchange-online-no-client-certificate\.pcapng:1$/);
+    const rejected = json.findings.filter((f) => f.rule === 'tenant-attribution-rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.message).toContain('no client certificate was presented');
+    expect(rejected[0]!.subjects[0]).toMatchObject({ type: 'SendConnector', name: 'Outbound via Office 365' });
+    // The estate predicts no certificate on that route, and the capture shows none: no contradiction.
+    expect(json.findings.map((f) => f.rule)).not.toContain('evidence-contradicts-model');
+  });
+
   it('a message trace exported by Windows PowerShell (Export-Csv with #TYPE, ConvertTo-Json) is evidence, not a configuration export', () => {
     const dir = caseOf('test/fixtures/trace/get-messagetrace-ps51.csv', 'test/fixtures/trace/get-messagetrace-ps51.json');
     const { json } = cliJson<Report>('diagnose', dir, '--at', AT);

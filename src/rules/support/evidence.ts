@@ -1,7 +1,7 @@
 import { EXCHANGE_ONLINE_SMTP_RANGES } from '../../data/exchange-online-ip-ranges.js';
 import { ipInRanges, parseIp } from '../../engine/ip-address.js';
 import type { Case, Organization, ReceiveConnector, SendConnector, Tenant } from '../../model/case.js';
-import { domainOf, normalizeHost } from '../../model/domains.js';
+import { domainOf, isExchangeOnlineHost, normalizeHost } from '../../model/domains.js';
 import {
   emptyEvidence,
   type CertificateSeen,
@@ -129,6 +129,24 @@ export function receiveConnectorNamed(c: Case, id: string | null): { org: Organi
   const name = (id.includes('\\') ? id.slice(id.indexOf('\\') + 1) : id).trim().toLowerCase();
   for (const org of c.organizations) {
     const connector = org.ReceiveConnectors.find((r) => r.Name.toLowerCase() === name || r.Name.toLowerCase() === id.trim().toLowerCase());
+    if (connector) return { org, connector };
+  }
+  return null;
+}
+
+/**
+ * The send connector a host at this address uses towards Exchange Online: the address is one of
+ * an organization's servers, and the connector (enabled, with that server as a source) smart-hosts
+ * to Exchange Online or delivers by MX.
+ */
+export function sendConnectorToExchangeOnlineFrom(c: Case, ip: string | null): { org: Organization; connector: SendConnector } | null {
+  if (!ip) return null;
+  for (const org of c.organizations) {
+    const server = org.Servers.find((sv) => sv.IPAddresses.includes(ip));
+    if (!server) continue;
+    const names = new Set([server.Name.toLowerCase(), server.Fqdn?.toLowerCase() ?? '']);
+    const sources = org.SendConnectors.filter((sc) => sc.Enabled && sc.SourceTransportServers.some((n) => names.has(n.toLowerCase())));
+    const connector = sources.find((sc) => sc.SmartHosts.some((h) => isExchangeOnlineHost(h))) ?? sources.find((sc) => sc.DNSRoutingEnabled) ?? null;
     if (connector) return { org, connector };
   }
   return null;

@@ -5,7 +5,7 @@ import { captureEvidenceReader } from '../../../src/ingest/pcap/capture-evidence
 import { readCaptureFile } from '../../../src/ingest/pcap/read-capture-file.js';
 import type { SmtpSessionObservation } from '../../../src/model/evidence.js';
 import { removeTempDirs } from '../openssl-helpers.js';
-import { maskedCapture, plainCapture, tls12EmptyClientCertificate, tls13ClientCertificate } from './fixture-captures.js';
+import { maskedCapture, plainCapture, s2ExchangeOnlineNoClientCertificate, tls12EmptyClientCertificate, tls13ClientCertificate } from './fixture-captures.js';
 
 /** The committed captures the CLI tests and the evidence rules use, and what each must yield. */
 const DIR = fileURLToPath(new URL('../../fixtures/pcap/', import.meta.url));
@@ -20,6 +20,7 @@ beforeAll(async () => {
   const tls13 = await tls13ClientCertificate();
   writeFileSync(path('tls13-client-certificate.pcap'), tls13.capture);
   writeFileSync(path('tls13-client-certificate.keys'), tls13.keyLog);
+  writeFileSync(path('s2-exchange-online-no-client-certificate.pcapng'), (await s2ExchangeOnlineNoClientCertificate()).capture);
 });
 
 afterAll(removeTempDirs);
@@ -48,6 +49,14 @@ describe('capture fixtures', () => {
     expect(without.sessions[0]!.tls!.clientCertificates).toBeNull();
     const withKeys = await readCaptureFile(path('tls13-client-certificate.pcap'), { keyLogFiles: [path('tls13-client-certificate.keys')] });
     expect(withKeys.sessions[0]!.tls!.clientCertificates![0]!.commonName).toBe('relay.fabrikam.com');
+  });
+
+  it('s2-exchange-online-no-client-certificate.pcapng: EX01 to Exchange Online, asked, none sent, 5.7.64', async () => {
+    const r = await readCaptureFile(path('s2-exchange-online-no-client-certificate.pcapng'));
+    const s = r.sessions[0]!;
+    expect(s.banner).toMatch(/^contoso-com\.mail\.protection\.outlook\.com /);
+    expect(s.tls).toMatchObject({ version: 'TLSv1.2', clientCertificateRequested: true, clientCertificates: [], decrypted: true });
+    expect(s.tls!.serverCertificates![0]!.commonName).toBe('mail.protection.outlook.com');
   });
 
   it('the evidence reader detects captures by magic number and gives one wire observation per session', async () => {
