@@ -250,3 +250,24 @@ describe('detection by content', () => {
     expect(sessions.every((g) => g.sample.replies.some((r) => r.enhanced === '5.7.64'))).toBe(true);
   });
 });
+
+describe('send protocol log: a certificate without a usable private key (KB 4495258)', () => {
+  it('keeps the certificate Exchange tried to send and the NoCredentials failure; no TLS session', async () => {
+    const { sessions } = await sessionsOf('send-tls-nocredentials.log');
+    expect(sessions).toHaveLength(1);
+    const s = sessions[0]!;
+    // STARTTLS was accepted by the server, then the handshake failed on Exchange's side.
+    expect(s.starttls).toBe('accepted');
+    expect(s.protocolLog!.tlsError).toBe('NoCredentials');
+    expect(s.tls!.version).toBeNull();
+    expect(s.tls!.clientCertificates![0]).toMatchObject({
+      subject: 'CN=*.contoso.com',
+      commonName: '*.contoso.com',
+      issuer: 'CN=Contoso Issuing CA, OU=PKI, O=Contoso Ltd, L=Seattle, S=Washington, C=US',
+      sha1: '5B6C7D8E9F0A1B2C3D4E5F60718293A4B5C6D7E8',
+      dnsNames: ['*.contoso.com', 'contoso.com'],
+    });
+    // No negotiation row: what the server sent is not in the log.
+    expect(s.tls!.serverCertificates).toBeNull();
+  });
+});
