@@ -221,7 +221,11 @@ export async function runPcapBenchmark(options = {}, log = console.log) {
   }
   for (const [name, a] of Object.entries(result.agreement)) log(`  ${name}: ${a.compared} sessions compared, ${a.differences} differences, same fingerprints: ${a.sameFingerprints}${a.examples.length ? `\n    ${a.examples.join('\n    ')}` : ''}`);
 
-  if (options.clean) for (const c of captures) rmSync(c.file, { force: true });
+  if (options.clean) {
+    for (const c of captures) {
+      for (const f of [c.file, `${c.file}.json`, ...['tshark-%.txt', 'reader-%.ndjson', 'mailflow-%.json', 'mailflow-%.stdout'].map((n) => join(outDir, n.replace('%', `${c.sizeMb}mb`)))]) rmSync(f, { force: true });
+    }
+  }
   return result;
 }
 
