@@ -62,7 +62,11 @@ export interface LineReadResult {
  */
 export type LineHandler = (text: string, start: number, end: number, lineNumber: number, complete: boolean) => void;
 
-/** Read size: large enough that per-read costs vanish, small enough that decoded chunk strings stay out of V8's large-object space (measured: 512 KiB reads peak at ~110 MiB RSS on 1 GB, 4 MiB at ~185 MiB). */
+/**
+ * Read size: large enough that per-read costs vanish, small enough that the decoded chunk strings
+ * stay out of V8's large-object space (measured on 1 GB of logs: 512 KiB reads peak at ~110 MiB
+ * RSS, 4 MiB reads at ~185 MiB, at the same speed).
+ */
 const CHUNK_BYTES = 512 << 10;
 
 export async function readLogLines(file: string, onLine: LineHandler, progress?: ReadProgress): Promise<LineReadResult> {
