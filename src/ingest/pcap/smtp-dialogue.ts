@@ -71,10 +71,14 @@ export class SmtpDialogue {
   private replyCode = 0;
   private bannerSeen = false;
   private starttlsSent = false;
+  private implicitTls = false;
 
   /** From here on both sides speak inside TLS (decrypted): a new EHLO, AUTH and transactions follow. */
   enterTls(): void {
     this.say('[TLS from here on]');
+    // Implicit TLS (465): nothing was said in clear, so the first EHLO reply inside TLS is the
+    // session's extensions, as tshark reads it.
+    this.implicitTls = !this.bannerSeen;
     this.afterTls = true;
     this.serverSwitchedToTls = false;
     this.starttlsSent = false;
@@ -368,6 +372,7 @@ export class SmtpDialogue {
   private ehloReply(code: number, keywords: string[]): void {
     if (this.afterTls) {
       if (replyClass(code) === 2) this.extensionsAfterTls = keywords;
+      if (this.implicitTls && replyClass(code) === 2 && this.extensions.length === 0) this.extensions = keywords;
       return;
     }
     if (replyClass(code) === 2) this.extensions = keywords;

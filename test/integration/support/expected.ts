@@ -58,13 +58,8 @@ export function factsFromTshark(t: TsharkSession, keysKnown: boolean, cipherName
   return { client: t.client, server: t.server, banner, ehlo, extensions, starttls, tls, replyCodes: t.replies.map((r) => r.code) };
 }
 
-/**
- * With implicit TLS every EHLO is inside TLS, and the reader files the reply under
- * `extensionsAfterTls`, leaving `extensions` empty; which field should hold it is open, so the
- * list is taken from either and checked the same.
- */
+/** With implicit TLS the first EHLO reply, inside TLS, is the session's `extensions` (as tshark reads it). */
 function advertised(s: any): string[] {
-  if ((s.extensions ?? []).length === 0 && s.tls?.implicit === true) return s.extensionsAfterTls ?? [];
   return s.extensions ?? [];
 }
 
