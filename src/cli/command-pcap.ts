@@ -1,5 +1,9 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { CapturedSession } from '../ingest/pcap/capture-model.js';
 import { readCaptureFile } from '../ingest/pcap/read-capture-file.js';
-import { renderPcapJson, renderPcapText } from '../report/render-pcap.js';
+import { pcapJsonParts, renderPcapText } from '../report/render-pcap.js';
 import { parseCommon, UsageError } from './options.js';
 import { emit, styleFor } from './output.js';
 import { terminalProgress } from './progress.js';
@@ -9,11 +13,38 @@ export async function pcapCommand(args: string[]): Promise<number> {
   const o = parseCommon(args, { keylog: { type: 'string', multiple: true } }, ['text', 'json']);
   if (o.paths.length !== 1) throw new UsageError('pcap needs exactly one capture file (pcap or pcapng), e.g. mailflow-doctor pcap smtp.pcapng --keylog keys.log');
   const file = o.paths[0]!;
-  const result = await readCaptureFile(file, { keyLogFiles: (o.values.keylog as string[] | undefined) ?? [], progress: terminalProgress() });
-  if (result.error !== null) {
-    process.stderr.write(`mailflow-doctor pcap: ${result.error}\n`);
-    return 2;
+  const keyLogFiles = (o.values.keylog as string[] | undefined) ?? [];
+  if (o.format !== 'json') {
+    const result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress() });
+    if (result.error !== null) return fail(result.error);
+    await emit(renderPcapText(result, styleFor(o.output)), o.output);
+    return 0;
   }
-  await emit(o.format === 'json' ? renderPcapJson(result) : renderPcapText(result, styleFor(o.output)), o.output);
+  // JSON for a capture of many sessions: each session is kept as its JSON text only (a fraction of
+  // the objects' size), and the document is written in pieces rather than built as one string.
+  const serialized: { first: number; json: string }[] = [];
+  const onSession = (s: CapturedSession): void => {
+    serialized.push({ first: s.packets.first, json: JSON.stringify(s, null, 2) });
+  };
+  const result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress(), onSession, keepSessions: false });
+  if (result.error !== null) return fail(result.error);
+  serialized.sort((a, b) => a.first - b.first);
+  await writePieces(pcapJsonParts(result, serialized.map((s) => s.json)), o.output);
   return 0;
+}
+
+function fail(message: string): number {
+  process.stderr.write(`mailflow-doctor pcap: ${message}\n`);
+  return 2;
+}
+
+async function writePieces(pieces: Iterable<string>, output: string | null): Promise<void> {
+  const out: Writable = output ? createWriteStream(output, 'utf8') : process.stdout;
+  for (const piece of pieces) {
+    if (!out.write(piece)) await once(out, 'drain');
+  }
+  if (output) {
+    out.end();
+    await once(out, 'finish');
+  }
 }

@@ -3,7 +3,18 @@ import { PLAIN, type Style } from './style.js';
 
 /** `pcap --format json`: `{ capture, sessions, diagnostics }` (CONTRACT.md: `sessions` holds one object per SMTP session). */
 export function renderPcapJson(r: CaptureReadResult): string {
-  return `${JSON.stringify({ capture: r.summary, sessions: r.sessions, diagnostics: r.diagnostics }, null, 2)}\n`;
+  return [...pcapJsonParts(r, r.sessions.map((x) => JSON.stringify(x, null, 2)))].join('');
+}
+
+/**
+ * The same document in pieces, from sessions already serialised (`JSON.stringify(session, null,
+ * 2)`), so a capture of thousands of sessions is written without one giant string.
+ */
+export function* pcapJsonParts(r: CaptureReadResult, sessions: readonly string[]): Generator<string> {
+  const indent = (json: string, by: string): string => json.replace(/\n/g, `\n${by}`);
+  yield `{\n  "capture": ${indent(JSON.stringify(r.summary, null, 2), '  ')},\n  "sessions": [`;
+  for (let i = 0; i < sessions.length; i++) yield `${i === 0 ? '' : ','}\n    ${indent(sessions[i]!, '    ')}`;
+  yield `${sessions.length > 0 ? '\n  ' : ''}],\n  "diagnostics": ${indent(JSON.stringify(r.diagnostics, null, 2), '  ')}\n}\n`;
 }
 
 /** `pcap --format text`: the capture summary, then each SMTP session as a conversation. */
