@@ -4,17 +4,7 @@ import type { TlsSecrets } from './tls-keylog.js';
 import { TlsSession } from './tls-session.js';
 
 /** Where a session's connection sits, filled in by the flow table when the session ends. */
-export interface SessionFrame {
-  clientIp: string;
-  clientPort: number;
-  serverIp: string;
-  serverPort: number;
-  start: string | null;
-  end: string | null;
-  packets: { first: number; last: number; count: number };
-  sawOpen: boolean;
-  closedBy: CapturedSession['closedBy'];
-}
+export type SessionFrame = Pick<CapturedSession, 'clientIp' | 'clientPort' | 'serverIp' | 'serverPort' | 'start' | 'end' | 'packets' | 'sawOpen' | 'closedBy'>;
 
 /** Gaps beyond this many are counted in one line. */
 const MAX_GAPS = 50;
