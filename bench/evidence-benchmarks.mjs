@@ -1,5 +1,6 @@
 import { runHeadersBenchmark } from './headers.mjs';
 import { runPcapBenchmark } from './pcap.mjs';
+import { runProtocolLogBenchmark } from './protocol-log.mjs';
 import { runTlsDecryptBenchmark } from './tls-decrypt.mjs';
 import { runTraceBenchmark } from './trace.mjs';
 
@@ -9,6 +10,7 @@ import { runTraceBenchmark } from './trace.mjs';
  */
 export const EVIDENCE_BENCHMARKS = [
   { name: 'trace', title: 'Message traces: historical search extended report (UTF-16) vs csv-parse', run: runTraceBenchmark },
+  { name: 'protocol-log', title: 'Exchange SMTP protocol logs: sessions rebuilt, vs csv-parse', run: runProtocolLogBenchmark },
   { name: 'pcap', title: 'Captures: SMTP/TLS sessions among other traffic, vs tshark -T fields', run: runPcapBenchmark },
   { name: 'tls-decrypt', title: 'TLS record decryption vs bare node:crypto', run: runTlsDecryptBenchmark },
   { name: 'headers', title: 'Message headers: an mbox of Exchange Online messages, and 10,000 Received lines', run: runHeadersBenchmark },
