@@ -169,6 +169,22 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   return { case: c, fatal: fatal.length > 0 ? fatal.join('\n') : null };
 }
 
+/** A trace's header row or first object sits at its very start. */
+const TRACE_SAMPLE = 64 * 1024;
+
+/**
+ * The evidence reader for a file that is not configuration. A message trace exported with
+ * Export-Csv or ConvertTo-Json is PowerShell output too (of Get-MessageTrace*): for those, the
+ * message-trace reader, whose detection names trace columns, decides before the export reader —
+ * on the first 64 KiB only, as a provider's case holds tens of thousands of configuration exports.
+ */
+function evidenceReaderFor(kind: InputKind, head: Buffer): EvidenceReader | null {
+  if (kind === 'unknown') return EVIDENCE_READERS.find((r) => r.detect(head)) ?? null;
+  if (kind !== 'powershell-csv' && kind !== 'powershell-json') return null;
+  const sample = head.subarray(0, TRACE_SAMPLE);
+  return EVIDENCE_READERS.find((r) => r.kind === 'message-trace' && r.detect(sample)) ?? null;
+}
+
 /** Detection looks at the start of a file. */
 const DETECTION_SAMPLE = 1 << 20;
 
@@ -187,9 +203,7 @@ function readInput(file: string, whole: boolean): InputFile {
     const got = readSync(fd, sample, 0, sample.length, 0);
     const head = sample.subarray(0, got);
     const kind = detectKind(head);
-    // A message trace exported with Export-Csv or ConvertTo-Json is PowerShell output too, of
-    // Get-MessageTrace*: the evidence readers, whose detection names trace columns, decide first.
-    const evidence = kind === 'unknown' || kind === 'powershell-csv' || kind === 'powershell-json' ? (EVIDENCE_READERS.find((r) => r.detect(head)) ?? null) : null;
+    const evidence = evidenceReaderFor(kind, head);
     const wanted = (whole ? kind !== 'unknown' || hasCertificateName(file) : kind === 'topology') && evidence === null;
     let bytes: Buffer | null = null;
     if (wanted) {
