@@ -67,8 +67,14 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   for (const f of listing.files) {
     const input = readInput(f, true);
     if (isExportFormat(input.kind) && input.bytes !== null) {
-      exportFiles.push(readExportFile(decodeText(input.bytes), input.file, input.kind));
-      continue;
+      const read = readExportFile(decodeText(input.bytes), input.file, input.kind);
+      // Nothing of a configuration kind in it: it may be a message trace, which is PowerShell output too.
+      const trace = read.recognized.length === 0 ? messageTraceReaderFor(input.kind, input.bytes) : null;
+      if (!trace) {
+        exportFiles.push(read);
+        continue;
+      }
+      input.evidence = trace;
     }
     if (input.kind !== 'topology') input.bytes = null;
     inputs.push(input);
@@ -173,15 +179,13 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
 const TRACE_SAMPLE = 64 * 1024;
 
 /**
- * The evidence reader for a file that is not configuration. A message trace exported with
- * Export-Csv or ConvertTo-Json is PowerShell output too (of Get-MessageTrace*): for those, the
- * message-trace reader, whose detection names trace columns, decides before the export reader —
- * on the first 64 KiB only, as a provider's case holds tens of thousands of configuration exports.
+ * A message trace exported with Export-Csv or ConvertTo-Json is PowerShell output too (of
+ * Get-MessageTrace*). It is asked about only once the export reader found no configuration object
+ * in the file, so a provider's tens of thousands of configuration exports pay nothing for it.
  */
-function evidenceReaderFor(kind: InputKind, head: Buffer): EvidenceReader | null {
-  if (kind === 'unknown') return EVIDENCE_READERS.find((r) => r.detect(head)) ?? null;
+function messageTraceReaderFor(kind: InputKind, bytes: Buffer): EvidenceReader | null {
   if (kind !== 'powershell-csv' && kind !== 'powershell-json') return null;
-  const sample = head.subarray(0, TRACE_SAMPLE);
+  const sample = bytes.subarray(0, TRACE_SAMPLE);
   return EVIDENCE_READERS.find((r) => r.kind === 'message-trace' && r.detect(sample)) ?? null;
 }
 
@@ -203,7 +207,7 @@ function readInput(file: string, whole: boolean): InputFile {
     const got = readSync(fd, sample, 0, sample.length, 0);
     const head = sample.subarray(0, got);
     const kind = detectKind(head);
-    const evidence = evidenceReaderFor(kind, head);
+    const evidence = kind === 'unknown' ? (EVIDENCE_READERS.find((r) => r.detect(head)) ?? null) : null;
     const wanted = (whole ? kind !== 'unknown' || hasCertificateName(file) : kind === 'topology') && evidence === null;
     let bytes: Buffer | null = null;
     if (wanted) {
