@@ -1,5 +1,5 @@
 import type { PsObjectValue, PsReadResult, PsRecord, PsValue } from './ps-record.js';
-import { LineIndex, jsonErrorOffset, topLevelStarts } from './text-positions.js';
+import { ForwardPositions, LineIndex, jsonErrorOffset, topLevelStarts } from './text-positions.js';
 
 /**
  * `ConvertTo-Json` output of Get-* cmdlets (FORMATS.md 4.3), from Windows PowerShell 5.1 or
@@ -36,7 +36,7 @@ export function readJsonExport(text: string, file: string): PsReadResult {
   const shape = /\\?\/Date\(-?\d+/.test(body) ? 'json-ps51' : 'json-ps7';
   const items = Array.isArray(parsed) ? parsed : [parsed];
   const starts = topLevelStarts(body);
-  const lines = new LineIndex(body);
+  const lines = new ForwardPositions(body);
   const result: PsReadResult = { records: [], skipped: 0, diagnostics: [] };
   items.forEach((item, i) => {
     const pos = lines.position(starts[i] ?? 0);

@@ -19,37 +19,64 @@ export class LineIndex {
 }
 
 /**
+ * Line:column of offsets asked in increasing order, counting newlines as it goes: no index of
+ * every line is built (a provider's exports hold millions of lines, and the array would only feed
+ * the garbage collector). An offset before the last one asked starts the count again.
+ */
+export class ForwardPositions {
+  private offset = 0;
+  private line = 1;
+  private lineStart = 0;
+
+  constructor(private readonly text: string) {}
+
+  position(offset: number): { line: number; column: number } {
+    if (offset < this.offset) {
+      this.offset = 0;
+      this.line = 1;
+      this.lineStart = 0;
+    }
+    for (let i = this.text.indexOf('\n', this.offset); i >= 0 && i < offset; i = this.text.indexOf('\n', i + 1)) {
+      this.line++;
+      this.lineStart = i + 1;
+    }
+    this.offset = offset;
+    return { line: this.line, column: offset - this.lineStart + 1 };
+  }
+}
+
+/**
  * Where each top-level object of a JSON text starts: every item of a root array, or the root
  * itself. JSON.parse keeps no positions, and a full positioned parse of a provider's 100 MB
  * export would cost far more than this one pass over the characters.
  */
 export function topLevelStarts(text: string): number[] {
   let i = skipSpace(text, 0);
-  if (text[i] !== '[') return i < text.length ? [i] : [];
+  if (text.charCodeAt(i) !== BRACKET_OPEN) return i < text.length ? [i] : [];
   const starts: number[] = [];
   let depth = 0;
   let expectValue = false;
   for (; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') {
+    const ch = text.charCodeAt(i);
+    if (ch === QUOTE) {
       if (expectValue && depth === 1) starts.push(i);
       expectValue = false;
       i = skipString(text, i);
       continue;
     }
-    if (ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t') continue;
-    if (ch === '[' || ch === '{') {
+    if (ch === SPACE || ch === LF || ch === CR || ch === TAB) continue;
+    if (ch === BRACKET_OPEN || ch === BRACE_OPEN) {
       if (expectValue && depth === 1) starts.push(i);
       expectValue = depth === 0;
       depth++;
       continue;
     }
-    if (ch === ']' || ch === '}') {
+    if (ch === BRACKET_CLOSE || ch === BRACE_CLOSE) {
       depth--;
       expectValue = false;
       continue;
     }
-    if (ch === ',' && depth === 1) {
+    if (ch === COMMA && depth === 1) {
       expectValue = true;
       continue;
     }
@@ -59,6 +86,18 @@ export function topLevelStarts(text: string): number[] {
   return starts;
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const SPACE = 0x20;
+const LF = 0x0a;
+const CR = 0x0d;
+const TAB = 0x09;
+const COMMA = 0x2c;
+const BRACKET_OPEN = 0x5b;
+const BRACKET_CLOSE = 0x5d;
+const BRACE_OPEN = 0x7b;
+const BRACE_CLOSE = 0x7d;
+
 function skipSpace(text: string, i: number): number {
   while (i < text.length && /\s/.test(text[i] as string)) i++;
   return i;
@@ -67,9 +106,9 @@ function skipSpace(text: string, i: number): number {
 /** Index of the closing quote of the string opening at `i`. */
 function skipString(text: string, i: number): number {
   for (let j = i + 1; j < text.length; j++) {
-    const ch = text[j];
-    if (ch === '\\') j++;
-    else if (ch === '"') return j;
+    const ch = text.charCodeAt(j);
+    if (ch === BACKSLASH) j++;
+    else if (ch === QUOTE) return j;
   }
   return text.length;
 }

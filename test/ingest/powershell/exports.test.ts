@@ -7,6 +7,7 @@ import { detectFormattedText } from '../../../src/ingest/powershell/read-format-
 import { readCsvExport } from '../../../src/ingest/powershell/read-csv-export.js';
 import { readJsonExport } from '../../../src/ingest/powershell/read-json-export.js';
 import { convertLiveValues } from '../../../src/ingest/powershell/ps-values.js';
+import { ForwardPositions, LineIndex, topLevelStarts } from '../../../src/ingest/powershell/text-positions.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -158,5 +159,21 @@ describe('live objects: enums as numbers', () => {
     expect(convertLiveValues({ AuthMechanism: 8 }, 'SendConnector').AuthMechanism).toBe('ExchangeServer');
     expect(convertLiveValues({ DomainType: 2, Scope: 2, Services: 24 }, 'AcceptedDomain')).toEqual({ DomainType: 'InternalRelay', Scope: 'Global', Services: 'IIS, SMTP' });
     expect(convertLiveValues({ ServerRole: 16390 }, 'ExchangeServer').ServerRole).toBe('Mailbox, ClientAccess, FrontendTransport');
+  });
+});
+
+describe('positions of export objects', () => {
+  it('counts lines forward as LineIndex does, and starts again for an earlier offset', () => {
+    const text = '[\r\n  {"a": 1},\n\n  {"b": "x\\ny"},\r\n  {"c": [1,\n 2]}\n]';
+    const index = new LineIndex(text);
+    const forward = new ForwardPositions(text);
+    const offsets = [0, 3, 5, 14, 17, 30, 31, 45, text.length - 1];
+    for (const o of offsets) expect(forward.position(o), `offset ${o}`).toEqual(index.position(o));
+    expect(forward.position(5)).toEqual(index.position(5));
+    expect(topLevelStarts(text).map((o) => index.position(o))).toEqual([
+      { line: 2, column: 3 },
+      { line: 4, column: 3 },
+      { line: 5, column: 3 },
+    ]);
   });
 });
