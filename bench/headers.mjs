@@ -14,11 +14,13 @@ import { fileURLToPath } from 'node:url';
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// Fixtures come from the working tree when run from the benchmark's snapshot (which holds only bench/, dist/, bin/).
+const FIXTURES_ROOT = process.env.BENCH_REPO ?? ROOT;
 const MB = 1024 * 1024;
 
 function writeMbox(path, bytes) {
   if (existsSync(path) && statSync(path).size >= bytes) return { reused: true, messages: null, bytes: statSync(path).size };
-  const block = readFileSync(join(ROOT, 'test/fixtures/headers/cross-premises-internal.eml'), 'utf8').split('\n\n')[0];
+  const block = readFileSync(join(FIXTURES_ROOT, 'test/fixtures/headers/cross-premises-internal.eml'), 'utf8').split('\n\n')[0];
   const fd = openSync(path, 'w');
   let written = 0;
   let messages = 0;
