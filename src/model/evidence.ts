@@ -44,6 +44,13 @@ export interface TraceObservation {
   /** TLS version of the inbound connection (`TLSv1.2`, from custom_data `S:InboundTlsDetails`), null when not stated. */
   tlsVersion?: string | null;
   source: Provenance;
+  /**
+   * Where the row comes from: an Exchange Online message trace (absent or `message-trace`), or an
+   * on-premises message tracking log's refusal (`tracking-log`: the send connector in `connector`,
+   * the sending server in `clientIp`).
+   */
+  origin?: 'message-trace' | 'tracking-log';
+  connector?: string | null;
 }
 
 /** How STARTTLS fared in a session (pcap contract values). */

@@ -96,15 +96,20 @@ export const rule: Rule = {
     for (const g of ev.sessions) {
       if (!g.sample.replies.some((r) => isTenantAttributionReply(r))) continue;
       const who = senderOfSession(ctx, g.sample);
-      const s = senders.get(who.key) ?? { ...who, sessions: [], traces: [] };
+      const s: Sender = senders.get(who.key) ?? { ...who, sessions: [], traces: [] };
       s.sessions.push(g);
       senders.set(who.key, s);
     }
     for (const g of ev.traces) {
       if (!isTenantAttributionReply(g.sample.response)) continue;
+      // A tracking log names the send connector the refused message left by.
+      const found = g.sample.origin === 'tracking-log' ? sendConnectorNamed(ctx.case, g.sample.connector ?? null) : null;
       const ip = g.sample.clientIp ?? '(unknown address)';
-      const key = `ip:${ip}`;
-      const s = senders.get(key) ?? { key, label: `the host at ${ip}`, subjects: [{ type: 'Host', name: ip }], sessions: [], traces: [] };
+      const who: Pick<Sender, 'key' | 'label' | 'subjects'> = found
+        ? { key: `send:${found.org.Name}:${found.connector.Name}`, label: `send connector "${found.connector.Name}" (${found.org.Name})`, subjects: [{ type: 'SendConnector', name: found.connector.Name, organization: found.org.Name }] }
+        : { key: `ip:${ip}`, label: `the host at ${ip}`, subjects: [{ type: 'Host', name: ip }] };
+      const key = who.key;
+      const s: Sender = senders.get(key) ?? { ...who, sessions: [], traces: [] };
       s.traces.push(g);
       senders.set(key, s);
     }

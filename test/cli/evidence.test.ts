@@ -56,6 +56,18 @@ describe('diagnose with evidence', () => {
     expect(found[0]!.fix[0]!.command).toContain("Set-SendConnector -Identity 'Outbound via Office 365' -TlsCertificateName '<I>");
   });
 
+  it("S2: a message tracking log's FAIL event with 5.7.64 names the send connector too", () => {
+    const dir = caseOf('examples/s2-cert-connector-after/topology.yaml', 'test/fixtures/exchange-log/msgtrk-2019.log');
+    const { json } = cliJson<Report>('diagnose', dir, '--at', AT);
+    expect(json.inputs.find((i) => i.file.endsWith('.log'))).toMatchObject({ kind: 'tracking-log', records: 4, skipped: 0 });
+    const found = json.findings.filter((f) => f.rule === 'tenant-attribution-rejected');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.subjects[0]).toMatchObject({ type: 'SendConnector', name: 'Outbound via Office 365' });
+    // Only the FAIL event's recipient (line 8), not the delivered ones.
+    expect(found[0]!.message).toMatch(/^1 refused message at 2026-11-20T09:00:00\.262Z/);
+    expect(found[0]!.evidence.map((e) => e.source)).toEqual([expect.stringMatching(/msgtrk-2019\.log:8$/)]);
+  });
+
   it('S2: the capture shows EX01 sending an empty Certificate message to Exchange Online', () => {
     const dir = caseOf('examples/s2-cert-connector-after/topology.yaml', 'test/fixtures/pcap/s2-exchange-online-no-client-certificate.pcapng');
     const { json } = cliJson<Report>('diagnose', dir, '--at', AT);

@@ -81,6 +81,8 @@ function traceKey(o: TraceObservation): string {
     o.clientIp ?? '',
     o.status ?? '',
     o.response ? `${o.response.code} ${o.response.enhanced ?? ''}` : '',
+    o.origin ?? '',
+    o.connector ?? '',
   ].join('\u0000');
 }
 

@@ -1,5 +1,5 @@
 import type { InputReport } from '../../model/diagnostics.js';
-import type { SmtpReply } from '../../model/evidence.js';
+import type { SmtpReply, TraceObservation } from '../../model/evidence.js';
 import type { EvidenceReader, EvidenceReadOptions } from '../evidence/evidence-reader.js';
 import { readExchangeLog, type LogHeader } from './exchange-log-file.js';
 import { commonDiagnostics, exchangeLogTypeOfSample } from './read-protocol-log.js';
@@ -150,13 +150,50 @@ export async function readTrackingLog(
   return { file, kind: 'tracking-log', records: result.rows - notTrackingRows, skipped: result.malformed.count + notTrackingRows, diagnostics };
 }
 
+/**
+ * The refusals a tracking log records for mail leaving this organization — a FAIL or DEFER event
+ * of the SMTP source carries the remote server's reply per recipient (`550 5.7.64
+ * TenantAttribution; …` from Exchange Online) — as observations, one per refused recipient.
+ * Other events carry no session, TLS or certificate and are only counted.
+ */
+export function refusalsOf(e: TrackingEvent, file: string): TraceObservation[] {
+  if (e.source !== 'SMTP' || (e.eventId !== 'FAIL' && e.eventId !== 'DEFER')) return [];
+  const out: TraceObservation[] = [];
+  e.recipientStatus.forEach((status, i) => {
+    const reply = parseReplyLine(status);
+    if (!reply || reply.code < 400) return;
+    out.push({
+      at: e.at,
+      tenantId: null,
+      inboundConnector: null,
+      direction: e.directionality,
+      sender: e.sender,
+      recipient: e.recipients[i] ?? null,
+      clientIp: e.clientIp,
+      clientHostname: e.clientHostname,
+      status: e.eventId,
+      response: replyOf(null, reply.code, [reply.text]),
+      messageId: e.messageId,
+      source: { file, line: e.line },
+      origin: 'tracking-log',
+      connector: e.connectorId,
+    });
+  });
+  return out;
+}
+
 export const trackingLogReader: EvidenceReader = {
   kind: 'tracking-log',
   detect(sample) {
     return exchangeLogTypeOfSample(sample) === 'message-tracking';
   },
-  // Read and counted; tracking events carry no session, TLS or certificate, so nothing goes to the sink.
-  async read(file, _sink, options) {
-    return readTrackingLog(file, () => undefined, options);
+  async read(file, sink, options) {
+    return readTrackingLog(
+      file,
+      (e) => {
+        for (const o of refusalsOf(e, file)) sink.trace(o);
+      },
+      options,
+    );
   },
 };
