@@ -1,7 +1,8 @@
 import { formatSource } from '../model/provenance.js';
-import type { Finding } from './finding.js';
+import type { HeaderMessageObservation } from '../model/evidence.js';
+import type { Finding, FindingSubject } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
-import { evidenceOf } from './support/evidence.js';
+import { evidenceOf, tenantById } from './support/evidence.js';
 
 /**
  * S4 (seed 004): the first test of hybrid mail flow is X-MS-Exchange-Organization-AuthAs on a
@@ -9,6 +10,12 @@ import { evidenceOf } from './support/evidence.js';
  * internet mail (wrong receive connector after NAT, a third-party hop, stale certificates on the
  * hybrid connectors, …) — free/busy-like features, out-of-office and spam verdicts then differ.
  */
+/** The tenant of the case the headers name (X-MS-Exchange-CrossTenant-Id, else X-EOPTenantAttributedMessage). */
+function tenantSubject(ctx: RuleContext, m: HeaderMessageObservation): FindingSubject[] {
+  const tenant = tenantById(ctx.case, m.crossTenantId) ?? tenantById(ctx.case, m.attributedTenantId ?? null);
+  return tenant ? [{ type: 'Tenant', name: tenant.Name }] : [];
+}
+
 export const rule: Rule = {
   id: 'message-not-internal',
   title: 'A cross-premises message arrived as anonymous (not internal)',
@@ -38,7 +45,7 @@ export const rule: Rule = {
         severity: this.severity,
         title: this.title,
         message: `Message ${m.messageId ?? '(no Message-ID)'}${m.subject ? ` "${m.subject}"` : ''} crossed between on-premises Exchange and Exchange Online but was received with X-MS-Exchange-Organization-AuthAs: Anonymous — it was treated as internet mail.${gateway ? ` A third-party gateway (${gateway.by}) is on its path, which on its own explains it.` : ' Usual causes: a NAT device in front of Exchange, a third-party hop, a hybrid connector naming an old certificate, or an Exchange 2010 accepted domain set up wrongly.'}`,
-        subjects: [{ type: 'Message', name: m.messageId ?? formatSource(m.source) }],
+        subjects: [{ type: 'Message', name: m.messageId ?? formatSource(m.source) }, ...tenantSubject(ctx, m)],
         evidence: [
           { source: formatSource(m.source), text: `X-MS-Exchange-Organization-AuthAs: ${m.authAs ?? '(absent)'}${m.authSource ? `; AuthSource: ${m.authSource}` : ''}${m.crossTenantAuthAs ? `; CrossTenant-AuthAs: ${m.crossTenantAuthAs}` : ''}` },
           { source: formatSource(m.source), text: `hops: ${path}` },

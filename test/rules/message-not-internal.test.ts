@@ -10,6 +10,12 @@ describe('message-not-internal', () => {
     expect(found[0]!.evidence[0]!.text).toContain('X-MS-Exchange-Organization-AuthAs: Anonymous');
   });
 
+  it('names the tenant of the case the headers name by its id', () => {
+    const yaml = 'kind: mailflow-topology\nversion: 1\ntenants:\n  - Name: contoso.onmicrosoft.com\n    TenantId: 0b5f2a8e-3c1d-4e6f-8a9b-1c2d3e4f5a6b\n';
+    const m = headerMessage({ hops: crossPremises, crossedPremises: true, authAs: 'Anonymous', crossTenantId: '0B5F2A8E-3C1D-4E6F-8A9B-1C2D3E4F5A6B' });
+    expect(evidenceFindings(yaml, { messages: [m] }, 'message-not-internal')[0]!.subjects).toContainEqual({ type: 'Tenant', name: 'contoso.onmicrosoft.com' });
+  });
+
   it('names a gateway on the path as the likely cause', () => {
     const hops = [crossPremises[0]!, hop({ by: 'eu-smtp-1.mimecast.com', kind: 'gateway' }), crossPremises[1]!];
     const found = evidenceFindings(null, { messages: [headerMessage({ hops, crossedPremises: true, authAs: 'Anonymous' })] }, 'message-not-internal');
