@@ -12,8 +12,8 @@ import { EvidenceCollector } from './evidence/evidence-collector.js';
 import type { EvidenceReadOptions, EvidenceReader } from './evidence/evidence-reader.js';
 import { EVIDENCE_READERS } from './evidence/evidence-readers.js';
 import { CaseMerger } from './merge-case.js';
-import { addExports, isExportFormat } from './powershell/load-exports.js';
-import { readExportFile, type ExportFileRead } from './powershell/read-export.js';
+import { addExports, isExportFormat, prepareExport, type PreparedExport } from './powershell/load-exports.js';
+import { readExportFile } from './powershell/read-export.js';
 import { decodeText } from './text-decoding.js';
 import { checkCaseReferences } from './topology/check-references.js';
 import { readTopology, type TopologyReadResult } from './topology/read-topology.js';
@@ -62,7 +62,7 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   // One pass to detect every file's kind. Exports are read on the spot (they depend on nothing
   // else) and their bytes let go; topology files are kept whole, as they say which certificate
   // files they read; the rest is read again when its turn comes.
-  const exportFiles: ExportFileRead[] = [];
+  const exportFiles: PreparedExport[] = [];
   const inputs: InputFile[] = [];
   for (const f of listing.files) {
     const input = readInput(f, true);
@@ -71,7 +71,7 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
       // Nothing of a configuration kind in it: it may be a message trace, which is PowerShell output too.
       const trace = read.recognized.length === 0 ? messageTraceReaderFor(input.kind, input.bytes) : null;
       if (!trace) {
-        exportFiles.push(read);
+        exportFiles.push(prepareExport(read));
         continue;
       }
       input.evidence = trace;

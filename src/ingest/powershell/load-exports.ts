@@ -1,12 +1,37 @@
 import type { CaseMerger } from '../merge-case.js';
 import type { TopologyReadResult } from '../topology/read-topology.js';
-import { emptyHints, type PlacementHints } from './placement.js';
-import { mapExportFile, statedNames, type ExportFileRead, type ExportFormat } from './read-export.js';
+import { emptyHints, place, type PlacementHints } from './placement.js';
+import { mapExportFile, statedNames, type ExportFileRead, type ExportFormat, type MappedExport } from './read-export.js';
 
 const FORMATS: readonly string[] = ['powershell-json', 'powershell-csv', 'powershell-clixml', 'powershell-formatted'];
 
 export function isExportFormat(kind: string): kind is ExportFormat {
   return FORMATS.includes(kind);
+}
+
+/** An export file read, and mapped already when nothing about it waits for the rest of the case. */
+export interface PreparedExport {
+  read: ExportFileRead;
+  /** Tenant and organization names its objects state, for placing other files' objects. */
+  stated: { tenants: string[]; organizations: string[] };
+  mapped: MappedExport | null;
+}
+
+const NO_HINTS = emptyHints();
+
+/**
+ * Maps a file at once when every object in it says itself where it belongs (OrganizationalUnitRoot,
+ * DistinguishedName, a certificate's Identity): placement could not come out otherwise, and the
+ * raw records can go before the next file is read — a provider's exports are tens of thousands of
+ * files. Files with objects that need the topology, `sources:` or folder names wait.
+ */
+export function prepareExport(read: ExportFileRead): PreparedExport {
+  const stated = statedNames([read]);
+  const selfPlaced = read.recognized.length > 0 && read.recognized.every((r) => place(r.kind, r.properties, read.file, NO_HINTS) !== null);
+  if (!selfPlaced) return { read, stated, mapped: null };
+  const mapped = mapExportFile(read, NO_HINTS);
+  read.recognized = [];
+  return { read, stated, mapped };
 }
 
 /**
@@ -16,15 +41,16 @@ export function isExportFormat(kind: string): kind is ExportFormat {
  * state, so a file may sit in a folder named after a tenant another file introduces.
  * Returns how many files added something to the case.
  */
-export function addExports(reads: ExportFileRead[], topologies: Iterable<TopologyReadResult>, merger: CaseMerger): number {
-  if (reads.length === 0) return 0;
+export function addExports(exports: PreparedExport[], topologies: Iterable<TopologyReadResult>, merger: CaseMerger): number {
+  if (exports.length === 0) return 0;
   const hints = hintsFrom(topologies);
-  const stated = statedNames(reads);
-  for (const t of stated.tenants) hints.tenants.add(t.toLowerCase());
-  for (const o of stated.organizations) hints.organizations.add(o);
+  for (const { stated } of exports) {
+    for (const t of stated.tenants) hints.tenants.add(t.toLowerCase());
+    for (const o of stated.organizations) hints.organizations.add(o);
+  }
   let usable = 0;
-  for (const read of reads) {
-    const mapped = mapExportFile(read, hints);
+  for (const { read, mapped: ready } of exports) {
+    const mapped = ready ?? mapExportFile(read, hints);
     mapped.fragment.inputs = [read.report];
     merger.add(mapped.fragment);
     // The file's objects are in the case now: let the records go before the next file is mapped.
