@@ -13,9 +13,21 @@ const SAMPLE_BYTES = 64 * 1024;
 
 /** A file's kind from its content (never from its name alone). */
 export function detectKind(bytes: Uint8Array): InputKind {
+  return detectKindAndText(bytes).kind;
+}
+
+/**
+ * The kind, and the text detection decoded: the whole file's when it is no longer than the
+ * detection sample (most exports are a few KB), so a reader need not decode it again.
+ */
+export function detectKindAndText(bytes: Uint8Array): { kind: InputKind; text: string | null; whole: boolean } {
   const sample = bytes.subarray(0, SAMPLE_BYTES);
-  if (detectCertificate(bytes)) return 'certificate';
+  if (detectCertificate(bytes)) return { kind: 'certificate', text: null, whole: false };
   const text = decodeText(sample);
+  return { kind: kindOfText(text), text, whole: sample.length === bytes.length };
+}
+
+function kindOfText(text: string): InputKind {
   if (looksLikeText(text) && detectTopology(text)) return 'topology';
   // Microsoft 365 endpoints web service answers (FORMATS.md 7) are JSON of their own shape.
   const endpoints = looksLikeText(text) ? detectEndpointsText(text) : null;

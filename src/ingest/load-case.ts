@@ -6,7 +6,7 @@ import type { InputReport } from '../model/diagnostics.js';
 import { judgeChainTrust } from './certificate/chain-trust.js';
 import { readCertificateBytes, type CertificateFileRead } from './certificate/read-certificate.js';
 import { sortByPosition } from './diagnostic-order.js';
-import { detectKind, hasCertificateName, type InputKind } from './detect.js';
+import { detectKindAndText, hasCertificateName, type InputKind } from './detect.js';
 import { EndpointsCollector } from './endpoints/collect-endpoints.js';
 import { EvidenceCollector } from './evidence/evidence-collector.js';
 import type { EvidenceReadOptions, EvidenceReader } from './evidence/evidence-reader.js';
@@ -37,6 +37,8 @@ interface InputFile {
   kind: InputKind;
   /** Set when the file is evidence (trace, log, capture, headers): streamed later, never read whole. */
   evidence: EvidenceReader | null;
+  /** An export's whole text when detection already decoded all of it. */
+  text?: string | null;
 }
 
 /**
@@ -67,7 +69,8 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   for (const f of listing.files) {
     const input = readInput(f, true);
     if (isExportFormat(input.kind) && input.bytes !== null) {
-      const read = readExportFile(decodeText(input.bytes), input.file, input.kind);
+      const read = readExportFile(input.text ?? decodeText(input.bytes), input.file, input.kind);
+      input.text = null;
       // Nothing of a configuration kind in it: it may be a message trace, which is PowerShell output too.
       const trace = read.recognized.length === 0 ? messageTraceReaderFor(input.kind, input.bytes) : null;
       if (!trace) {
@@ -206,7 +209,8 @@ function readInput(file: string, whole: boolean): InputFile {
     const sample = Buffer.allocUnsafe(Math.min(size, DETECTION_SAMPLE));
     const got = readSync(fd, sample, 0, sample.length, 0);
     const head = sample.subarray(0, got);
-    const kind = detectKind(head);
+    const detected = detectKindAndText(head);
+    const kind = detected.kind;
     const evidence = kind === 'unknown' ? (EVIDENCE_READERS.find((r) => r.detect(head)) ?? null) : null;
     const wanted = (whole ? kind !== 'unknown' || hasCertificateName(file) : kind === 'topology') && evidence === null;
     let bytes: Buffer | null = null;
@@ -224,7 +228,9 @@ function readInput(file: string, whole: boolean): InputFile {
         bytes = bytes.subarray(0, at);
       }
     }
-    return { file, bytes, readError: null, kind, evidence };
+    // Detection decoded the whole file when it fit in the sample: an export need not be decoded twice.
+    const text = bytes !== null && detected.whole && got === size && isExportFormat(kind) ? detected.text : null;
+    return { file, bytes, readError: null, kind, evidence, text };
   } catch (e) {
     return { file, bytes: null, readError: (e as Error).message, kind: 'unknown', evidence: null };
   } finally {
