@@ -22,7 +22,7 @@ export async function headersCommand(args: string[]): Promise<number> {
   const diagnostics = inputs.flatMap((r) => r.diagnostics);
   if (messages.length === 0) throw new InputError(diagnostics.map((d) => d.message).join('\n') || 'no message headers found');
   for (const d of diagnostics) process.stderr.write(`${d.severity}: ${d.message}\n`);
-  const text = o.format === 'json' ? headersToJson(messages, inputs) : renderHeadersText(messages, styleFor(o.output));
+  const text = o.format === 'json' ? headersToJson(messages) : renderHeadersText(messages, styleFor(o.output));
   await emit(text, o.output);
   return 0;
 }

@@ -8,17 +8,18 @@ describe('headers command', () => {
   it('JSON: one object per message with the contract hop fields and decoded headers side by side', () => {
     const { code, json } = cliJson('headers', `${F}cross-premises-anonymous-gateway.eml`, `${F}three-messages.mbox`);
     expect(code).toBe(0);
-    expect(json.schema).toBe('mailflow-doctor/headers@1');
-    expect(json.messages).toHaveLength(4);
-    const m = json.messages[0];
+    // CONTRACT: one object per message — an array, the mbox's three after the .eml's one.
+    expect(Array.isArray(json)).toBe(true);
+    expect(json).toHaveLength(4);
+    const m = json[0];
     expect(m.source).toEqual({ file: `${F}cross-premises-anonymous-gateway.eml`, line: 1 });
     for (const h of m.hops) for (const key of ['from', 'by', 'with', 'ip', 'tls', 'date', 'delaySeconds', 'kind']) expect(h).toHaveProperty(key);
     expect(m.hops[2]).toMatchObject({ from: 'ex02.corp.contoso.com', by: 'mx0a-00abcd01.pphosted.com', with: 'ESMTPS', ip: '192.0.2.11', tls: { version: 'TLSv1.2' }, date: '2025-03-04T09:15:02.000Z', delaySeconds: 1, kind: 'gateway' });
     expect(m.verdicts).toMatchObject({ crossedPremises: true, treatedAsInternal: false, gatewayHopsInHybridPath: [3] });
     expect(m.microsoftHeaders.find((h: { name: string }) => h.name === 'X-MS-Exchange-Organization-AuthAs').value).toBe('Anonymous');
     expect(m.forefrontAntispamReport.find((f: { key: string }) => f.key === 'SFV').value).toBe('SPM');
-    expect(json.messages.slice(1).map((x: { messageId: string }) => x.messageId)).toEqual(['<mbox-1@fabrikam.com>', '<mbox-2@fabrikam.com>', '<mbox-3@fabrikam.com>']);
-    expect(json.inputs.map((i: { records: number }) => i.records)).toEqual([1, 3]);
+    expect(json.slice(1).map((x: { messageId: string }) => x.messageId)).toEqual(['<mbox-1@fabrikam.com>', '<mbox-2@fabrikam.com>', '<mbox-3@fabrikam.com>']);
+    expect(json.slice(1).map((x: { source: { file: string } }) => x.source.file)).toEqual(Array(3).fill(`${F}three-messages.mbox`));
   });
 
   it('text: the hop table, the verdicts and the meanings', () => {
