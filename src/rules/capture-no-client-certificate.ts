@@ -1,4 +1,4 @@
-import type { Finding } from './finding.js';
+import { psIdentity, type Finding } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { describeSpan, endpointText, evidenceOf, groupEvidence, sendConnectorToExchangeOnlineFrom, serverIsExchangeOnline } from './support/evidence.js';
 
@@ -39,9 +39,7 @@ export const rule: Rule = {
         fix: [
           {
             text: `Associate the organization's publicly trusted certificate with the send connector to Exchange Online by issuer and subject (or set its Fqdn to the certificate's name).`,
-            command: named
-              ? `Set-SendConnector -Identity '${named.connector.Name.replace(/'/g, "''")}' -TlsCertificateName '<I>issuer<S>subject'`
-              : "Set-SendConnector -Identity '<connector to Exchange Online>' -TlsCertificateName '<I>issuer<S>subject'",
+            command: `Set-SendConnector -Identity ${named ? psIdentity(named.connector.Name) : "'<connector to Exchange Online>'"} -TlsCertificateName '<I>issuer<S>subject'`,
           },
           { text: 'Capture again: the client Certificate message must now carry the certificate.' },
         ],

@@ -1,8 +1,7 @@
-import type { Observed, SmtpSessionObservation } from '../model/evidence.js';
 import type { Finding } from './finding.js';
 import { psIdentity } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
-import { clientIsExchangeOnline, describeSpan, endpointText, evidenceOf, exchangeOnlineRanges, groupEvidence, isExchangeOnlineAddress, receiveConnectorNamed } from './support/evidence.js';
+import { clientIsExchangeOnline, describeSpan, endpointText, evidenceOf, exchangeOnlineRanges, groupBy, groupEvidence, isExchangeOnlineAddress, receiveConnectorNamed, spanOf } from './support/evidence.js';
 
 /**
  * S4.2 (seed 004): a firewall or load balancer that NATs inbound SMTP replaces Exchange Online's
@@ -17,21 +16,11 @@ export const rule: Rule = {
   severity: 'error',
   description: 'A NAT device hides Exchange Online’s source address, so its connections miss the receive connector scoped to Exchange Online.',
   run(ctx: RuleContext): Finding[] {
-    const byAddress = new Map<string, Observed<SmtpSessionObservation>[]>();
-    for (const g of evidenceOf(ctx.case).sessions) {
-      const s = g.sample;
-      // The server's view (receive logs) or the wire on the server side shows the address Exchange sees.
-      if (s.viewpoint === 'client' || !s.client.ip || !clientIsExchangeOnline(s)) continue;
-      if (isExchangeOnlineAddress(ctx.case, s.client.ip)) continue;
-      const list = byAddress.get(s.client.ip) ?? [];
-      list.push(g);
-      byAddress.set(s.client.ip, list);
-    }
-    return [...byAddress.entries()].map(([ip, groups]) => {
+    // The server's view (receive logs) or the wire shows the address Exchange sees.
+    const natted = evidenceOf(ctx.case).sessions.filter(({ sample: s }) => s.viewpoint !== 'client' && s.client.ip && clientIsExchangeOnline(s) && !isExchangeOnlineAddress(ctx.case, s.client.ip));
+    return [...groupBy(natted, (g) => g.sample.client.ip!)].map(([ip, groups]) => {
       const sample = groups[0]!.sample;
-      const count = groups.reduce((n, g) => n + g.count, 0);
-      const first = groups.map((g) => g.first).filter((t): t is string => t !== null).sort()[0] ?? null;
-      const last = groups.map((g) => g.last).filter((t): t is string => t !== null).sort().at(-1) ?? null;
+      const { count, first, last } = spanOf(groups);
       const connectors = [...new Set(groups.map((g) => g.sample.connector).filter((c): c is string => c !== null))];
       const landed = connectors.map((id) => receiveConnectorNamed(ctx.case, id)).find((r) => r !== null) ?? null;
       return {

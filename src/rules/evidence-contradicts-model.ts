@@ -1,11 +1,10 @@
 import type { FlowResult, Hop } from '../engine/flow-types.js';
-import type { Tenant } from '../model/case.js';
 import { certificateLabel } from '../model/certificate.js';
 import { domainOf } from '../model/domains.js';
 import type { Observed, SmtpSessionObservation, TraceObservation } from '../model/evidence.js';
 import type { Finding } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
-import { endpointText, evidenceOf, groupEvidence, senderDomain, serverIsExchangeOnline, tenantById } from './support/evidence.js';
+import { endpointText, evidenceOf, groupBy, groupEvidence, senderDomain, serverIsExchangeOnline, tenantOfTraceRow } from './support/evidence.js';
 import { flowName } from './support/flow-subject.js';
 import type { Presenter } from './support/presenters.js';
 
@@ -16,14 +15,6 @@ import type { Presenter } from './support/presenters.js';
  * not what the admin thinks (a changed connector, an export from another day, a NAT or proxy in
  * between), and conclusions drawn from the model alone are unsafe. No prediction: no finding.
  */
-
-function tenantOfTrace(ctx: RuleContext, o: TraceObservation): Tenant | null {
-  const byId = tenantById(ctx.case, o.inboundConnector?.tenantId ?? o.tenantId);
-  if (byId || !o.inboundConnector) return byId;
-  const name = o.inboundConnector.name.toLowerCase();
-  const owners = ctx.case.tenants.filter((t) => t.InboundConnectors.some((c) => c.Name.toLowerCase() === name));
-  return owners.length === 1 ? owners[0]! : null;
-}
 
 function eopHops(f: FlowResult): Hop[] {
   return f.hops.filter((h) => h.eop !== null);
@@ -41,7 +32,7 @@ function traceContradiction(ctx: RuleContext, g: Observed<TraceObservation>, tot
   const from = senderDomain(o.sender);
   const to = o.recipient ? domainOf(o.recipient) : null;
   if (!from || !to) return null;
-  const tenant = tenantOfTrace(ctx, o);
+  const tenant = tenantOfTraceRow(ctx.case, o);
   if (!tenant) return null;
   const flows = ctx.simulation.flows.filter((f) => f.kind === 'message' && domainOf(f.from) === from && domainOf(f.to) === to);
   const hops = flows.flatMap(eopHops);
@@ -132,14 +123,9 @@ export const rule: Rule = {
       findings.push(f);
     };
     // One finding per route and observed attribution, however many trace groups (statuses, addresses) it spans.
-    const routes = new Map<string, Observed<TraceObservation>[]>();
-    for (const g of ev.traces) {
-      const o = g.sample;
-      const key = [senderDomain(o.sender), o.recipient ? domainOf(o.recipient) : '', o.inboundConnector?.tenantId ?? o.tenantId, o.inboundConnector?.name.toLowerCase()].join('\u0000');
-      const list = routes.get(key) ?? [];
-      list.push(g);
-      routes.set(key, list);
-    }
+    const routes = groupBy(ev.traces, ({ sample: o }) =>
+      [senderDomain(o.sender), o.recipient ? domainOf(o.recipient) : '', o.inboundConnector?.tenantId ?? o.tenantId, o.inboundConnector?.name.toLowerCase()].join('\u0000'),
+    );
     for (const groups of routes.values()) add(traceContradiction(ctx, groups[0]!, groups.reduce((n, g) => n + g.count, 0)));
     for (const g of ev.sessions) add(sessionContradiction(ctx, g));
     return findings;

@@ -1,7 +1,6 @@
-import type { Observed, SmtpSessionObservation } from '../model/evidence.js';
 import type { Finding } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
-import { describeSpan, endpointText, evidenceOf, groupEvidence } from './support/evidence.js';
+import { describeSpan, endpointText, evidenceOf, groupBy, groupEvidence, spanOf } from './support/evidence.js';
 
 /**
  * S4.7 (seed 004): a firewall's SMTP inspection (Cisco "fixup smtp"/ESMTP inspection and the like)
@@ -15,18 +14,10 @@ export const rule: Rule = {
   severity: 'error',
   description: 'A firewall rewriting the SMTP dialogue hides STARTTLS: TLS and certificate-based connector matching fail.',
   run(ctx: RuleContext): Finding[] {
-    const byServer = new Map<string, Observed<SmtpSessionObservation>[]>();
-    for (const g of evidenceOf(ctx.case).sessions) {
-      if (g.sample.starttls !== 'masked') continue;
-      const key = g.sample.server.ip ?? g.sample.serverName ?? g.sample.connector ?? '(unknown server)';
-      const list = byServer.get(key) ?? [];
-      list.push(g);
-      byServer.set(key, list);
-    }
+    const masked = evidenceOf(ctx.case).sessions.filter((g) => g.sample.starttls === 'masked');
+    const byServer = groupBy(masked, ({ sample: s }) => s.server.ip ?? s.serverName ?? s.connector ?? '(unknown server)');
     return [...byServer.entries()].map(([server, groups]) => {
-      const count = groups.reduce((n, g) => n + g.count, 0);
-      const first = groups.map((g) => g.first).filter((t): t is string => t !== null).sort()[0] ?? null;
-      const last = groups.map((g) => g.last).filter((t): t is string => t !== null).sort().at(-1) ?? null;
+      const { count, first, last } = spanOf(groups);
       const sample = groups[0]!.sample;
       const masked = sample.extensions.filter((e) => /^[X*]{4,}/i.test(e));
       return {

@@ -1,6 +1,7 @@
 import { certificateProblem } from '../engine/certificate-usability.js';
 import { certificatesOfServer } from '../engine/simulate-flow.js';
 import { serverByName, serverFqdn } from '../engine/send-routing.js';
+import type { Organization, SendConnector } from '../model/case.js';
 import { certificateLabel, type Certificate } from '../model/certificate.js';
 import type { Observed, SmtpSessionObservation, TraceObservation } from '../model/evidence.js';
 import type { Evidence, Finding, FindingSubject, FixStep } from './finding.js';
@@ -16,6 +17,7 @@ import {
   replyText,
   sendConnectorNamed,
   sendConnectorToExchangeOnlineFrom,
+  spanOf,
   senderDomain,
 } from './support/evidence.js';
 
@@ -27,29 +29,48 @@ import {
  * connectors, a source address outside SenderIPAddresses.
  */
 
+type KnownSendConnector = { org: Organization; connector: SendConnector };
+
 interface Sender {
   key: string;
   label: string;
   subjects: FindingSubject[];
+  /** The case's send connector the refused mail left by, when the evidence names or implies it. */
+  sendConnector: KnownSendConnector | null;
   sessions: Observed<SmtpSessionObservation>[];
   traces: Observed<TraceObservation>[];
 }
 
-function senderOfSession(ctx: RuleContext, s: SmtpSessionObservation): Pick<Sender, 'key' | 'label' | 'subjects'> {
+type SenderIdentity = Omit<Sender, 'sessions' | 'traces'>;
+
+function viaConnector(found: KnownSendConnector): SenderIdentity {
+  return {
+    key: `send:${found.org.Name}:${found.connector.Name}`,
+    label: `send connector "${found.connector.Name}" (${found.org.Name})`,
+    subjects: [{ type: 'SendConnector', name: found.connector.Name, organization: found.org.Name }],
+    sendConnector: found,
+  };
+}
+
+function fromHost(ip: string | null, ehlo: string | null = null): SenderIdentity {
+  const at = ip ?? '(unknown address)';
+  return { key: `ip:${at}`, label: `the host at ${at}${ehlo ? ` (EHLO ${ehlo})` : ''}`, subjects: [{ type: 'Host', name: at }], sendConnector: null };
+}
+
+function senderOfSession(ctx: RuleContext, s: SmtpSessionObservation): SenderIdentity {
   // A send log names its connector; on the wire, the sender's address names its server.
   const found = s.viewpoint === 'client' ? sendConnectorNamed(ctx.case, s.connector) : sendConnectorToExchangeOnlineFrom(ctx.case, s.client.ip);
-  if (found) {
-    return {
-      key: `send:${found.org.Name}:${found.connector.Name}`,
-      label: `send connector "${found.connector.Name}" (${found.org.Name})`,
-      subjects: [{ type: 'SendConnector', name: found.connector.Name, organization: found.org.Name }],
-    };
-  }
+  if (found) return viaConnector(found);
   if (s.viewpoint === 'client' && s.connector) {
-    return { key: `send::${s.connector}`, label: `send connector "${s.connector}"`, subjects: [{ type: 'SendConnector', name: s.connector }] };
+    return { key: `send::${s.connector}`, label: `send connector "${s.connector}"`, subjects: [{ type: 'SendConnector', name: s.connector }], sendConnector: null };
   }
-  const ip = s.client.ip ?? '(unknown address)';
-  return { key: `ip:${ip}`, label: `the host at ${ip}${s.ehlo ? ` (EHLO ${s.ehlo})` : ''}`, subjects: [{ type: 'Host', name: ip }] };
+  return fromHost(s.client.ip, s.ehlo);
+}
+
+function senderOfTrace(ctx: RuleContext, o: TraceObservation): SenderIdentity {
+  // A tracking log names the send connector the refused message left by.
+  const found = o.origin === 'tracking-log' ? sendConnectorNamed(ctx.case, o.connector ?? null) : null;
+  return found ? viaConnector(found) : fromHost(o.clientIp);
 }
 
 /** What the session shows about the client certificate, in the words of the documented causes. */
@@ -67,12 +88,7 @@ function certificateCause(ctx: RuleContext, s: SmtpSessionObservation): string |
 }
 
 /** A certificate on the connector's source servers that would do: valid now, publicly trusted, with a private key. */
-function usableCertificate(ctx: RuleContext, sender: Sender): Certificate | null {
-  const subject = sender.subjects[0];
-  if (subject?.type !== 'SendConnector' || !subject.organization) return null;
-  const org = ctx.case.organizations.find((o) => o.Name === subject.organization);
-  const connector = org?.SendConnectors.find((c) => c.Name === subject.name);
-  if (!org || !connector) return null;
+function usableCertificate(ctx: RuleContext, { org, connector }: KnownSendConnector): Certificate | null {
   const candidates: Certificate[] = [];
   for (const name of connector.SourceTransportServers) {
     const server = serverByName(org, name);
@@ -92,26 +108,17 @@ export const rule: Rule = {
   description: "Exchange Online could not tie the connection to the tenant's OnPremises connector (certificate or IP), so it refused to relay the mail.",
   run(ctx: RuleContext): Finding[] {
     const senders = new Map<string, Sender>();
+    const senderFor = (who: SenderIdentity): Sender => {
+      let s = senders.get(who.key);
+      if (!s) senders.set(who.key, (s = { ...who, sessions: [], traces: [] }));
+      return s;
+    };
     const ev = evidenceOf(ctx.case);
     for (const g of ev.sessions) {
-      if (!g.sample.replies.some((r) => isTenantAttributionReply(r))) continue;
-      const who = senderOfSession(ctx, g.sample);
-      const s: Sender = senders.get(who.key) ?? { ...who, sessions: [], traces: [] };
-      s.sessions.push(g);
-      senders.set(who.key, s);
+      if (g.sample.replies.some((r) => isTenantAttributionReply(r))) senderFor(senderOfSession(ctx, g.sample)).sessions.push(g);
     }
     for (const g of ev.traces) {
-      if (!isTenantAttributionReply(g.sample.response)) continue;
-      // A tracking log names the send connector the refused message left by.
-      const found = g.sample.origin === 'tracking-log' ? sendConnectorNamed(ctx.case, g.sample.connector ?? null) : null;
-      const ip = g.sample.clientIp ?? '(unknown address)';
-      const who: Pick<Sender, 'key' | 'label' | 'subjects'> = found
-        ? { key: `send:${found.org.Name}:${found.connector.Name}`, label: `send connector "${found.connector.Name}" (${found.org.Name})`, subjects: [{ type: 'SendConnector', name: found.connector.Name, organization: found.org.Name }] }
-        : { key: `ip:${ip}`, label: `the host at ${ip}`, subjects: [{ type: 'Host', name: ip }] };
-      const key = who.key;
-      const s: Sender = senders.get(key) ?? { ...who, sessions: [], traces: [] };
-      s.traces.push(g);
-      senders.set(key, s);
+      if (isTenantAttributionReply(g.sample.response)) senderFor(senderOfTrace(ctx, g.sample)).traces.push(g);
     }
     return [...senders.values()].map((s) => rejectionFinding(this, ctx, s));
   },
@@ -120,16 +127,8 @@ export const rule: Rule = {
 function rejectionFinding(rule: Rule, ctx: RuleContext, sender: Sender): Finding {
   const evidence: Evidence[] = [];
   const causes = new Set<string>();
-  let count = 0;
-  let first: string | null = null;
-  let last: string | null = null;
-  const widen = (g: Observed<unknown>): void => {
-    count += g.count;
-    if (g.first !== null && (first === null || g.first < first)) first = g.first;
-    if (g.last !== null && (last === null || g.last > last)) last = g.last;
-  };
+  const { count, first, last } = spanOf<unknown>([...sender.sessions, ...sender.traces]);
   for (const g of sender.sessions) {
-    widen(g);
     const s = g.sample;
     const reply = s.replies.find((r) => isTenantAttributionReply(r))!;
     const cause = certificateCause(ctx, s);
@@ -142,12 +141,11 @@ function rejectionFinding(rule: Rule, ctx: RuleContext, sender: Sender): Finding
     );
   }
   for (const g of sender.traces) {
-    widen(g);
     const o = g.sample;
     evidence.push(...groupEvidence(g, `${o.sender ?? '?'} → ${o.recipient ?? '?'}: ${o.status ?? ''} ${replyText(o.response!)}`.trim()).slice(0, 1));
   }
   const fix: FixStep[] = [];
-  const cert = usableCertificate(ctx, sender);
+  const cert = sender.sendConnector ? usableCertificate(ctx, sender.sendConnector) : null;
   const subject = sender.subjects[0]!;
   if (subject.type === 'SendConnector') {
     if (cert) {

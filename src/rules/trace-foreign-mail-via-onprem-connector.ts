@@ -3,7 +3,7 @@ import type { Observed, TraceObservation } from '../model/evidence.js';
 import type { Evidence, Finding, FixStep } from './finding.js';
 import { psIdentity } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
-import { describeSpan, evidenceOf, groupEvidence, senderDomain, spanOf, tenantById } from './support/evidence.js';
+import { describeSpan, evidenceOf, groupBy, groupEvidence, senderDomain, spanOf, tenantOfTraceRow } from './support/evidence.js';
 
 /**
  * S1 (seeds 000/001): the extended message trace's RECEIVE row carries
@@ -16,22 +16,9 @@ import { describeSpan, evidenceOf, groupEvidence, senderDomain, spanOf, tenantBy
 interface ConnectorGroup {
   tenantId: string;
   connectorName: string;
-  tenant: Tenant | null;
+  tenant: Tenant;
   connector: InboundConnector | null;
   foreign: Observed<TraceObservation>[];
-}
-
-function connectorOf(tenant: Tenant | null, name: string): InboundConnector | null {
-  return tenant?.InboundConnectors.find((c) => c.Name.toLowerCase() === name.toLowerCase()) ?? null;
-}
-
-/** The tenant a row belongs to: by tenant id, else the single tenant with a connector of that name. */
-function tenantOf(ctx: RuleContext, o: TraceObservation): Tenant | null {
-  const byId = tenantById(ctx.case, o.inboundConnector?.tenantId ?? o.tenantId);
-  if (byId) return byId;
-  const name = o.inboundConnector!.name.toLowerCase();
-  const owners = ctx.case.tenants.filter((t) => t.InboundConnectors.some((c) => c.Name.toLowerCase() === name));
-  return owners.length === 1 ? owners[0]! : null;
 }
 
 export const rule: Rule = {
@@ -45,20 +32,21 @@ export const rule: Rule = {
     for (const g of evidenceOf(ctx.case).traces) {
       const o = g.sample;
       if (!o.inboundConnector || o.inboundConnector.type?.toLowerCase() !== 'onpremises') continue;
+      // Bounces and journal reports carry an empty or system sender: only real sender domains count.
       const domain = senderDomain(o.sender);
       if (!domain) continue;
       // Accepted domains decide what is foreign: without the tenant in the case there is nothing to compare with.
-      const tenant = tenantOf(ctx, o);
+      const tenant = tenantOfTraceRow(ctx.case, o);
       if (!tenant || index.acceptedDomain(tenant, domain)) continue;
-      // Bounces and journal reports of the tenant itself carry an empty or system sender; only real foreign domains count.
       const key = `${tenant.Name}\u0000${o.inboundConnector.name.toLowerCase()}`;
       let cg = groups.get(key);
       if (!cg) {
+        const name = o.inboundConnector.name.toLowerCase();
         cg = {
           tenantId: o.inboundConnector.tenantId ?? o.tenantId ?? tenant.TenantId ?? '',
           connectorName: o.inboundConnector.name,
           tenant,
-          connector: connectorOf(tenant, o.inboundConnector.name),
+          connector: tenant.InboundConnectors.find((c) => c.Name.toLowerCase() === name) ?? null,
           foreign: [],
         };
         groups.set(key, cg);
@@ -70,48 +58,38 @@ export const rule: Rule = {
 };
 
 function foreignMailFinding(rule: Rule, cg: ConnectorGroup): Finding {
-    const span = spanOf(cg.foreign);
-    const byDomain = new Map<string, { count: number; first: string | null; last: string | null }>();
-    for (const g of cg.foreign) {
-      const d = senderDomain(g.sample.sender)!;
-      const e = byDomain.get(d) ?? { count: 0, first: null, last: null };
-      e.count += g.count;
-      if (g.first !== null && (e.first === null || g.first < e.first)) e.first = g.first;
-      if (g.last !== null && (e.last === null || g.last > e.last)) e.last = g.last;
-      byDomain.set(d, e);
-    }
-    const domains = [...byDomain.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
-    const tenantName = cg.tenant?.Name ?? cg.tenantId;
-    const evidence: Evidence[] = domains.map(([d, e]) => ({
-      source: 'message trace',
-      text: `${d}: ${describeSpan(e.count, e.first, e.last, 'message')}`,
-    }));
-    for (const g of cg.foreign.slice(0, 5)) {
-      const o = g.sample;
-      evidence.push(...groupEvidence(g, `${o.sender} → ${o.recipient}: received through "${cg.connectorName}" (OnPremises) of tenant ${cg.tenantId}${o.clientIp ? ` from ${o.clientIp}` : ''}${o.clientHostname ? ` (${o.clientHostname})` : ''}`).slice(0, 1));
-    }
-    const fix: FixStep[] = [
-      {
-        text: `Find which host presents a certificate or address that "${cg.connectorName}" accepts (the trace's client address and host name above); diagnose the case with the connector and send-connector exports to get the exact cause (inbound-cert-name-overmatch).`,
-      },
-    ];
-    const current = cg.connector?.TlsSenderCertificateName;
-    fix.push({
-      text: `Narrow "${cg.connectorName}" to the one certificate name only your own hybrid route presents${current ? ` (it is ${current} now)` : ''}.`,
-      command: `Set-InboundConnector -Identity ${psIdentity(cg.connectorName)} -TlsSenderCertificateName <dedicated certificate name of the hybrid route>`,
-    });
-    fix.push({ text: `Tell the owners of ${domains.map(([d]) => d).join(', ')} that their mail passed through ${tenantName} (journal, transport rules) during that time.` });
-    return {
-      rule: rule.id,
-      severity: rule.severity,
-      title: rule.title,
-      message: `Message trace: ${describeSpan(span.count, span.first, span.last, 'message')} from ${domains.length} domain${domains.length === 1 ? '' : 's'} that ${tenantName} does not accept (${domains.map(([d, e]) => `${d} ${e.count}`).join(', ')}) came in through its OnPremises connector "${cg.connectorName}". Exchange Online treated them as the tenant's own on-premises mail: they were processed in ${tenantName} (journaling, transport rules) and relayed on.`,
-      subjects: [{ type: 'InboundConnector', name: cg.connectorName, tenant: tenantName }],
-      evidence,
-      fix,
-      references: [
-        'https://learn.microsoft.com/exchange/mail-flow-best-practices/use-connectors-to-configure-mail-flow/set-up-connectors-to-route-mail',
-        'https://learn.microsoft.com/exchange/monitoring/trace-an-email-message/run-a-message-trace-and-view-results',
-      ],
-    };
+  const span = spanOf(cg.foreign);
+  const domains = [...groupBy(cg.foreign, (g) => senderDomain(g.sample.sender)!)]
+    .map(([domain, groups]) => ({ domain, ...spanOf(groups) }))
+    .sort((a, b) => b.count - a.count || a.domain.localeCompare(b.domain));
+  const tenantName = cg.tenant.Name;
+  const evidence: Evidence[] = domains.map((d) => ({ source: 'message trace', text: `${d.domain}: ${describeSpan(d.count, d.first, d.last, 'message')}` }));
+  for (const g of cg.foreign.slice(0, 5)) {
+    const o = g.sample;
+    evidence.push(...groupEvidence(g, `${o.sender} → ${o.recipient}: received through "${cg.connectorName}" (OnPremises) of tenant ${cg.tenantId}${o.clientIp ? ` from ${o.clientIp}` : ''}${o.clientHostname ? ` (${o.clientHostname})` : ''}`).slice(0, 1));
+  }
+  const fix: FixStep[] = [
+    {
+      text: `Find which host presents a certificate or address that "${cg.connectorName}" accepts (the trace's client address and host name above); diagnose the case with the connector and send-connector exports to get the exact cause (inbound-cert-name-overmatch).`,
+    },
+  ];
+  const current = cg.connector?.TlsSenderCertificateName;
+  fix.push({
+    text: `Narrow "${cg.connectorName}" to the one certificate name only your own hybrid route presents${current ? ` (it is ${current} now)` : ''}.`,
+    command: `Set-InboundConnector -Identity ${psIdentity(cg.connectorName)} -TlsSenderCertificateName <dedicated certificate name of the hybrid route>`,
+  });
+  fix.push({ text: `Tell the owners of ${domains.map((d) => d.domain).join(', ')} that their mail passed through ${tenantName} (journal, transport rules) during that time.` });
+  return {
+    rule: rule.id,
+    severity: rule.severity,
+    title: rule.title,
+    message: `Message trace: ${describeSpan(span.count, span.first, span.last, 'message')} from ${domains.length} domain${domains.length === 1 ? '' : 's'} that ${tenantName} does not accept (${domains.map((d) => `${d.domain} ${d.count}`).join(', ')}) came in through its OnPremises connector "${cg.connectorName}". Exchange Online treated them as the tenant's own on-premises mail: they were processed in ${tenantName} (journaling, transport rules) and relayed on.`,
+    subjects: [{ type: 'InboundConnector', name: cg.connectorName, tenant: tenantName }],
+    evidence,
+    fix,
+    references: [
+      'https://learn.microsoft.com/exchange/mail-flow-best-practices/use-connectors-to-configure-mail-flow/set-up-connectors-to-route-mail',
+      'https://learn.microsoft.com/exchange/monitoring/trace-an-email-message/run-a-message-trace-and-view-results',
+    ],
+  };
 }

@@ -36,18 +36,11 @@ interface RecipientState {
 }
 
 /** What is kept of the entry event: the decoded custom_data itself would cost kilobytes per open message. */
-interface Entry {
-  at: string | null;
+type Entry = Pick<TraceMessage, 'at' | 'inboundConnector' | 'connectorId' | 'clientIp' | 'clientHostname' | 'fromEntity' | 'originatorOrg' | 'tlsVersion'> & {
   line: number;
-  inboundConnector: TraceMessage['inboundConnector'];
-  connectorId: string | null;
-  clientIp: string | null;
-  clientHostname: string | null;
-  fromEntity: string | null;
-  originatorOrg: string | null;
-  tlsVersion: string | null;
+  /** As written; converted once the message is complete. */
   size: string | null;
-}
+};
 
 function entryOf(at: string | null, line: number, d: EventDetails, originalClientIp: string | null, size: string | null): Entry {
   const c = d.custom;

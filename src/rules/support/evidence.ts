@@ -9,6 +9,7 @@ import {
   type Observed,
   type SmtpReply,
   type SmtpSessionObservation,
+  type TraceObservation,
 } from '../../model/evidence.js';
 import { formatSource } from '../../model/provenance.js';
 import type { Evidence } from '../finding.js';
@@ -97,6 +98,30 @@ export function replyText(r: SmtpReply): string {
 export function endpointText(e: { ip: string | null; port: number | null }): string {
   if (e.ip === null) return '(unknown)';
   return e.port === null ? e.ip : e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+/** Items by a key, in first-seen order. */
+export function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = groups.get(key);
+    if (list) list.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/**
+ * The case's tenant a trace row belongs to: by its connector's (else the row's) tenant id, else
+ * the single tenant with an inbound connector of the name the row gives.
+ */
+export function tenantOfTraceRow(c: Case, o: TraceObservation): Tenant | null {
+  const byId = tenantById(c, o.inboundConnector?.tenantId ?? o.tenantId);
+  if (byId || !o.inboundConnector) return byId;
+  const name = o.inboundConnector.name.toLowerCase();
+  const owners = c.tenants.filter((t) => t.InboundConnectors.some((ic) => ic.Name.toLowerCase() === name));
+  return owners.length === 1 ? owners[0]! : null;
 }
 
 /** The tenant a trace's tenant id or connector names, within the case. */
