@@ -62,12 +62,12 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   for (const m of listing.missing) fatal.push(`${m.path}: ${m.reason}`);
 
   // One pass to detect every file's kind. Exports are read on the spot (they depend on nothing
-  // else) and their bytes let go; topology files are kept whole, as they say which certificate
-  // files they read; the rest is read again when its turn comes.
+  // else) and their bytes let go — a provider's exports run to hundreds of MB; the few topology,
+  // certificate and endpoints files are kept for the passes below; evidence is streamed later.
   const exportFiles: PreparedExport[] = [];
   const inputs: InputFile[] = [];
   for (const f of listing.files) {
-    const input = readInput(f, true);
+    const input = readInput(f);
     if (isExportFormat(input.kind) && input.bytes !== null) {
       const read = readExportFile(input.text ?? decodeText(input.bytes), input.file, input.kind);
       input.text = null;
@@ -78,8 +78,8 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
         continue;
       }
       input.evidence = trace;
+      input.bytes = null;
     }
-    if (input.kind !== 'topology') input.bytes = null;
     inputs.push(input);
   }
 
@@ -123,15 +123,6 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
       continue;
     }
     if (referenced.has(resolve(input.file))) continue;
-    // Each file is read whole only now, and let go once used: a provider's exports run to hundreds of MB.
-    if (input.bytes === null && (input.kind !== 'unknown' || hasCertificateName(input.file))) {
-      const whole = readInput(input.file, true);
-      if (whole.readError !== null) {
-        c.inputs.push(errorReport(input.file, 'unknown', `${input.file}: cannot be read: ${whole.readError}`));
-        continue;
-      }
-      input.bytes = whole.bytes;
-    }
     if (input.kind === 'endpoints' || input.kind === 'endpoints-version') {
       c.inputs.push(endpoints.add(input.kind, decodeText(input.bytes ?? Buffer.alloc(0)), input.file));
       continue;
@@ -198,10 +189,10 @@ const DETECTION_SAMPLE = 1 << 20;
 /**
  * Reads a file with plain synchronous calls: a provider's case folder holds tens of thousands of
  * small exports, and four promise round-trips through the thread pool per file (open, stat, read,
- * close) cost more than the reads themselves. `whole`: keep the whole content; otherwise only a
- * topology file's (the others are read again when their turn comes). Evidence is never read whole.
+ * close) cost more than the reads themselves. Only files of a kind read here are read whole;
+ * evidence is only sampled (it is streamed later).
  */
-function readInput(file: string, whole: boolean): InputFile {
+function readInput(file: string): InputFile {
   let fd: number | null = null;
   try {
     fd = openSync(file, 'r');
@@ -212,7 +203,7 @@ function readInput(file: string, whole: boolean): InputFile {
     const detected = detectKindAndText(head);
     const kind = detected.kind;
     const evidence = kind === 'unknown' ? (EVIDENCE_READERS.find((r) => r.detect(head)) ?? null) : null;
-    const wanted = (whole ? kind !== 'unknown' || hasCertificateName(file) : kind === 'topology') && evidence === null;
+    const wanted = (kind !== 'unknown' || hasCertificateName(file)) && evidence === null;
     let bytes: Buffer | null = null;
     if (wanted) {
       if (got === size) bytes = head;
@@ -229,7 +220,7 @@ function readInput(file: string, whole: boolean): InputFile {
       }
     }
     // Detection decoded the whole file when it fit in the sample: an export need not be decoded twice.
-    const text = bytes !== null && detected.whole && got === size && isExportFormat(kind) ? detected.text : null;
+    const text = bytes !== null && detected.whole && isExportFormat(kind) ? detected.text : null;
     return { file, bytes, readError: null, kind, evidence, text };
   } catch (e) {
     return { file, bytes: null, readError: (e as Error).message, kind: 'unknown', evidence: null };
