@@ -1,11 +1,8 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
 import type { CapturedSession } from '../ingest/pcap/capture-model.js';
 import { readCaptureFile } from '../ingest/pcap/read-capture-file.js';
 import { pcapJsonParts, renderPcapText } from '../report/render-pcap.js';
 import { parseCommon, UsageError } from './options.js';
-import { emit, styleFor } from './output.js';
+import { emit, emitPieces, styleFor } from './output.js';
 import { terminalProgress } from './progress.js';
 
 /** `pcap FILE [--keylog FILE]… --format text|json`: every SMTP session in a capture. */
@@ -29,22 +26,11 @@ export async function pcapCommand(args: string[]): Promise<number> {
   const result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress(), onSession, keepSessions: false });
   if (result.error !== null) return fail(result.error);
   serialized.sort((a, b) => a.first - b.first);
-  await writePieces(pcapJsonParts(result, serialized.map((s) => s.json)), o.output);
+  await emitPieces(pcapJsonParts(result, serialized.map((s) => s.json)), o.output);
   return 0;
 }
 
 function fail(message: string): number {
   process.stderr.write(`mailflow-doctor pcap: ${message}\n`);
   return 2;
-}
-
-async function writePieces(pieces: Iterable<string>, output: string | null): Promise<void> {
-  const out: Writable = output ? createWriteStream(output, 'utf8') : process.stdout;
-  for (const piece of pieces) {
-    if (!out.write(piece)) await once(out, 'drain');
-  }
-  if (output) {
-    out.end();
-    await once(out, 'finish');
-  }
 }
