@@ -8,6 +8,7 @@ import {
   type SmtpSessionObservation,
   type TraceObservation,
 } from '../../model/evidence.js';
+import type { Provenance } from '../../model/provenance.js';
 import type { EvidenceSink } from './evidence-reader.js';
 
 /** More header messages than this are counted, not kept (an mbox of a whole mailbox). */
@@ -42,7 +43,7 @@ export class EvidenceCollector implements EvidenceSink {
   }
 }
 
-function observe<T extends { source: Observed<T>['sources'][number] }>(
+function observe<T extends { source: Provenance }>(
   groups: Map<string, Observed<T>>,
   key: string,
   o: T,

@@ -60,11 +60,11 @@ export function isTenantAttributionReply(r: SmtpReply | null): boolean {
   return r.enhanced === '5.7.64' || /TenantAttribution/i.test(r.text);
 }
 
-/** TLS below 1.2: SSL 3.0, TLS 1.0, TLS 1.1 (deprecated by RFC 8996). */
+/** TLS below 1.2: SSL 3.0, TLS 1.0, TLS 1.1 (deprecated by RFC 8996), however a source spells it (`TLSv1`, `TLS1_0`, `TLS 1.1`, `SSLv3`). */
 export function isWeakTlsVersion(version: string | null | undefined): boolean {
   if (!version) return false;
-  const v = version.trim().toUpperCase().replace(/[\s_]/g, '');
-  return /^SSLV?[23]/.test(v) || /^TLSV?1(\.0)?$/.test(v) || /^TLSV?1[._]?1$/.test(v) || v === 'TLS1_0' || v === 'TLS10' || v === 'TLS11';
+  const v = version.toUpperCase().replace(/[\s]/g, '').replace(/_/g, '.').replace(/^TLSV/, 'TLS');
+  return v.startsWith('SSL') || v === 'TLS1' || v === 'TLS1.0' || v === 'TLS1.1';
 }
 
 /** A time range of observations in words: `12 messages between … and …`. */
