@@ -1,10 +1,15 @@
 import type { FlowOutcome, FlowSpec, Organization, Tenant } from '../model/case.js';
 import { certificateLabel, type Certificate } from '../model/certificate.js';
-import { domainOf, isCoexistenceDomain, isExchangeOnlineHost, normalizeHost } from '../model/domains.js';
+import { domainOf, isCoexistenceDomain, normalizeHost } from '../model/domains.js';
 import { EXCHANGE_ONLINE_CERTIFICATE, EXCHANGE_ONLINE_EHLO, EXCHANGE_ONLINE_SOURCE_IP, INTERNET_SENDER } from './exchange-online-identity.js';
 import { chooseOutboundConnector, coexistenceDomain, homeName, isExchange2010, mxHosts, resolveHome, resolveOrigin, type Home } from './flow-routing.js';
-import { outsideTenantLabel, type FlowKind, type FlowResult, type Hop, type HopSender, type Place } from './flow-types.js';
-import { attribute } from './inbound-attribution.js';
+import { authAsAtExchangeOnline } from './cross-premises-trust.js';
+import { checkExchangeOnlineEndpoint } from './exo-endpoints.js';
+import { deliverToOnPremises } from './exo-to-onprem.js';
+import { outsideTenantLabel, type AttributionStep, type FlowKind, type FlowResult, type Hop, type HopFailure, type HopSender, type Place } from './flow-types.js';
+import { deferredByExchangeServer } from './hop-failure.js';
+import { attribute, type Attribution } from './inbound-attribution.js';
+import { tlsTowardsExchangeOnline } from './onprem-to-exo.js';
 import { journalReportsFor } from './journaling.js';
 import { chooseByAddressSpace, chooseSendConnector, presentedCertificate, serverFqdn } from './send-routing.js';
 import { isExchangeOnlineDomain, placeName, type SimulationContext } from './simulation-context.js';
@@ -16,7 +21,10 @@ import { isExchangeOnlineDomain, placeName, type SimulationContext } from './sim
  * delivery, rejection, silent drop and loops. Pure and deterministic.
  */
 
-export const LOOP_RESPONSE = '554 5.4.14 Hop count exceeded - possible mail loop';
+/** The loop NDR Exchange Online generates (EXO-SEMANTICS M5.2, [LOOPNDR]). */
+export const LOOP_RESPONSE = '554 5.4.14 Hop count exceeded - possible mail loop ATTR34';
+/** The loop NDR Exchange Server generates (M5.2). */
+export const SERVER_LOOP_RESPONSE = '554 5.4.6 Hop count exceeded - possible mail loop';
 export const NO_ROUTE_RESPONSE = '550 5.4.4 Unable to route: no connector covers the recipient domain';
 export const NO_MX_RESPONSE = '550 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain';
 export const RECIPIENT_NOT_FOUND = '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup';
@@ -52,6 +60,9 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
     parent: start.parent,
     outcome: 'delivered',
     response: null,
+    finalResponse: null,
+    expiresAfter: null,
+    targets: null,
     tenants: [],
     hops: [],
     anomalies: [],
@@ -62,10 +73,15 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
 
   let place: Place | { kind: 'internet' } = origin;
   let rcptDomain = recipientDomain;
-  /** Tenants the message was processed in and left (EXO-SEMANTICS M5). */
+  /**
+   * Tenants the message was processed in and left through an outbound connector (M5.1: only a
+   * message that left its tenant over a connector, not by MX, is dropped when it comes back).
+   */
   const left: string[] = [];
   /** The message reached the current tenant through an OnPremises connector (M6 loop avoidance). */
   let fromOnPremises = false;
+  /** The message reached the current tenant as anonymous inbound mail (M3 step 3); M10, M14. */
+  let arrivedInbound = false;
   const journaled = new Set<Tenant>();
 
   const end = (outcome: FlowOutcome, conclusion: string, response: string | null = null): FlowResult => {
@@ -74,9 +90,18 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
     flow.response = response;
     return finish(flow, ctx, senderDomain, recipientDomain);
   };
+  const fail = (f: HopFailure): FlowResult => {
+    flow.finalResponse = f.finalResponse ?? null;
+    flow.expiresAfter = f.expiresAfter ?? null;
+    return end(f.outcome, f.conclusion, f.response);
+  };
 
   for (;;) {
-    if (flow.hops.length >= ctx.maxHops) return end('looped', `The message passed ${ctx.maxHops} hops and is returned as a loop.`, LOOP_RESPONSE);
+    if (flow.hops.length >= ctx.maxHops) {
+      // The system the exceeding hop enters writes the NDR (M5.2): Exchange Online 5.4.14 ATTR34, Exchange Server 5.4.6.
+      const inExo = place.kind === 'tenant';
+      return end('looped', `The message passed ${ctx.maxHops} hops; ${inExo ? 'Exchange Online' : place.kind === 'organization' ? 'Exchange Server' : 'the receiving system'} breaks the loop and returns it with a non-delivery report.`, inExo ? LOOP_RESPONSE : SERVER_LOOP_RESPONSE);
+    }
     const decisions: string[] = [];
     let identity: Identity;
     let targets: string[];
@@ -111,7 +136,8 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
       const serverCerts = certificatesOfServer(ctx, server.Certificates, serverFqdn(server));
       const selection = presentedCertificate(connector, server, serverCerts, ctx.at);
       decisions.push(selection.explanation);
-      if (selection.failure) return end('rejected', selection.explanation, selection.failure);
+      // KB3156771: the message stays queued on the server (M2: deferred whatever RequireTLS is).
+      if (selection.failure) return fail(deferredByExchangeServer(selection.failure, `${selection.explanation} The message stays in the queue of ${server.Name} until it expires.`, server.extra.MessageExpirationTimeout));
       identity = { certificate: selection.certificate, ip: server.IPAddresses[0] ?? null, ehlo: connector.Fqdn ?? serverFqdn(server) };
       targets = connector.DNSRoutingEnabled ? mxHosts(ctx, routeDomain, assumptions) : connector.SmartHosts;
       decisions.push(connector.DNSRoutingEnabled ? `MX of ${routeDomain}: ${targets.join(', ') || 'none'}.` : `Smart host ${targets.join(', ')}.`);
@@ -144,7 +170,13 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
       }
       const accepted = ctx.index.acceptedDomain(tenant, rcptDomain);
       let connector = null;
-      if (accepted) {
+      const cmt = tenant.OutboundConnectors.find((c) => c.Enabled && c.ConnectorType === 'OnPremises' && c.RouteAllMessagesViaOnPremises) ?? null;
+      if (accepted && home.kind === 'tenant' && home.tenant === tenant && cmt && arrivedInbound && flow.kind === 'message') {
+        // Centralized mail transport: inbound internet mail for cloud mailboxes goes through
+        // on-premises first and comes back over the hybrid connector (M14, [TR]).
+        connector = cmt;
+        decisions.push(`Centralized mail transport: "${cmt.Name}" routes inbound internet mail for ${spec.To} via on-premises first (M14).`);
+      } else if (accepted) {
         if (home.kind === 'tenant' && home.tenant === tenant) return end('delivered', `Delivered to the mailbox of ${spec.To} in ${tenant.Name}.`);
         connector = chooseOutboundConnector(tenant, rcptDomain, true, () => false);
         if (!connector) {
@@ -156,7 +188,6 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
       } else {
         // Centralized mail transport sends cloud mailboxes' internet mail to on-premises; mail that
         // originated on premises is not sent back (EXO-SEMANTICS M6, documented loop avoidance).
-        const cmt = tenant.OutboundConnectors.find((c) => c.Enabled && c.ConnectorType === 'OnPremises' && c.RouteAllMessagesViaOnPremises);
         if (cmt && !fromOnPremises) {
           connector = cmt;
           decisions.push(`Centralized mail flow: "${cmt.Name}" routes mail of cloud mailboxes via on-premises.`);
@@ -166,6 +197,7 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
         }
       }
       if (connector) {
+        // `connector` is set only on the branches above; the one chosen for CMT inbound routes by the recipient's own domain.
         targets = connector.UseMXRecord || connector.SmartHosts.length === 0 ? mxHosts(ctx, rcptDomain, assumptions) : connector.SmartHosts;
         decisions.push(`Outbound connector "${connector.Name}" → ${targets.join(', ') || 'no host'}.`);
       } else {
@@ -175,7 +207,7 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
       identity = { certificate: EXCHANGE_ONLINE_CERTIFICATE, ip: EXCHANGE_ONLINE_SOURCE_IP, ehlo: EXCHANGE_ONLINE_EHLO };
       sender = { type: 'exchange-online', tenant, connector };
       fromLabel = placeName(place);
-      left.push(tenant.Name);
+      if (connector) left.push(tenant.Name);
     } else {
       identity = { certificate: null, ip: INTERNET_SENDER.ip, ehlo: INTERNET_SENDER.ehlo };
       targets = mxHosts(ctx, rcptDomain, assumptions);
@@ -190,32 +222,88 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
       from: fromLabel,
       to: normalizeHost(host),
       presented: { certificate: identity.certificate ? certificateLabel(identity.certificate) : null, thumbprint: identity.certificate?.Thumbprint ?? null, ip: identity.ip, ehlo: identity.ehlo },
-      attribution: { tenant: null, connector: null, direction: 'none', reason: decisions.join(' ') },
+      attribution: { tenant: null, connector: null, direction: 'none', reason: decisions.join(' '), step: null },
       sender,
       decisions,
       eop: null,
+      authAs: null,
+      tls: null,
     };
     flow.hops.push(hop);
 
-    if (isExchangeOnlineHost(host)) {
+    const endpoint = checkExchangeOnlineEndpoint(host, sender, rcptDomain, ctx);
+    addAll(decisions, endpoint.decisions);
+    addAll(assumptions, endpoint.assumptions);
+    if (endpoint.failure) return fail(endpoint.failure);
+    if (endpoint.isEop) {
+      const tls = tlsTowardsExchangeOnline(sender, host, identity.certificate, ctx);
+      hop.tls = tls.tls;
+      addAll(decisions, tls.decisions);
+      addAll(assumptions, tls.assumptions);
+      if (tls.failure) return fail(tls.failure);
       const connection = { sourceIp: identity.ip, certificate: identity.certificate, ehlo: identity.ehlo, mailFromDomain: senderDomain, rcptToDomain: rcptDomain, previousTenants: left };
       const result = attribute(connection, { index: ctx.index, at: ctx.at, isExchangeOnlineDomain: (d) => isExchangeOnlineDomain(ctx, d) });
       hop.eop = { connection: { ...connection, previousTenants: [...left] }, result };
-      for (const a of result.assumptions) if (!assumptions.includes(a)) assumptions.push(a);
+      addAll(assumptions, result.assumptions);
       const tenantLabel = result.tenant?.Name ?? (result.outsideTenantDomain ? outsideTenantLabel(result.outsideTenantDomain) : null);
-      hop.attribution = { tenant: tenantLabel, connector: result.connector?.Name ?? null, direction: result.direction, reason: result.trace.join(' ') };
+      hop.attribution = { tenant: tenantLabel, connector: result.connector?.Name ?? null, direction: result.direction, reason: result.trace.join(' '), step: attributionStep(result) };
+      hop.authAs = authAsAtExchangeOnline(hop, flow.hops, ctx);
       if (tenantLabel && result.outcome !== 'rejected') flow.tenants.push(tenantLabel);
       if (result.outcome === 'rejected') return end('rejected', `Exchange Online rejects the message: ${result.trace[result.trace.length - 1] ?? ''}`, result.response);
       if (result.outcome === 'dropped') return end('dropped', `Exchange Online attributes the message to ${result.tenant!.Name} again and discards it without a non-delivery report.`);
       if (result.outsideTenantDomain) return end('delivered', `Delivered to ${rcptDomain} in an Exchange Online tenant outside the case.`);
       place = { kind: 'tenant', tenant: result.tenant! };
       fromOnPremises = result.direction === 'outbound' || result.direction === 'relay';
+      arrivedInbound = result.direction === 'inbound';
       continue;
     }
     const next = ctx.hosts.get(normalizeHost(host)) ?? addressPlace(ctx, host);
     if (!next) return end('delivered', `Handed to ${normalizeHost(host)}, outside the case.`);
+    if (next.kind === 'organization') {
+      if (sender.type === 'exchange-online') {
+        const delivery = deliverToOnPremises({
+          ctx,
+          tenant: sender.tenant,
+          connector: sender.connector,
+          targets,
+          org: next.org,
+          originatedInTenant: !arrivedInbound,
+          relayOnward: !next.org.AcceptedDomains.some((d) => d.DomainName === rcptDomain),
+        });
+        addAll(decisions, delivery.decisions);
+        addAll(assumptions, delivery.assumptions);
+        addAll(flow.anomalies, delivery.anomalies);
+        hop.tls = delivery.tls;
+        hop.authAs = delivery.authAs;
+        if (delivery.targets) flow.targets = delivery.targets;
+        if (delivery.failure) return fail(delivery.failure);
+      } else {
+        // Mail from a gateway or another system arrives as from any SMTP client (M10).
+        hop.authAs = 'Anonymous';
+      }
+    }
     place = next;
     fromOnPremises = false;
+    arrivedInbound = false;
+  }
+}
+
+function addAll(into: string[], items: readonly string[]): void {
+  for (const x of items) if (!into.includes(x)) into.push(x);
+}
+
+/** Which M3 step decided, for the hop's `attribution.step` (CONTRACT v1.1). */
+function attributionStep(r: Attribution): AttributionStep | null {
+  if (r.outcome === 'rejected' && !r.connector) return null;
+  switch (r.matchedBy) {
+    case 'certificate':
+      return 'certificate';
+    case 'ip':
+      return 'mailfrom';
+    case 'recipient':
+      return 'recipient';
+    default:
+      return null;
   }
 }
 

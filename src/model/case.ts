@@ -208,7 +208,11 @@ export interface DnsData {
   A: Record<string, string[]>;
 }
 
-export type FlowOutcome = 'delivered' | 'rejected' | 'dropped' | 'looped';
+/**
+ * CONTRACT v1.1: `deferred` = the last attempt got a 4xx and the sender keeps retrying until its
+ * queue expires (then an NDR); `looped` = hop limit reached, NDR; `dropped` = lost without NDR (M5.1).
+ */
+export type FlowOutcome = 'delivered' | 'rejected' | 'dropped' | 'looped' | 'deferred';
 
 export interface FlowExpectation {
   Outcome: FlowOutcome | null;

@@ -31,8 +31,12 @@ export function renderFlow(f: FlowResult, s: Style): string[] {
   const lines = [`${s.bold(`${f.from} → ${f.to}`)}  (${f.kind === 'journal-report' ? 'journal report, ' : ''}from ${f.origin}): ${outcome}${f.response ? ` — ${f.response}` : ''}`];
   f.hops.forEach((h, i) => {
     const att = h.attribution.direction !== 'none' || h.attribution.tenant ? `  ⇒ ${h.attribution.tenant ?? 'no tenant'}${h.attribution.connector ? ` via "${h.attribution.connector}"` : ''} (${h.attribution.direction})` : '';
-    lines.push(`   ${i + 1}. ${h.from} → ${h.to}  [cert: ${h.presented.certificate ?? 'none'}, ip: ${h.presented.ip ?? '?'}]${att}`);
+    const tls = h.tls ? `, tls: ${h.tls.validation}${h.tls.landedOn ? ` on "${h.tls.landedOn}"` : ''}` : '';
+    const auth = h.authAs ? `, AuthAs ${h.authAs}` : '';
+    lines.push(`   ${i + 1}. ${h.from} → ${h.to}  [cert: ${h.presented.certificate ?? 'none'}, ip: ${h.presented.ip ?? '?'}${tls}${auth}]${att}`);
   });
+  if (f.finalResponse) lines.push(`   ${s.dim(`retried for ${f.expiresAfter ?? '?'}, then: ${f.finalResponse}`)}`);
+  for (const t of f.targets ?? []) lines.push(`   ${s.dim(`target ${t.host}: ${t.outcome}${t.response ? ` — ${t.response}` : ''}`)}`);
   lines.push(`   ${s.dim(f.conclusion)}`);
   for (const a of f.anomalies) lines.push(`   ${s.yellow('!')} ${a}`);
   for (const a of f.assumptions) lines.push(`   ${s.dim(`~ ${a}`)}`);

@@ -1,4 +1,4 @@
-import type { FlowResult } from '../engine/flow-types.js';
+import type { AuthAs, FlowResult, HopTls, TargetResult } from '../engine/flow-types.js';
 import type { Diagnosis } from '../diagnose.js';
 import type { InputReport } from '../model/diagnostics.js';
 import type { Finding } from '../rules/finding.js';
@@ -9,7 +9,11 @@ export interface JsonHop {
   from: string;
   to: string;
   presented: { certificate: string | null; ip: string | null; thumbprint: string | null; ehlo: string | null };
-  attribution: { tenant: string | null; connector: string | null; direction: string; reason: string };
+  attribution: { tenant: string | null; connector: string | null; direction: string; reason: string; step: string | null };
+  /** CONTRACT v1.1: the AuthAs the receiving Exchange system stamps; null when not Exchange. */
+  authAs: AuthAs;
+  /** CONTRACT v1.1: TLS on the hop, with the receive connector it landed on; null where not modelled. */
+  tls: HopTls | null;
   decisions: string[];
 }
 
@@ -22,6 +26,10 @@ export interface JsonFlow {
   generated: boolean;
   outcome: string;
   response: string | null;
+  /** Deferred flows (CONTRACT v1.1). */
+  finalResponse?: string;
+  expiresAfter?: string;
+  targets?: TargetResult[];
   tenants: string[];
   hops: JsonHop[];
   anomalies: string[];
@@ -51,12 +59,17 @@ export function flowToJson(f: FlowResult): JsonFlow {
     generated: f.generated,
     outcome: f.outcome,
     response: f.response,
+    ...(f.finalResponse ? { finalResponse: f.finalResponse } : {}),
+    ...(f.expiresAfter ? { expiresAfter: f.expiresAfter } : {}),
+    ...(f.targets ? { targets: f.targets } : {}),
     tenants: f.tenants,
     hops: f.hops.map((h) => ({
       from: h.from,
       to: h.to,
       presented: { certificate: h.presented.certificate, ip: h.presented.ip, thumbprint: h.presented.thumbprint, ehlo: h.presented.ehlo },
       attribution: { ...h.attribution },
+      authAs: h.authAs,
+      tls: h.tls,
       decisions: h.decisions,
     })),
     anomalies: f.anomalies,

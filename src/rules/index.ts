@@ -29,6 +29,7 @@ import { rule as starttlsMasked } from './starttls-masked.js';
 import { rule as tenantAttributionRejected } from './tenant-attribution-rejected.js';
 import { rule as tlsWeakVersion } from './tls-weak-version.js';
 import { rule as traceForeignMailViaOnpremConnector } from './trace-foreign-mail-via-onprem-connector.js';
+import { rule as flowFails } from './flow-fails.js';
 
 /** The rule catalog (RULES.md): configuration and simulation first, then evidence. */
 export const RULES: readonly Rule[] = [
@@ -58,6 +59,7 @@ export const RULES: readonly Rule[] = [
   eopSourceIpNotPreserved,
   evidenceContradictsModel,
   ipBlocklisted,
+  flowFails,
 ];
 
 export function ruleContext(c: Case, simulation: SimulationRun): RuleContext {
@@ -66,6 +68,7 @@ export function ruleContext(c: Case, simulation: SimulationRun): RuleContext {
 
 /** Runs every rule (or the given ones); most severe first, then by rule and message for stable output. */
 export function runRules(ctx: RuleContext, rules: readonly Rule[] = RULES): Finding[] {
-  const findings = rules.flatMap((r) => r.run(ctx));
+  const findings = rules.filter((r) => !r.afterOthers).flatMap((r) => r.run(ctx));
+  for (const r of rules) if (r.afterOthers) findings.push(...r.run(ctx, [...findings]));
   return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
 }

@@ -18,5 +18,11 @@ export interface Rule {
   severity: Severity;
   /** Why it matters, in a sentence (rule documentation). */
   description: string;
-  run(ctx: RuleContext): Finding[];
+  /**
+   * `earlier` holds the findings of every rule without `afterOthers` (set only for rules that
+   * judge what the others left unexplained, such as `flow-fails`).
+   */
+  run(ctx: RuleContext, earlier?: readonly Finding[]): Finding[];
+  /** Run after every other rule, with their findings. */
+  afterOthers?: boolean;
 }

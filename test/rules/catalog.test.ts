@@ -33,6 +33,7 @@ const DOCUMENTED: Record<string, string> = {
   'eop-source-ip-not-preserved': 'error',
   'evidence-contradicts-model': 'warning',
   'ip-blocklisted': 'error',
+  'flow-fails': 'error',
 };
 
 const here = dirname(fileURLToPath(import.meta.url));

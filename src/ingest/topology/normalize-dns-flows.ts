@@ -52,7 +52,7 @@ function countSkipped(ctx: NormalizeContext, section: Raw): void {
   }
 }
 
-const OUTCOMES: readonly FlowOutcome[] = ['delivered', 'rejected', 'dropped', 'looped'];
+const OUTCOMES: readonly FlowOutcome[] = ['delivered', 'rejected', 'dropped', 'looped', 'deferred'];
 
 export function normalizeFlows(ctx: NormalizeContext, root: Raw): FlowSpec[] {
   return normalizeObjectList(ctx, root, 'flows', [], {
