@@ -1,6 +1,6 @@
 import { matchCertificateName, matchOneName, normalizeCertName } from '../dist/engine/cert-name-match.js';
 import { certificateProblem } from '../dist/engine/certificate-usability.js';
-import { PARTNER_RESTRICTED, RELAY_DENIED } from '../dist/engine/inbound-attribution.js';
+import { PARTNER_RESTRICTED, RELAY_DENIED, RELAY_DENIED_ATTR36 } from '../dist/engine/inbound-attribution.js';
 import { parseIp, parseIpRange, rangeContains } from '../dist/engine/ip-address.js';
 
 /**
@@ -13,8 +13,14 @@ import { parseIp, parseIpRange, rangeContains } from '../dist/engine/ip-address.
  * takes the one its lookups find first; this scan orders hits the same way, stated here as rules:
  * certificate hits by the order of the certificate's names, then exact before wildcard-certificate
  * before wildcard-value, then the longer wildcard suffix, then case order; IP hits by the longest
- * IPv4 prefix containing the address, then case order, with non-CIDR ranges last.
+ * IPv4 prefix containing the address, then case order.
+ *
+ * SenderIPAddresses counts only IPv4 addresses and /24–/32 blocks (M3 [NIC]); other values are
+ * ignored, and an IPv6 source matches nothing.
  */
+
+/** M3 [NIC]: the only SenderIPAddresses values Exchange Online accepts. */
+const isSupported = (r) => r.family === 4 && r.prefixLength !== null && r.prefixLength >= 24 && r.prefixLength <= 32;
 
 export function prepareLinear(tenants) {
   let order = 0;
@@ -26,7 +32,7 @@ export function prepareLinear(tenants) {
       connector,
       value: connector.TlsSenderCertificateName,
       order: order++,
-      ranges: connector.SenderIPAddresses.map((t) => parseIpRange(t)).filter((r) => r !== null),
+      ranges: connector.SenderIPAddresses.map((t) => parseIpRange(t)).filter((r) => r !== null && isSupported(r)),
     })),
   }));
 }
@@ -36,14 +42,12 @@ function hasDomain(tenant, domain) {
   return false;
 }
 
-function coveringDomain(tenant, name) {
-  let d = name.startsWith('*.') ? name.slice(2) : name;
-  for (;;) {
-    if (hasDomain(tenant, d)) return d;
-    const dot = d.indexOf('.');
-    if (dot < 0) return null;
-    d = d.slice(dot + 1);
-  }
+/** M3 certificate-domain test [KB4019940]: the name itself or its immediate parent (`*.d` → d); never a grandparent. */
+function certificateDomain(tenant, name) {
+  if (name.startsWith('*.')) return hasDomain(tenant, name.slice(2)) ? name.slice(2) : null;
+  if (hasDomain(tenant, name)) return name;
+  const dot = name.indexOf('.');
+  return dot >= 0 && hasDomain(tenant, name.slice(dot + 1)) ? name.slice(dot + 1) : null;
 }
 
 const KIND_RANK = { exact: 0, 'wildcard-certificate': 1, 'wildcard-value': 2 };
@@ -91,14 +95,8 @@ export function linearAttribute(conn, prepared, ctx) {
       }
       if (ip && e.ranges.length > 0) {
         let best = -1;
-        let other = false;
-        for (const r of e.ranges) {
-          if (!rangeContains(r, ip)) continue;
-          if (r.family === 4 && r.prefixLength !== null) best = Math.max(best, r.prefixLength);
-          else other = true;
-        }
-        if (best >= 0) ipHits.push({ entry: e, key: [0, -best, e.order] });
-        else if (other) ipHits.push({ entry: e, key: [1, 0, e.order] });
+        for (const r of e.ranges) if (rangeContains(r, ip)) best = Math.max(best, r.prefixLength);
+        if (best >= 0) ipHits.push({ entry: e, key: [-best, e.order] });
       }
     }
   }
@@ -118,17 +116,16 @@ export function linearAttribute(conn, prepared, ctx) {
     competingTenants: d.competingTenants ?? [],
   });
 
-  // M3 attributed through an OnPremises connector; M4 relay conditions; M5 return to a tenant left.
-  const fromOnPremises = (e, how, competing) => {
+  // M3 attributed through an OnPremises connector; M4 relay conditions (the certificate name that
+  // matched at step 1, or its immediate parent, or the P1 domain accepted); M5.1 drop only for a
+  // return to a tenant left by connector with the recipient in another Exchange Online tenant.
+  const fromOnPremises = (e, how, competing, certName) => {
     const t = e.tenant;
     const base = { tenant: t, connector: e.connector, matchedBy: how, competingTenants: competing };
     if (hasDomain(t, rcpt)) return decision({ ...base, outcome: 'accepted', direction: 'outbound', recipientInTenant: true });
-    let certDomain = null;
-    if (cert && !certProblem) {
-      for (const n of cert.names) if ((certDomain = coveringDomain(t, n))) break;
-    }
-    if (!certDomain && !hasDomain(t, mailFrom)) return decision({ ...base, outcome: 'rejected', direction: 'none', response: RELAY_DENIED });
-    if (conn.previousTenants?.includes(t.Name)) return decision({ ...base, outcome: 'dropped', direction: 'relay' });
+    const certDomain = certName ? certificateDomain(t, certName) : null;
+    if (!certDomain && !hasDomain(t, mailFrom)) return decision({ ...base, outcome: 'rejected', direction: 'none', response: RELAY_DENIED_ATTR36 });
+    if (conn.previousTenants?.includes(t.Name) && ctx.isExchangeOnlineDomain(rcpt)) return decision({ ...base, outcome: 'dropped', direction: 'relay' });
     return decision({ ...base, outcome: 'accepted', direction: 'relay' });
   };
 
@@ -138,20 +135,27 @@ export function linearAttribute(conn, prepared, ctx) {
     let best = active[0];
     for (const h of active) if (h.match.specificity > best.match.specificity) best = h;
     const competing = distinctTenants(active.map((h) => h.entry), best.entry.tenant);
-    return fromOnPremises(best.entry, 'certificate', competing);
+    return fromOnPremises(best.entry, 'certificate', competing, best.match.certName);
   }
 
   // Step 2: MAIL FROM domain, where that tenant's OnPremises connector matches the source IP.
   const activeIp = ipHits.map((h) => h.entry).filter(isActiveOnPrem);
   for (const e of activeIp) {
-    if (senderTenants.includes(e.tenant)) return fromOnPremises(e, 'ip', distinctTenants(activeIp, e.tenant));
+    if (senderTenants.includes(e.tenant)) return fromOnPremises(e, 'ip', distinctTenants(activeIp, e.tenant), null);
+  }
+  // Unknown source IP (CONTRACT v1.1): the sender tenant's IP-scoped OnPremises connector is taken to match.
+  if (conn.sourceIp === null) {
+    for (const st of senderTenants) {
+      const e = prepared.find((x) => x.tenant === st)?.entries.find((x) => isActiveOnPrem(x) && x.ranges.length > 0);
+      if (e) return fromOnPremises(e, 'ip', [], null);
+    }
   }
 
   // Step 3: RCPT TO domain.
   const t = recipientTenants[0];
   if (t) {
     const ownIp = activeIp.find((e) => e.tenant === t);
-    if (ownIp) return fromOnPremises(ownIp, 'ip', []);
+    if (ownIp) return fromOnPremises(ownIp, 'ip', [], null);
     const partnerOf = (e) => e.tenant === t && e.connector.Enabled && e.connector.ConnectorType === 'Partner';
     const partner = (certProblem ? undefined : certHits.find((h) => partnerOf(h.entry))?.entry) ?? ipHits.map((h) => h.entry).find(partnerOf);
     const restricted = partnerRestriction(t, mailFrom, partner);

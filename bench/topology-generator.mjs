@@ -136,7 +136,7 @@ export function tenantTopology(i, rng) {
   };
 }
 
-function dnsTopology(tenantCount) {
+export function dnsTopology(tenantCount) {
   const MX = {};
   const A = {};
   for (let i = 0; i < tenantCount; i++) {

@@ -1,18 +1,26 @@
-import { diagnoseCase, diagnosisExitCode } from '../diagnose.js';
-import { renderJson } from '../report/report-json.js';
+import { diagnoseCase, diagnosisExitCode, type Diagnosis } from '../diagnose.js';
+import { renderJsonPieces } from '../report/report-json.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { renderText } from '../report/render-text.js';
 import { loadOrFail } from './load.js';
-import { parseCommon } from './options.js';
-import { emit, styleFor } from './output.js';
+import { allowsIncomplete, CASE_OPTIONS, parseCommon } from './options.js';
+import { emit, emitPieces, styleFor } from './output.js';
 import { terminalProgress } from './progress.js';
 
 export async function diagnoseCommand(args: string[], defaults: { paths?: string[]; at?: Date } = {}): Promise<number> {
-  const o = parseCommon(args, { keylog: { type: 'string', multiple: true } });
+  const o = parseCommon(args, { keylog: { type: 'string', multiple: true }, ...CASE_OPTIONS });
   const paths = o.paths.length > 0 ? o.paths : defaults.paths ?? ['.'];
   const c = await loadOrFail(paths, { keyLogFiles: (o.values.keylog as string[] | undefined) ?? [], progress: terminalProgress() });
   const d = diagnoseCase(c, { at: o.atGiven ? o.at : defaults.at ?? o.at });
-  const text = o.format === 'json' ? renderJson(d) : o.format === 'markdown' ? renderMarkdown(d) : renderText(d, styleFor(o.output));
-  await emit(text, o.output);
-  return diagnosisExitCode(d);
+  if (o.format === 'json') await emitPieces(renderJsonPieces(d), o.output);
+  else await emit(o.format === 'markdown' ? markdownWithIncomplete(d) : renderText(d, styleFor(o.output, o)), o.output);
+  return diagnosisExitCode(d, { allowIncomplete: allowsIncomplete(o) });
+}
+
+/** The markdown report, with the incomplete-inputs verdict right under its title (as text output opens with it). */
+function markdownWithIncomplete(d: Diagnosis): string {
+  const md = renderMarkdown(d);
+  if (!d.incomplete) return md;
+  const eol = md.indexOf('\n');
+  return `${md.slice(0, eol + 1)}\n> **${d.incomplete.message}**\n${md.slice(eol + 1)}`;
 }

@@ -26,8 +26,12 @@ Options:
   --format text|json|markdown   output format (default text)
   --output FILE                 write the report to FILE
   --at TIME                     ISO 8601 moment certificates are judged at (default now)
+  --full                        text reports: every evidence line and flow, not the first few
+  --allow-incomplete            diagnose, demo, whatif, simulate: exit as if the case were whole when
+                                some input could not be read or was read in part (it is still reported)
 
-Exit status: 0 no error findings; 1 error findings (whatif: a working flow breaks); 2 usage or unreadable input.
+Exit status: 0 no error findings; 1 error findings (whatif: a working flow breaks), or some input
+could not be read or was read in part; 2 usage or unreadable input, or nothing usable was read.
 `;
 
 /** The bundled example `demo` diagnoses, and the moment it is judged at so its output is reproducible. */

@@ -11,10 +11,23 @@ export interface CommonOptions {
   at: Date;
   atGiven: boolean;
   paths: string[];
+  /** `--full`: text reports list every evidence line and flow instead of the first few. */
+  full: boolean;
   values: Record<string, string | string[] | boolean | undefined>;
 }
 
 const FORMATS: readonly Format[] = ['text', 'json', 'markdown'];
+
+/**
+ * `--allow-incomplete`, for the commands that read a whole case (diagnose, demo, whatif, simulate):
+ * accept results from inputs that could not be read or were read in part, and exit as if the case
+ * were whole (by default such results never exit 0).
+ */
+export const CASE_OPTIONS = { 'allow-incomplete': { type: 'boolean' } } as const;
+
+export function allowsIncomplete(o: CommonOptions): boolean {
+  return o.values['allow-incomplete'] === true;
+}
 
 /** `formats`: what this command can print (most print text, json and markdown; `trace` adds csv). */
 export function parseCommon(
@@ -27,7 +40,7 @@ export function parseCommon(
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { format: { type: 'string', short: 'f' }, output: { type: 'string', short: 'o' }, at: { type: 'string' }, ...extra },
+      options: { format: { type: 'string', short: 'f' }, output: { type: 'string', short: 'o' }, at: { type: 'string' }, full: { type: 'boolean' }, ...extra },
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -42,5 +55,5 @@ export function parseCommon(
     if (Number.isNaN(t)) throw new UsageError(`--at must be an ISO 8601 time such as 2026-11-22T09:00:00Z (got "${v.at}").`);
     at = new Date(t);
   }
-  return { format: format as Format, output: (v.output as string | undefined) ?? null, at, atGiven: typeof v.at === 'string', paths: parsed.positionals, values: v };
+  return { format: format as Format, output: (v.output as string | undefined) ?? null, at, atGiven: typeof v.at === 'string', paths: parsed.positionals, full: v.full === true, values: v };
 }

@@ -4,9 +4,21 @@ import { writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { COLOR, PLAIN, type Style } from '../report/style.js';
 
-/** Colour only for a terminal, and never in files or when NO_COLOR is set. */
-export function styleFor(output: string | null): Style {
-  return output === null && process.stdout.isTTY && !process.env.NO_COLOR ? COLOR : PLAIN;
+/**
+ * Colour only for a terminal, and never in files or when NO_COLOR is set. Text wraps to the
+ * terminal's width only on a terminal (not in a pipe, not with --output); `--full` lifts the caps
+ * on long lists.
+ */
+export function styleFor(output: string | null, layout: { full?: boolean } = {}): Style {
+  const colours = output === null && process.stdout.isTTY && !process.env.NO_COLOR ? COLOR : PLAIN;
+  return { ...colours, width: terminalWidth(output), full: layout.full === true };
+}
+
+/** The terminal's width when the report goes to a terminal, else null (no wrapping). */
+export function terminalWidth(output: string | null): number | null {
+  if (output !== null || !process.stdout.isTTY) return null;
+  const columns = process.stdout.columns;
+  return typeof columns === 'number' && columns >= 40 ? columns : null;
 }
 
 export async function emit(text: string, output: string | null): Promise<void> {

@@ -1,7 +1,18 @@
 import type { Organization, ReceiveConnector, SendConnector } from '../model/case.js';
 import { listNames } from './cmdlet-suggest.js';
 import { organizationScopes, type Scope } from './cmdlet-identity.js';
-import { failParameter, type ApplyContext, type ObjectKind } from './cmdlet-object-verbs.js';
+import { failParameter, setObject, type ApplyContext, type ChangeOutcome, type ObjectKind } from './cmdlet-object-verbs.js';
+import { failValue, type ListItem, type ValueSource } from './cmdlet-convert.js';
+import {
+  formatBinding,
+  formatTlsDomainCapabilities,
+  isAnyAddress,
+  parseBinding,
+  receiveConnectorBindings,
+  receiveConnectorRequireTls,
+  receiveConnectorTlsDomainCapabilities,
+} from '../model/receive-connector-settings.js';
+import { parseIp } from './ip-address.js';
 import { booleanRule, enumRule, hostKey, listRule, lowerKey, textRule, type PropertyRules } from './cmdlet-settings.js';
 import {
   addressSpaceKey,
@@ -119,7 +130,70 @@ const receiveRules: PropertyRules = {
   PermissionGroups: enumRule(['None', 'AnonymousUsers', 'ExchangeUsers', 'ExchangeServers', 'ExchangeLegacyServers', 'Partners', 'Custom'], { flags: true }),
   TransportRole: enumRule(['FrontendTransport', 'HubTransport']),
   Enabled: booleanRule,
+  // Kept under `extra` (the model's place for them, src/model/receive-connector-settings.ts), and
+  // read by the simulation (EXO-SEMANTICS M8.3, M10, M14): see setReceiveConnector.
+  Bindings: listRule((src, p, item) => checkBinding(src, p.name, item), lowerKey),
+  TlsDomainCapabilities: listRule((src, p, item) => checkDomainCapability(src, p.name, item), (s) => s.toLowerCase().split(':')[0]!),
+  RequireTLS: booleanRule,
 };
+
+/** Receive-connector settings the case holds under `extra`, with the simulation reading them there. */
+const EXTRA_SETTINGS = ['Bindings', 'TlsDomainCapabilities', 'RequireTLS'] as const;
+
+/** `IP:port` as Set-ReceiveConnector -Bindings takes it (`0.0.0.0:25`, `[::]:25`, `10.0.0.5:2525`). */
+function checkBinding(src: ValueSource, param: string, item: ListItem): string {
+  const b = parseBinding(item.text);
+  if (!b || (!isAnyAddress(b.address) && parseIp(b.address) === null)) {
+    failValue(src, item, `"${item.text}" is not a valid value for -${param}`, 'Write an IP address and port, e.g. 0.0.0.0:25 or [::]:25');
+  }
+  return formatBinding(b);
+}
+
+/** `domain:Capability[,Capability]` (Set-ReceiveConnector -TlsDomainCapabilities). */
+const CAPABILITIES = ['None', 'AcceptOorgProtocol', 'AcceptOrgHeaders', 'AcceptCloudServicesMail', 'AcceptCrossForestMail', 'AcceptXOriginalFrom', 'AcceptXAttributionHeaders', 'AcceptProxyFromProtocol', 'AcceptProxyToProtocol', 'AcceptProxyProtocol', 'AcceptXSysProbeProtocol', 'AllowSubmit', 'AcceptOrar', 'AcceptCrossPremisesMail'];
+function checkDomainCapability(src: ValueSource, param: string, item: ListItem): string {
+  const t = item.text.trim();
+  const colon = t.indexOf(':');
+  const domain = colon > 0 ? t.slice(0, colon).trim() : '';
+  if (!/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(domain)) {
+    failValue(src, item, `"${item.text}" is not a valid value for -${param}`, 'Write domain:Capability, e.g. mail.protection.outlook.com:AcceptCloudServicesMail');
+  }
+  const caps = t.slice(colon + 1).split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const named = caps.map((c) => CAPABILITIES.find((k) => k.toLowerCase() === c.toLowerCase()));
+  const bad = caps.find((_c, i) => named[i] === undefined);
+  if (caps.length === 0 || bad !== undefined) {
+    failValue(src, item, `${bad === undefined ? 'No capability' : `"${bad}" is not a capability`} in "${item.text}" for -${param}`, `Capabilities: ${CAPABILITIES.join(', ')}`);
+  }
+  return `${domain.toLowerCase()}:${named.join(',')}`;
+}
+
+/** The values of EXTRA_SETTINGS in the form the property rules edit (lists of text, a Boolean). */
+function hoisted(rc: ReceiveConnector, key: (typeof EXTRA_SETTINGS)[number]): unknown {
+  if (key === 'RequireTLS') return receiveConnectorRequireTls(rc);
+  if (key === 'Bindings') return receiveConnectorBindings(rc)?.map(formatBinding) ?? [];
+  return formatTlsDomainCapabilities(receiveConnectorTlsDomainCapabilities(rc) ?? []);
+}
+
+/**
+ * Set-ReceiveConnector: the generic Set- with the `extra` settings lifted to properties for the
+ * duration (so their rules see the current value and the description shows old → new) and put
+ * back under `extra` afterwards, where the model and every reader keep them.
+ */
+export function setReceiveConnector(ctx: ApplyContext): ChangeOutcome {
+  const all = ctx.case.organizations.flatMap((o) => o.ReceiveConnectors) as (ReceiveConnector & Record<string, unknown>)[];
+  const given = EXTRA_SETTINGS.filter((k) => ctx.parsed.parameters[k] !== undefined);
+  for (const rc of all) for (const k of given) rc[k] = hoisted(rc, k);
+  try {
+    return setObject(ctx, RECEIVE_CONNECTOR);
+  } finally {
+    for (const rc of all) {
+      for (const k of given) {
+        if (JSON.stringify(rc[k]) !== JSON.stringify(hoisted(rc, k))) rc.extra[k] = rc[k];
+        delete rc[k];
+      }
+    }
+  }
+}
 
 function flags(value: string | null): string[] {
   return (value ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
@@ -148,6 +222,7 @@ export const RECEIVE_CONNECTOR: ObjectKind<ReceiveConnector> = {
       if (auth.some((a) => a !== 'externalauthoritative' && a !== 'tls')) failParameter(ctx, at, 'The only other AuthMechanism value allowed with ExternalAuthoritative is Tls');
       if (!flags(c.PermissionGroups).includes('exchangeservers')) failParameter(ctx, at, 'AuthMechanism ExternalAuthoritative requires PermissionGroups ExchangeServers');
     }
-    if (c.extra.RequireTLS === true && !auth.includes('tls')) failParameter(ctx, at, 'RequireTLS $true requires Tls in AuthMechanism');
+    const requireTls = given.has('RequireTLS') ? (c as unknown as Record<string, unknown>).RequireTLS === true : receiveConnectorRequireTls(c);
+    if (requireTls && !auth.includes('tls')) failParameter(ctx, at, 'RequireTLS $true requires Tls in AuthMechanism');
   },
 };

@@ -233,6 +233,20 @@ const RECEIVE_CONNECTOR_SETTINGS: Record<string, ParamSpec> = {
   ...CONFIRM_WHATIF,
 };
 
+/** Set-OrganizationConfig (Exchange Online reference, "SYNTAX"): its Boolean parameters. */
+const ORGANIZATION_CONFIG_BOOLEANS = [
+  'ActionableMessagesExtenalAccessTokenEnabled', 'ActivityBasedAuthenticationTimeoutEnabled', 'ActivityBasedAuthenticationTimeoutWithSingleSignOnEnabled',
+  'AppsForOfficeEnabled', 'AsyncSendEnabled', 'AuditDisabled', 'AutodiscoverPartialDirSync', 'AutoEnableArchiveMailbox', 'AutomaticForcedReadReceiptEnabled',
+  'BlockMoveMessagesForGroupFolders', 'BookingsEnabled', 'CalendarVersionStoreEnabled', 'ConnectorsEnabled', 'CustomerLockboxEnabled',
+  'DefaultFolderPermissionRestricted', 'DirectReportsGroupAutoCreationEnabled', 'DisablePlusAddressInRecipients', 'ElcProcessingDisabled',
+  'EnableForwardingAddressSyncForMailboxes', 'EnableOutlookEvents', 'EwsEnabled', 'ExchangeNotificationEnabled', 'FocusedInboxOn', 'HybridRSVPEnabled',
+  'InRegionRoutingEnabled', 'LinkPreviewEnabled', 'MailTipsAllTipsEnabled', 'MailTipsExternalRecipientsTipsEnabled', 'MailTipsGroupMetricsEnabled',
+  'MailTipsMailboxSourcedTipsEnabled', 'MaskClientIpInReceivedHeadersEnabled', 'MessageHighlightsEnabled', 'MessageRecallEnabled', 'MessageRemindersEnabled',
+  'OAuth2ClientProfileEnabled', 'OnlineMeetingsByDefaultEnabled', 'PublicComputersDetectionEnabled', 'ReadTrackingEnabled', 'RefreshSessionEnabled',
+  'RejectDirectSend', 'SendFromAliasEnabled', 'SharedDomainEmailAddressFlowEnabled', 'SmtpActionableMessagesEnabled', 'UnblockUnsafeSenderPromptEnabled',
+  'WebPushNotificationsDisabled', 'WebSuggestedRepliesDisabled', 'WorkspaceTenantEnabled',
+] as const;
+
 const JOURNAL_RULE_SCOPE = oneOf('Global', 'Internal', 'External');
 const IDENTITY = required(str);
 const ON_PREMISES_ONLY = { DomainController: str, ...CONFIRM_WHATIF };
@@ -323,7 +337,31 @@ const SPECS: CmdletSpec[] = [
   { name: 'Remove-JournalRule', positional: 'Identity', parameters: { Identity: IDENTITY, ...ON_PREMISES_ONLY } },
   { name: 'Enable-JournalRule', positional: 'Identity', parameters: { Identity: IDENTITY, ...ON_PREMISES_ONLY } },
   { name: 'Disable-JournalRule', positional: 'Identity', parameters: { Identity: IDENTITY, ...ON_PREMISES_ONLY } },
+  {
+    // Two parameter sets: -Thumbprint [-Server], or -Identity Server\Thumbprint (both Position 1).
+    name: 'Enable-ExchangeCertificate',
+    positional: 'Identity',
+    parameters: {
+      Identity: str,
+      Thumbprint: str,
+      Services: required(flagsOf('None', 'IMAP', 'POP', 'UM', 'IIS', 'SMTP', 'Federation', 'UMCallRouter')),
+      Server: str,
+      DoNotRequireSsl: sw,
+      NetworkServiceAllowed: sw,
+      Force: sw,
+      ...ON_PREMISES_ONLY,
+    },
+  },
 ];
+
+SPECS.push({
+  // Exchange Online's Set-OrganizationConfig: the optional -Identity of the older reference names the
+  // tenant when a case holds several. Only its Boolean parameters are listed; -RejectDirectSend is
+  // the one the simulation reads (EXO-SEMANTICS M12).
+  name: 'Set-OrganizationConfig',
+  positional: 'Identity',
+  parameters: { Identity: str, ...Object.fromEntries(ORGANIZATION_CONFIG_BOOLEANS.map((n) => [n, bool])), ...CONFIRM_WHATIF },
+});
 
 const BY_NAME = new Map(SPECS.map((s) => [s.name.toLowerCase(), s]));
 

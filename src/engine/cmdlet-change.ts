@@ -8,7 +8,10 @@ import {
   OUTBOUND_CONNECTOR,
 } from './cmdlet-apply-exo-connectors.js';
 import { JOURNAL_RULE, newJournalRule, setAcceptedDomain } from './cmdlet-apply-journal-domain.js';
-import { finishSendConnector, newSendConnector, RECEIVE_CONNECTOR, SEND_CONNECTOR } from './cmdlet-apply-onprem-connectors.js';
+import { setOrganizationConfig } from './cmdlet-apply-organization-config.js';
+import { cloneCase } from './case-clone.js';
+import { finishSendConnector, newSendConnector, SEND_CONNECTOR, setReceiveConnector } from './cmdlet-apply-onprem-connectors.js';
+import { enableExchangeCertificate } from './cmdlet-apply-certificate.js';
 import { cmdletSpec, SESSION_PARAMETERS, SUPPORTED_CMDLETS } from './cmdlet-catalog.js';
 import { CmdletError } from './cmdlet-error.js';
 import {
@@ -49,8 +52,10 @@ const HANDLERS: Record<string, Handler> = {
   'New-SendConnector': (ctx) => newObject(ctx, SEND_CONNECTOR, (name) => newSendConnector(name, ctx.provenance.file), finishSendConnector),
   'Set-SendConnector': (ctx) => setObject(ctx, SEND_CONNECTOR),
   'Remove-SendConnector': (ctx) => removeObject(ctx, SEND_CONNECTOR),
-  'Set-ReceiveConnector': (ctx) => setObject(ctx, RECEIVE_CONNECTOR),
+  'Set-ReceiveConnector': setReceiveConnector,
+  'Enable-ExchangeCertificate': enableExchangeCertificate,
   'Set-AcceptedDomain': setAcceptedDomain,
+  'Set-OrganizationConfig': setOrganizationConfig,
   'New-JournalRule': (ctx) => newObject(ctx, JOURNAL_RULE, (name) => newJournalRule(name, ctx.provenance.file)),
   'Set-JournalRule': (ctx) => setObject(ctx, JOURNAL_RULE),
   'Remove-JournalRule': (ctx) => removeObject(ctx, JOURNAL_RULE),
@@ -73,7 +78,7 @@ export function applyChange(c: Case, change: ParsedCmdlet | string): CmdletChang
   const spec = cmdletSpec(parsed.name);
   const handler = spec ? HANDLERS[spec.name] : undefined;
   if (!spec || !handler) throw unsupported(parsed);
-  const copy = structuredClone(c);
+  const copy = cloneCase(c);
   const ctx: ApplyContext = {
     src: { text: parsed.text, cmdlet: spec.name },
     parsed,

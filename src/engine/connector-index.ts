@@ -15,7 +15,28 @@ export interface IndexedConnector {
   connector: InboundConnector;
   /** Normalised TlsSenderCertificateName, or null. */
   certificateValue: string | null;
+  /** The SenderIPAddresses values Exchange Online accepts: IPv4 addresses and /24–/32 blocks (M3). */
   ranges: IpRange[];
+  /**
+   * SenderIPAddresses values outside what the parameter accepts (IPv6, prefixes outside /24–/32,
+   * `start-end` ranges, unreadable text): ignored by the simulator, reported by
+   * `ip-connector-unsupported-range` (EXO-SEMANTICS M3, [NIC]).
+   */
+  ignoredIpValues: readonly string[];
+  /**
+   * Enabled and of type OnPremises, read once when the index is built (like the values above): the
+   * attribution hot path then never touches the connector object itself.
+   */
+  activeOnPrem: boolean;
+  /** `"name" (type) of tenant` for the attribution trace, built on first use. */
+  label: string | null;
+  /** The tenant's accepted domains by name (shared by its entries): one lookup per relay decision. */
+  domains: ReadonlyMap<string, AcceptedDomain>;
+}
+
+/** EXO-SEMANTICS M3 [NIC]: SenderIPAddresses holds IPv4 addresses and CIDR blocks /24 through /32 only. */
+export function isSupportedSenderRange(r: IpRange): boolean {
+  return r.family === 4 && r.prefixLength !== null && r.prefixLength >= 24 && r.prefixLength <= 32;
 }
 
 export interface RestrictingPartner {
@@ -27,6 +48,39 @@ export interface RestrictingPartner {
 export interface CertificateHit {
   entry: IndexedConnector;
   match: CertNameMatch;
+  /** The attribution trace's step-1 sentence for this hit, built on first use (hits are memoised). */
+  sentence: string | null;
+}
+
+const NO_TEXT: string[] = [];
+const NO_ENTRIES: IndexedConnector[] = [];
+
+/** The connectors' IPv4 values within one /24: single addresses by last octet, blocks /24–/31 longest first. */
+interface Block24 {
+  /** Single addresses: a short list by last octet, or (past SMALL_BLOCK of them) a 256-slot table. */
+  exact: { low: number; entries: IndexedConnector[] }[];
+  exactByLow: (IndexedConnector[] | undefined)[] | null;
+  ranges: { start: number; end: number; prefixLength: number; entry: IndexedConnector; alone: IndexedConnector[] }[];
+}
+
+/** Blocks with more single addresses than this get a table by last octet (a provider's shared relay /24). */
+const SMALL_BLOCK = 8;
+
+function addExact(block: Block24, low: number, entry: IndexedConnector): void {
+  let slot = block.exact.find((x) => x.low === low);
+  if (!slot) block.exact.push((slot = { low, entries: [] }));
+  if (slot.entries.includes(entry)) return;
+  slot.entries.push(entry);
+  if (block.exact.length > SMALL_BLOCK) {
+    block.exactByLow = new Array<IndexedConnector[] | undefined>(256);
+    for (const x of block.exact) block.exactByLow[x.low] = x.entries;
+  }
+}
+
+function exactOf(block: Block24, low: number): IndexedConnector[] | null {
+  if (block.exactByLow !== null) return block.exactByLow[low] ?? null;
+  for (const x of block.exact) if (x.low === low) return x.entries;
+  return null;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -39,11 +93,11 @@ function addHit(hits: CertificateHit[], entry: IndexedConnector, match: CertName
   for (let i = 0; i < hits.length; i++) {
     const h = hits[i]!;
     if (h.entry === entry) {
-      if (match.specificity > h.match.specificity) hits[i] = { entry, match };
+      if (match.specificity > h.match.specificity) hits[i] = { entry, match, sentence: null };
       return;
     }
   }
-  hits.push({ entry, match });
+  hits.push({ entry, match, sentence: null });
 }
 
 export class ConnectorIndex {
@@ -54,26 +108,22 @@ export class ConnectorIndex {
   /** Wildcard values `*.d` keyed by `d`. */
   private readonly wildcard = new Map<string, IndexedConnector[]>();
   /**
-   * IPv4 blocks of /24 or longer (all Exchange Online accepts on SenderIPAddresses) by their /24:
-   * one lookup per connection. Shorter prefixes (from hand-written cases) by prefix length.
+   * IPv4 blocks /24–/31 (with single addresses, all Exchange Online accepts on SenderIPAddresses)
+   * by their /24: one lookup per connection. Other values are ignored (M3).
    */
-  private readonly v4By24 = new Map<number, { start: number; end: number; prefixLength: number; entry: IndexedConnector }[]>();
-  private readonly v4Exact = new Map<number, IndexedConnector[]>();
-  private readonly v4ByPrefix = new Map<number, Map<number, IndexedConnector[]>>();
-  private v4PrefixLengths: number[] = [];
+  private readonly v4By24 = new Map<number, Block24>();
+  /** Enabled, IP-scoped OnPremises connectors per tenant (M3 step 2 when the source IP is unknown). */
+  private readonly ipScopedOnPrem = new Map<Tenant, IndexedConnector[]>();
   /** Certificate lookups memoised by the names array: certificates repeat across connections and the index never changes. */
   private readonly certificateHits = new WeakMap<readonly string[], CertificateHit[]>();
   /** Partner connectors that restrict sender domains to their certificate or IPs, per tenant, with those domains normalised once. */
   private readonly restrictedPartners = new Map<Tenant, RestrictingPartner[]>();
-  /** IPv6 ranges and `start-end` ranges: rare, scanned. */
-  private readonly otherRanges: { range: IpRange; entry: IndexedConnector }[] = [];
   private readonly tenantsByDomain = new Map<string, Tenant[]>();
   private readonly domainsOfTenant = new Map<Tenant, Map<string, AcceptedDomain>>();
   private readonly tenantsByName = new Map<string, Tenant>();
 
   constructor(tenants: readonly Tenant[]) {
     for (const tenant of tenants) this.addTenant(tenant);
-    this.v4PrefixLengths = [...this.v4ByPrefix.keys()].sort((a, b) => b - a);
   }
 
   private addTenant(tenant: Tenant): void {
@@ -87,12 +137,16 @@ export class ConnectorIndex {
     for (const connector of tenant.InboundConnectors) {
       const value = connector.TlsSenderCertificateName ? normalizeCertName(connector.TlsSenderCertificateName) : null;
       const ranges: IpRange[] = [];
+      let ignored: string[] | null = null;
       for (const text of connector.SenderIPAddresses) {
         const r = parseIpRange(text);
-        if (r) ranges.push(r);
+        if (r && isSupportedSenderRange(r)) ranges.push(r);
+        else (ignored ??= []).push(text);
       }
-      const entry: IndexedConnector = { tenant, connector, certificateValue: value, ranges };
+      const activeOnPrem = connector.Enabled && connector.ConnectorType === 'OnPremises';
+      const entry: IndexedConnector = { tenant, connector, certificateValue: value, ranges, ignoredIpValues: ignored ?? NO_TEXT, activeOnPrem, label: null, domains };
       this.entries.push(entry);
+      if (ranges.length > 0 && activeOnPrem) push(this.ipScopedOnPrem, tenant, entry);
       if (value) {
         if (value.startsWith('*.')) push(this.wildcard, value.slice(2), entry);
         else {
@@ -107,24 +161,20 @@ export class ConnectorIndex {
         push(this.restrictedPartners, tenant, { connector, senderDomains });
       }
       for (const r of ranges) {
-        if (r.family === 4 && r.prefixLength === 32) {
-          // Single addresses by address: a provider's shared relay /24 may hold thousands of them.
-          push(this.v4Exact, r.start as number, entry);
-        } else if (r.family === 4 && r.prefixLength !== null && r.prefixLength >= 24) {
-          // Longest prefix first within the bucket, as the per-length lookup orders them: the most
-          // specific range decides between connectors of one tenant.
-          const key = (r.start as number) >>> 8;
-          const bucket = this.v4By24.get(key) ?? [];
-          const item = { start: r.start as number, end: r.end as number, prefixLength: r.prefixLength, entry };
-          let at = bucket.length;
-          while (at > 0 && bucket[at - 1]!.prefixLength < r.prefixLength) at--;
-          bucket.splice(at, 0, item);
-          this.v4By24.set(key, bucket);
-        } else if (r.family === 4 && r.prefixLength !== null) {
-          let byNet = this.v4ByPrefix.get(r.prefixLength);
-          if (!byNet) this.v4ByPrefix.set(r.prefixLength, (byNet = new Map()));
-          push(byNet, r.start as number, entry);
-        } else this.otherRanges.push({ range: r, entry });
+        // Keyed by the /24 (a small integer, so the map lookup needs no boxed key): every value
+        // Exchange Online accepts lies within one /24.
+        const start = r.start as number;
+        const key = start >>> 8;
+        let block = this.v4By24.get(key);
+        if (!block) this.v4By24.set(key, (block = { exact: [], exactByLow: null, ranges: [] }));
+        if (r.prefixLength === 32) addExact(block, start & 255, entry);
+        else {
+          // Longest prefix first, then case order: the most specific range decides between connectors of one tenant.
+          const item = { start, end: r.end as number, prefixLength: r.prefixLength as number, entry, alone: [entry] };
+          let at = block.ranges.length;
+          while (at > 0 && block.ranges[at - 1]!.prefixLength < item.prefixLength) at--;
+          block.ranges.splice(at, 0, item);
+        }
       }
     }
   }
@@ -167,25 +217,38 @@ export class ConnectorIndex {
     return hits;
   }
 
-  /** Every connector (any tenant, enabled or not) whose SenderIPAddresses contain the address. */
+  /**
+   * Every connector (any tenant, enabled or not) whose supported SenderIPAddresses contain the
+   * address, most specific range first. An IPv6 source never matches (M3, [NIC]). The returned
+   * array may be shared: callers must not change it.
+   */
   matchIp(ip: ParsedIp): IndexedConnector[] {
-    const out: IndexedConnector[] = [];
-    if (ip.family === 4) {
-      const v = ip.value as number;
-      const exact = this.v4Exact.get(v);
-      if (exact) for (const e of exact) if (!out.includes(e)) out.push(e);
-      const bucket = this.v4By24.get(v >>> 8);
-      if (bucket) for (const b of bucket) if (v >= b.start && v <= b.end && !out.includes(b.entry)) out.push(b.entry);
-      for (const len of this.v4PrefixLengths) {
-        const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-        const hit = this.v4ByPrefix.get(len)!.get((v & mask) >>> 0);
-        if (hit) for (const e of hit) if (!out.includes(e)) out.push(e);
+    return ip.family === 4 ? this.matchIpv4(ip.value as number) : NO_ENTRIES;
+  }
+
+  /** matchIp for an IPv4 address as an unsigned 32-bit number; allocates only when several ranges match. */
+  matchIpv4(v: number): IndexedConnector[] {
+    const block = this.v4By24.get(v >>> 8);
+    if (!block) return NO_ENTRIES;
+    let out: IndexedConnector[] | null = exactOf(block, v & 255);
+    let shared = true;
+    for (const b of block.ranges) {
+      if (v < b.start || v > b.end) continue;
+      if (out === null) out = b.alone;
+      else if (!out.includes(b.entry)) {
+        if (shared) {
+          out = out.slice();
+          shared = false;
+        }
+        out.push(b.entry);
       }
     }
-    for (const { range, entry } of this.otherRanges) {
-      if (range.family === ip.family && ip.value >= range.start && ip.value <= range.end && !out.includes(entry)) out.push(entry);
-    }
-    return out;
+    return out ?? NO_ENTRIES;
+  }
+
+  /** The tenant's Enabled OnPremises connectors scoped by at least one supported IP value. */
+  ipScopedOnPremConnectors(tenant: Tenant): readonly IndexedConnector[] {
+    return this.ipScopedOnPrem.get(tenant) ?? NO_ENTRIES;
   }
 
   partnerConnectorsRestricting(tenant: Tenant): readonly RestrictingPartner[] {
@@ -200,7 +263,26 @@ export class ConnectorIndex {
     return this.domainsOfTenant.get(tenant)?.get(domain);
   }
 
-  /** EXO-SEMANTICS M4 [model]: a certificate name under (or equal to) an accepted domain counts as that domain. */
+  /**
+   * EXO-SEMANTICS M3 certificate-domain test [KB4019940]: the certificate name itself, or its
+   * immediate parent (`*.d` → d), must be an accepted domain of the tenant; a grandparent never
+   * counts. Returns the accepted domain that passed, or null.
+   */
+  certificateDomain(tenant: Tenant, name: string): string | null {
+    const domains = this.domainsOfTenant.get(tenant);
+    if (!domains) return null;
+    if (name.startsWith('*.')) {
+      const d = name.slice(2);
+      return domains.has(d) ? d : null;
+    }
+    if (domains.has(name)) return name;
+    const dot = name.indexOf('.');
+    if (dot < 0) return null;
+    const parent = name.slice(dot + 1);
+    return domains.has(parent) ? parent : null;
+  }
+
+  /** Any accepted domain of the tenant equal to or above a certificate name (`*.d` from d up). */
   acceptedDomainCovering(tenant: Tenant, name: string): string | null {
     const domains = this.domainsOfTenant.get(tenant);
     if (!domains) return null;

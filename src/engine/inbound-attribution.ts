@@ -2,7 +2,7 @@ import type { InboundConnector, Tenant } from '../model/case.js';
 import { certificateLabel, type Certificate } from '../model/certificate.js';
 import { certificateProblem } from './certificate-usability.js';
 import type { CertificateHit, ConnectorIndex, IndexedConnector, RestrictingPartner } from './connector-index.js';
-import { parseIp } from './ip-address.js';
+import { ipv4Number, parseIp } from './ip-address.js';
 
 /**
  * Tenant attribution at Exchange Online Protection — EXO-SEMANTICS M3 (priority from
@@ -11,6 +11,11 @@ import { parseIp } from './ip-address.js';
  */
 
 export const RELAY_DENIED = '550 5.7.64 TenantAttribution; Relay Access Denied';
+/**
+ * M4 [model]: an Enabled OnPremises connector matched, but neither the certificate domain (M3
+ * immediate-parent test) nor the P1 domain is accepted [KB4019940][NOTICE].
+ */
+export const RELAY_DENIED_ATTR36 = '550 5.7.64 TenantAttribution; Relay Access Denied ATTR36';
 /** Third-party reports only; Microsoft publishes no text for Partner-connector restrictions. */
 export const PARTNER_RESTRICTED = '550 5.7.51 TenantInboundAttribution; Rejecting';
 
@@ -55,11 +60,35 @@ export interface Attribution {
 }
 
 function isActiveOnPrem(e: IndexedConnector): boolean {
-  return e.connector.Enabled && e.connector.ConnectorType === 'OnPremises';
+  return e.activeOnPrem;
+}
+
+interface CertificateLookup {
+  index: ConnectorIndex;
+  at: number;
+  hits: readonly CertificateHit[];
+  problem: string | null;
+}
+
+/**
+ * The index's hits and the usability verdict for a certificate, kept per certificate object:
+ * certificates repeat across connections, and one lookup here replaces two (names, validity).
+ */
+const certificateLookups = new WeakMap<Certificate, CertificateLookup>();
+
+function lookUpCertificate(cert: Certificate, index: ConnectorIndex, at: Date): CertificateLookup {
+  const t = at.getTime();
+  let l = certificateLookups.get(cert);
+  if (l === undefined || l.index !== index || l.at !== t) {
+    l = { index, at: t, hits: index.matchCertificate(cert.names), problem: certificateProblem(cert, at) };
+    certificateLookups.set(cert, l);
+  }
+  return l;
 }
 
 function describe(e: IndexedConnector): string {
-  return `"${e.connector.Name}" (${e.connector.ConnectorType}) of ${e.tenant.Name}`;
+  // Kept on the entry: the same connectors are described for many connections.
+  return (e.label ??= `"${e.connector.Name}" (${e.connector.ConnectorType}) of ${e.tenant.Name}`);
 }
 
 /** One attribution in progress: what the steps share (kept in one object, not closures, on this hot path). */
@@ -71,81 +100,119 @@ interface Attempt {
   assumptions: string[];
   cert: Certificate | null;
   certProblem: string | null;
+  isExchangeOnlineDomain: (domain: string) => boolean;
 }
-
-type ResultFields = Partial<Attribution> & Pick<Attribution, 'outcome' | 'direction'>;
 
 const NO_TENANTS: Tenant[] = [];
 const NO_ENTRIES: IndexedConnector[] = [];
 /** Shared when the trace is not built; nothing is pushed to it then. */
 const NO_TEXT: string[] = [];
 
-function result(a: Attempt, p: ResultFields): Attribution {
-  return {
-    outcome: p.outcome,
-    direction: p.direction,
-    tenant: p.tenant ?? null,
-    outsideTenantDomain: p.outsideTenantDomain ?? null,
-    connector: p.connector ?? null,
-    matchedBy: p.matchedBy ?? null,
-    response: p.response ?? null,
-    recipientInTenant: p.recipientInTenant ?? false,
-    certificateProblem: a.certProblem,
-    competingTenants: p.competingTenants ?? NO_TENANTS,
-    trace: a.trace,
-    assumptions: a.assumptions,
-  };
+/** The answer, built in one allocation (positional: this runs once per simulated connection). */
+function result(
+  a: Attempt,
+  outcome: Attribution['outcome'],
+  direction: Direction,
+  tenant: Tenant | null = null,
+  connector: InboundConnector | null = null,
+  matchedBy: Attribution['matchedBy'] = null,
+  response: string | null = null,
+  recipientInTenant = false,
+  competingTenants: Tenant[] = NO_TENANTS,
+  outsideTenantDomain: string | null = null,
+): Attribution {
+  return { outcome, direction, tenant, outsideTenantDomain, connector, matchedBy, response, recipientInTenant, certificateProblem: a.certProblem, competingTenants, trace: a.trace, assumptions: a.assumptions };
 }
 
 // An OnPremises connector matched: the message is the tenant's own on-premises mail (M3),
 // accepted for the tenant's recipients and relayed elsewhere only under the M4 conditions.
-function fromOnPremises(a: Attempt, e: IndexedConnector, how: 'certificate' | 'ip', competing: Tenant[]): Attribution {
-  const { index, explain, trace, assumptions, cert, certProblem, conn } = a;
+// `certName` is the certificate name that matched the connector at step 1 (null for an IP match).
+function fromOnPremises(a: Attempt, e: IndexedConnector, how: 'certificate' | 'ip', competing: Tenant[], certName: string | null): Attribution {
+  const { index, explain, trace, assumptions, conn } = a;
   const rcpt = conn.rcptToDomain;
   const mailFrom = conn.mailFromDomain;
   const t = e.tenant;
-  if (index.acceptedDomain(t, rcpt)) {
+  if (explain && certName !== null && index.certificateDomain(t, certName) === null) {
+    assumptions.push(
+      `assumed: "${e.connector.Name}" of ${t.Name} attributes certificate name ${certName} although neither that name nor its immediate parent is an accepted domain of ${t.Name}; such connectors work today but "may unexpectedly stop working" (MC1226222, EXO-SEMANTICS M3/M17)`,
+    );
+  }
+  if (e.domains.has(rcpt)) {
     if (explain) trace.push(`${rcpt} is an accepted domain of ${t.Name}: the message comes from the tenant's own on-premises side.`);
-    return result(a, { outcome: 'accepted', direction: 'outbound', tenant: t, connector: e.connector, matchedBy: how, recipientInTenant: true, competingTenants: competing });
+    return result(a, 'accepted', 'outbound', t, e.connector, how, null, true, competing);
   }
-  let certDomain: string | null = null;
-  if (cert && !certProblem) {
-    for (const n of cert.names) {
-      certDomain = index.acceptedDomainCovering(t, n);
-      if (certDomain) {
-        if (explain && certDomain !== n) assumptions.push(`assumed: certificate name ${n}, under the accepted domain ${certDomain}, counts as that domain for relay (M4)`);
-        break;
-      }
-    }
-  }
-  const senderAccepted = index.acceptedDomain(t, mailFrom) !== undefined;
+  const senderAccepted = e.domains.has(mailFrom);
+  // M3 certificate-domain test [KB4019940]: the matched name or its immediate parent is accepted
+  // (needed only when the P1 domain does not already allow the relay).
+  const certDomain = !senderAccepted && certName !== null ? index.certificateDomain(t, certName) : null;
   if (!certDomain && !senderAccepted) {
     if (explain) {
-      trace.push(
-        `${rcpt} is not a domain of ${t.Name}, so this is relay; neither the certificate domain nor the MAIL FROM domain ${mailFrom} is an accepted domain of ${t.Name}, so relay is refused (M4).`,
-      );
+      const above = certName !== null ? index.acceptedDomainCovering(t, certName) : null;
+      const certText =
+        certName === null
+          ? 'no certificate matched'
+          : above
+            ? `the certificate name ${certName} sits under the accepted domain ${above} but not immediately (only the name itself or its immediate parent counts, KB4019940)`
+            : `the certificate name ${certName} is not under an accepted domain`;
+      trace.push(`${rcpt} is not a domain of ${t.Name}, so this is relay; ${certText}, and the MAIL FROM domain ${mailFrom} is not an accepted domain of ${t.Name}, so relay is refused (M4, ATTR36).`);
     }
-    return result(a, { outcome: 'rejected', direction: 'none', tenant: t, connector: e.connector, matchedBy: how, response: RELAY_DENIED, competingTenants: competing });
+    return result(a, 'rejected', 'none', t, e.connector, how, RELAY_DENIED_ATTR36, false, competing);
   }
-  if (conn.previousTenants?.includes(t.Name)) {
+  const returning = conn.previousTenants !== undefined && conn.previousTenants.includes(t.Name);
+  // M5.1 [model]: only a message that left T over a connector, comes back attributed to T and is
+  // for another Exchange Online tenant is lost; any other return is relayed and followed (M5.2).
+  if (returning && a.isExchangeOnlineDomain(rcpt)) {
     if (explain) {
-      trace.push(`The message already left ${t.Name} and is attributed to it again while its recipient ${rcpt} is elsewhere: it is lost without a non-delivery report (M5).`);
-      assumptions.push('assumed: a message attributed again to the tenant it left is discarded (observed, undocumented; M5)');
+      trace.push(`The message already left ${t.Name} through an outbound connector and is attributed to it again while its recipient ${rcpt} is in another Exchange Online tenant: it is lost without a non-delivery report (M5.1).`);
+      assumptions.push('assumed: discarded without NDR (observed, undocumented; EXO-SEMANTICS M5.1)');
     }
-    return result(a, { outcome: 'dropped', direction: 'relay', tenant: t, connector: e.connector, matchedBy: how, competingTenants: competing });
+    return result(a, 'dropped', 'relay', t, e.connector, how, null, false, competing);
   }
   if (explain) {
     const why = senderAccepted ? `the MAIL FROM domain ${mailFrom}` : `the certificate domain (${certDomain})`;
     trace.push(`${rcpt} is not a domain of ${t.Name}; ${why} is an accepted domain and the ${how} matches the connector, so ${t.Name} relays it (M4).`);
+    if (returning) trace.push(`The message had already left ${t.Name}; it is relayed again and followed hop by hop (M5.2).`);
+    const value = e.certificateValue;
+    if (!senderAccepted && value !== null && !value.startsWith('*.') && !index.acceptedDomain(t, value)) {
+      assumptions.push(
+        `assumed: relay through "${e.connector.Name}" follows the immediate-parent test (KB4019940); [TLSBLOG25] says an exact TlsSenderCertificateName (${value}) must itself be an accepted domain of ${t.Name} (EXO-SEMANTICS M3)`,
+      );
+    }
   }
-  return result(a, { outcome: 'accepted', direction: 'relay', tenant: t, connector: e.connector, matchedBy: how, competingTenants: competing });
+  return result(a, 'accepted', 'relay', t, e.connector, how, null, false, competing);
 }
 
-/** Tenants other than `winner`'s among the entries, or the shared empty list. */
-function otherTenants(entries: readonly IndexedConnector[], winner: Tenant): Tenant[] {
+/** Connectors whose SenderIPAddresses hold the address; the dotted quad without allocating, anything else parsed in full. */
+function ipHitsOf(sourceIp: string, index: ConnectorIndex, trace: string[] | null): IndexedConnector[] {
+  const v4 = ipv4Number(sourceIp);
+  if (v4 !== null) return index.matchIpv4(v4);
+  const ip = parseIp(sourceIp);
+  if (ip === null) return NO_ENTRIES;
+  if (ip.family === 6 && trace) trace.push(`Source IP ${sourceIp} is IPv6: SenderIPAddresses holds IPv4 only, so no IP-scoped connector matches (M3).`);
+  return index.matchIp(ip);
+}
+
+/** The first entry of the tenant (an enabled Partner connector when `partner`); loops, not closures, on this hot path. */
+function entryOfTenant(entries: readonly IndexedConnector[], t: Tenant, partner: boolean): IndexedConnector | undefined {
+  for (const e of entries) if (e.tenant === t && (!partner || isActivePartner(e))) return e;
+  return undefined;
+}
+
+function partnerHit(hits: readonly CertificateHit[], t: Tenant): IndexedConnector | undefined {
+  for (const h of hits) if (h.entry.tenant === t && isActivePartner(h.entry)) return h.entry;
+  return undefined;
+}
+
+function isActivePartner(e: IndexedConnector): boolean {
+  return e.connector.Enabled && e.connector.ConnectorType === 'Partner';
+}
+
+/** Tenants other than `winner`'s among the active OnPremises entries (or certificate hits), or the shared empty list. */
+function otherTenants(items: readonly (IndexedConnector | CertificateHit)[], winner: Tenant): Tenant[] {
   let out: Tenant[] | null = null;
-  for (const e of entries) {
-    if (e.tenant === winner) continue;
+  for (const item of items) {
+    const e = 'entry' in item ? item.entry : item;
+    if (!isActiveOnPrem(e) || e.tenant === winner) continue;
     if (!out) out = [];
     if (!out.includes(e.tenant)) out.push(e.tenant);
   }
@@ -158,7 +225,6 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
   const trace: string[] = explain ? [] : NO_TEXT;
   const assumptions: string[] = explain ? [] : NO_TEXT;
   const cert = conn.certificate;
-  const ip = conn.sourceIp ? parseIp(conn.sourceIp) : null;
   const mailFrom = conn.mailFromDomain;
   const rcpt = conn.rcptToDomain;
 
@@ -168,50 +234,58 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
     certProblem = 'no certificate presented';
     if (explain) trace.push('No TLS client certificate was presented, so no certificate-scoped connector can match (M3 step 1).');
   } else {
-    certHits = index.matchCertificate(cert.names);
-    certProblem = certificateProblem(cert, ctx.at);
+    const l = lookUpCertificate(cert, index, ctx.at);
+    certHits = l.hits;
+    certProblem = l.problem;
   }
-  const a: Attempt = { conn, index, explain, trace, assumptions, cert, certProblem };
+  const a: Attempt = { conn, index, explain, trace, assumptions, cert, certProblem, isExchangeOnlineDomain: ctx.isExchangeOnlineDomain };
 
   // Step 1: the certificate's names against OnPremises connectors' TlsSenderCertificateName.
   if (cert && certHits.length > 0) {
-    const active = certHits.filter((h) => isActiveOnPrem(h.entry));
-    if (explain) {
-      for (const h of certHits) {
-        if (h.entry.connector.ConnectorType === 'OnPremises' && !h.entry.connector.Enabled) {
-          trace.push(`Certificate ${certificateLabel(cert)} matches ${describe(h.entry)} by name, but that connector is disabled.`);
-        }
+    // One pass, no intermediate arrays (this runs for most connections): the first active hit
+    // with the highest specificity wins, as a stable sort by specificity would choose.
+    let best: CertificateHit | null = null;
+    let activeCount = 0;
+    for (const h of certHits) {
+      if (isActiveOnPrem(h.entry)) {
+        activeCount++;
+        if (best === null || h.match.specificity > best.match.specificity) best = h;
+      } else if (explain && h.entry.connector.ConnectorType === 'OnPremises') {
+        trace.push(`Certificate ${certificateLabel(cert)} matches ${describe(h.entry)} by name, but that connector is disabled.`);
       }
     }
-    if (active.length > 0 && certProblem) {
-      if (explain) trace.push(`Certificate name ${active[0]!.match.certName} matches ${describe(active[0]!.entry)}, but the ${certProblem}; Exchange Online does not accept it (M3).`);
-    } else if (active.length > 0) {
-      active.sort((a, b) => b.match.specificity - a.match.specificity);
-      const best = active[0]!;
-      const competing = active.length > 1 ? otherTenants(active.map((h) => h.entry), best.entry.tenant) : NO_TENANTS;
+    if (best !== null && certProblem) {
+      if (explain) {
+        const first = certHits.find((h) => isActiveOnPrem(h.entry))!;
+        trace.push(`Certificate name ${first.match.certName} matches ${describe(first.entry)}, but the ${certProblem}; Exchange Online does not accept it (M3).`);
+      }
+    } else if (best !== null) {
+      const competing = activeCount > 1 ? otherTenants(certHits, best.entry.tenant) : NO_TENANTS;
       if (explain) {
         trace.push(
-          `Step 1: certificate name ${best.match.certName} matches TlsSenderCertificateName ${best.entry.connector.TlsSenderCertificateName} of ${describe(best.entry)}` +
-            (best.match.kind === 'exact' ? '.' : ` (${best.match.kind === 'wildcard-value' ? 'wildcard value' : 'wildcard certificate'}).`),
+          (best.sentence ??=
+            `Step 1: certificate name ${best.match.certName} matches TlsSenderCertificateName ${best.entry.connector.TlsSenderCertificateName} of ${describe(best.entry)}` +
+            (best.match.kind === 'exact' ? '.' : ` (${best.match.kind === 'wildcard-value' ? 'wildcard value' : 'wildcard certificate'}).`)),
         );
         if (best.match.kind !== 'exact') assumptions.push('assumed: wildcard certificate-name matching as described in EXO-SEMANTICS M3');
         if (competing.length > 0) {
           assumptions.push(`assumed: ${competing.length + 1} tenants' OnPremises connectors match this certificate (unsupported, MC1226222); the most specific match wins`);
         }
       }
-      return fromOnPremises(a, best.entry, 'certificate', competing);
+      return fromOnPremises(a, best.entry, 'certificate', competing, best.match.certName);
     }
   }
 
   // Step 2: the MAIL FROM domain, only where that tenant's OnPremises connector matches the source IP.
-  const ipHits = ip ? index.matchIp(ip) : NO_ENTRIES;
-  const activeIp = ipHits.length === 0 ? NO_ENTRIES : ipHits.filter(isActiveOnPrem);
+  const ipHits = conn.sourceIp ? ipHitsOf(conn.sourceIp, index, explain ? trace : null) : NO_ENTRIES;
+  // Usually no hit or one: keep the shared arrays then (the index never changes them).
+  const activeIp = ipHits.length === 0 ? NO_ENTRIES : ipHits.length === 1 ? (isActiveOnPrem(ipHits[0]!) ? ipHits : NO_ENTRIES) : ipHits.filter(isActiveOnPrem);
   if (explain) {
     for (const e of ipHits) {
       if (e.connector.ConnectorType === 'OnPremises' && !e.connector.Enabled) trace.push(`Source IP ${conn.sourceIp} is in ${describe(e)}, but that connector is disabled.`);
     }
   }
-  const senderTenants = index.tenantsAccepting(mailFrom);
+  const senderTenants = activeIp.length > 0 || conn.sourceIp === null ? index.tenantsAccepting(mailFrom) : NO_TENANTS;
   for (const e of activeIp) {
     if (senderTenants.includes(e.tenant)) {
       const competing = activeIp.length > 1 ? otherTenants(activeIp, e.tenant) : NO_TENANTS;
@@ -219,7 +293,22 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
         trace.push(`Step 2: source IP ${conn.sourceIp} matches ${describe(e)}, and ${e.tenant.Name} accepts the MAIL FROM domain ${mailFrom}.`);
         if (competing.length > 0) assumptions.push(`assumed: the source IP matches OnPremises connectors in ${competing.length + 1} tenants (unsupported, MC1226222); the one accepting the sender domain wins`);
       }
-      return fromOnPremises(a, e, 'ip', competing);
+      return fromOnPremises(a, e, 'ip', competing, null);
+    }
+  }
+  if (conn.sourceIp === null) {
+    // Unknown is not false (CONTRACT v1.1): exports never carry a server's public address after
+    // NAT. The documented default is a sender inside its own connector's SenderIPAddresses.
+    for (const t of senderTenants) {
+      const e = index.ipScopedOnPremConnectors(t)[0];
+      if (!e) continue;
+      if (explain) {
+        trace.push(`Step 2: the source IP is not in the case; ${t.Name} accepts the MAIL FROM domain ${mailFrom} and has the IP-scoped connector ${describe(e)}, taken to match.`);
+        assumptions.push(
+          `assumed: the sending server's public IP address is not in the case (exports do not carry it after NAT); it is taken to be in SenderIPAddresses of "${e.connector.Name}" of ${t.Name} (${e.connector.SenderIPAddresses.join(', ')}). To check it, give the server's public address as IPAddresses on the server in a topology file`,
+        );
+      }
+      return fromOnPremises(a, e, 'ip', NO_TENANTS, null);
     }
   }
   if (explain && activeIp.length > 0 && senderTenants.length === 0) {
@@ -231,21 +320,19 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
   const t = recipientTenants[0];
   if (t) {
     if (recipientTenants.length > 1 && explain) assumptions.push(`assumed: ${rcpt} is accepted in several tenants; ${t.Name} (the first) receives it`);
-    const ownIp = activeIp.find((e) => e.tenant === t);
+    const ownIp = entryOfTenant(activeIp, t, false);
     if (ownIp) {
       if (explain) trace.push(`Step 3: ${rcpt} belongs to ${t.Name}, and the source IP matches its OnPremises connector "${ownIp.connector.Name}".`);
-      return fromOnPremises(a, ownIp, 'ip', []);
+      return fromOnPremises(a, ownIp, 'ip', NO_TENANTS, null);
     }
-    const partner =
-      certHits.find((h) => h.entry.tenant === t && h.entry.connector.Enabled && h.entry.connector.ConnectorType === 'Partner' && !certProblem)?.entry ??
-      ipHits.find((e) => e.tenant === t && e.connector.Enabled && e.connector.ConnectorType === 'Partner');
+    const partner = (certProblem ? undefined : partnerHit(certHits, t)) ?? entryOfTenant(ipHits, t, true);
     const restricted = partnerRestriction(index.partnerConnectorsRestricting(t), mailFrom, partner);
     if (restricted) {
       if (explain) {
         trace.push(`Partner connector "${restricted.Name}" of ${t.Name} restricts ${mailFrom} to its ${restricted.RestrictDomainsToCertificate ? 'certificate' : 'IP addresses'}, and this connection does not match.`);
         assumptions.push('assumed: the Partner restriction rejects with 5.7.51 (text reported by third parties only)');
       }
-      return result(a, { outcome: 'rejected', direction: 'none', tenant: t, connector: restricted, matchedBy: 'recipient', response: PARTNER_RESTRICTED });
+      return result(a, 'rejected', 'none', t, restricted, 'recipient', PARTNER_RESTRICTED);
     }
     if (explain) {
       trace.push(
@@ -254,14 +341,14 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
           : `Step 3: no connector matches; ${rcpt} belongs to ${t.Name}, so this is anonymous inbound internet mail for that tenant.`,
       );
     }
-    return result(a, { outcome: 'accepted', direction: 'inbound', tenant: t, connector: partner?.connector ?? null, matchedBy: 'recipient', recipientInTenant: true });
+    return result(a, 'accepted', 'inbound', t, partner?.connector ?? null, 'recipient', null, true);
   }
   if (ctx.isExchangeOnlineDomain(rcpt)) {
     if (explain) trace.push(`Step 3: no connector matches; ${rcpt} has Exchange Online as MX but no tenant in the case accepts it: anonymous inbound mail for a tenant outside the case.`);
-    return result(a, { outcome: 'accepted', direction: 'inbound', outsideTenantDomain: rcpt, matchedBy: 'recipient', recipientInTenant: true });
+    return result(a, 'accepted', 'inbound', null, null, 'recipient', null, true, NO_TENANTS, rcpt);
   }
   if (explain) trace.push(`No connector matches and no Exchange Online tenant accepts ${rcpt}: Exchange Online is not an open relay (M3).`);
-  return result(a, { outcome: 'rejected', direction: 'none', response: RELAY_DENIED });
+  return result(a, 'rejected', 'none', null, null, null, RELAY_DENIED);
 }
 
 /**

@@ -57,6 +57,11 @@ function parseDottedQuad(t: string): number | null {
   return parts === 4 ? value : null;
 }
 
+/** A dotted-quad IPv4 address as an unsigned 32-bit number, or null (no allocation: per-connection hot path). */
+export function ipv4Number(text: string): number | null {
+  return parseDottedQuad(text);
+}
+
 export function parseIp(text: string): ParsedIp | null {
   const quad = parseDottedQuad(text);
   if (quad !== null) return { family: 4, value: quad };

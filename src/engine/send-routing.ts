@@ -79,6 +79,17 @@ export interface PresentedCertificate {
 
 export const TLS_CERTIFICATE_NOT_FOUND = '454 4.7.5 The certificate specified in TlsCertificateName of the SendConnector could not be found.';
 
+/**
+ * EXO-SEMANTICS M2: a certificate named by TlsCertificateName whose `Status` is Invalid or
+ * RevocationCheckFailure is not used; the send fails as if it were missing [LALIT][TLSBLOG25].
+ * An expired one (`DateInvalid`) is still presented.
+ */
+export function isUnusableStatus(status: string | null): boolean {
+  if (!status) return false;
+  const s = status.trim().toLowerCase();
+  return s === 'invalid' || s === 'revocationcheckfailure';
+}
+
 export function serverFqdn(server: ExchangeServer): string {
   return (server.Fqdn ?? server.Name).toLowerCase();
 }
@@ -129,7 +140,18 @@ export function presentedCertificate(connector: SendConnector, server: ExchangeS
           explanation: `TlsCertificateName ${connector.TlsCertificateName} names no certificate installed on ${server.Name}; the send fails (KB3156771).`,
         };
       }
-      const chosen = [...found].sort((a, b) => (Date.parse(b.NotBefore ?? '') || 0) - (Date.parse(a.NotBefore ?? '') || 0))[0]!;
+      // Several with that issuer and subject: the one with the latest expiry [TLSBLOG25].
+      const chosen = [...found].sort((a, b) => (Date.parse(b.NotAfter ?? '') || 0) - (Date.parse(a.NotAfter ?? '') || 0))[0]!;
+      if (isUnusableStatus(chosen.Status)) {
+        return {
+          certificate: null,
+          source: 'TlsCertificateName',
+          selector: connector.TlsCertificateName,
+          failure: TLS_CERTIFICATE_NOT_FOUND,
+          explanation: `TlsCertificateName ${connector.TlsCertificateName} selects ${chosen.Thumbprint} on ${server.Name}, whose Status is ${chosen.Status}; the send fails (KB3156771, EXO-SEMANTICS M2).`,
+        };
+      }
+      // An expired certificate is still presented (M2 [model]); Exchange Online then matches no connector (M3).
       return { certificate: chosen, source: 'TlsCertificateName', selector: connector.TlsCertificateName, failure: null, explanation: `TlsCertificateName selects ${chosen.Subject} (${chosen.Thumbprint}).` };
     }
   }

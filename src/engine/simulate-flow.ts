@@ -3,7 +3,7 @@ import { certificateLabel, type Certificate } from '../model/certificate.js';
 import { domainOf, isCoexistenceDomain, normalizeHost } from '../model/domains.js';
 import { EXCHANGE_ONLINE_CERTIFICATE, EXCHANGE_ONLINE_EHLO, EXCHANGE_ONLINE_SOURCE_IP, INTERNET_SENDER } from './exchange-online-identity.js';
 import { chooseOutboundConnector, coexistenceDomain, homeName, isExchange2010, mxHosts, resolveHome, resolveOrigin, type Home } from './flow-routing.js';
-import { authAsAtExchangeOnline } from './cross-premises-trust.js';
+import { authAsAtExchangeOnline, crossPremisesNotes } from './cross-premises-trust.js';
 import { checkExchangeOnlineEndpoint } from './exo-endpoints.js';
 import { deliverToOnPremises } from './exo-to-onprem.js';
 import { outsideTenantLabel, type AttributionStep, type FlowKind, type FlowResult, type Hop, type HopFailure, type HopSender, type Place } from './flow-types.js';
@@ -248,6 +248,9 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
       const tenantLabel = result.tenant?.Name ?? (result.outsideTenantDomain ? outsideTenantLabel(result.outsideTenantDomain) : null);
       hop.attribution = { tenant: tenantLabel, connector: result.connector?.Name ?? null, direction: result.direction, reason: result.trace.join(' '), step: attributionStep(result) };
       hop.authAs = authAsAtExchangeOnline(hop, flow.hops, ctx);
+      const trust = crossPremisesNotes(hop, flow.hops, ctx);
+      addAll(assumptions, trust.assumptions);
+      addAll(flow.anomalies, trust.anomalies);
       if (tenantLabel && result.outcome !== 'rejected') flow.tenants.push(tenantLabel);
       if (result.outcome === 'rejected') return end('rejected', `Exchange Online rejects the message: ${result.trace[result.trace.length - 1] ?? ''}`, result.response);
       if (result.outcome === 'dropped') return end('dropped', `Exchange Online attributes the message to ${result.tenant!.Name} again and discards it without a non-delivery report.`);

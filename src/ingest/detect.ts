@@ -2,11 +2,15 @@ import { extname } from 'node:path';
 import { detectCertificate } from './certificate/read-certificate.js';
 import { detectExportFormat, type ExportFormat } from './powershell/read-export.js';
 import { detectEndpointsText } from './endpoints/endpoint-sets.js';
+import { isEmptyExport } from './powershell/empty-export.js';
 import { decodeText, looksLikeText } from './text-decoding.js';
 import { detectTopology } from './topology/detect-topology.js';
 
-/** Input kinds this version reads; anything else is reported as `unknown`. */
-export type InputKind = 'topology' | 'certificate' | 'endpoints' | 'endpoints-version' | ExportFormat | 'unknown';
+/**
+ * Input kinds this version reads; anything else is reported as `unknown`. `empty-export` is what
+ * PowerShell writes for a cmdlet that returned nothing (powershell/empty-export.ts).
+ */
+export type InputKind = 'topology' | 'certificate' | 'endpoints' | 'endpoints-version' | ExportFormat | 'empty-export' | 'unknown';
 
 /** How much of a file detection looks at: markers sit near the top. */
 const SAMPLE_BYTES = 64 * 1024;
@@ -24,7 +28,9 @@ export function detectKindAndText(bytes: Uint8Array): { kind: InputKind; text: s
   const sample = bytes.subarray(0, SAMPLE_BYTES);
   if (detectCertificate(bytes)) return { kind: 'certificate', text: null, whole: false };
   const text = decodeText(sample);
-  return { kind: kindOfText(text), text, whole: sample.length === bytes.length };
+  const whole = sample.length === bytes.length;
+  if (whole && looksLikeText(text) && isEmptyExport(text)) return { kind: 'empty-export', text, whole };
+  return { kind: kindOfText(text), text, whole };
 }
 
 function kindOfText(text: string): InputKind {

@@ -6,10 +6,23 @@
  */
 const givenByObject = new WeakMap<object, Set<string>>();
 
+/**
+ * Objects given the same properties share one set (a provider's estate has hundreds of thousands
+ * of objects and a few dozen distinct property lists), so a set is never changed once made.
+ */
+const SHARED_SETS_MAX = 4096;
+const sharedSets = new Map<string, Set<string>>();
+
 export function markGiven(target: object, keys: Iterable<string>): void {
-  const set = givenByObject.get(target) ?? new Set<string>();
+  const set = new Set<string>(givenByObject.get(target));
   for (const k of keys) set.add(k);
-  givenByObject.set(target, set);
+  const id = [...set].join('\u0000');
+  let shared = sharedSets.get(id);
+  if (shared === undefined) {
+    shared = set;
+    if (sharedSets.size < SHARED_SETS_MAX) sharedSets.set(id, set);
+  }
+  givenByObject.set(target, shared);
 }
 
 /** Properties written in the input; undefined when the object was not produced by a reader (all count as given). */

@@ -17,7 +17,7 @@ import { readExportFile } from './powershell/read-export.js';
 import { decodeText } from './text-decoding.js';
 import { checkCaseReferences } from './topology/check-references.js';
 import { readTopology, type TopologyReadResult } from './topology/read-topology.js';
-import { listInputFiles } from './walk-inputs.js';
+import { listInputFiles, notWalkedSummary } from './walk-inputs.js';
 
 export interface LoadedCase {
   case: Case;
@@ -60,6 +60,11 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   const fatal: string[] = [];
   const listing = await listInputFiles(paths);
   for (const m of listing.missing) fatal.push(`${m.path}: ${m.reason}`);
+  const notWalked = notWalkedSummary(listing.notWalked);
+  // One report for every file a walk left out by name, not one per file (a checkout has thousands).
+  if (notWalked !== null) {
+    c.inputs.push({ file: paths.join(', '), kind: NOT_WALKED_KIND, records: 0, skipped: 0, diagnostics: [{ severity: 'warning', location: paths.join(', '), message: notWalked }] });
+  }
 
   // One pass to detect every file's kind. Exports are read on the spot (they depend on nothing
   // else) and their bytes let go — a provider's exports run to hundreds of MB; the few topology,
@@ -89,6 +94,8 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   for (const input of inputs) {
     if (input.kind !== 'topology' || !input.bytes) continue;
     const result = readTopology(decodeText(input.bytes), input.file, dirname(input.file));
+    // Read once: a provider's thousands of topology files need not stay in memory until the end.
+    input.bytes = null;
     topologies.set(input.file, result);
     for (const f of result.certificateFiles) referenced.add(f.resolvedPath);
   }
@@ -98,6 +105,7 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   const reportedCertificateFiles = new Set<string>();
   const endpoints = new EndpointsCollector();
   let readable = 0;
+  let emptyExports = 0;
   const evidenceFiles: InputFile[] = [];
   for (const input of inputs) {
     if (input.evidence !== null) {
@@ -123,6 +131,12 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
       continue;
     }
     if (referenced.has(resolve(input.file))) continue;
+    if (input.kind === 'empty-export' && !hasCertificateName(input.file)) {
+      // The cmdlet returned nothing: no objects of that kind, which is no problem with the file.
+      c.inputs.push({ file: input.file, kind: 'empty-export', records: 0, skipped: 0, diagnostics: [] });
+      emptyExports++;
+      continue;
+    }
     if (input.kind === 'endpoints' || input.kind === 'endpoints-version') {
       c.inputs.push(endpoints.add(input.kind, decodeText(input.bytes ?? Buffer.alloc(0)), input.file));
       continue;
@@ -162,12 +176,17 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   if (readable === 0 && fatal.length === 0) {
     fatal.push(
       listing.files.length === 0
-        ? `no files found in ${paths.join(', ')}`
-        : [`no file in ${paths.join(', ')} could be read:`, ...c.inputs.flatMap((r) => r.diagnostics.map((d) => `  ${d.location}: ${d.message}`))].join('\n'),
+        ? `no files found in ${paths.join(', ')}${notWalked !== null ? ` (${notWalked})` : ''}`
+        : emptyExports > 0 && c.inputs.every((r) => r.kind === 'empty-export' || r.kind === NOT_WALKED_KIND)
+          ? `nothing to diagnose in ${paths.join(', ')}: ${emptyExports} empty export(s) — the cmdlets returned no objects`
+          : [`no file in ${paths.join(', ')} could be read:`, ...c.inputs.flatMap((r) => r.diagnostics.map((d) => `  ${d.location}: ${d.message}`))].join('\n'),
     );
   }
   return { case: c, fatal: fatal.length > 0 ? fatal.join('\n') : null };
 }
+
+/** The kind of the one report that counts what a folder walk left out by name (walk-inputs.ts). */
+export const NOT_WALKED_KIND = 'not-read';
 
 /** A trace's header row or first object sits at its very start. */
 const TRACE_SAMPLE = 64 * 1024;

@@ -2,6 +2,7 @@ import type { EvidenceSet } from './evidence.js';
 import type { Certificate } from './certificate.js';
 import type { InputReport } from './diagnostics.js';
 import type { Provenance } from './provenance.js';
+import type { ExchangeOnlineInstance } from './domains.js';
 
 /**
  * The Case: one typed picture of an estate. Objects that mirror a Microsoft cmdlet keep that
@@ -74,6 +75,8 @@ export interface Tenant {
   InboundConnectors: InboundConnector[];
   OutboundConnectors: OutboundConnector[];
   JournalRules: JournalRule[];
+  /** The Exchange Online instance the tenant lives in (EXO-SEMANTICS M13); absent = Worldwide. */
+  Instance?: ExchangeOnlineInstance;
   extra: Record<string, unknown>;
   provenance: Provenance;
 }

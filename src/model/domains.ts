@@ -11,12 +11,53 @@ export function normalizeHost(host: string): string {
 }
 
 /**
- * EXO-SEMANTICS M1: any host under mail.protection.outlook.com (or mx.microsoft) is Exchange Online
- * Protection; the host name does not choose the tenant.
+ * EXO-SEMANTICS M1, M13: any host under mail.protection.outlook.com (or mx.microsoft) is Exchange
+ * Online Protection of the worldwide instance; GCC High/DoD and 21Vianet have their own MX
+ * suffixes and count as EOP of their instance. The host name does not choose the tenant.
  */
 export function isExchangeOnlineHost(host: string): boolean {
+  return exchangeOnlineEndpointOf(host).kind === 'eop';
+}
+
+/** The separate Exchange Online instances (M13; the endpoints web service's instance names). */
+export type ExchangeOnlineInstance = 'Worldwide' | 'USGovGCCHigh' | 'USGovDoD' | 'China';
+
+export const EXCHANGE_ONLINE_INSTANCES: readonly ExchangeOnlineInstance[] = ['Worldwide', 'USGovGCCHigh', 'USGovDoD', 'China'];
+
+/**
+ * What a host is to Exchange Online (M13): an EOP MX endpoint of some instances (GCC High and DoD
+ * share `mail.protection.office365.us`), a legacy FOPE/Frontbridge host, a client-submission host
+ * (SMTP AUTH only), or none of these. EOP IP literals are classified by the caller, which holds
+ * the IP ranges.
+ */
+export type ExchangeOnlineEndpoint =
+  | { kind: 'eop'; instances: readonly ExchangeOnlineInstance[]; dnssec: boolean }
+  | { kind: 'legacy' }
+  | { kind: 'submission' }
+  | { kind: 'none' };
+
+const WORLDWIDE: readonly ExchangeOnlineInstance[] = ['Worldwide'];
+const US_GOVERNMENT: readonly ExchangeOnlineInstance[] = ['USGovGCCHigh', 'USGovDoD'];
+const CHINA: readonly ExchangeOnlineInstance[] = ['China'];
+/** M13: client submission endpoints; `smtp.hve.mx.microsoft` is under mx.microsoft, so it is tested first. */
+const SUBMISSION_HOSTS = new Set(['smtp.office365.com', 'smtp-legacy.office365.com', 'smtp.hve.mx.microsoft']);
+/** M13 [ATTR35]: hosts of the retired FOPE/Frontbridge service, answered with 451 4.4.62 ATTR35. */
+const LEGACY_SUFFIXES = ['mail.messaging.microsoft.com', 'mail.global.frontbridge.com'];
+
+function under(h: string, suffix: string): boolean {
+  return h === suffix || h.endsWith(`.${suffix}`);
+}
+
+export function exchangeOnlineEndpointOf(host: string): ExchangeOnlineEndpoint {
   const h = normalizeHost(host);
-  return h.endsWith('.mail.protection.outlook.com') || h === 'mail.protection.outlook.com' || h.endsWith('.mx.microsoft');
+  if (SUBMISSION_HOSTS.has(h)) return { kind: 'submission' };
+  if (LEGACY_SUFFIXES.some((s) => under(h, s))) return { kind: 'legacy' };
+  if (under(h, 'mail.protection.outlook.com')) return { kind: 'eop', instances: WORLDWIDE, dnssec: false };
+  // DNSSEC MX `<domain-key>.<x>-v1.mx.microsoft` (Enable-DnssecForVerifiedDomain) is worldwide EOP too.
+  if (h.endsWith('.mx.microsoft')) return { kind: 'eop', instances: WORLDWIDE, dnssec: true };
+  if (under(h, 'mail.protection.office365.us')) return { kind: 'eop', instances: US_GOVERNMENT, dnssec: false };
+  if (under(h, 'mail.protection.partner.outlook.cn')) return { kind: 'eop', instances: CHINA, dnssec: false };
+  return { kind: 'none' };
 }
 
 /** The hybrid coexistence (routing) domain `<tenant>.mail.onmicrosoft.com`. */

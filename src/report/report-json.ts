@@ -3,6 +3,7 @@ import type { Diagnosis } from '../diagnose.js';
 import type { InputReport } from '../model/diagnostics.js';
 import type { Finding } from '../rules/finding.js';
 import { evidenceSummary, type EvidenceSummary } from './evidence-summary.js';
+import { verdictOf } from './report-parts.js';
 
 /** The JSON report, exactly the contract's shape (CONTRACT.md "Output: JSON") plus additive fields. */
 export interface JsonHop {
@@ -47,6 +48,28 @@ export interface JsonReport {
   notes: string[];
   /** Present when the case held traces, logs, captures or headers. */
   evidence?: EvidenceSummary;
+  /** Inputs that could not be read or were read in part (null: every input read whole); the exit status is then non-zero. */
+  incomplete: { files: { file: string; kind: string; reason: string }[]; nothingUsable: boolean; message: string } | null;
+  /** Additive: the verdict the text report opens with, counted (findings are grouped by cause, see `related`). */
+  summary: JsonSummary;
+}
+
+export interface JsonSummary {
+  errors: number;
+  warnings: number;
+  info: number;
+  incompleteInputs: number;
+  inputErrors: number;
+  inputWarnings: number;
+  /** Simulated flows by outcome (`delivered`, `deferred`, `rejected`, `looped`, `dropped`). */
+  flows: Record<string, number>;
+}
+
+function summaryOf(d: Diagnosis): JsonSummary {
+  const v = verdictOf(d);
+  const flows: Record<string, number> = {};
+  for (const f of d.simulation.flows) flows[f.outcome] = (flows[f.outcome] ?? 0) + 1;
+  return { errors: v.errors, warnings: v.warnings, info: v.info, incompleteInputs: v.incompleteInputs, inputErrors: v.inputErrors, inputWarnings: v.inputWarnings, flows };
 }
 
 export function flowToJson(f: FlowResult): JsonFlow {
@@ -79,19 +102,51 @@ export function flowToJson(f: FlowResult): JsonFlow {
   };
 }
 
-export function buildJsonReport(d: Diagnosis): JsonReport {
+export function buildJsonReport(d: Diagnosis, flows: JsonFlow[] = d.simulation.flows.map(flowToJson)): JsonReport {
   const evidence = evidenceSummary(d.case);
   return {
     schema: 'mailflow-doctor/report@1',
     at: d.at.toISOString(),
     inputs: d.case.inputs,
     findings: d.findings,
-    flows: d.simulation.flows.map(flowToJson),
+    flows,
     notes: d.simulation.notes,
     ...(evidence ? { evidence } : {}),
+    incomplete: d.incomplete ?? null,
+    summary: summaryOf(d),
   };
 }
 
 export function renderJson(d: Diagnosis): string {
   return JSON.stringify(buildJsonReport(d), null, 2) + '\n';
+}
+
+/** The top-level arrays that grow with the estate: written one element at a time. */
+const LARGE_ARRAYS = new Set(['inputs', 'findings', 'flows']);
+
+/**
+ * The same text as renderJson, in pieces: a service provider's report (10,000 tenants: ~80 MB)
+ * is never held as one string, nor every flow's JSON object at once.
+ */
+export function* renderJsonPieces(d: Diagnosis): Generator<string> {
+  const report = buildJsonReport(d, []);
+  const entries = Object.entries(report).filter(([, v]) => v !== undefined);
+  yield '{\n';
+  for (let i = 0; i < entries.length; i++) {
+    const [key, value] = entries[i]!;
+    const items: readonly unknown[] | null = key === 'flows' ? d.simulation.flows : LARGE_ARRAYS.has(key) && Array.isArray(value) ? value : null;
+    if (items && items.length > 0) {
+      yield `  ${JSON.stringify(key)}: [\n`;
+      for (let j = 0; j < items.length; j++) {
+        const item = key === 'flows' ? flowToJson(items[j] as FlowResult) : items[j];
+        // JSON strings never hold a raw line break, so indenting after every \n is exact.
+        yield `    ${JSON.stringify(item, null, 2).replace(/\n/g, '\n    ')}${j < items.length - 1 ? ',' : ''}\n`;
+      }
+      yield '  ]';
+    } else {
+      yield `  ${JSON.stringify(key)}: ${JSON.stringify(key === 'flows' ? [] : value, null, 2).replace(/\n/g, '\n  ')}`;
+    }
+    yield i < entries.length - 1 ? ',\n' : '\n';
+  }
+  yield '}\n';
 }

@@ -6,6 +6,10 @@ export interface Style {
   yellow(s: string): string;
   cyan(s: string): string;
   green(s: string): string;
+  /** Wrap prose to this many columns (a terminal's width); null or absent: never wrap. */
+  width?: number | null;
+  /** Show every evidence line and flow instead of the first few (`--full`). */
+  full?: boolean;
 }
 
 const wrap = (code: string) => (s: string) => `\x1b[${code}m${s}\x1b[0m`;

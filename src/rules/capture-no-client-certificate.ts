@@ -1,4 +1,7 @@
-import { psIdentity, type Finding } from './finding.js';
+import { psIdentity, type Finding, type FixStep } from './finding.js';
+import type { Organization, SendConnector } from '../model/case.js';
+import { usableCertificatesFor } from './support/fix-certificates.js';
+import { EMS, tlsCertificateNameStep } from './support/fix-commands.js';
 import type { Rule, RuleContext } from './rule.js';
 import { describeSpan, endpointText, evidenceOf, groupEvidence, sendConnectorToExchangeOnlineFrom, serverIsExchangeOnline } from './support/evidence.js';
 
@@ -36,16 +39,24 @@ export const rule: Rule = {
         message: `${describeSpan(g.count, g.first, g.last, 'captured session')} from ${client} to Exchange Online ${s.serverName ? `(${s.serverName}) ` : ''}sent an empty client Certificate message: the sender presented no certificate, so Exchange Online cannot match it to a certificate-scoped OnPremises connector and refuses to relay (550 5.7.64).${named ? ` ${client} belongs to ${named.org.Name}; its send connector to Exchange Online is "${named.connector.Name}".` : ''}`,
         subjects: named ? [{ type: 'SendConnector', name: named.connector.Name, organization: named.org.Name }] : [{ type: 'Host', name: client }],
         evidence: groupEvidence(g, text).slice(0, 2),
-        fix: [
-          {
-            text: `Associate the organization's publicly trusted certificate with the send connector to Exchange Online by issuer and subject (or set its Fqdn to the certificate's name).`,
-            command: `Set-SendConnector -Identity ${named ? psIdentity(named.connector.Name) : "'<connector to Exchange Online>'"} -TlsCertificateName '<I>issuer<S>subject'`,
-          },
-          { text: 'Capture again: the client Certificate message must now carry the certificate.' },
-        ],
+        fix: [presentCertificateStep(ctx, named), { text: 'Capture again: the client Certificate message must now carry the certificate.' }],
         references: ['https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-code-5-7-64-in-exchange-online'],
       });
     }
     return [...byClient.values()];
   },
 };
+
+/**
+ * The installed certificate to name on the send connector: one Exchange Online accepts (valid,
+ * public, on every source server) whose names a tenant's OnPremises connector matches (M3).
+ */
+function presentCertificateStep(ctx: RuleContext, named: { org: Organization; connector: SendConnector } | null): FixStep {
+  const sim = ctx.simulation.context;
+  const cert = named
+    ? usableCertificatesFor(sim, named.org, named.connector, ctx.at, null).find((c) => sim.index.matchCertificate(c.names).some((h) => h.entry.connector.Enabled && h.entry.connector.ConnectorType === 'OnPremises'))
+    : undefined;
+  if (named && cert) return { ...tlsCertificateNameStep(named.connector.Name, cert.Issuer, cert.Subject, 'Send'), text: `Make send connector "${named.connector.Name}" (${named.org.Name}) present ${cert.Subject} (${cert.Thumbprint}), named by issuer and subject.` };
+  const which = named ? `send connector ${psIdentity(named.connector.Name)}` : 'the send connector to Exchange Online';
+  return { text: `Associate the organization's publicly trusted certificate with ${which}: Set-SendConnector -TlsCertificateName with the certificate's <I>issuer<S>subject (or set its Fqdn to the certificate's name).`, where: EMS };
+}

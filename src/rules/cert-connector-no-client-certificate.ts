@@ -1,11 +1,11 @@
 import { formatSource } from '../model/provenance.js';
-import type { Finding, FixStep } from './finding.js';
+import type { Finding, FixCandidate, FixStep } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { attributionNeeded, certificateScopedConnectors } from './support/attribution-need.js';
-import { flowName } from './support/flow-subject.js';
+import { flowName, flowSubject } from './support/flow-subject.js';
+import { presentInstalledCertificateCandidates } from './support/fix-certificates.js';
+import { edgeSyncNote, EMS, manualStep, newCertificateSteps } from './support/fix-commands.js';
 import { psIdentity } from './finding.js';
-import { bestCertificateFor, serverFqdn } from '../engine/send-routing.js';
-import { certificatesOfServer } from '../engine/simulate-flow.js';
 
 /**
  * S2 (seed 002): a route that must be attributed through a certificate-scoped OnPremises
@@ -32,23 +32,26 @@ export const rule: Rule = {
         let g = groups.get(key);
         if (!g) {
           const wanted = scoped[0]!.TlsSenderCertificateName!;
-          const fix: FixStep[] = [];
+          const candidates: FixCandidate[] = [];
+          const check: FixStep = { text: 'Check it on the wire: a capture of the session with Exchange Online must show a non-empty client Certificate message.' };
           if (s.type === 'send-connector') {
-            const certs = certificatesOfServer(sim, s.server.Certificates, serverFqdn(s.server));
-            const match = wanted.startsWith('*.') ? certs.find((c) => c.names.some((n) => n.endsWith(wanted.slice(1)))) : bestCertificateFor(wanted, certs, ctx.at);
-            if (match) {
-              fix.push({
-                text: `Associate the installed certificate ${match.Subject} (${match.Thumbprint}) with send connector "${s.connector.Name}".`,
-                command: `Set-SendConnector -Identity ${psIdentity(s.connector.Name)} -TlsCertificateName '<I>${match.Issuer.replace(/'/g, "''")}<S>${match.Subject.replace(/'/g, "''")}'`,
+            // Only a certificate Exchange Online accepts (public, valid, installed on every source server) is offered (M2, M3).
+            for (const c of presentInstalledCertificateCandidates(sim, s.org, s.connector, ctx.at, wanted, 'Make the route present a certificate the connector matches')) candidates.push({ steps: [...c.steps, check] });
+            if (candidates.length === 0) {
+              const names = wanted.startsWith('*.') ? [`a host name under ${wanted.slice(2)}`] : [wanted];
+              candidates.push({
+                steps: [
+                  ...newCertificateSteps(names, s.org, s.connector.SourceTransportServers),
+                  { text: `Make send connector "${s.connector.Name}" present it: Set-SendConnector -Identity ${psIdentity(s.connector.Name)} -TlsCertificateName with the new certificate's <I>issuer<S>subject.${edgeSyncNote(s.org, s.connector)}`, where: EMS },
+                  check,
+                ],
               });
-            } else {
-              fix.push({ text: `Install a publicly trusted certificate for ${wanted.replace(/^\*\./, 'a name under ')} on ${s.server.Name} and enable it for SMTP.`, command: `Enable-ExchangeCertificate -Server ${s.server.Name} -Thumbprint <thumbprint> -Services SMTP` });
-              fix.push({ text: `Make send connector "${s.connector.Name}" present it.`, command: `Set-SendConnector -Identity ${psIdentity(s.connector.Name)} -Fqdn ${wanted.replace(/^\*\./, '<host>.')}` });
             }
           } else if (s.type === 'gateway-route') {
-            fix.push({ text: `Configure gateway ${s.gateway.Name} to present a publicly trusted certificate for ${wanted} on route "${s.route.Name}".` });
+            candidates.push({ steps: [manualStep('gateway administration', `Configure gateway ${s.gateway.Name} to present a publicly trusted certificate for ${wanted} on route "${s.route.Name}".`), check] });
+          } else {
+            candidates.push({ steps: [check] });
           }
-          fix.push({ text: 'Check it on the wire: a capture of the session with Exchange Online must show a non-empty client Certificate message.' });
           const subject = s.type === 'send-connector' ? { type: 'SendConnector', name: s.connector.Name, organization: s.org.Name } : s.type === 'gateway-route' ? { type: 'GatewayRoute', name: s.route.Name, gateway: s.gateway.Name } : { type: 'Flow', name: flowName(f) };
           const carried = hop.eop.result.outcome === 'accepted' && hop.eop.result.connector;
           g = {
@@ -63,7 +66,8 @@ export const rule: Rule = {
                 { source: s.type === 'send-connector' ? formatSource(s.connector.provenance) : s.type === 'gateway-route' ? formatSource(s.route.provenance) : 'simulation', text: s.type === 'send-connector' ? s.selection.explanation : `route "${hop.from}" has no certificate` },
                 { source: formatSource(scoped[0]!.provenance), text: `"${scoped[0]!.Name}": TlsSenderCertificateName ${wanted}` },
               ],
-              fix,
+              fix: candidates[0]!.steps,
+              candidates,
               references: ['https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/tenantattribution-ndr', 'https://learn.microsoft.com/powershell/module/exchangepowershell/set-sendconnector'],
             },
           };
@@ -71,6 +75,8 @@ export const rule: Rule = {
         }
         const name = `${flowName(f)} (${f.outcome})`;
         if (!g.flows.includes(name)) g.flows.push(name);
+        // The failing flows this finding explains are its subjects, so flow-fails does not report them again.
+        if (f.outcome !== 'delivered' && !g.finding.subjects.some((x) => x.type === 'Flow' && x.name === flowName(f))) g.finding.subjects.push(flowSubject(f));
       }
     }
     return [...groups.values()].map((g) => ({ ...g.finding, evidence: [...g.finding.evidence, ...g.flows.slice(0, 10).map((t) => ({ source: 'simulation', text: t }))] }));

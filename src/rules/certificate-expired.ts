@@ -3,6 +3,8 @@ import { formatSource } from '../model/provenance.js';
 import type { Finding } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { certificatesInUse } from './support/certificates-in-use.js';
+import { replaceCertificateCandidates } from './support/fix-certificates.js';
+import { failingFlowSubjects, presentsCertificate } from './support/fix-flow-subjects.js';
 
 /**
  * S2: a certificate in use is past NotAfter (or before NotBefore) at the evaluation time. An
@@ -19,19 +21,17 @@ export const rule: Rule = {
     for (const [cert, users] of certificatesInUse(ctx)) {
       const status = certificateTimeStatus(cert, ctx.at);
       if (status !== 'expired' && status !== 'not-yet-valid') continue;
+      const candidates = replaceCertificateCandidates(ctx, cert, users, `Renew the certificate for ${cert.names.join(', ')}`);
       const when = status === 'expired' ? `expired on ${cert.NotAfter}` : `is not valid before ${cert.NotBefore}`;
       findings.push({
         rule: this.id,
         severity: this.severity,
         title: this.title,
         message: `Certificate ${certificateLabel(cert)} (${cert.Thumbprint}) ${when} (evaluated at ${ctx.at.toISOString()}), yet ${users.map((u) => u.label).join('; ')} present${users.length === 1 ? 's' : ''} it. Exchange Online will not match it to a certificate-scoped connector.`,
-        subjects: [{ type: 'Certificate', name: certificateLabel(cert) }],
+        subjects: [{ type: 'Certificate', name: certificateLabel(cert) }, ...failingFlowSubjects(ctx.simulation.flows, (f) => presentsCertificate(f, cert.Thumbprint))],
         evidence: [{ source: formatSource(cert.provenance), text: `${cert.Subject}; NotBefore ${cert.NotBefore}; NotAfter ${cert.NotAfter}` }, ...users.map((u) => ({ source: formatSource(u.provenance), text: `${u.label} presents it` }))],
-        fix: [
-          { text: `Renew the certificate for ${cert.names.join(', ')} from a public CA and import it on the servers that send with it.` },
-          { text: 'Enable the new certificate for SMTP (answer No to replacing the default certificate on Edge-subscribed servers).', command: 'Enable-ExchangeCertificate -Thumbprint <new thumbprint> -Services SMTP' },
-          ...users.filter((u) => u.connector?.TlsCertificateName).map((u) => ({ text: `Point "${u.connector!.Name}" at the new certificate.`, command: `Set-SendConnector -Identity '${u.connector!.Name.replace(/'/g, "''")}' -TlsCertificateName '<I><new issuer><S><new subject>'` })),
-        ],
+        fix: candidates[0]!.steps,
+        candidates,
         references: ['https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/tenantattribution-ndr'],
       });
     }

@@ -3,6 +3,8 @@ import { formatSource } from '../model/provenance.js';
 import type { Finding } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { certificatesInUse } from './support/certificates-in-use.js';
+import { replaceCertificateCandidates } from './support/fix-certificates.js';
+import { candidate, certificateWhere, manualStep } from './support/fix-commands.js';
 
 /**
  * Seed 001: a certificate chosen for TLS without a private key (or one the service cannot read)
@@ -17,6 +19,14 @@ export const rule: Rule = {
     const findings: Finding[] = [];
     for (const [cert, users] of certificatesInUse(ctx)) {
       if (cert.HasPrivateKey !== false) continue;
+      const where = users.some((u) => u.gateway) ? 'gateway administration' : certificateWhere(users[0]?.organization, users.flatMap((u) => (u.server ? [u.server.Name] : [])));
+      const candidates = [
+        ...replaceCertificateCandidates(ctx, cert, users, null),
+        candidate(
+          manualStep(where, `Import the certificate again with its private key, from its PFX file (Import-ExchangeCertificate -FileData with the file's bytes and -Password), on ${users.map((u) => u.server?.Name ?? u.node?.Name ?? u.label).join(', ')}.`),
+          { text: 'For a gateway running under a service or virtual account, grant that account read access to the private key (certificate store → Manage Private Keys).' },
+        ),
+      ];
       findings.push({
         rule: this.id,
         severity: this.severity,
@@ -24,10 +34,8 @@ export const rule: Rule = {
         message: `Certificate ${certificateLabel(cert)} (${cert.Thumbprint}) is chosen for TLS by ${users.map((u) => u.label).join('; ')}, but HasPrivateKey is false: the TLS session cannot use it.`,
         subjects: [{ type: 'Certificate', name: certificateLabel(cert) }],
         evidence: [{ source: formatSource(cert.provenance), text: `${cert.Subject}: HasPrivateKey False` }, ...users.map((u) => ({ source: formatSource(u.provenance), text: `${u.label} selects it` }))],
-        fix: [
-          { text: 'Import the certificate again with its private key (from the PFX).', command: "Import-ExchangeCertificate -FileData ([System.IO.File]::ReadAllBytes('C:\\certs\\cert.pfx')) -Password (Read-Host -AsSecureString) -PrivateKeyExportable $false" },
-          { text: 'For a gateway running under a service or virtual account, grant that account read access to the private key (certificate store → Manage Private Keys).' },
-        ],
+        fix: candidates[0]!.steps,
+        candidates,
         references: ['https://learn.microsoft.com/powershell/module/exchangepowershell/import-exchangecertificate'],
       });
     }

@@ -4,6 +4,7 @@ import { parseIp } from '../engine/ip-address.js';
 import type { IndexedConnector } from '../engine/connector-index.js';
 import type { Finding } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
+import { manualStep, setInboundCertificateNameStep } from './support/fix-commands.js';
 
 /**
  * M3 (MC1226222): one certificate name or source IP matching OnPremises connectors in more than
@@ -34,8 +35,8 @@ export const rule: Rule = {
         subjects: active.map((e) => ({ type: 'InboundConnector', name: e.connector.Name, tenant: e.tenant.Name })),
         evidence: active.map((e) => ({ source: formatSource(e.connector.provenance), text: `${e.tenant.Name} "${e.connector.Name}": TlsSenderCertificateName ${e.connector.TlsSenderCertificateName ?? '(none)'}, SenderIPAddresses ${e.connector.SenderIPAddresses.join(', ') || '(none)'}` })),
         fix: [
-          { text: 'Give each tenant its own certificate (and send connector on premises) and set each connector to the exact name of its own certificate.' },
-          ...active.map((e) => ({ text: `In ${e.tenant.Name}:`, command: `Set-InboundConnector -Identity '${e.connector.Name.replace(/'/g, "''")}' -TlsSenderCertificateName <certificate name used only for ${e.tenant.Name}>` })),
+          manualStep('certificate authority', 'Give each tenant its own publicly trusted certificate (and its own send connector on premises presenting it).'),
+          ...active.map((e) => setInboundCertificateNameStep(e.connector.Name, `<the name of the certificate used only for ${e.tenant.Name}>`, `Then, in ${e.tenant.Name}`, e.tenant.Name)),
         ],
         references: ['https://mwpro.co.uk/blog/2026/02/04/updated-prevent-fix-guidance-for-on-premises-connectors-configuration-mc1226222'],
       });

@@ -5,6 +5,7 @@ import { formatSource } from '../model/provenance.js';
 import type { Evidence, Finding } from './finding.js';
 import { psIdentity } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
+import { EMS } from './support/fix-commands.js';
 
 /**
  * S4.6: a receive connector locked to Exchange Online's addresses must hold every current SMTP
@@ -66,7 +67,8 @@ export const rule: Rule = {
             ...(list.evidence ? [list.evidence] : []),
           ],
           fix: [
-            { text: 'Add the missing ranges (and apply the same list to firewall rules for TCP 25).', command: `Set-ReceiveConnector -Identity ${psIdentity(rc.Server ? `${rc.Server}\\${rc.Name}` : rc.Name)} -RemoteIPRanges @{Add=${missing.map((m) => `'${m.text}'`).join(',')}}` },
+            { text: `Add the missing ranges to "${rc.Name}" (${org.Name}).`, command: `Set-ReceiveConnector -Identity ${psIdentity(rc.Server ? `${rc.Server}\\${rc.Name}` : rc.Name)} -RemoteIPRanges @{Add=${missing.map((m) => `'${m.text}'`).join(',')}}`, where: EMS },
+            { text: `Allow the same ranges to TCP 25 in the firewall rules in front of ${org.Name} (${missing.map((m) => m.text).join(', ')}).`, where: 'firewall' },
             { text: 'Follow changes through the Microsoft 365 endpoints web service (ID 10, TCP 25).' },
           ],
           references: ['https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges'],

@@ -31,7 +31,7 @@ export const rule: Rule = {
         subjects: landed ? [{ type: 'ReceiveConnector', name: landed.connector.Name, organization: landed.org.Name }] : [{ type: 'Host', name: ip }],
         evidence: groups.flatMap((g) => groupEvidence(g, `${endpointText(g.sample.client)} → ${endpointText(g.sample.server)}: EHLO ${g.sample.ehlo ?? '?'}${g.sample.connector ? ` on ${g.sample.connector}` : ''}`).slice(0, 2)),
         fix: [
-          { text: `Publish port 25 without source NAT (a route or destination NAT only), so Exchange sees Exchange Online's own addresses (${exchangeOnlineRanges(ctx.case).join(', ')}).` },
+          { text: `Publish port 25 without source NAT (a route or destination NAT only), so Exchange sees Exchange Online's own addresses (${exchangeOnlineRanges(ctx.case).join(', ')}).`, where: 'firewall' },
           {
             text: 'Check that the hybrid receive connector lists those ranges.',
             command: `Get-ReceiveConnector${landed ? ` -Identity ${psIdentity(landed.connector.Name)}` : ''} | Format-List Name,RemoteIPRanges,TlsCertificateName`,

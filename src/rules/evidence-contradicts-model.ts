@@ -99,7 +99,7 @@ function sessionContradiction(ctx: RuleContext, g: Observed<SmtpSessionObservati
       : [{ type: 'Host', name: s.client.ip ?? '(unknown)' }],
     evidence: groupEvidence(g, `${endpointText(s.client)} → ${endpointText(s.server)} (${s.serverName ?? 'Exchange Online'}): client certificate ${observedText}`).slice(0, 2),
     fix: [
-      { text: 'Compare the send connector (TlsCertificateName, Fqdn) and the certificates installed on its source servers with what was exported; export them again if they changed.', command: 'Get-SendConnector | Format-List Name,Fqdn,TlsCertificateName,SourceTransportServers; Get-ExchangeCertificate | Format-List Thumbprint,Subject,Services,NotAfter' },
+      { text: 'Compare the send connector (TlsCertificateName, Fqdn) and the certificates installed on its source servers with what was exported; export them again if they changed.', command: 'Get-SendConnector | Format-List Name,Fqdn,TlsCertificateName,SourceTransportServers; Get-ExchangeCertificate | Format-List Thumbprint,Subject,Services,NotAfter', where: 'Exchange Management Shell' },
     ],
     references: ['https://learn.microsoft.com/exchange/mail-flow/connectors/send-connectors'],
   };

@@ -2,6 +2,7 @@ import { formatSource } from '../model/provenance.js';
 import type { Finding, FixStep } from './finding.js';
 import { psQuote } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
+import { EMS } from './support/fix-commands.js';
 import { coexistenceDomain } from '../engine/flow-routing.js';
 import { hybridTenantsOf } from './support/hybrid.js';
 
@@ -29,7 +30,7 @@ export const rule: Rule = {
         const fix: FixStep[] = [];
         if (!rd) {
           problems.push(`there is no remote domain for ${coex}`);
-          fix.push({ text: 'Create the remote domain.', command: `New-RemoteDomain -Name ${psQuote(name)} -DomainName ${coex}` });
+          fix.push({ text: `Create the remote domain in ${org.Name}.`, command: `New-RemoteDomain -Name ${psQuote(name)} -DomainName ${coex}`, where: EMS });
         } else {
           if (rd.TargetDeliveryDomain !== true) problems.push('TargetDeliveryDomain is not $true');
           if (rd.TrustedMailOutboundEnabled !== true) problems.push('TrustedMailOutboundEnabled is not $true');
@@ -37,7 +38,7 @@ export const rule: Rule = {
           if (oof !== 'InternalLegacy') problems.push(`AllowedOOFType is ${oof ?? 'not set'} instead of InternalLegacy`);
         }
         if (problems.length === 0) continue;
-        fix.push({ text: 'Set it as the Hybrid Configuration Wizard does.', command: `Set-RemoteDomain -Identity ${psQuote(name)} -TargetDeliveryDomain $true -TrustedMailOutboundEnabled $true -AllowedOOFType InternalLegacy` });
+        fix.push({ text: 'Set it as the Hybrid Configuration Wizard does.', command: `Set-RemoteDomain -Identity ${psQuote(name)} -TargetDeliveryDomain $true -TrustedMailOutboundEnabled $true -AllowedOOFType InternalLegacy`, where: EMS });
         findings.push({
           rule: this.id,
           severity: this.severity,

@@ -4,7 +4,8 @@ import { matchCertificateName } from '../engine/cert-name-match.js';
 import { certificateProblem } from '../engine/certificate-usability.js';
 import type { Evidence, Finding, FixStep } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
-import { presentCertificateStep, setInboundCertificateNameStep } from './support/fix-commands.js';
+import { manualStep, presentCertificateStep, setInboundCertificateNameStep } from './support/fix-commands.js';
+import { failingFlowSubjects } from './support/fix-flow-subjects.js';
 import { gatewayClients, gatewayRouteDomains, isHybridPartner } from './support/hybrid.js';
 import { PresentersByConnector, sendsToExchangeOnline, type Presenter } from './support/presenters.js';
 import type { InboundConnector, Tenant } from '../model/case.js';
@@ -92,10 +93,10 @@ export const rule: Rule = {
           if (legit.presenter.connector && legit.presenter.connector.Fqdn?.toLowerCase() !== legit.name) {
             fix.push(presentCertificateStep(legit.presenter, legit.name, 'First make the hybrid route present its dedicated certificate by name'));
           }
-          fix.push(setInboundCertificateNameStep(connector.Name, legit.name, 'Then narrow the connector to that one certificate name'));
+          fix.push(setInboundCertificateNameStep(connector.Name, legit.name, 'Then narrow the connector to that one certificate name', tenant.Name));
         } else {
-          fix.push({ text: `Give the route that should reach ${tenant.Name} a dedicated certificate whose name no other sending host presents, and present it on that route only.` });
-          fix.push({ text: 'Then set the connector to that exact name.', command: `Set-InboundConnector -Identity '${connector.Name.replace(/'/g, "''")}' -TlsSenderCertificateName <dedicated certificate name>` });
+          fix.push(manualStep('certificate authority', `Give the route that should reach ${tenant.Name} a dedicated certificate whose name no other sending host presents, and present it on that route only.`));
+          fix.push(setInboundCertificateNameStep(connector.Name, '<that dedicated certificate name>', 'Then set the connector to that exact name', tenant.Name));
         }
         fix.push({ text: 'Principle: a dedicated TLS certificate for each route into Exchange Online; never a wildcard value on an OnPremises connector.' });
         findings.push({
@@ -103,7 +104,8 @@ export const rule: Rule = {
           severity: this.severity,
           title: this.title,
           message: `"${connector.Name}" in ${tenant.Name} accepts certificate name ${connector.TlsSenderCertificateName}, which also matches ${[...byCertificate.values()].map((g) => g.cert).join(', ')}, presented by hosts that send other senders' mail. Mail those hosts send to recipients in Exchange Online is attributed to ${tenant.Name} as its own on-premises mail: it is processed there (journal and transport rules, message trace) and relayed on.`,
-          subjects: [{ type: 'InboundConnector', name: connector.Name, tenant: tenant.Name }],
+          // The misrouted and failing flows it explains are its subjects, so flow-fails does not report them again.
+          subjects: [{ type: 'InboundConnector', name: connector.Name, tenant: tenant.Name }, ...failingFlowSubjects(affected, () => true)],
           evidence,
           fix,
           references: [

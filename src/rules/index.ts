@@ -29,7 +29,19 @@ import { rule as starttlsMasked } from './starttls-masked.js';
 import { rule as tenantAttributionRejected } from './tenant-attribution-rejected.js';
 import { rule as tlsWeakVersion } from './tls-weak-version.js';
 import { rule as traceForeignMailViaOnpremConnector } from './trace-foreign-mail-via-onprem-connector.js';
+import { rule as exoToOnpremTlsValidationFails } from './exo-to-onprem-tls-validation-fails.js';
+import { rule as exoToOnpremStarttlsUnavailable } from './exo-to-onprem-starttls-unavailable.js';
+import { rule as exoToOnpremConnectionFails } from './exo-to-onprem-connection-fails.js';
+import { rule as exoLandsOnWrongReceiveConnector } from './exo-lands-on-wrong-receive-connector.js';
+import { rule as cmtInboundRelayDenied } from './cmt-inbound-relay-denied.js';
+import { rule as certificateNotEnabledForSmtp } from './certificate-not-enabled-for-smtp.js';
 import { rule as flowFails } from './flow-fails.js';
+import { rule as onpremToExoTlsValidationFails } from './onprem-to-exo-tls-validation-fails.js';
+import { rule as legacyOrWrongExoEndpoint } from './legacy-or-wrong-exo-endpoint.js';
+import { rule as crossPremisesTrustDisabled } from './cross-premises-trust-disabled.js';
+import { rule as routingLoop } from './routing-loop.js';
+import { rule as relayCertDomainNotImmediateParent } from './relay-cert-domain-not-immediate-parent.js';
+import { rule as ipConnectorUnsupportedRange } from './ip-connector-unsupported-range.js';
 
 /** The rule catalog (RULES.md): configuration and simulation first, then evidence. */
 export const RULES: readonly Rule[] = [
@@ -50,6 +62,9 @@ export const RULES: readonly Rule[] = [
   hybridRemoteDomainMisconfigured,
   connectorIdentityMatchesSeveralTenants,
   flowExpectationFailed,
+  routingLoop,
+  relayCertDomainNotImmediateParent,
+  ipConnectorUnsupportedRange,
   traceForeignMailViaOnpremConnector,
   tenantAttributionRejected,
   captureNoClientCertificate,
@@ -59,6 +74,15 @@ export const RULES: readonly Rule[] = [
   eopSourceIpNotPreserved,
   evidenceContradictsModel,
   ipBlocklisted,
+  exoToOnpremTlsValidationFails,
+  exoToOnpremStarttlsUnavailable,
+  exoToOnpremConnectionFails,
+  exoLandsOnWrongReceiveConnector,
+  cmtInboundRelayDenied,
+  certificateNotEnabledForSmtp,
+  onpremToExoTlsValidationFails,
+  legacyOrWrongExoEndpoint,
+  crossPremisesTrustDisabled,
   flowFails,
 ];
 

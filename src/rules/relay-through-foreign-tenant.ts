@@ -1,14 +1,18 @@
 import { formatSource } from '../model/provenance.js';
 import { domainOf } from '../model/domains.js';
-import type { Finding } from './finding.js';
+import type { Finding, FixStep } from './finding.js';
+import type { Tenant } from '../model/case.js';
+import { matchCertificateName } from '../engine/cert-name-match.js';
 import type { Rule, RuleContext } from './rule.js';
 import { setInboundCertificateNameStep } from './support/fix-commands.js';
 import { flowPath, flowSubject } from './support/flow-subject.js';
+import { isOwnOnPremisesSide, sendingOrganization } from './support/own-onprem-side.js';
 
 /**
  * S1: a simulated message is attributed to a tenant that owns neither its sender nor its
  * recipient domain, so journaling, transport rules and relay happen in the wrong tenant
- * (EXO-SEMANTICS M3/M4).
+ * (EXO-SEMANTICS M3/M4). RULES.md v2: not when the tenant's own on-premises side sent it — its
+ * certificate-connector relay of forwarded mail, application domains and NDRs is supported (M4).
  */
 export const rule: Rule = {
   id: 'relay-through-foreign-tenant',
@@ -22,16 +26,19 @@ export const rule: Rule = {
       if (f.kind !== 'message') continue;
       const sd = domainOf(f.from);
       const rd = domainOf(f.to);
-      for (const hop of f.hops) {
+      for (let i = 0; i < f.hops.length; i++) {
+        const hop = f.hops[i]!;
         const r = hop.eop?.result;
         if (!r?.tenant || r.outcome === 'rejected') continue;
         if (index.acceptedDomain(r.tenant, sd) || index.acceptedDomain(r.tenant, rd)) continue;
+        const org = sendingOrganization(f.hops, i);
+        if (org && isOwnOnPremisesSide(org, r.tenant, index)) continue;
         const c = r.connector;
         const how = r.matchedBy === 'certificate' ? `certificate ${hop.presented.certificate}` : r.matchedBy === 'ip' ? `source IP ${hop.presented.ip}` : 'its recipient';
         const fix = c
           ? [
               r.matchedBy === 'certificate'
-                ? setInboundCertificateNameStep(c.Name, '<the exact name of the certificate only your own hybrid route presents>', `Stop "${c.Name}" from matching ${hop.from}`)
+                ? ownRouteName(ctx, r.tenant, c.TlsSenderCertificateName, hop.eop!.connection.certificate?.names ?? [], (name) => setInboundCertificateNameStep(c.Name, name, `Stop "${c.Name}" from matching ${hop.from}`), c.Name)
                 : { text: `Remove ${hop.presented.ip} from SenderIPAddresses of "${c.Name}" (it is shared with ${hop.from}), or scope the connector by a dedicated certificate.`, command: `Set-InboundConnector -Identity '${c.Name.replace(/'/g, "''")}' -SenderIPAddresses @{Remove='${hop.presented.ip}'}` },
               { text: `Present a certificate on ${hop.from}'s route that no OnPremises connector of ${r.tenant.Name} matches (a dedicated certificate per route into Exchange Online).` },
             ]
@@ -56,3 +63,21 @@ export const rule: Rule = {
     return findings;
   },
 };
+
+/**
+ * The fix for a certificate match: the exact name the tenant's own on-premises side presents
+ * towards Exchange Online (a presenter of an organization that is the tenant's own side, whose
+ * certificate the connector matches today) and the foreign hop does not present. Without one in
+ * the case, the step says what to look for instead of guessing a name.
+ */
+function ownRouteName(ctx: RuleContext, tenant: Tenant, value: string | null, foreignNames: readonly string[], step: (name: string) => FixStep, connectorName: string): FixStep {
+  const index = ctx.simulation.context.index;
+  for (const p of ctx.presenters) {
+    if (!p.organization || !p.certificate || !value || !isOwnOnPremisesSide(p.organization, tenant, index)) continue;
+    for (const n of p.certificate.names) {
+      if (n.startsWith('*.') || foreignNames.includes(n) || !matchCertificateName(value, [n])) continue;
+      return step(n);
+    }
+  }
+  return { text: `Set TlsSenderCertificateName of "${connectorName}" to the exact name of a certificate only your own hybrid route presents (Exchange Online PowerShell: Set-InboundConnector -TlsSenderCertificateName).` };
+}

@@ -2,9 +2,10 @@ import { certificateCoversHost } from '../engine/cert-name-match.js';
 import { serverByName, serverFqdn } from '../engine/send-routing.js';
 import { certificatesOfServer } from '../engine/simulate-flow.js';
 import { formatSource } from '../model/provenance.js';
-import type { Finding } from './finding.js';
+import type { Finding, FixCandidate } from './finding.js';
 import { psIdentity } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
+import { edgeSyncNote, EMS, newCertificateSteps } from './support/fix-commands.js';
 
 /**
  * S1: a send connector's Fqdn is what selects its TLS certificate (EXO-SEMANTICS M2,
@@ -35,7 +36,11 @@ export const rule: Rule = {
         }
         if (missing.length === 0) continue;
         const presented = ctx.presenters.filter((p) => p.organization === org && p.connector === sc).map((p) => `${p.server?.Name}: ${p.selection?.explanation}`);
-        const alt = [...alternatives][0];
+        // One candidate per installed SMTP certificate's name: verification keeps those that break nothing (a name the tenant's connector does not expect would).
+        const candidates: FixCandidate[] = [...alternatives].slice(0, 4).map((alt) => ({
+          steps: [{ text: `Set the Fqdn to the name of the SMTP certificate this route should present (${alt} is installed).${edgeSyncNote(org, sc)}`, command: `Set-SendConnector -Identity ${psIdentity(sc.Name)} -Fqdn ${alt}`, where: EMS }],
+        }));
+        candidates.push({ steps: newCertificateSteps([sc.Fqdn], org, missing) });
         findings.push({
           rule: this.id,
           severity: this.severity,
@@ -43,9 +48,8 @@ export const rule: Rule = {
           message: `Send connector "${sc.Name}" (${org.Name}) has Fqdn ${sc.Fqdn}, but no SMTP certificate on ${missing.join(', ')} covers that name; Exchange presents another certificate or none.`,
           subjects: [{ type: 'SendConnector', name: sc.Name, organization: org.Name }],
           evidence: [{ source: formatSource(sc.provenance), text: `"${sc.Name}": Fqdn ${sc.Fqdn}` }, ...presented.map((t) => ({ source: 'simulation', text: t }))],
-          fix: alt
-            ? [{ text: `Set the Fqdn to the name of the SMTP certificate this route should present (${alt} is installed).`, command: `Set-SendConnector -Identity ${psIdentity(sc.Name)} -Fqdn ${alt}` }]
-            : [{ text: `Install a certificate for ${sc.Fqdn} on ${missing.join(', ')} and enable it for SMTP.`, command: 'Enable-ExchangeCertificate -Thumbprint <thumbprint> -Services SMTP' }],
+          fix: candidates[0]!.steps,
+          candidates,
           references: ['https://learn.microsoft.com/powershell/module/exchangepowershell/set-sendconnector'],
         });
       }

@@ -4,12 +4,15 @@ import type { InboundConnector, Tenant } from '../model/case.js';
 import { matchCertificateName } from '../engine/cert-name-match.js';
 import { certificateProblem } from '../engine/certificate-usability.js';
 import { ipInRanges, parseIp } from '../engine/ip-address.js';
-import { dedupeSubjects, type Evidence, type Finding, type FixStep } from './finding.js';
+import { dedupeSubjects, psIdentity, type Evidence, type Finding, type FixStep } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { flowName } from './support/flow-subject.js';
 import { flowsThrough } from './support/flows-by-connector.js';
 import { gatewayClients, isHybridPartner } from './support/hybrid.js';
 import { isInternetRoute, PresentersByConnector, type Presenter } from './support/presenters.js';
+import { unusableForMatching } from './support/fix-certificates.js';
+import { manualStep, setInboundCertificateNameStep } from './support/fix-commands.js';
+import { failingFlowSubjects } from './support/fix-flow-subjects.js';
 
 /**
  * S3 (seed 003): the identity that matches the tenant's OnPremises connector is also presented on
@@ -67,19 +70,21 @@ export const rule: Rule = {
         const byCert = connector.TlsSenderCertificateName !== null && evidence.some((e) => e.text.includes('certificate'));
         const fix: FixStep[] = byCert
           ? [
-              { text: `Give the internet route (${routes.map((r) => r.label).join('; ')}) its own publicly trusted certificate whose names do not match ${connector.TlsSenderCertificateName}; keep the matching certificate on the route to ${tenant.Name} only. The inbound connector can stay as it is.` },
+              manualStep(routes.some((r) => r.gateway) ? 'gateway administration' : 'Exchange Management Shell', `Give the internet route (${routes.map((r) => r.label).join('; ')}) its own publicly trusted certificate whose names do not match ${connector.TlsSenderCertificateName}; keep the matching certificate on the route to ${tenant.Name} only. The inbound connector can stay as it is.`),
             ]
-          : [
-              { text: `Send the internet route from a different source IP than ${routes[0]!.ip}, or move "${connector.Name}" to certificate scoping with a certificate presented only on the route to ${tenant.Name}.` },
-              { text: 'For certificate scoping, name the dedicated certificate on the connector and remove the shared IP.', command: `Set-InboundConnector -Identity '${connector.Name.replace(/'/g, "''")}' -TlsSenderCertificateName <dedicated certificate name> -SenderIPAddresses $null` },
-            ];
+          : ipScopingFix(ctx, tenant, connector, routes);
         if (selfSigned) fix.push({ text: 'The routes present a self-signed certificate: certificate scoping needs a publicly trusted certificate (a self-signed one never matches).' });
         findings.push({
           rule: this.id,
           severity: this.severity,
           title: this.title,
           message: `The identity that makes Exchange Online attribute mail to ${tenant.Name} through "${connector.Name}" is also presented on the internet route of ${tenant.Name}'s own mail. Messages from ${tenant.Name} to recipients in other Exchange Online tenants come back attributed to ${tenant.Name} and are discarded without a non-delivery report; the sending gateway logs success.`,
-          subjects: dedupeSubjects([{ type: 'InboundConnector', name: connector.Name, tenant: tenant.Name }, ...routes.map((r) => (r.route ? { type: 'GatewayRoute', name: r.route.Name, gateway: r.gateway!.Name } : { type: 'SendConnector', name: r.connector!.Name, organization: r.organization!.Name }))]),
+          subjects: dedupeSubjects([
+            { type: 'InboundConnector', name: connector.Name, tenant: tenant.Name },
+            ...routes.map((r) => (r.route ? { type: 'GatewayRoute', name: r.route.Name, gateway: r.gateway!.Name } : { type: 'SendConnector', name: r.connector!.Name, organization: r.organization!.Name })),
+            // The mail it loses is explained here, not again by flow-fails.
+            ...failingFlowSubjects(lost, () => true),
+          ]),
           evidence,
           fix,
           references: ['https://granikos.eu/email-delivery-fails-for-other-office-365-tenant/', 'https://learn.microsoft.com/exchange/mail-flow-best-practices/use-connectors-to-configure-mail-flow/set-up-connectors-to-route-mail'],
@@ -89,3 +94,26 @@ export const rule: Rule = {
     return findings;
   },
 };
+
+/**
+ * IP-scoped connector: move it to certificate scoping with a certificate the estate already
+ * presents on the route to the tenant only — publicly trusted and valid (M3), and not matched by
+ * anything the internet routes present; else say what to obtain, without a command to guess.
+ */
+function ipScopingFix(ctx: RuleContext, tenant: Tenant, connector: InboundConnector, routes: Presenter[]): FixStep[] {
+  const internetNames = routes.flatMap((r) => r.certificate?.names ?? []);
+  for (const p of ctx.presenters) {
+    if (isInternetRoute(p) || !p.certificate || unusableForMatching(p.certificate, ctx.at) !== null || !carriesTenantMail(ctx, p, tenant)) continue;
+    const name = p.certificate.names.find((n) => !n.startsWith('*') && ctx.simulation.context.index.acceptedDomainCovering(tenant, n) && !matchCertificateName(n, internetNames));
+    if (!name) continue;
+    return [setInboundCertificateNameStep(connector.Name, name, `Scope "${connector.Name}" by the certificate only ${p.label} presents`, tenant.Name), {
+      text: `Then remove the shared address ${routes[0]!.ip} from the connector.`,
+      command: `Set-InboundConnector -Identity ${psIdentity(connector.Name)} -SenderIPAddresses $null`,
+      where: 'Exchange Online PowerShell',
+    }];
+  }
+  return [
+    manualStep(routes.some((r) => r.gateway) ? 'gateway administration' : 'firewall', `Send the internet route from a different source IP than ${routes[0]!.ip}, or present a publicly trusted certificate only on the route to ${tenant.Name}.`),
+    setInboundCertificateNameStep(connector.Name, '<the name of that dedicated certificate>', `For certificate scoping, name the dedicated certificate on "${connector.Name}" and then remove the shared IP (Set-InboundConnector -SenderIPAddresses $null)`, tenant.Name),
+  ];
+}

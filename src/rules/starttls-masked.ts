@@ -28,8 +28,10 @@ export const rule: Rule = {
         subjects: [{ type: 'Host', name: server }],
         evidence: groups.flatMap((g) => groupEvidence(g, `${endpointText(g.sample.client)} → ${endpointText(g.sample.server)}: EHLO reply ${g.sample.extensions.join(' ') || '(none)'}; STARTTLS ${g.sample.starttls}`).slice(0, 2)),
         fix: [
-          { text: 'Turn off SMTP/ESMTP inspection for the mail servers on the firewall in front of them (Cisco ASA: `no inspect esmtp` in the global policy, or a class that excludes them); let TLS pass through untouched.' },
-          { text: 'Then check again: the EHLO reply must list STARTTLS.', command: 'Test-NetConnection <server> -Port 25   # then: openssl s_client -starttls smtp -connect <server>:25' },
+          { text: 'Turn off SMTP/ESMTP inspection for the mail servers on the firewall in front of them (Cisco ASA: `no inspect esmtp` in the global policy, or a class that excludes them); let TLS pass through untouched.', where: 'firewall' },
+          server === '(unknown server)'
+            ? { text: 'Then check again from outside: the EHLO reply must list STARTTLS (Test-NetConnection to the server on port 25, then openssl s_client -starttls smtp).' }
+            : { text: `Then check again: the EHLO reply of ${server} must list STARTTLS (then: openssl s_client -starttls smtp -connect ${server}:25).`, command: `Test-NetConnection ${server} -Port 25` },
         ],
         references: [
           'https://www.cisco.com/c/en/us/support/docs/security/email-security-appliance/118550-qa-esa-00.html',

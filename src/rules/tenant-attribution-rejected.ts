@@ -8,6 +8,7 @@ import type { Evidence, Finding, FindingSubject, FixStep } from './finding.js';
 import { psIdentity } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { tlsCertificateNameStep } from './support/fix-commands.js';
+import { replyEventKey } from './support/evidence-events.js';
 import {
   describeSpan,
   endpointText,
@@ -117,8 +118,14 @@ export const rule: Rule = {
     for (const g of ev.sessions) {
       if (g.sample.replies.some((r) => isTenantAttributionReply(r))) senderFor(senderOfSession(ctx, g.sample)).sessions.push(g);
     }
+    // The same refusal in a send protocol log and a tracking log is one event (evidence-events.ts): counted once.
+    const logged = new Set(ev.sessions.flatMap((g) => g.sample.replies.map((r) => replyEventKey(r.text)).filter((k) => k !== null)));
     for (const g of ev.traces) {
-      if (isTenantAttributionReply(g.sample.response)) senderFor(senderOfTrace(ctx, g.sample)).traces.push(g);
+      if (!isTenantAttributionReply(g.sample.response)) continue;
+      const key = replyEventKey(g.sample.response!.text);
+      const seen = key !== null && logged.has(key);
+      if (seen && g.count === 1) continue;
+      senderFor(senderOfTrace(ctx, g.sample)).traces.push(seen ? { ...g, count: g.count - 1 } : g);
     }
     return [...senders.values()].map((s) => rejectionFinding(this, ctx, s));
   },
@@ -152,14 +159,14 @@ function rejectionFinding(rule: Rule, ctx: RuleContext, sender: Sender): Finding
       fix.push({ ...tlsCertificateNameStep(subject.name, cert.Issuer, cert.Subject, 'Send'), text: `Make send connector "${subject.name}" present ${certificateLabel(cert)} (valid, publicly trusted, installed on its source servers).` });
     } else {
       fix.push({
-        text: `Install a publicly trusted certificate whose name the tenant's certificate-scoped OnPremises connector accepts on the source servers of "${subject.name}", and name it on the connector.`,
-        command: `Set-SendConnector -Identity ${psIdentity(subject.name)} -TlsCertificateName '<I>issuer<S>subject of that certificate'`,
+        text: `Install a publicly trusted certificate whose name the tenant's certificate-scoped OnPremises connector accepts on the source servers of "${subject.name}", and name it on the connector: Set-SendConnector -Identity ${psIdentity(subject.name)} -TlsCertificateName with that certificate's <I>issuer<S>subject.`,
+        where: 'Exchange Management Shell',
       });
     }
   } else {
     fix.push({ text: `Make ${sender.label} present a valid, publicly trusted certificate whose name the tenant's OnPremises connector (TlsSenderCertificateName) accepts, or send from an address in its SenderIPAddresses.` });
   }
-  fix.push({ text: 'Check the tenant side: the OnPremises inbound connector is enabled and its TlsSenderCertificateName matches that certificate name.', command: 'Get-InboundConnector | Format-List Name,ConnectorType,Enabled,TlsSenderCertificateName,SenderIPAddresses' });
+  fix.push({ text: 'Check the tenant side: the OnPremises inbound connector is enabled and its TlsSenderCertificateName matches that certificate name.', command: 'Get-InboundConnector | Format-List Name,ConnectorType,Enabled,TlsSenderCertificateName,SenderIPAddresses', where: 'Exchange Online PowerShell' });
   const domains = [...new Set(sender.traces.map((g) => senderDomain(g.sample.sender)).filter((d): d is string => d !== null))];
   return {
     rule: rule.id,

@@ -45,8 +45,8 @@ export const rule: Rule = {
         subjects: [{ type: 'Gateway', name: gw.Name }],
         evidence: [ev],
         fix: [
-          { text: `Route hybrid mail directly between Exchange (or Edge) and Exchange Online: the on-premises send connector for the coexistence domain uses the tenant's MX host as smart host, and the tenant's OnPremises outbound connector points at the Exchange or Edge servers, not at ${gw.Name}.` },
-          { text: 'Re-run the Hybrid Configuration Wizard to restore the hybrid connectors.' },
+          { text: `Route hybrid mail directly between Exchange (or Edge) and Exchange Online: the on-premises send connector for the coexistence domain uses the tenant's MX host as smart host, and the tenant's OnPremises outbound connector points at the Exchange or Edge servers, not at ${gw.Name}.`, where: 'Exchange admin center' },
+          { text: 'Re-run the Hybrid Configuration Wizard to restore the hybrid connectors.', where: 'Exchange admin center' },
         ],
         references: ['https://learn.microsoft.com/exchange/transport-routing'],
       });
@@ -93,8 +93,8 @@ function fromHeaders(rule: Rule, ctx: RuleContext, reported: Set<string>): Findi
       subjects: [{ type: 'Gateway', name: gateway }],
       evidence: [ev],
       fix: [
-        { text: `Route hybrid mail directly between Exchange (or Edge) and Exchange Online, not through ${gateway}: the tenant's OnPremises outbound connector's smart hosts and the on-premises send connector for the coexistence domain must name Exchange hosts.` },
-        { text: 'Re-run the Hybrid Configuration Wizard to restore the hybrid connectors.' },
+        { text: `Route hybrid mail directly between Exchange (or Edge) and Exchange Online, not through ${gateway}: the tenant's OnPremises outbound connector's smart hosts and the on-premises send connector for the coexistence domain must name Exchange hosts.`, where: 'Exchange admin center' },
+        { text: 'Re-run the Hybrid Configuration Wizard to restore the hybrid connectors.', where: 'Exchange admin center' },
       ],
       references: ['https://learn.microsoft.com/exchange/transport-routing'],
     });

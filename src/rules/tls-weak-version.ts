@@ -45,7 +45,7 @@ export const rule: Rule = {
       evidence: e.evidence,
       fix: [
         { text: 'Enable TLS 1.2 (and disable TLS 1.0/1.1) on both servers; on Windows Server, set the SCHANNEL protocol keys and .NET strong crypto (SchUseStrongCrypto) and restart.' },
-        { text: 'Exchange Server: follow the TLS configuration best practices and run the Exchange Health Checker to confirm.', command: '.\\HealthChecker.ps1' },
+        { text: 'Exchange Server: follow the TLS configuration best practices and run the Exchange Health Checker to confirm.', command: '.\\HealthChecker.ps1', where: 'Exchange Management Shell' },
       ],
       references: [
         'https://learn.microsoft.com/exchange/plan-and-deploy/post-installation-tasks/security-best-practices/exchange-tls-configuration',

@@ -4,6 +4,7 @@ import type { Evidence, Finding, FixStep } from './finding.js';
 import { psIdentity } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { describeSpan, evidenceOf, groupBy, groupEvidence, senderDomain, spanOf, tenantOfTraceRow } from './support/evidence.js';
+import { isOwnOnPremisesSide, organizationOfHost } from './support/own-onprem-side.js';
 
 /**
  * S1 (seeds 000/001): the extended message trace's RECEIVE row carries
@@ -14,6 +15,8 @@ import { describeSpan, evidenceOf, groupBy, groupEvidence, senderDomain, spanOf,
  */
 
 interface ConnectorGroup {
+  /** Every row came from a host of the tenant's own on-premises side (RULES.md v2: info). */
+  ownSide: boolean;
   tenantId: string;
   connectorName: string;
   tenant: Tenant;
@@ -38,11 +41,16 @@ export const rule: Rule = {
       // Accepted domains decide what is foreign: without the tenant in the case there is nothing to compare with.
       const tenant = tenantOfTraceRow(ctx.case, o);
       if (!tenant || index.acceptedDomain(tenant, domain)) continue;
-      const key = `${tenant.Name}\u0000${o.inboundConnector.name.toLowerCase()}`;
+      // RULES.md v2: the tenant's own on-premises side relaying forwarded mail, application domains
+      // or NDRs through its connector is supported (EXO-SEMANTICS M4) — reported as info.
+      const org = organizationOfHost(ctx.case, o.clientIp, o.clientHostname);
+      const ownSide = org !== null && isOwnOnPremisesSide(org, tenant, index);
+      const key = `${tenant.Name}\u0000${o.inboundConnector.name.toLowerCase()}\u0000${ownSide ? 'own' : 'foreign'}`;
       let cg = groups.get(key);
       if (!cg) {
         const name = o.inboundConnector.name.toLowerCase();
         cg = {
+          ownSide,
           tenantId: o.inboundConnector.tenantId ?? o.tenantId ?? tenant.TenantId ?? '',
           connectorName: o.inboundConnector.name,
           tenant,
@@ -58,6 +66,7 @@ export const rule: Rule = {
 };
 
 function foreignMailFinding(rule: Rule, cg: ConnectorGroup): Finding {
+  if (cg.ownSide) return ownSideFinding(rule, cg);
   const span = spanOf(cg.foreign);
   const domains = [...groupBy(cg.foreign, (g) => senderDomain(g.sample.sender)!)]
     .map(([domain, groups]) => ({ domain, ...spanOf(groups) }))
@@ -75,8 +84,8 @@ function foreignMailFinding(rule: Rule, cg: ConnectorGroup): Finding {
   ];
   const current = cg.connector?.TlsSenderCertificateName;
   fix.push({
-    text: `Narrow "${cg.connectorName}" to the one certificate name only your own hybrid route presents${current ? ` (it is ${current} now)` : ''}.`,
-    command: `Set-InboundConnector -Identity ${psIdentity(cg.connectorName)} -TlsSenderCertificateName <dedicated certificate name of the hybrid route>`,
+    text: `Narrow "${cg.connectorName}" to the one certificate name only your own hybrid route presents${current ? ` (it is ${current} now)` : ''}: Set-InboundConnector -Identity ${psIdentity(cg.connectorName)} -TlsSenderCertificateName followed by that name.`,
+    where: 'Exchange Online PowerShell',
   });
   fix.push({ text: `Tell the owners of ${domains.map((d) => d.domain).join(', ')} that their mail passed through ${tenantName} (journal, transport rules) during that time.` });
   return {
@@ -91,5 +100,26 @@ function foreignMailFinding(rule: Rule, cg: ConnectorGroup): Finding {
       'https://learn.microsoft.com/exchange/mail-flow-best-practices/use-connectors-to-configure-mail-flow/set-up-connectors-to-route-mail',
       'https://learn.microsoft.com/exchange/monitoring/trace-an-email-message/run-a-message-trace-and-view-results',
     ],
+  };
+}
+
+/** The tenant's own on-premises servers relayed non-accepted senders: supported (M4), info only. */
+function ownSideFinding(rule: Rule, cg: ConnectorGroup): Finding {
+  const span = spanOf(cg.foreign);
+  const domains = [...groupBy(cg.foreign, (g) => senderDomain(g.sample.sender)!)].map(([domain, groups]) => `${domain} ${spanOf(groups).count}`);
+  const evidence: Evidence[] = [];
+  for (const g of cg.foreign.slice(0, 5)) {
+    const o = g.sample;
+    evidence.push(...groupEvidence(g, `${o.sender} → ${o.recipient}: received through "${cg.connectorName}" (OnPremises) from ${o.clientIp ?? o.clientHostname ?? 'an on-premises server'}`).slice(0, 1));
+  }
+  return {
+    rule: rule.id,
+    severity: 'info',
+    title: rule.title,
+    message: `Message trace: ${describeSpan(span.count, span.first, span.last, 'message')} from domains ${cg.tenant.Name} does not accept (${domains.join(', ')}) came in through its OnPremises connector "${cg.connectorName}" from its own on-premises servers. Relaying forwarded mail, application domains and non-delivery reports through the tenant's own certificate connector is supported; large volumes from domains that are not accepted can still draw 5.7.750.`,
+    subjects: [{ type: 'InboundConnector', name: cg.connectorName, tenant: cg.tenant.Name }],
+    evidence,
+    fix: [{ text: 'Nothing to change if these senders are expected (forwarding, applications, NDRs); otherwise find the application or rule on premises that sends them.' }],
+    references: ['https://techcommunity.microsoft.com/t5/exchange-team-blog/updated-requirements-for-smtp-relay-through-exchange-online/ba-p/3851357'],
   };
 }

@@ -68,12 +68,14 @@ describe('errors', () => {
     expect(r.stderr).toMatch(/ISO 8601/);
   });
 
-  it('an unknown file beside a topology is a warning in inputs, not exit 2', () => {
+  it('an unknown file beside a topology is a warning in inputs, not exit 2; the results are incomplete (issue 12 item 4: exit 1 unless --allow-incomplete)', () => {
     const d = dir({ 'notes.txt': 'just notes', 'case.yaml': 'kind: mailflow-topology\nversion: 1\ntenants:\n  - Name: a.onmicrosoft.com\n    AcceptedDomains: [a.example]\n' });
     const r = cli('diagnose', d, '--format', 'json', '--at', AT);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
     const notes = json.inputs.find((i: { file: string }) => i.file.endsWith('notes.txt'));
     expect(notes.diagnostics[0].severity).toBe('warning');
+    expect(json.incomplete.files.map((f: { file: string }) => f.file)).toEqual([notes.file]);
+    expect(cli('diagnose', d, '--at', AT, '--allow-incomplete').code).toBe(0);
   });
 });

@@ -1,4 +1,8 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { diagnoseCase } from '../../src/diagnose.js';
+import { loadCase } from '../../src/ingest/load-case.js';
+import { whatIf } from '../../src/whatif.js';
 import { AT, cli, cliJson } from '../helpers/run-cli.js';
 
 // End-to-end on every bundled example; expectations come from SCENARIOS.md and the seeds.
@@ -138,7 +142,13 @@ describe('demo and output formats', () => {
     expect(r.stdout).toBe('');
     const md = readFileSync(out, 'utf8');
     expect(md).toMatch(/^# mailflow-doctor report/);
-    expect(md).toContain('```powershell');
+    // S3's fix is a gateway change no cmdlet makes: said as text, with where to do it and no command block.
+    expect(md).toContain('[gateway administration]');
+    expect(md).not.toContain('```powershell');
+    // S1's fixes are cmdlets: pasteable PowerShell blocks.
+    const s1 = join(mkdtempSync(join(tmpdir(), 'mfd-')), 's1.md');
+    expect(cli('diagnose', 'examples/s1-provider-wildcard', '--format', 'markdown', '--output', s1, '--at', AT).code).toBe(1);
+    expect(readFileSync(s1, 'utf8')).toContain('```powershell');
   });
 
   it('simulate walks one message with every decision', () => {
@@ -147,4 +157,54 @@ describe('demo and output formats', () => {
     expect(r.json.flows[0]!.outcome).toBe('rejected');
     expect(r.json.flows[0]!.hops[0]!.decisions.join(' ')).toMatch(/Send connector "Outbound via Office 365"/);
   });
+});
+
+describe('stable examples: every example keeps its verdict two years from now (issue 12 item 6)', () => {
+  // Computed, not written down: the test keeps looking two years past whenever it runs.
+  const twoYearsAhead = new Date(Date.now() + 2 * 365.25 * 24 * 3600 * 1000);
+  const verdict = async (example: string, at: Date) => {
+    const loaded = await loadCase([`examples/${example}`]);
+    expect(loaded.fatal).toBeNull();
+    const d = diagnoseCase(loaded.case, { at });
+    return { rules: [...new Set(d.findings.map((f) => `${f.rule}:${f.severity}`))].sort(), incomplete: d.incomplete };
+  };
+
+  // The README's examples table: rule ids that must be reported, and those that must not.
+  const README_TABLE: Record<string, { fires: string[]; not?: string[]; clean?: true }> = {
+    's1-provider-wildcard': { fires: ['inbound-cert-name-overmatch', 'relay-through-foreign-tenant'] },
+    's1-provider-wildcard-fixed': { fires: [], not: ['inbound-cert-name-overmatch', 'relay-through-foreign-tenant'] },
+    's2-cert-connector-after': { fires: ['cert-connector-no-client-certificate'] },
+    's3-shared-certificate': { fires: ['shared-identity-tenant-and-internet-route'] },
+    's3-shared-ip': { fires: ['shared-identity-tenant-and-internet-route'] },
+    's3-shared-certificate-fixed': { fires: [], clean: true },
+    'clean-hybrid': { fires: [], clean: true },
+  };
+
+  for (const [example, expected] of Object.entries(README_TABLE)) {
+    it(`${example}: the README's verdict at ${twoYearsAhead.toISOString().slice(0, 10)}`, async () => {
+      const { rules: found, incomplete } = await verdict(example, twoYearsAhead);
+      const ids = found.map((r) => r.split(':')[0]);
+      expect(incomplete).toBeNull();
+      for (const rule of expected.fires) expect(ids).toContain(rule);
+      for (const rule of expected.not ?? []) expect(ids).not.toContain(rule);
+      if (expected.clean) expect(found).toEqual([]);
+      // No certificate of an example runs out within the two years.
+      expect(ids).not.toContain('certificate-expired');
+    });
+  }
+
+  it(`s2-cert-connector-before: at ${twoYearsAhead.toISOString().slice(0, 10)} what-if still predicts relay going from delivered to 550 5.7.64`, async () => {
+    const loaded = await loadCase(['examples/s2-cert-connector-before']);
+    const r = whatIf(loaded.case, ['Set-InboundConnector "On-premises relay (IP)" -Enabled $false'], { at: twoYearsAhead });
+    const internet = r.flows.find((f) => f.to === 'dave@tailspintoys.com')!;
+    expect(internet.before!.outcome).toBe('delivered');
+    expect(internet.after!.outcome).toBe('rejected');
+    expect(internet.after!.response).toBe('550 5.7.64 TenantAttribution; Relay Access Denied');
+  });
+
+  for (const example of readdirSync('examples', { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)) {
+    it(`${example}: the same findings two years from now as at the reference time ${AT}`, async () => {
+      expect((await verdict(example, twoYearsAhead)).rules).toEqual((await verdict(example, new Date(AT))).rules);
+    });
+  }
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectorIndex } from '../../src/engine/connector-index.js';
-import { attribute, RELAY_DENIED, type Connection } from '../../src/engine/inbound-attribution.js';
+import { attribute, RELAY_DENIED, RELAY_DENIED_ATTR36, type Connection } from '../../src/engine/inbound-attribution.js';
 import { cert, inbound, tenant } from '../helpers/factories.js';
 
 const at = new Date('2026-11-22T00:00:00Z');
@@ -31,11 +31,11 @@ describe('attribution at Exchange Online (EXO-SEMANTICS M3/M4/M5)', () => {
     expect(r).toMatchObject({ outcome: 'accepted', direction: 'relay' });
   });
 
-  it('refuses relay when neither the certificate domain nor MAIL FROM is an accepted domain (M4)', () => {
+  it('refuses relay with ATTR36 when a connector matched but neither the certificate domain nor MAIL FROM is accepted (M4)', () => {
     const t = tenant('contoso.onmicrosoft.com', ['contoso.com'], [inbound({ Name: 'Cert', TlsSenderCertificateName: 'relay.hoster.example' })]);
     const r = run([t], { certificate: cert(['relay.hoster.example']), mailFromDomain: 'customer.example', rcptToDomain: 'tailspintoys.com' });
     expect(r.outcome).toBe('rejected');
-    expect(r.response).toBe(RELAY_DENIED);
+    expect(r.response).toBe('550 5.7.64 TenantAttribution; Relay Access Denied ATTR36');
   });
 
   it('an expired, self-signed or missing certificate never matches; relay then fails with 5.7.64', () => {
@@ -129,5 +129,110 @@ describe('IP lookups in a shared /24', () => {
     expect(r.connector?.Name).toBe('IP 16');
     const w = run([...tenants, wide], { sourceIp: '198.51.100.200', mailFromDomain: 'wide.example', rcptToDomain: 'tailspintoys.com' });
     expect(w.connector?.Name).toBe('Whole /24');
+  });
+});
+
+describe('M3/M4 certificate-domain test: the name itself or its immediate parent (KB4019940)', () => {
+  const provider = (accepted: string[], value = '*.contoso.com') => tenant('contoso.onmicrosoft.com', accepted, [inbound({ Name: 'Hybrid (cert)', TlsSenderCertificateName: value })]);
+  const relayOf = (accepted: string[], names: string[], value?: string) =>
+    run([provider(accepted, value)], { certificate: cert(names), mailFromDomain: 'app.example', rcptToDomain: 'tailspintoys.com' });
+
+  it('M3: host.sub.contoso.com with only contoso.com accepted — a grandparent never counts: 550 5.7.64 … ATTR36', () => {
+    const r = relayOf(['contoso.com'], ['host.sub.contoso.com']);
+    expect(r).toMatchObject({ outcome: 'rejected', direction: 'none', matchedBy: 'certificate', response: RELAY_DENIED_ATTR36 });
+    expect(r.response).toBe('550 5.7.64 TenantAttribution; Relay Access Denied ATTR36');
+    expect(r.connector?.Name).toBe('Hybrid (cert)');
+    expect(r.trace.join(' ')).toMatch(/not immediately/);
+  });
+
+  it('M3: the same certificate relays once sub.contoso.com (its immediate parent) is accepted — the KB4019940 fix', () => {
+    expect(relayOf(['contoso.com', 'sub.contoso.com'], ['host.sub.contoso.com'])).toMatchObject({ outcome: 'accepted', direction: 'relay' });
+  });
+
+  it('M3: a name directly under an accepted domain, the accepted domain itself, and a wildcard *.d with d accepted all pass', () => {
+    expect(relayOf(['contoso.com'], ['mail.contoso.com'])).toMatchObject({ outcome: 'accepted', direction: 'relay' });
+    expect(relayOf(['contoso.com'], ['contoso.com'])).toMatchObject({ outcome: 'accepted', direction: 'relay' });
+    expect(relayOf(['contoso.com'], ['*.contoso.com'])).toMatchObject({ outcome: 'accepted', direction: 'relay' });
+    expect(relayOf(['contoso.com'], ['*.sub.contoso.com'])).toMatchObject({ outcome: 'rejected', response: RELAY_DENIED_ATTR36 });
+  });
+
+  it('M4: the P1 domain accepted still relays whatever the certificate domain', () => {
+    const r = run([provider(['contoso.com'])], { certificate: cert(['host.sub.contoso.com']), mailFromDomain: 'contoso.com', rcptToDomain: 'tailspintoys.com' });
+    expect(r).toMatchObject({ outcome: 'accepted', direction: 'relay' });
+  });
+
+  it('M3 [model]: an exact TlsSenderCertificateName that is not itself accepted relays, with the [TLSBLOG25] assumption', () => {
+    const r = relayOf(['contoso.com'], ['mail.contoso.com'], 'mail.contoso.com');
+    expect(r).toMatchObject({ outcome: 'accepted', direction: 'relay' });
+    expect(r.assumptions.join(' ')).toContain('TLSBLOG25');
+    const accepted = relayOf(['contoso.com'], ['contoso.com'], 'contoso.com');
+    expect(accepted.assumptions.join(' ')).not.toContain('TLSBLOG25');
+  });
+
+  it('M3 [model]: a connector whose certificate domain is not accepted at all still attributes at step 1 (MC1226222: works today)', () => {
+    const t = tenant('contoso.onmicrosoft.com', ['contoso.com'], [inbound({ Name: 'Hoster', TlsSenderCertificateName: 'relay.hoster.example' })]);
+    const r = run([t], { certificate: cert(['relay.hoster.example']), mailFromDomain: 'customer.example', rcptToDomain: 'contoso.com' });
+    expect(r).toMatchObject({ outcome: 'accepted', direction: 'outbound', matchedBy: 'certificate' });
+    expect(r.assumptions.join(' ')).toContain('MC1226222');
+  });
+});
+
+describe('M3 step 2: SenderIPAddresses holds IPv4 /24–/32 only [NIC]', () => {
+  const withIps = (ips: string[]) => tenant('contoso.onmicrosoft.com', ['contoso.com'], [inbound({ Name: 'Relay (IP)', SenderIPAddresses: ips })]);
+
+  it('a /22 is ignored: an address inside it matches no connector (relay 5.7.64)', () => {
+    const r = run([withIps(['198.51.100.0/22'])], { sourceIp: '198.51.101.7', rcptToDomain: 'tailspintoys.com' });
+    expect(r).toMatchObject({ outcome: 'rejected', response: RELAY_DENIED, connector: null });
+  });
+
+  it('the same addresses as /24 blocks match', () => {
+    const r = run([withIps(['198.51.100.0/24', '198.51.101.0/24'])], { sourceIp: '198.51.101.7', rcptToDomain: 'tailspintoys.com' });
+    expect(r).toMatchObject({ outcome: 'accepted', direction: 'relay', matchedBy: 'ip' });
+  });
+
+  it('an IPv6 entry is ignored and an IPv6 source never matches an IP-scoped connector', () => {
+    const r = run([withIps(['2001:db8::/64', '203.0.113.0/24'])], { sourceIp: '2001:db8::25', rcptToDomain: 'tailspintoys.com' });
+    expect(r).toMatchObject({ outcome: 'rejected', response: RELAY_DENIED });
+    expect(r.trace.join(' ')).toMatch(/IPv6/);
+    const index = new ConnectorIndex([withIps(['2001:db8::/64', '203.0.113.0/24', '10.0.0.0/8', '10.1.1.1-10.1.1.9'])]);
+    expect(index.entries[0]!.ignoredIpValues).toEqual(['2001:db8::/64', '10.0.0.0/8', '10.1.1.1-10.1.1.9']);
+    expect(index.entries[0]!.ranges.map((x) => x.text)).toEqual(['203.0.113.0/24']);
+  });
+});
+
+describe('M5.1: a drop only for its observed trigger; every other return is relayed (M5.2)', () => {
+  it('left T by connector, attributed to T again, recipient in another Exchange Online tenant → dropped', () => {
+    const r = run([contoso()], { certificate: cert(['smtp.contoso.com']), rcptToDomain: 'fabrikam.com', previousTenants: ['contoso.onmicrosoft.com'] });
+    expect(r.outcome).toBe('dropped');
+  });
+
+  it('the same return for a recipient outside Exchange Online is relayed again (followed to the hop limit by the simulator)', () => {
+    const r = run([contoso()], { certificate: cert(['smtp.contoso.com']), rcptToDomain: 'tailspintoys.com', previousTenants: ['contoso.onmicrosoft.com'] });
+    expect(r).toMatchObject({ outcome: 'accepted', direction: 'relay' });
+  });
+
+  it('a first attribution (S1: T never left) is relayed, not dropped', () => {
+    const r = run([contoso()], { certificate: cert(['smtp.contoso.com']), rcptToDomain: 'fabrikam.com' });
+    expect(r).toMatchObject({ outcome: 'accepted', direction: 'relay' });
+  });
+});
+
+describe('unknown is not false (CONTRACT v1.1): the source IP is not in the case', () => {
+  const ipOnly = () => tenant('contoso.onmicrosoft.com', ['contoso.com'], [inbound({ Name: 'On-premises relay (IP)', SenderIPAddresses: ['203.0.113.10'] })]);
+
+  it('the sender tenant\'s IP-scoped connector is taken to match (documented default), with an assumption saying how to supply the IP', () => {
+    const r = run([ipOnly()], { sourceIp: null, mailFromDomain: 'contoso.com', rcptToDomain: 'tailspintoys.com' });
+    expect(r).toMatchObject({ outcome: 'accepted', direction: 'relay', matchedBy: 'ip' });
+    expect(r.connector?.Name).toBe('On-premises relay (IP)');
+    expect(r.assumptions.join(' ')).toMatch(/public IP address is not in the case.*IPAddresses/);
+  });
+
+  it('a known address outside SenderIPAddresses still gets 5.7.64', () => {
+    expect(run([ipOnly()], { sourceIp: '198.51.100.9', mailFromDomain: 'contoso.com', rcptToDomain: 'tailspintoys.com' })).toMatchObject({ outcome: 'rejected', response: RELAY_DENIED });
+  });
+
+  it('a disabled IP connector is not assumed to match', () => {
+    const t = tenant('contoso.onmicrosoft.com', ['contoso.com'], [inbound({ Name: 'Off', SenderIPAddresses: ['203.0.113.10'], Enabled: false })]);
+    expect(run([t], { sourceIp: null, mailFromDomain: 'contoso.com', rcptToDomain: 'tailspintoys.com' })).toMatchObject({ outcome: 'rejected' });
   });
 });

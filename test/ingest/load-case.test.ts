@@ -86,7 +86,11 @@ describe('loadCase', () => {
     writeFileSync(join(dir, 'node_modules', 'x.txt'), 'x');
     const { case: c, fatal } = await loadCase([dir]);
     expect(fatal).toBeNull();
-    expect(c.inputs.map((i) => i.kind)).toEqual(['topology']);
+    // Issue 12 item 5: what a walk leaves out is said once, in one summary report; hidden files silently.
+    expect(c.inputs.map((i) => i.kind)).toEqual(['not-read', 'topology']);
+    expect(c.inputs[0]!.diagnostics).toHaveLength(1);
+    expect(c.inputs[0]!.diagnostics[0]!.message).toMatch(/node_modules/);
+    expect(c.inputs[0]!.diagnostics[0]!.message).not.toMatch(/DS_Store|x\.txt/);
   });
 
   it('merges topology files property by property: the first value written wins, later files fill gaps', async () => {

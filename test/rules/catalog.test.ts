@@ -33,7 +33,19 @@ const DOCUMENTED: Record<string, string> = {
   'eop-source-ip-not-preserved': 'error',
   'evidence-contradicts-model': 'warning',
   'ip-blocklisted': 'error',
+  'exo-to-onprem-tls-validation-fails': 'error',
+  'exo-to-onprem-starttls-unavailable': 'error',
+  'exo-to-onprem-connection-fails': 'error',
+  'exo-lands-on-wrong-receive-connector': 'warning',
+  'cmt-inbound-relay-denied': 'error',
+  'certificate-not-enabled-for-smtp': 'error',
   'flow-fails': 'error',
+  'onprem-to-exo-tls-validation-fails': 'error',
+  'legacy-or-wrong-exo-endpoint': 'error',
+  'cross-premises-trust-disabled': 'error',
+  'routing-loop': 'error',
+  'relay-cert-domain-not-immediate-parent': 'error',
+  'ip-connector-unsupported-range': 'error',
 };
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -25,12 +25,14 @@ describe('cert-connector-name-mismatch', () => {
     const yaml = presenting('mail.contoso.com');
     const f = onlyFinding(yaml, RULE);
     expect(f.severity).toBe('error');
-    expect(f.subjects).toEqual([CERT_CONNECTOR, { type: 'Certificate', name: 'mail.contoso.com' }]);
+    expect(f.subjects).toEqual([CERT_CONNECTOR, { type: 'Certificate', name: 'mail.contoso.com' }, { type: 'Flow', name: 'alice@contoso.com → dave@tailspintoys.com' }]);
     expect(f.message).toContain('presents mail.contoso.com (names mail.contoso.com) on its relay route to contoso.onmicrosoft.com');
     expect(f.message).toContain('expects smtp.contoso.com');
     expect(f.message).toContain('550 5.7.64 TenantAttribution; Relay Access Denied');
-    // The certificate is under an accepted domain, so naming it on the connector is a valid fix (M4).
-    expect(commands(f)).toEqual(["Set-InboundConnector -Identity 'On-premises relay (certificate)' -TlsSenderCertificateName mail.contoso.com"]);
+    // Issue 12: the safest proven fix first — present the installed public smtp.contoso.com certificate
+    // the connector already expects (M2, M3); only the send connector changes.
+    expect(commands(f)[0]).toBe("Set-SendConnector -Identity 'Outbound via Office 365' -TlsCertificateName '<I>CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1, O=DigiCert Inc, C=US<S>CN=smtp.contoso.com, O=Contoso Ltd, C=US'");
+    expect(f.fixVerification?.status).toBe('verified');
     // The flows that rely on the connector: relay and hybrid, not mail to other tenants.
     const flows = f.evidence.filter((e) => e.source === 'simulation').map((e) => e.text);
     expect(flows).toEqual(['alice@contoso.com → dave@tailspintoys.com (rejected)', 'alice@contoso.com → bob@contoso.com (delivered)']);
@@ -51,9 +53,10 @@ describe('cert-connector-name-mismatch', () => {
 
   it('does not offer to name a certificate outside the accepted domains on the connector (M4)', () => {
     const f = onlyFinding(presenting('relay.contoso-hosting.net'), RULE);
-    expect(f.subjects).toEqual([CERT_CONNECTOR, { type: 'Certificate', name: 'relay.contoso-hosting.net' }]);
-    expect(commands(f)).toEqual([]);
-    expect(f.fix.map((s) => s.text).join(' ')).toContain('not under an accepted domain of contoso.onmicrosoft.com');
+    expect(f.subjects.slice(0, 2)).toEqual([CERT_CONNECTOR, { type: 'Certificate', name: 'relay.contoso-hosting.net' }]);
+    expect(commands(f).filter((c) => c.includes('-TlsSenderCertificateName'))).toEqual([]);
+    expect((f.alternatives ?? []).flatMap((a) => a.fix).filter((s) => s.command?.includes('-TlsSenderCertificateName'))).toEqual([]);
+    expect([...f.fix, ...(f.alternatives ?? []).flatMap((a) => a.fix)].map((s) => s.text).join(' ')).toContain('not under an accepted domain of contoso.onmicrosoft.com');
   });
 
   it('is silent when no certificate is presented (that is cert-connector-no-client-certificate)', () => {

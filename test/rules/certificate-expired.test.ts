@@ -18,10 +18,12 @@ describe('certificate-expired', () => {
     const yaml = withCertificate(RELAY, SMTP, 'NotAfter', '2026-10-31T23:59:59Z');
     const f = onlyFinding(yaml, RULE);
     expect(f.severity).toBe('error');
-    expect(f.subjects).toEqual([{ type: 'Certificate', name: 'smtp.contoso.com' }]);
+    expect(f.subjects[0]).toEqual({ type: 'Certificate', name: 'smtp.contoso.com' });
     expect(f.message).toMatch(new RegExp(`\\(${SMTP}\\) expired on 2026-10-31T23:59:59(\\.000)?Z \\(evaluated at 2026-11-22T00:00:00\\.000Z\\)`));
     expect(f.message).toContain('send connector "Outbound via Office 365" on EX01 (Contoso) presents it');
-    expect(commands(f)).toEqual(['Enable-ExchangeCertificate -Thumbprint <new thumbprint> -Services SMTP']);
+    // Renewal happens at the CA: no command with a made-up thumbprint (issue 12).
+    expect(commands(f)).toEqual([]);
+    expect(f.fix[0]!.where).toBe('certificate authority');
     // It is still presented (M2) and Exchange Online refuses it (M3): the relay is rejected.
     expect(diagnose(yaml).simulation.flows[0]!.response).toBe('550 5.7.64 TenantAttribution; Relay Access Denied');
   });
@@ -38,17 +40,15 @@ describe('certificate-expired', () => {
 
   it('fires for a certificate that is not valid yet (before NotBefore)', () => {
     const f = onlyFinding(withCertificate(RELAY, SMTP, 'NotBefore', '2026-12-01T00:00:00Z'), RULE);
-    expect(f.subjects).toEqual([{ type: 'Certificate', name: 'smtp.contoso.com' }]);
+    expect(f.subjects[0]).toEqual({ type: 'Certificate', name: 'smtp.contoso.com' });
     expect(f.message).toMatch(/is not valid before 2026-12-01T00:00:00(\.000)?Z/);
   });
 
   it('tells to point a TlsCertificateName at the renewed certificate when the connector names the expired one', () => {
     const named = variant(withCertificate(RELAY, SMTP, 'NotAfter', '2026-10-31T23:59:59Z'), 'Fqdn: smtp.contoso.com', "TlsCertificateName: \"<I>CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1, O=DigiCert Inc, C=US<S>CN=smtp.contoso.com, O=Contoso Ltd, C=US\"");
     const f = onlyFinding(named, RULE);
-    expect(commands(f)).toEqual([
-      'Enable-ExchangeCertificate -Thumbprint <new thumbprint> -Services SMTP',
-      "Set-SendConnector -Identity 'Outbound via Office 365' -TlsCertificateName '<I><new issuer><S><new subject>'",
-    ]);
+    expect(commands(f)).toEqual([]);
+    expect(f.fix.map((s) => s.text).join(' ')).toContain('Point send connector "Outbound via Office 365" at the new certificate');
   });
 
   it('is silent for an expired certificate that is installed but not presented', () => {

@@ -23,7 +23,8 @@ describe('certificate-untrusted', () => {
     expect(f.message).toContain('gw.contoso.com is not publicly trusted');
     expect(f.message).toContain('"From mail gateway" of contoso.onmicrosoft.com');
     expect(f.fix[0]!.text).toContain('from a public CA');
-    expect(commands(f)).toEqual(['Enable-ExchangeCertificate -Thumbprint <new thumbprint> -Services SMTP']);
+    expect(commands(f)).toEqual([]);
+    expect(f.fix[0]!.where).toBe('certificate authority');
   });
 
   it('is silent for the same certificate issued by a public CA', () => {

@@ -42,9 +42,11 @@ describe('connector-identity-matches-several-tenants', () => {
     expect(f.subjects).toEqual([CONTOSO, CONTOSO_EU]);
     expect(f.message).toContain('Certificate name smtp.contoso.com matches OnPremises connectors of contoso.onmicrosoft.com, contosoeu.onmicrosoft.com');
     expect(f.message).toContain('unsupported');
-    expect(commands(f)).toEqual([
-      "Set-InboundConnector -Identity 'From on-premises' -TlsSenderCertificateName <certificate name used only for contoso.onmicrosoft.com>",
-      "Set-InboundConnector -Identity 'From on-premises (EU)' -TlsSenderCertificateName <certificate name used only for contosoeu.onmicrosoft.com>",
+    // The names are the admin's to choose: text, one step per tenant, no placeholder command (issue 12).
+    expect(commands(f)).toEqual([]);
+    expect(f.fix.filter((s) => s.where === 'Exchange Online PowerShell').map((s) => s.text)).toEqual([
+      expect.stringContaining('"From on-premises" to the name of the certificate used only for contoso.onmicrosoft.com'),
+      expect.stringContaining('"From on-premises (EU)" to the name of the certificate used only for contosoeu.onmicrosoft.com'),
     ]);
   });
 

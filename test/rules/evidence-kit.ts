@@ -102,5 +102,5 @@ export function diagnoseWithEvidence(yaml: string | null, input: EvidenceInput):
 }
 
 export function evidenceFindings(yaml: string | null, input: EvidenceInput, ruleId: string): Finding[] {
-  return diagnoseWithEvidence(yaml, input).findings.filter((f) => f.rule === ruleId);
+  return diagnoseWithEvidence(yaml, input).ruleFindings!.filter((f) => f.rule === ruleId);
 }

@@ -18,7 +18,8 @@ describe('hybrid-routing-domain-authoritative', () => {
   it('is an error on Exchange 2010 (AdminDisplayVersion 14.x)', () => {
     const f = onlyFinding(EXCHANGE_2010, RULE);
     expect(f.severity).toBe('error');
-    expect(f.subjects).toEqual([SUBJECT]);
+    // The cloud-bound flow it breaks is its subject too, so flow-fails does not report it again.
+    expect(f.subjects).toEqual([SUBJECT, { type: 'Flow', name: 'alice@contoso.com → bob@contoso.com' }]);
     expect(f.message).toContain('contoso.mail.onmicrosoft.com is Authoritative in Contoso, which runs Exchange 2010');
     expect(commands(f)).toEqual(['Set-AcceptedDomain -Identity contoso.mail.onmicrosoft.com -DomainType InternalRelay']);
     // The simulation shows the consequence: mail for the cloud mailbox is not routed to Exchange Online.

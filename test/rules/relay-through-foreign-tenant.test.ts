@@ -51,4 +51,13 @@ describe('relay-through-foreign-tenant', () => {
     expect(found.map((f) => f.subjects[0]!.name)).toEqual(['alice@setebos-ag.com → carol@fabrikam.com']);
     expect(found[0]!.subjects[1]).toEqual({ type: 'InboundConnector', name: 'Inbound from 3f8b2c1d-6a4e-4f5b-9c7d-0e1a2b3c4d5e', tenant: 'varunagroup.onmicrosoft.com' });
   });
+
+  it("RULES.md v2 / M4: the tenant's own on-premises side relaying an application domain through its certificate connector does not fire", () => {
+    const yaml = withFlow('noreply@billing-app.example', 'carol@fabrikam.com', 'Contoso');
+    expect(findingsOf(yaml, RULE)).toEqual([]);
+    // It is relayed by the tenant (supported), not rejected.
+    const flow = diagnose(yaml).simulation.flows[0]!;
+    expect(flow.tenants[0]).toBe('contoso.onmicrosoft.com');
+    expect(flow.outcome).toBe('delivered');
+  });
 });

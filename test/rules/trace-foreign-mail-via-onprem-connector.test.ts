@@ -33,7 +33,8 @@ describe('trace-foreign-mail-via-onprem-connector', () => {
     expect(f.message).not.toContain('varunagroup.de 1');
     expect(f.evidence.map((e) => e.text)).toContain('setebos-ag.com: 3 messages between 2026-10-03T08:15:00Z and 2026-11-20T17:45:00Z');
     expect(f.evidence.some((e) => e.source === 'trace.csv:2' && e.text.includes('81.173.212.44') && e.text.includes('mx01.varunagroup.de'))).toBe(true);
-    expect(f.fix.some((x) => x.command?.startsWith(`Set-InboundConnector -Identity '${CONNECTOR}' -TlsSenderCertificateName`))).toBe(true);
+    // The dedicated name is the admin's to choose (a trace does not say it): the step names the cmdlet in its text, with no placeholder command (issue 12).
+    expect(f.fix.some((x) => x.where === 'Exchange Online PowerShell' && !x.command && x.text.includes(`Set-InboundConnector -Identity '${CONNECTOR}' -TlsSenderCertificateName`))).toBe(true);
   });
 
   it('finds the tenant by connector name when the row has no tenant id', () => {
@@ -49,5 +50,19 @@ describe('trace-foreign-mail-via-onprem-connector', () => {
     const other = traceRow({ sender: 'a@setebos-ag.com', recipient: 'b@fabrikam.com', inboundConnector: { name: 'Inbound from elsewhere', type: 'OnPremises', tenantId: '00000000-0000-0000-0000-000000000001' } });
     expect(evidenceFindings(S1, { traces: [other] }, 'trace-foreign-mail-via-onprem-connector')).toEqual([]);
     expect(evidenceFindings(null, { traces: rows }, 'trace-foreign-mail-via-onprem-connector')).toEqual([]);
+  });
+
+  it("RULES.md v2: the tenant's own on-premises server relaying application mail is info, not error (M4)", () => {
+    // clean-hybrid: EX01 (203.0.113.10) belongs to Contoso, which shares contoso.com with the tenant.
+    const hybrid = exampleTopology('clean-hybrid');
+    const connector = { name: 'Inbound from 8d7c6b5a-4f3e-2d1c-0b9a-887766554433', type: 'OnPremises', tenantId: '0b5f2a8e-3c1d-4e6f-8a9b-1c2d3e4f5a6b' };
+    const own = traceRow({ sender: 'noreply@billing-app.example', recipient: 'x@fabrikam.com', inboundConnector: connector, clientIp: '203.0.113.10' });
+    const found = evidenceFindings(hybrid, { traces: [own] }, 'trace-foreign-mail-via-onprem-connector');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.severity).toBe('info');
+    expect(found[0]!.message).toContain('from its own on-premises servers');
+    // The same row from a host that is not the tenant's own side stays an error.
+    const foreign = traceRow({ sender: 'noreply@billing-app.example', recipient: 'x@fabrikam.com', inboundConnector: connector, clientIp: '198.51.100.7' });
+    expect(evidenceFindings(hybrid, { traces: [foreign] }, 'trace-foreign-mail-via-onprem-connector').map((f) => f.severity)).toEqual(['error']);
   });
 });

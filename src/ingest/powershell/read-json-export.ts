@@ -1,5 +1,7 @@
+import type { Diagnostic } from '../../model/diagnostics.js';
 import type { PsObjectValue, PsReadResult, PsRecord, PsValue } from './ps-record.js';
 import { ForwardPositions, LineIndex, jsonErrorOffset, topLevelStarts } from './text-positions.js';
+import { readTruncatedJson } from './truncated-json.js';
 
 /**
  * `ConvertTo-Json` output of Get-* cmdlets (FORMATS.md 4.3), from Windows PowerShell 5.1 or
@@ -25,19 +27,30 @@ const MS_DATE = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/;
 export function readJsonExport(text: string, file: string): PsReadResult {
   const body = text.replace(/^\uFEFF/, '');
   let parsed: unknown;
+  let cut: Diagnostic | null = null;
   try {
     parsed = JSON.parse(body);
   } catch (e) {
     const message = (e as Error).message;
-    const offset = jsonErrorOffset(message, body);
-    const at = offset === null ? file : location(file, new LineIndex(body).position(offset));
-    return { records: [], skipped: 0, diagnostics: [{ severity: 'error', location: at, message: `not valid JSON: ${message}` }] };
+    const truncated = readTruncatedJson(body);
+    if (truncated === null) {
+      const offset = jsonErrorOffset(message, body);
+      const at = offset === null ? file : location(file, new LineIndex(body).position(offset));
+      return { records: [], skipped: 0, diagnostics: [{ severity: 'error', location: at, message: `not valid JSON: ${message}` }] };
+    }
+    parsed = truncated.items;
+    const kept = truncated.items.length;
+    cut = {
+      severity: 'error',
+      location: location(file, new LineIndex(body).position(truncated.cutAt)),
+      message: `the export is cut short: the text ends ${truncated.cutAt >= body.length ? 'before the closing ]' : 'inside an object'} (a copy or download that stopped, or a full disk); ${kept === 0 ? 'nothing in it is used' : `the ${kept} whole object(s) before the cut are read, whatever came after is lost`}. Export it again`,
+    };
   }
   const shape = /\\?\/Date\(-?\d+/.test(body) ? 'json-ps51' : 'json-ps7';
   const items = Array.isArray(parsed) ? parsed : [parsed];
   const starts = topLevelStarts(body);
   const lines = new ForwardPositions(body);
-  const result: PsReadResult = { records: [], skipped: 0, diagnostics: [] };
+  const result: PsReadResult = { records: [], skipped: 0, diagnostics: cut ? [cut] : [] };
   items.forEach((item, i) => {
     const pos = lines.position(starts[i] ?? 0);
     const provenance = { file, line: pos.line, column: pos.column };

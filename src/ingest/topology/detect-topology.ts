@@ -1,7 +1,44 @@
-/** `kind: mailflow-topology` in YAML, or `"kind": "mailflow-topology"` in JSON, anywhere in the sample. */
+import { isMap, isScalar, parseDocument } from 'yaml';
+
+/** `kind: mailflow-topology` (YAML) or `"kind": "mailflow-topology"` (JSON) somewhere: a cheap first test, most files fail it. */
 const TOPOLOGY_MARKER = /(?:^|[\s{,])["']?kind["']?\s*:\s*["']?mailflow-topology\b/m;
 
-/** True when a text sample is a topology file (CONTRACT: detected by content, not by name). */
+/** A `kind: mailflow-topology` entry of the top-level mapping, as a line of its own at column 0. */
+const TOP_LEVEL_KIND_LINE = /^["']?kind["']?[ \t]*:[ \t]*["']?mailflow-topology["']?[ \t]*(?:#.*)?$/m;
+
+/** The first line of a YAML document that holds content: a mapping key at column 0, or JSON's `{`. */
+const MAPPING_START = /^(?:\{|["']?[A-Za-z_][\w.-]*["']?[ \t]*:(?:[ \t]|$))/;
+
+/**
+ * True when a text sample is a topology file (CONTRACT: detected by content, not by name): its
+ * top-level YAML or JSON document is a mapping with `kind: mailflow-topology`. The words in prose,
+ * in a comment, in a string value or in a script do not make a topology — such a file used to be
+ * read as a broken topology and stop the whole case.
+ *
+ * A topology with a syntax error must still be recognised (so that the error is reported with its
+ * line and column, CONTRACT exit 2): when the parser cannot give the top-level mapping, the file
+ * counts as a topology if it opens as a mapping and has the `kind` line at column 0.
+ */
 export function detectTopology(sample: string): boolean {
-  return TOPOLOGY_MARKER.test(sample);
+  if (!TOPOLOGY_MARKER.test(sample)) return false;
+  const text = sample.replace(/^\uFEFF/, '');
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  const root = doc.contents;
+  if (isMap(root)) {
+    for (const pair of root.items) {
+      if (isScalar(pair.key) && pair.key.value === 'kind') return isScalar(pair.value) && pair.value.value === 'mailflow-topology';
+    }
+  }
+  if (doc.errors.length === 0) return false;
+  return opensAsMapping(text) && TOP_LEVEL_KIND_LINE.test(text);
+}
+
+/** The first line that is not blank, a comment, a directive or a document marker. */
+function opensAsMapping(text: string): boolean {
+  for (const line of text.split('\n', 200)) {
+    const t = line.replace(/\r$/, '');
+    if (/^\s*(?:#.*)?$/.test(t) || t.startsWith('%') || /^---\s*(?:#.*)?$/.test(t)) continue;
+    return MAPPING_START.test(t);
+  }
+  return false;
 }

@@ -1,5 +1,6 @@
 import type { ConnectorType, InboundConnector, JournalRule, JournalScope, OutboundConnector, Tenant } from '../../model/case.js';
 import { markGiven } from '../given-properties.js';
+import { EXCHANGE_ONLINE_INSTANCES } from '../../model/domains.js';
 import type { NormalizeContext } from './normalize-context.js';
 import { normalizeAcceptedDomains, normalizeObjectList } from './normalize-objects.js';
 import {
@@ -21,7 +22,7 @@ import type { PathSegment } from './yaml-positions.js';
 const CONNECTOR_TYPES: readonly ConnectorType[] = ['OnPremises', 'Partner'];
 const JOURNAL_SCOPES: readonly JournalScope[] = ['Global', 'Internal', 'External'];
 
-const TENANT_KEYS = ['Name', 'TenantId', 'AcceptedDomains', 'InboundConnectors', 'OutboundConnectors', 'JournalRules'] as const;
+const TENANT_KEYS = ['Name', 'TenantId', 'AcceptedDomains', 'InboundConnectors', 'OutboundConnectors', 'JournalRules', 'Instance'] as const;
 const TENANT_CHILDREN = ['AcceptedDomains', 'InboundConnectors', 'OutboundConnectors', 'JournalRules'];
 
 export function normalizeTenants(ctx: NormalizeContext, root: Raw): Tenant[] {
@@ -58,6 +59,8 @@ function normalizeTenant(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): 
     extra: extraProperties(ctx, raw, TENANT_KEYS, path),
     provenance: ctx.provenance(path),
   };
+  // M13: kept only when written, so a tenant without it stays Worldwide by default.
+  if (has(raw, 'Instance')) tenant.Instance = enumValue(raw.Instance, EXCHANGE_ONLINE_INSTANCES, 'Worldwide');
   markGiven(tenant, writtenKeys(raw, TENANT_KEYS));
   return tenant;
 }

@@ -177,6 +177,8 @@ const tenant = named(
     InboundConnectors: objectList('inboundConnector', 'a list of inbound connectors'),
     OutboundConnectors: objectList('outboundConnector', 'a list of outbound connectors'),
     JournalRules: objectList('journalRule', 'a list of journal rules'),
+    // EXO-SEMANTICS M13: the separate Exchange Online instance (default Worldwide).
+    Instance: enumSchema(['Worldwide', 'USGovGCCHigh', 'USGovDoD', 'China']),
   },
   'a tenant (an object with Name)',
 );

@@ -2,6 +2,7 @@ import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, vi
 import type { Diagnostic } from '../../model/diagnostics.js';
 import type { Provenance } from '../../model/provenance.js';
 import { lineColumn, lineStarts, pathKey, scanJsonPositions, type JsonPositions } from './json-positions.js';
+import { parseYamlFast, type FastYaml } from './yaml-fast-parse.js';
 
 /**
  * A topology file parsed with positions. JSON is parsed by the same YAML parser (JSON is YAML
@@ -9,10 +10,13 @@ import { lineColumn, lineStarts, pathKey, scanJsonPositions, type JsonPositions 
  */
 export interface PositionedDocument {
   file: string;
-  doc: Document.Parsed;
-  lineCounter: LineCounter;
+  /** The `yaml` package's node tree; on the fast paths it is only built (once) when a position they lack is asked for. */
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
   /** Set for JSON text, read by the fast path (json-positions.ts); `doc` is then unused. */
   json?: { positions: JsonPositions; lineStarts: number[] };
+  /** Set for plain YAML read by js-yaml (yaml-fast-parse.ts); `treeBuilt` once `doc` had to be built after all. */
+  fast?: { index: FastYaml; lineStarts: number[]; treeBuilt: boolean };
   /** Plain value (null when the document is empty). */
   value: unknown;
   errors: Diagnostic[];
@@ -22,8 +26,41 @@ export interface PositionedDocument {
 export type PathSegment = string | number;
 
 export function parsePositioned(text: string, file: string): PositionedDocument {
-  const json = parseJsonFast(text, file);
-  if (json) return json;
+  return parseJsonFast(text, file) ?? parseYamlFastPositioned(text, file) ?? parsePositionedWithYaml(text, file);
+}
+
+/**
+ * Plain YAML (what topology files are) takes the fast path: js-yaml for the value and the offsets of
+ * every object; the `yaml` node tree is built only if a position the fast path does not hold is
+ * asked for (a schema error at a key, an empty value). Whatever the fast path does not take (see
+ * yaml-fast-parse.ts) is read by the `yaml` package, which reports syntax errors with positions.
+ */
+function parseYamlFastPositioned(text: string, file: string): PositionedDocument | null {
+  const index = parseYamlFast(text);
+  if (!index) return null;
+  let slow: PositionedDocument | null = null;
+  const fast = { index, lineStarts: lineStarts(text), treeBuilt: false };
+  const slowRead = (): PositionedDocument => {
+    fast.treeBuilt = true;
+    return (slow ??= parsePositionedWithYaml(text, file));
+  };
+  return {
+    file,
+    get doc() {
+      return slowRead().doc;
+    },
+    get lineCounter() {
+      return slowRead().lineCounter;
+    },
+    fast,
+    value: index.value,
+    errors: [],
+    warnings: [],
+  };
+}
+
+/** The `yaml` package's reading: a node tree with positions, syntax errors and warnings. */
+export function parsePositionedWithYaml(text: string, file: string): PositionedDocument {
   const lineCounter = new LineCounter();
   // The parser's own duplicate-key check compares every key with every earlier one (quadratic on
   // a DNS section of thousands of names); a Set per mapping does the same job linearly.
@@ -78,7 +115,21 @@ function parseJsonFast(text: string, file: string): PositionedDocument | null {
     const p = lineColumn(starts, d.offset);
     return { severity: 'warning', location: `${file}:${p.line}:${p.column}`, message: `JSON: key "${d.key}" is written twice in one object; the last value is used` };
   });
-  return { file, doc: undefined as unknown as Document.Parsed, lineCounter: undefined as unknown as LineCounter, json: { positions, lineStarts: starts }, value: value ?? null, errors: [], warnings };
+  let slow: PositionedDocument | null = null;
+  const slowRead = (): PositionedDocument => (slow ??= parsePositionedWithYaml(text, file));
+  return {
+    file,
+    get doc() {
+      return slowRead().doc;
+    },
+    get lineCounter() {
+      return slowRead().lineCounter;
+    },
+    json: { positions, lineStarts: starts },
+    value: value ?? null,
+    errors: [],
+    warnings,
+  };
 }
 
 function jsonOffset(pd: PositionedDocument, path: readonly PathSegment[]): number | undefined {
@@ -133,6 +184,13 @@ export function provenanceAt(pd: PositionedDocument, path: readonly PathSegment[
     const p = lineColumn(pd.json.lineStarts, offset);
     return { file: pd.file, line: p.line, column: p.column };
   }
+  if (pd.fast) {
+    const offset = fastOffset(pd.fast.index, path);
+    if (offset !== undefined) {
+      const p = lineColumn(pd.fast.lineStarts, offset);
+      return { file: pd.file, line: p.line, column: p.column };
+    }
+  }
   const node = nodeAt(pd, path);
   const offset = node?.range?.[0];
   if (offset === undefined) return { file: pd.file, line: 1, column: 1 };
@@ -148,7 +206,59 @@ export function locationAt(pd: PositionedDocument, path: readonly PathSegment[])
 /** The source text of a scalar, for values YAML typed as numbers that are really names or thumbprints. */
 export function sourceTextAt(pd: PositionedDocument, path: readonly PathSegment[]): string | null {
   if (pd.json) return pd.json.positions.numberTexts.get(pathKey(path)) ?? null;
+  if (pd.fast) {
+    const text = fastNumberText(pd.fast.index, path);
+    if (text !== undefined) return text;
+  }
   const node = nodeAt(pd, path);
   if (isScalar(node) && typeof node.source === 'string') return node.source;
   return null;
+}
+
+/**
+ * The fast path's offset of the value at `path`, when it holds one: every step found, and the value
+ * there neither empty nor null. Otherwise undefined, and the `yaml` node tree answers (its nearest
+ * enclosing node, or the key of an empty value).
+ */
+function fastOffset(index: FastYaml, path: readonly PathSegment[]): number | undefined {
+  let node: unknown = index.value;
+  let offset = index.rootOffset;
+  for (const segment of path) {
+    const step = fastStep(index, node, segment);
+    if (!step) return undefined;
+    node = step.node;
+    offset = step.offset;
+  }
+  return node === null || node === undefined ? undefined : offset;
+}
+
+function fastNumberText(index: FastYaml, path: readonly PathSegment[]): string | null | undefined {
+  if (path.length === 0) return undefined;
+  let node: unknown = index.value;
+  for (const segment of path.slice(0, -1)) {
+    const step = fastStep(index, node, segment);
+    if (!step) return undefined;
+    node = step.node;
+  }
+  const last = path[path.length - 1]!;
+  const step = fastStep(index, node, last);
+  if (!step) return undefined;
+  // Only numbers' texts are kept (the only values whose text is asked for); anything else is looked up in the tree.
+  if (typeof step.node !== 'number') return undefined;
+  return index.children.get(node as object)?.numberTexts?.get(childKey(node as object, last)) ?? undefined;
+}
+
+function fastStep(index: FastYaml, node: unknown, segment: PathSegment): { node: unknown; offset: number } | null {
+  if (node === null || typeof node !== 'object') return null;
+  const children = index.children.get(node);
+  if (!children) return null;
+  const key = childKey(node, segment);
+  const offset = children.offsets.get(key);
+  if (offset === undefined) return null;
+  return { node: (node as Record<string, unknown>)[key], offset };
+}
+
+/** A sequence is stepped into by index (as nodeAt does: Number(segment)), a mapping by key text. */
+function childKey(node: object, segment: PathSegment): string {
+  return Array.isArray(node) ? String(Number(segment)) : String(segment);
 }
