@@ -1,6 +1,6 @@
 import { certificateLabel } from '../model/certificate.js';
 import { formatSource } from '../model/provenance.js';
-import type { InboundConnector, Tenant } from '../model/case.js';
+import type { Gateway, InboundConnector, Organization, Tenant } from '../model/case.js';
 import { matchCertificateName } from '../engine/cert-name-match.js';
 import { certificateProblem } from '../engine/certificate-usability.js';
 import { ipInRanges, parseIp } from '../engine/ip-address.js';
@@ -100,9 +100,37 @@ export const rule: Rule = {
  * presents on the route to the tenant only — publicly trusted and valid (M3), and not matched by
  * anything the internet routes present; else say what to obtain, without a command to guess.
  */
+/**
+ * The routes that may carry the tenant's mail: those of its hybrid partner organizations (found
+ * through the tenant's accepted domains) and of every gateway. A provider's estate has tens of
+ * thousands of routes; looking at all of them for each finding would be quadratic.
+ */
+function presentersOfPartners(ctx: RuleContext, tenant: Tenant): Presenter[] {
+  let byPlace = presentersByPlace.get(ctx.presenters);
+  if (!byPlace) {
+    byPlace = new Map();
+    for (const p of ctx.presenters) {
+      const place = p.organization ?? p.gateway;
+      if (!place) continue;
+      const list = byPlace.get(place);
+      if (list) list.push(p);
+      else byPlace.set(place, [p]);
+    }
+    presentersByPlace.set(ctx.presenters, byPlace);
+  }
+  const out: Presenter[] = [];
+  const orgs = new Set<Organization>();
+  for (const d of tenant.AcceptedDomains) for (const o of ctx.simulation.context.organizationsByDomain.get(d.DomainName) ?? []) orgs.add(o);
+  for (const o of orgs) out.push(...(byPlace.get(o) ?? []));
+  for (const g of ctx.case.gateways) out.push(...(byPlace.get(g) ?? []));
+  return out;
+}
+
+const presentersByPlace = new WeakMap<readonly Presenter[], Map<Organization | Gateway, Presenter[]>>();
+
 function ipScopingFix(ctx: RuleContext, tenant: Tenant, connector: InboundConnector, routes: Presenter[]): FixStep[] {
   const internetNames = routes.flatMap((r) => r.certificate?.names ?? []);
-  for (const p of ctx.presenters) {
+  for (const p of presentersOfPartners(ctx, tenant)) {
     if (isInternetRoute(p) || !p.certificate || unusableForMatching(p.certificate, ctx.at) !== null || !carriesTenantMail(ctx, p, tenant)) continue;
     const name = p.certificate.names.find((n) => !n.startsWith('*') && ctx.simulation.context.index.acceptedDomainCovering(tenant, n) && !matchCertificateName(n, internetNames));
     if (!name) continue;

@@ -22,15 +22,32 @@ const MAPPING_START = /^(?:\{|["']?[A-Za-z_][\w.-]*["']?[ \t]*:(?:[ \t]|$))/;
 export function detectTopology(sample: string): boolean {
   if (!TOPOLOGY_MARKER.test(sample)) return false;
   const text = sample.replace(/^\uFEFF/, '');
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
-  const root = doc.contents;
-  if (isMap(root)) {
-    for (const pair of root.items) {
-      if (isScalar(pair.key) && pair.key.value === 'kind') return isScalar(pair.value) && pair.value.value === 'mailflow-topology';
+  // A block mapping's keys sit at column 0, and nothing else of the document can (a nested
+  // value, a block scalar's text, a comment or a string all start further in or with `#`/quotes
+  // inside a value) — so a topology is recognised without parsing it twice: the reader parses
+  // it once, with positions. A provider's estate is thousands of such files.
+  if (opensAsMapping(text) && TOP_LEVEL_KIND_LINE.test(text)) return true;
+  if (/^\s*[[{]/.test(text)) return jsonTopLevelKind(text);
+  return false;
+}
+
+/** JSON (or YAML flow style): the top-level object's `kind`, by a real parse. */
+function jsonTopLevelKind(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as Record<string, unknown>).kind === 'mailflow-topology';
+  } catch {
+    // Not strict JSON: YAML flow style, or JSON with a syntax error that must still be reported
+    // with its line and column (CONTRACT exit 2).
+    const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+    const root = doc.contents;
+    if (isMap(root)) {
+      for (const pair of root.items) {
+        if (isScalar(pair.key) && pair.key.value === 'kind') return isScalar(pair.value) && pair.value.value === 'mailflow-topology';
+      }
     }
+    return doc.errors.length > 0 && /["']?kind["']?\s*:\s*["']mailflow-topology["']/.test(text.slice(0, 4096));
   }
-  if (doc.errors.length === 0) return false;
-  return opensAsMapping(text) && TOP_LEVEL_KIND_LINE.test(text);
 }
 
 /** The first line that is not blank, a comment, a directive or a document marker. */

@@ -7,8 +7,18 @@ import type { SimulationContext } from '../../engine/simulation-context.js';
  * accepted domain with the tenant or accepts the tenant's coexistence domain.
  */
 export function isHybridPartner(org: Organization, tenant: Tenant): boolean {
-  const tenantDomains = new Set(tenant.AcceptedDomains.map((d) => d.DomainName));
+  const tenantDomains = domainsOf(tenant);
   return org.AcceptedDomains.some((d) => tenantDomains.has(d.DomainName) && (!isOnMicrosoftDomain(d.DomainName) || d.DomainName.endsWith('.mail.onmicrosoft.com')));
+}
+
+/** A tenant's accepted domains as a set, built once per tenant object (rules ask for every pair of tenant and route). */
+const tenantDomainSets = new WeakMap<Tenant, { count: number; set: Set<string> }>();
+function domainsOf(tenant: Tenant): Set<string> {
+  const cached = tenantDomainSets.get(tenant);
+  if (cached && cached.count === tenant.AcceptedDomains.length) return cached.set;
+  const set = new Set(tenant.AcceptedDomains.map((d) => d.DomainName));
+  tenantDomainSets.set(tenant, { count: tenant.AcceptedDomains.length, set });
+  return set;
 }
 
 
