@@ -3,7 +3,7 @@ import type { Diagnosis } from '../diagnose.js';
 import type { InputReport } from '../model/diagnostics.js';
 import type { Finding } from '../rules/finding.js';
 import { evidenceSummary, type EvidenceSummary } from './evidence-summary.js';
-import { verdictOf } from './report-parts.js';
+import { verdictOf, type Verdict } from './report-parts.js';
 
 /** The JSON report, exactly the contract's shape (CONTRACT.md "Output: JSON") plus additive fields. */
 export interface JsonHop {
@@ -54,22 +54,17 @@ export interface JsonReport {
   summary: JsonSummary;
 }
 
-export interface JsonSummary {
-  errors: number;
-  warnings: number;
-  info: number;
-  incompleteInputs: number;
-  inputErrors: number;
-  inputWarnings: number;
+/** The verdict's counts (as the text report's first line) and the flows by outcome. */
+export type JsonSummary = Omit<Verdict, 'at'> & {
   /** Simulated flows by outcome (`delivered`, `deferred`, `rejected`, `looped`, `dropped`). */
   flows: Record<string, number>;
-}
+};
 
 function summaryOf(d: Diagnosis): JsonSummary {
-  const v = verdictOf(d);
+  const { at: _at, ...counts } = verdictOf(d);
   const flows: Record<string, number> = {};
   for (const f of d.simulation.flows) flows[f.outcome] = (flows[f.outcome] ?? 0) + 1;
-  return { errors: v.errors, warnings: v.warnings, info: v.info, incompleteInputs: v.incompleteInputs, inputErrors: v.inputErrors, inputWarnings: v.inputWarnings, flows };
+  return { ...counts, flows };
 }
 
 export function flowToJson(f: FlowResult): JsonFlow {

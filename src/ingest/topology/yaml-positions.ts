@@ -25,6 +25,20 @@ export interface PositionedDocument {
 
 export type PathSegment = string | number;
 
+/**
+ * `file`, `doc` and `lineCounter` of a fast path's document: the `yaml` node tree is built (once)
+ * only when a position the fast path lacks is asked for. Callers add their fields with
+ * Object.assign, which keeps these getters (a spread would call them).
+ */
+function lazyYamlTree(text: string, file: string, onBuild?: () => void): { file: string; readonly doc: Document.Parsed; readonly lineCounter: LineCounter } {
+  let slow: PositionedDocument | null = null;
+  const read = (): PositionedDocument => {
+    onBuild?.();
+    return (slow ??= parsePositionedWithYaml(text, file));
+  };
+  return { file, get doc() { return read().doc; }, get lineCounter() { return read().lineCounter; } };
+}
+
 export function parsePositioned(text: string, file: string): PositionedDocument {
   return parseJsonFast(text, file) ?? parseYamlFastPositioned(text, file) ?? parsePositionedWithYaml(text, file);
 }
@@ -38,25 +52,8 @@ export function parsePositioned(text: string, file: string): PositionedDocument 
 function parseYamlFastPositioned(text: string, file: string): PositionedDocument | null {
   const index = parseYamlFast(text);
   if (!index) return null;
-  let slow: PositionedDocument | null = null;
   const fast = { index, lineStarts: lineStarts(text), treeBuilt: false };
-  const slowRead = (): PositionedDocument => {
-    fast.treeBuilt = true;
-    return (slow ??= parsePositionedWithYaml(text, file));
-  };
-  return {
-    file,
-    get doc() {
-      return slowRead().doc;
-    },
-    get lineCounter() {
-      return slowRead().lineCounter;
-    },
-    fast,
-    value: index.value,
-    errors: [],
-    warnings: [],
-  };
+  return Object.assign(lazyYamlTree(text, file, () => (fast.treeBuilt = true)), { fast, value: index.value, errors: [], warnings: [] });
 }
 
 /** The `yaml` package's reading: a node tree with positions, syntax errors and warnings. */
@@ -115,21 +112,7 @@ function parseJsonFast(text: string, file: string): PositionedDocument | null {
     const p = lineColumn(starts, d.offset);
     return { severity: 'warning', location: `${file}:${p.line}:${p.column}`, message: `JSON: key "${d.key}" is written twice in one object; the last value is used` };
   });
-  let slow: PositionedDocument | null = null;
-  const slowRead = (): PositionedDocument => (slow ??= parsePositionedWithYaml(text, file));
-  return {
-    file,
-    get doc() {
-      return slowRead().doc;
-    },
-    get lineCounter() {
-      return slowRead().lineCounter;
-    },
-    json: { positions, lineStarts: starts },
-    value: value ?? null,
-    errors: [],
-    warnings,
-  };
+  return Object.assign(lazyYamlTree(text, file), { json: { positions, lineStarts: starts }, value: value ?? null, errors: [], warnings });
 }
 
 function jsonOffset(pd: PositionedDocument, path: readonly PathSegment[]): number | undefined {
