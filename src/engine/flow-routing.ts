@@ -1,3 +1,4 @@
+import { tenantInstance, tenantMxHost } from '../model/exchange-online-instance.js';
 import type { FlowSpec, Organization, OutboundConnector, Tenant } from '../model/case.js';
 import { isOnMicrosoftDomain } from '../model/domains.js';
 import type { Place } from './flow-types.js';
@@ -63,9 +64,12 @@ export function mxHosts(ctx: SimulationContext, domain: string, assumptions: str
     const label = domain.split('.')[0]!;
     return [`${label}.mail.protection.outlook.com`];
   }
-  if (ctx.index.tenantsAccepting(domain).length > 0) {
-    assumptions.push(`assumed: ${domain} has no MX in the case; taken to point at Exchange Online`);
-    return [`${domain.replace(/\./g, '-')}.mail.protection.outlook.com`];
+  const tenant = ctx.index.tenantsAccepting(domain)[0];
+  if (tenant) {
+    // M13: the MX host of the tenant's own instance (GCC High/DoD and 21Vianet have their own).
+    const instance = tenantInstance(tenant);
+    assumptions.push(`assumed: ${domain} has no MX in the case; taken to point at Exchange Online${instance === 'Worldwide' ? '' : ` (${instance})`}`);
+    return [tenantMxHost(domain, instance)];
   }
   const org = ctx.organizationsByDomain.get(domain)?.[0];
   const server = org?.Servers.find((s) => s.Role !== 'Edge') ?? org?.Servers[0];

@@ -21,6 +21,20 @@ export interface ExoTlsVerdict {
 /** M9 [model/3P text]: what the on-premises queue shows when EOP's certificate does not validate. */
 export const CERTIFICATE_VALIDATION_FAILURE = '451 4.4.0 Primary target IP address responded with: "454 4.7.5 Certificate validation failure"';
 
+/** M2 [KB4051498]: what the queue shows when the named certificate cannot be used for TLS. */
+export const CREDENTIALS_FAILURE = '451 4.4.0 Primary target IP address responded with: "421 4.4.1 Connection timed out."';
+
+/**
+ * Why a certificate selected by TlsCertificateName cannot serve TLS (M2): no private key, or
+ * not enabled for SMTP. Only values the case states count (an unknown `Services` is not "none").
+ */
+function unusableCredentials(source: string, cert: Certificate | null): string | null {
+  if (source !== 'TlsCertificateName' || !cert) return null;
+  if (cert.HasPrivateKey === false) return 'has no private key';
+  if (cert.Services !== null && cert.Services.trim() !== '' && !/\bsmtp\b/i.test(cert.Services)) return `is not enabled for SMTP (Services ${cert.Services})`;
+  return null;
+}
+
 export function tlsTowardsExchangeOnline(sender: HopSender, host: string, clientCertificate: Certificate | null, _ctx: SimulationContext): ExoTlsVerdict {
   const verdict: ExoTlsVerdict = { tls: null, failure: null, decisions: [], assumptions: [] };
   const endpoint = exchangeOnlineEndpointOf(host);
@@ -34,6 +48,19 @@ export function tlsTowardsExchangeOnline(sender: HopSender, host: string, client
   if (sender.type !== 'send-connector') return sender.type === 'gateway-route' ? verdict : { ...verdict, tls: null };
 
   const c = sender.connector;
+  const credentials = unusableCredentials(sender.selection.source, clientCertificate);
+  if (credentials) {
+    // M2 [KB4051498][LALIT]: the certificate TlsCertificateName names is found but cannot be used
+    // for TLS; the send protocol log shows "TLS negotiation failed with error UnknownCredentials"
+    // and the message waits in the queue, whether or not TLS is required.
+    tls.validation = 'NotOffered';
+    verdict.failure = deferredByExchangeServer(
+      CREDENTIALS_FAILURE,
+      `The certificate "${c.Name}" names in TlsCertificateName (${clientCertificate!.Thumbprint}) ${credentials}, so TLS with Exchange Online fails with UnknownCredentials (KB4051498). The message stays in the queue of ${sender.server.Name} until it expires.`,
+      sender.server.extra.MessageExpirationTimeout,
+    );
+    return verdict;
+  }
   const level = c.TlsAuthLevel?.toLowerCase() ?? null;
   if (!c.RequireTLS) {
     if (level) verdict.decisions.push(`"${c.Name}" has TlsAuthLevel ${c.TlsAuthLevel} without RequireTLS, which Exchange does not apply: TLS stays opportunistic.`);

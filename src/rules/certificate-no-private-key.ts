@@ -5,6 +5,8 @@ import type { Rule, RuleContext } from './rule.js';
 import { certificatesInUse } from './support/certificates-in-use.js';
 import { replaceCertificateCandidates } from './support/fix-certificates.js';
 import { candidate, certificateWhere, manualStep } from './support/fix-commands.js';
+import { failingFlowSubjects } from './support/fix-flow-subjects.js';
+import { CREDENTIALS_FAILURE } from '../engine/onprem-to-exo.js';
 
 /**
  * Seed 001: a certificate chosen for TLS without a private key (or one the service cannot read)
@@ -32,7 +34,8 @@ export const rule: Rule = {
         severity: this.severity,
         title: this.title,
         message: `Certificate ${certificateLabel(cert)} (${cert.Thumbprint}) is chosen for TLS by ${users.map((u) => u.label).join('; ')}, but HasPrivateKey is false: the TLS session cannot use it.`,
-        subjects: [{ type: 'Certificate', name: certificateLabel(cert) }],
+        // The flows whose send fails on it (M2, KB4051498: queued with 451 4.4.0 … 421 4.4.1).
+        subjects: [{ type: 'Certificate', name: certificateLabel(cert) }, ...failingFlowSubjects(ctx.simulation.flows, (f) => f.response === CREDENTIALS_FAILURE && f.hops[f.hops.length - 1]?.presented.thumbprint === cert.Thumbprint)],
         evidence: [{ source: formatSource(cert.provenance), text: `${cert.Subject}: HasPrivateKey False` }, ...users.map((u) => ({ source: formatSource(u.provenance), text: `${u.label} selects it` }))],
         fix: candidates[0]!.steps,
         candidates,

@@ -95,7 +95,9 @@ describe('sovereign instances are separate (M13 [model])', () => {
     const yaml = variant(GCC, 'AcceptedDomains: [contoso.com, contoso.mail.onmicrosoft.com, contoso.onmicrosoft.com]', 'AcceptedDomains: [contoso.com, contoso.us, contoso.mail.onmicrosoft.com, contoso.onmicrosoft.com]') + '\nflows:\n  - From: dave@tailspintoys.com\n    To: erin@contoso.us\n';
     const f = flow(yaml, '(internet)', 'erin@contoso.us');
     expect(f.outcome).toBe('delivered');
-    expect(f.assumptions.join(' ')).toMatch(/MX of contoso\.us points at Exchange Online GCC High/);
+    // M13: the implied MX is the host of the tenant's own instance.
+    expect(f.hops[0]!.to).toBe('contoso-us.mail.protection.office365.us');
+    expect(f.assumptions.join(' ')).toMatch(/contoso\.us has no MX in the case; taken to point at Exchange Online \(USGovGCCHigh\)/);
   });
 });
 

@@ -88,3 +88,27 @@ describe('on-premises → Exchange Online TLS (M9)', () => {
     expect(f.assumptions.join(' ')).toMatch(/mx\.microsoft is not confirmed/);
   });
 });
+
+describe('a certificate TlsCertificateName names that cannot serve TLS (M2, KB4051498)', () => {
+  const UNKNOWN_CREDENTIALS = '451 4.4.0 Primary target IP address responded with: "421 4.4.1 Connection timed out."';
+
+  it('not enabled for SMTP: the send fails with UnknownCredentials and the message stays queued (deferred)', () => {
+    const f = toCloud(variant(HYBRID, '    Services: IIS, SMTP', '    Services: IIS'));
+    expect(f.outcome).toBe('deferred');
+    expect(f.response).toBe(UNKNOWN_CREDENTIALS);
+    expect(f.expiresAfter).toBe('2d');
+  });
+
+  it('without a private key: the same queue text; the finding that explains it names the flow (no flow-fails)', () => {
+    const d = diagnose(variant(HYBRID, '    HasPrivateKey: true', '    HasPrivateKey: false'));
+    const f = d.simulation.flows.find((x) => x.origin === 'Contoso' && x.to === 'bob@contoso.com')!;
+    expect(f.outcome).toBe('deferred');
+    expect(f.response).toBe(UNKNOWN_CREDENTIALS);
+    expect(d.findings.map((x) => x.rule)).toContain('certificate-no-private-key');
+    expect(d.findings.map((x) => x.rule)).not.toContain('flow-fails');
+  });
+
+  it('a certificate whose Services the case does not give is not held against the send', () => {
+    expect(toCloud(variant(HYBRID, '    Services: IIS, SMTP\n', '')).outcome).toBe('delivered');
+  });
+});

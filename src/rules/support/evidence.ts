@@ -26,7 +26,8 @@ export function evidenceOf(c: Case): EvidenceSet {
 export function isExchangeOnlineName(name: string | null | undefined): boolean {
   if (!name) return false;
   const h = normalizeHost(name).replace(/^\*\./, '');
-  return h === 'outlook.com' || h.endsWith('.outlook.com') || h.endsWith('.mx.microsoft') || h.endsWith('.outlook.office365.com');
+  // M1: the sovereign instances' names too (GCC High/DoD `*.protection.office365.us`, 21Vianet `*.partner.outlook.cn`).
+  return h === 'outlook.com' || h.endsWith('.outlook.com') || h.endsWith('.mx.microsoft') || h.endsWith('.outlook.office365.com') || h.endsWith('.protection.office365.us') || h.endsWith('.partner.outlook.cn');
 }
 
 function certificatesNameExchangeOnline(certs: CertificateSeen[] | null | undefined): boolean {
