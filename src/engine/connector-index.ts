@@ -28,6 +28,8 @@ export interface IndexedConnector {
    * attribution hot path then never touches the connector object itself.
    */
   activeOnPrem: boolean;
+  /** Enabled and of type Partner (M3 step 3), read once like `activeOnPrem`. */
+  activePartner: boolean;
   /** `"name" (type) of tenant` for the attribution trace, built on first use. */
   label: string | null;
   /** The tenant's accepted domains by name (shared by its entries): one lookup per relay decision. */
@@ -41,6 +43,8 @@ export function isSupportedSenderRange(r: IpRange): boolean {
 
 export interface RestrictingPartner {
   connector: InboundConnector;
+  /** connector.Enabled, read once when the index is built. */
+  enabled: boolean;
   /** Lower-case domain patterns (`*`, `*.d`, `d`). */
   senderDomains: string[];
 }
@@ -54,33 +58,68 @@ export interface CertificateHit {
 
 const NO_TEXT: string[] = [];
 const NO_ENTRIES: IndexedConnector[] = [];
+const NO_TENANTS: Tenant[] = [];
+const NO_PARTNERS: RestrictingPartner[] = [];
+
+/**
+ * What attribution asks about a domain, in one lookup: the tenants accepting it and the Partner
+ * restrictions of the first of them (M3 step 3 takes the first tenant).
+ */
+export interface DomainFacts {
+  tenants: Tenant[];
+  /** tenants[0], kept here to spare a load on the hot path. */
+  first: Tenant;
+  firstTenantRestricting: readonly RestrictingPartner[];
+}
 
 /** The connectors' IPv4 values within one /24: single addresses by last octet, blocks /24–/31 longest first. */
 interface Block24 {
-  /** Single addresses: a short list by last octet, or (past SMALL_BLOCK of them) a 256-slot table. */
-  exact: { low: number; entries: IndexedConnector[] }[];
+  /**
+   * Single addresses: last octets and their connectors side by side (a short list of small
+   * integers scans without loading an object per address), or past SMALL_BLOCK a 256-slot table.
+   */
+  exactLows: number[];
+  exactEntries: IndexedConnector[][];
   exactByLow: (IndexedConnector[] | undefined)[] | null;
   ranges: { start: number; end: number; prefixLength: number; entry: IndexedConnector; alone: IndexedConnector[] }[];
+  /**
+   * The ranges flattened once the index is built, in the same order: first and last octet within
+   * the /24 (small integers) and a one-entry list per range (shared as a result).
+   */
+  rangeLows: number[];
+  rangeHighs: number[];
+  rangeAlone: IndexedConnector[][];
 }
 
 /** Blocks with more single addresses than this get a table by last octet (a provider's shared relay /24). */
 const SMALL_BLOCK = 8;
 
 function addExact(block: Block24, low: number, entry: IndexedConnector): void {
-  let slot = block.exact.find((x) => x.low === low);
-  if (!slot) block.exact.push((slot = { low, entries: [] }));
-  if (slot.entries.includes(entry)) return;
-  slot.entries.push(entry);
-  if (block.exact.length > SMALL_BLOCK) {
+  let at = block.exactLows.indexOf(low);
+  if (at < 0) {
+    at = block.exactLows.length;
+    block.exactLows.push(low);
+    block.exactEntries.push([]);
+  }
+  const entries = block.exactEntries[at]!;
+  if (entries.includes(entry)) return;
+  entries.push(entry);
+  if (block.exactLows.length > SMALL_BLOCK) {
     block.exactByLow = new Array<IndexedConnector[] | undefined>(256);
-    for (const x of block.exact) block.exactByLow[x.low] = x.entries;
+    for (let i = 0; i < block.exactLows.length; i++) block.exactByLow[block.exactLows[i]!] = block.exactEntries[i];
   }
 }
 
 function exactOf(block: Block24, low: number): IndexedConnector[] | null {
   if (block.exactByLow !== null) return block.exactByLow[low] ?? null;
-  for (const x of block.exact) if (x.low === low) return x.entries;
+  const lows = block.exactLows;
+  for (let i = 0; i < lows.length; i++) if (lows[i] === low) return block.exactEntries[i]!;
   return null;
+}
+
+/** Multiplicative hash of a /24 number into a power-of-two table. */
+function slotOf(key: number, mask: number): number {
+  return (Math.imul(key, 0x9e3779b1) >>> 8) & mask;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -112,18 +151,74 @@ export class ConnectorIndex {
    * by their /24: one lookup per connection. Other values are ignored (M3).
    */
   private readonly v4By24 = new Map<number, Block24>();
+  /**
+   * The same blocks in an open-addressing table (keys: /24 number + 1, 0 = empty) built once the
+   * index is complete: a miss — most internet sources — then costs one typed-array probe.
+   */
+  private v4Keys: Int32Array = new Int32Array(0);
+  private v4Blocks: Block24[] = [];
+  /**
+   * Per slot, the block flattened into one small-integer array — [E, E last octets of single
+   * addresses, then first/last octet of each range] (E = -1: single addresses in the block's
+   * 256-slot table) — and the matching connector lists in the same order: a match then loads
+   * these two arrays and nothing else.
+   */
+  private v4Numbers: number[][] = [];
+  private v4Lists: IndexedConnector[][][] = [];
+  private v4Mask = 0;
   /** Enabled, IP-scoped OnPremises connectors per tenant (M3 step 2 when the source IP is unknown). */
   private readonly ipScopedOnPrem = new Map<Tenant, IndexedConnector[]>();
   /** Certificate lookups memoised by the names array: certificates repeat across connections and the index never changes. */
   private readonly certificateHits = new WeakMap<readonly string[], CertificateHit[]>();
   /** Partner connectors that restrict sender domains to their certificate or IPs, per tenant, with those domains normalised once. */
   private readonly restrictedPartners = new Map<Tenant, RestrictingPartner[]>();
-  private readonly tenantsByDomain = new Map<string, Tenant[]>();
+  private readonly tenantsByDomain = new Map<string, DomainFacts>();
   private readonly domainsOfTenant = new Map<Tenant, Map<string, AcceptedDomain>>();
   private readonly tenantsByName = new Map<string, Tenant>();
 
   constructor(tenants: readonly Tenant[]) {
     for (const tenant of tenants) this.addTenant(tenant);
+    for (const facts of this.tenantsByDomain.values()) facts.firstTenantRestricting = this.restrictedPartners.get(facts.tenants[0]!) ?? NO_PARTNERS;
+    this.buildV4Table();
+  }
+
+  private buildV4Table(): void {
+    let size = 16;
+    while (size < this.v4By24.size * 2) size *= 2;
+    this.v4Keys = new Int32Array(size);
+    this.v4Blocks = new Array<Block24>(size);
+    this.v4Numbers = new Array<number[]>(size);
+    this.v4Lists = new Array<IndexedConnector[][]>(size);
+    this.v4Mask = size - 1;
+    for (const [key, block] of this.v4By24) {
+      block.rangeLows = block.ranges.map((b) => b.start & 255);
+      block.rangeHighs = block.ranges.map((b) => b.end & 255);
+      block.rangeAlone = block.ranges.map((b) => b.alone);
+      let slot = slotOf(key, this.v4Mask);
+      while (this.v4Keys[slot] !== 0) slot = (slot + 1) & this.v4Mask;
+      this.v4Keys[slot] = key + 1;
+      this.v4Blocks[slot] = block;
+      const table = block.exactByLow !== null;
+      const numbers = [table ? -1 : block.exactLows.length, ...(table ? [] : block.exactLows)];
+      const lists = table ? [] : block.exactEntries.slice();
+      for (let i = 0; i < block.rangeLows.length; i++) {
+        numbers.push(block.rangeLows[i]!, block.rangeHighs[i]!);
+        lists.push(block.rangeAlone[i]!);
+      }
+      this.v4Numbers[slot] = numbers;
+      this.v4Lists[slot] = lists;
+    }
+  }
+
+  /** The table slot of a /24, or -1. */
+  private slotOf24(key: number): number {
+    const keys = this.v4Keys;
+    const mask = this.v4Mask;
+    for (let slot = slotOf(key, mask); ; slot = (slot + 1) & mask) {
+      const k = keys[slot]!;
+      if (k === key + 1) return slot;
+      if (k === 0) return -1;
+    }
   }
 
   private addTenant(tenant: Tenant): void {
@@ -131,7 +226,9 @@ export class ConnectorIndex {
     const domains = new Map<string, AcceptedDomain>();
     for (const d of tenant.AcceptedDomains) {
       domains.set(d.DomainName, d);
-      push(this.tenantsByDomain, d.DomainName, tenant);
+      const facts = this.tenantsByDomain.get(d.DomainName);
+      if (facts) facts.tenants.push(tenant);
+      else this.tenantsByDomain.set(d.DomainName, { tenants: [tenant], first: tenant, firstTenantRestricting: NO_PARTNERS });
     }
     this.domainsOfTenant.set(tenant, domains);
     for (const connector of tenant.InboundConnectors) {
@@ -144,7 +241,8 @@ export class ConnectorIndex {
         else (ignored ??= []).push(text);
       }
       const activeOnPrem = connector.Enabled && connector.ConnectorType === 'OnPremises';
-      const entry: IndexedConnector = { tenant, connector, certificateValue: value, ranges, ignoredIpValues: ignored ?? NO_TEXT, activeOnPrem, label: null, domains };
+      const activePartner = connector.Enabled && connector.ConnectorType === 'Partner';
+      const entry: IndexedConnector = { tenant, connector, certificateValue: value, ranges, ignoredIpValues: ignored ?? NO_TEXT, activeOnPrem, activePartner, label: null, domains };
       this.entries.push(entry);
       if (ranges.length > 0 && activeOnPrem) push(this.ipScopedOnPrem, tenant, entry);
       if (value) {
@@ -158,7 +256,7 @@ export class ConnectorIndex {
       if (connector.ConnectorType === 'Partner' && (connector.RestrictDomainsToCertificate || connector.RestrictDomainsToIPAddresses)) {
         // SenderDomains may still carry the `smtp:…;1` address-space wrapping (exports, what-if).
         const senderDomains = connector.SenderDomains.map((d) => d.toLowerCase().replace(/^smtp:/, '').replace(/;\d+$/, ''));
-        push(this.restrictedPartners, tenant, { connector, senderDomains });
+        push(this.restrictedPartners, tenant, { connector, enabled: connector.Enabled, senderDomains });
       }
       for (const r of ranges) {
         // Keyed by the /24 (a small integer, so the map lookup needs no boxed key): every value
@@ -166,7 +264,7 @@ export class ConnectorIndex {
         const start = r.start as number;
         const key = start >>> 8;
         let block = this.v4By24.get(key);
-        if (!block) this.v4By24.set(key, (block = { exact: [], exactByLow: null, ranges: [] }));
+        if (!block) this.v4By24.set(key, (block = { exactLows: [], exactEntries: [], exactByLow: null, ranges: [], rangeLows: [], rangeHighs: [], rangeAlone: [] }));
         if (r.prefixLength === 32) addExact(block, start & 255, entry);
         else {
           // Longest prefix first, then case order: the most specific range decides between connectors of one tenant.
@@ -228,19 +326,31 @@ export class ConnectorIndex {
 
   /** matchIp for an IPv4 address as an unsigned 32-bit number; allocates only when several ranges match. */
   matchIpv4(v: number): IndexedConnector[] {
-    const block = this.v4By24.get(v >>> 8);
-    if (!block) return NO_ENTRIES;
-    let out: IndexedConnector[] | null = exactOf(block, v & 255);
+    const slot = this.slotOf24(v >>> 8);
+    if (slot < 0) return NO_ENTRIES;
+    const numbers = this.v4Numbers[slot]!;
+    const lists = this.v4Lists[slot]!;
+    const low = v & 255;
+    const exactCount = numbers[0]!;
+    let out: IndexedConnector[] | null = null;
+    let i = 1;
+    let list = 0;
+    if (exactCount < 0) out = this.v4Blocks[slot]!.exactByLow![low] ?? null;
+    else {
+      for (; i <= exactCount; i++) if (out === null && numbers[i] === low) out = lists[i - 1]!;
+      list = exactCount;
+    }
     let shared = true;
-    for (const b of block.ranges) {
-      if (v < b.start || v > b.end) continue;
-      if (out === null) out = b.alone;
-      else if (!out.includes(b.entry)) {
+    for (; i < numbers.length; i += 2, list++) {
+      if (low < numbers[i]! || low > numbers[i + 1]!) continue;
+      const alone = lists[list]!;
+      if (out === null) out = alone;
+      else if (!out.includes(alone[0]!)) {
         if (shared) {
           out = out.slice();
           shared = false;
         }
-        out.push(b.entry);
+        out.push(alone[0]!);
       }
     }
     return out ?? NO_ENTRIES;
@@ -256,7 +366,12 @@ export class ConnectorIndex {
   }
 
   tenantsAccepting(domain: string): readonly Tenant[] {
-    return this.tenantsByDomain.get(domain) ?? [];
+    return this.tenantsByDomain.get(domain)?.tenants ?? NO_TENANTS;
+  }
+
+  /** The tenants accepting the domain and the first one's Partner restrictions, or undefined. */
+  domainFacts(domain: string): DomainFacts | undefined {
+    return this.tenantsByDomain.get(domain);
   }
 
   acceptedDomain(tenant: Tenant, domain: string): AcceptedDomain | undefined {

@@ -68,20 +68,60 @@ interface CertificateLookup {
   at: number;
   hits: readonly CertificateHit[];
   problem: string | null;
+  /** Step 1's winner: the first active hit of the highest specificity, or null. */
+  best: CertificateHit | null;
+  /** Other tenants whose active OnPremises connectors match too (M3, unsupported). */
+  competing: Tenant[];
+  /** The M3 certificate-domain test for the winner's tenant and matched name [KB4019940]. */
+  bestCertDomain: string | null;
+  /**
+   * Tenants with an enabled Partner connector among the hits, and that connector (the first hit
+   * of each tenant), side by side: step 3 then compares tenant pointers without loading hits.
+   */
+  partnerTenants: Tenant[];
+  partnerEntries: IndexedConnector[];
 }
 
 /**
- * The index's hits and the usability verdict for a certificate, kept per certificate object:
- * certificates repeat across connections, and one lookup here replaces two (names, validity).
+ * The index's hits, the usability verdict and the step-1 decision for a certificate, kept per
+ * certificate object: certificates repeat across connections, and all of step 1 depends only on
+ * the certificate, the index and the time.
  */
 const certificateLookups = new WeakMap<Certificate, CertificateLookup>();
+/**
+ * Where the lookup is kept when the certificate object can take it: a non-enumerable symbol
+ * property (invisible to JSON, spread, Object.keys and deep equality). Reading it is one property
+ * load, where the WeakMap costs a hash-table probe per connection; frozen certificates use the map.
+ */
+const LOOKUP = Symbol('certificate lookup');
+type CertificateWithLookup = Certificate & { [LOOKUP]?: CertificateLookup };
 
 function lookUpCertificate(cert: Certificate, index: ConnectorIndex, at: Date): CertificateLookup {
   const t = at.getTime();
-  let l = certificateLookups.get(cert);
+  let l = (cert as CertificateWithLookup)[LOOKUP] ?? certificateLookups.get(cert);
   if (l === undefined || l.index !== index || l.at !== t) {
-    l = { index, at: t, hits: index.matchCertificate(cert.names), problem: certificateProblem(cert, at) };
-    certificateLookups.set(cert, l);
+    const hits = index.matchCertificate(cert.names);
+    // One pass: the first active hit with the highest specificity wins, as a stable sort by specificity would choose.
+    let best: CertificateHit | null = null;
+    let activeCount = 0;
+    for (const h of hits) {
+      if (!isActiveOnPrem(h.entry)) continue;
+      activeCount++;
+      if (best === null || h.match.specificity > best.match.specificity) best = h;
+    }
+    const competing = best !== null && activeCount > 1 ? otherTenants(hits, best.entry.tenant) : NO_TENANTS;
+    const bestCertDomain = best !== null ? index.certificateDomain(best.entry.tenant, best.match.certName) : null;
+    const partnerTenants: Tenant[] = [];
+    const partnerEntries: IndexedConnector[] = [];
+    for (const h of hits) {
+      if (h.entry.activePartner && !partnerTenants.includes(h.entry.tenant)) {
+        partnerTenants.push(h.entry.tenant);
+        partnerEntries.push(h.entry);
+      }
+    }
+    l = { index, at: t, hits, problem: certificateProblem(cert, at), best, competing, bestCertDomain, partnerTenants, partnerEntries };
+    if (Object.isExtensible(cert)) Object.defineProperty(cert, LOOKUP, { value: l, writable: true, configurable: true, enumerable: false });
+    else certificateLookups.set(cert, l);
   }
   return l;
 }
@@ -91,26 +131,24 @@ function describe(e: IndexedConnector): string {
   return (e.label ??= `"${e.connector.Name}" (${e.connector.ConnectorType}) of ${e.tenant.Name}`);
 }
 
-/** One attribution in progress: what the steps share (kept in one object, not closures, on this hot path). */
-interface Attempt {
-  conn: Connection;
-  index: ConnectorIndex;
-  explain: boolean;
-  trace: string[];
-  assumptions: string[];
-  cert: Certificate | null;
-  certProblem: string | null;
-  isExchangeOnlineDomain: (domain: string) => boolean;
-}
-
 const NO_TENANTS: Tenant[] = [];
 const NO_ENTRIES: IndexedConnector[] = [];
+const RCPT_ACCEPTED = 1;
+const SENDER_ACCEPTED = 2;
 /** Shared when the trace is not built; nothing is pushed to it then. */
 const NO_TEXT: string[] = [];
 
-/** The answer, built in one allocation (positional: this runs once per simulated connection). */
+/**
+ * The answer under construction: allocated once per call with what every outcome shares, the rest
+ * filled in by result() — no other per-call object (this runs once per simulated connection).
+ */
+function started(certificateProblem: string | null, trace: string[], assumptions: string[]): Attribution {
+  return { outcome: 'rejected', direction: 'none', tenant: null, outsideTenantDomain: null, connector: null, matchedBy: null, response: null, recipientInTenant: false, certificateProblem, competingTenants: NO_TENANTS, trace, assumptions };
+}
+
+/** Completes the answer (positional: this runs once per simulated connection). */
 function result(
-  a: Attempt,
+  a: Attribution,
   outcome: Attribution['outcome'],
   direction: Direction,
   tenant: Tenant | null = null,
@@ -121,30 +159,44 @@ function result(
   competingTenants: Tenant[] = NO_TENANTS,
   outsideTenantDomain: string | null = null,
 ): Attribution {
-  return { outcome, direction, tenant, outsideTenantDomain, connector, matchedBy, response, recipientInTenant, certificateProblem: a.certProblem, competingTenants, trace: a.trace, assumptions: a.assumptions };
+  a.outcome = outcome;
+  a.direction = direction;
+  a.tenant = tenant;
+  a.outsideTenantDomain = outsideTenantDomain;
+  a.connector = connector;
+  a.matchedBy = matchedBy;
+  a.response = response;
+  a.recipientInTenant = recipientInTenant;
+  a.competingTenants = competingTenants;
+  return a;
 }
 
 // An OnPremises connector matched: the message is the tenant's own on-premises mail (M3),
 // accepted for the tenant's recipients and relayed elsewhere only under the M4 conditions.
 // `certName` is the certificate name that matched the connector at step 1 (null for an IP match).
-function fromOnPremises(a: Attempt, e: IndexedConnector, how: 'certificate' | 'ip', competing: Tenant[], certName: string | null): Attribution {
-  const { index, explain, trace, assumptions, conn } = a;
+// `certDomain` is the M3 certificate-domain test's answer for that name (memoised per certificate).
+// `known` says what the caller already established: RCPT_ACCEPTED (the tenant accepts the RCPT TO
+// domain) or SENDER_ACCEPTED (it accepts the MAIL FROM domain), sparing those lookups.
+function fromOnPremises(a: Attribution, conn: Connection, ctx: AttributionContext, e: IndexedConnector, how: 'certificate' | 'ip', competing: Tenant[], certName: string | null, certDomain: string | null, known = 0): Attribution {
+  const index = ctx.index;
+  const explain = ctx.explain !== false;
+  const trace = a.trace;
+  const assumptions = a.assumptions;
   const rcpt = conn.rcptToDomain;
   const mailFrom = conn.mailFromDomain;
   const t = e.tenant;
-  if (explain && certName !== null && index.certificateDomain(t, certName) === null) {
+  if (explain && certName !== null && certDomain === null) {
     assumptions.push(
       `assumed: "${e.connector.Name}" of ${t.Name} attributes certificate name ${certName} although neither that name nor its immediate parent is an accepted domain of ${t.Name}; such connectors work today but "may unexpectedly stop working" (MC1226222, EXO-SEMANTICS M3/M17)`,
     );
   }
-  if (e.domains.has(rcpt)) {
+  if (known === RCPT_ACCEPTED || accepts(index, t, rcpt)) {
     if (explain) trace.push(`${rcpt} is an accepted domain of ${t.Name}: the message comes from the tenant's own on-premises side.`);
     return result(a, 'accepted', 'outbound', t, e.connector, how, null, true, competing);
   }
-  const senderAccepted = e.domains.has(mailFrom);
+  const senderAccepted = known === SENDER_ACCEPTED || accepts(index, t, mailFrom);
   // M3 certificate-domain test [KB4019940]: the matched name or its immediate parent is accepted
   // (needed only when the P1 domain does not already allow the relay).
-  const certDomain = !senderAccepted && certName !== null ? index.certificateDomain(t, certName) : null;
   if (!certDomain && !senderAccepted) {
     if (explain) {
       const above = certName !== null ? index.acceptedDomainCovering(t, certName) : null;
@@ -161,7 +213,7 @@ function fromOnPremises(a: Attempt, e: IndexedConnector, how: 'certificate' | 'i
   const returning = conn.previousTenants !== undefined && conn.previousTenants.includes(t.Name);
   // M5.1 [model]: only a message that left T over a connector, comes back attributed to T and is
   // for another Exchange Online tenant is lost; any other return is relayed and followed (M5.2).
-  if (returning && a.isExchangeOnlineDomain(rcpt)) {
+  if (returning && ctx.isExchangeOnlineDomain(rcpt)) {
     if (explain) {
       trace.push(`The message already left ${t.Name} through an outbound connector and is attributed to it again while its recipient ${rcpt} is in another Exchange Online tenant: it is lost without a non-delivery report (M5.1).`);
       assumptions.push('assumed: discarded without NDR (observed, undocumented; EXO-SEMANTICS M5.1)');
@@ -182,6 +234,15 @@ function fromOnPremises(a: Attempt, e: IndexedConnector, how: 'certificate' | 'i
   return result(a, 'accepted', 'relay', t, e.connector, how, null, false, competing);
 }
 
+/**
+ * Whether the tenant accepts the domain, through the index's one domain map (its table stays
+ * warmer than 10,000 per-tenant maps, and the answer is usually its first tenant).
+ */
+function accepts(index: ConnectorIndex, t: Tenant, domain: string): boolean {
+  const facts = index.domainFacts(domain);
+  return facts !== undefined && (facts.first === t || facts.tenants.includes(t));
+}
+
 /** Connectors whose SenderIPAddresses hold the address; the dotted quad without allocating, anything else parsed in full. */
 function ipHitsOf(sourceIp: string, index: ConnectorIndex, trace: string[] | null): IndexedConnector[] {
   const v4 = ipv4Number(sourceIp);
@@ -198,13 +259,15 @@ function entryOfTenant(entries: readonly IndexedConnector[], t: Tenant, partner:
   return undefined;
 }
 
-function partnerHit(hits: readonly CertificateHit[], t: Tenant): IndexedConnector | undefined {
-  for (const h of hits) if (h.entry.tenant === t && isActivePartner(h.entry)) return h.entry;
+function partnerHit(l: CertificateLookup | null, t: Tenant): IndexedConnector | undefined {
+  if (l === null) return undefined;
+  const tenants = l.partnerTenants;
+  for (let i = 0; i < tenants.length; i++) if (tenants[i] === t) return l.partnerEntries[i];
   return undefined;
 }
 
 function isActivePartner(e: IndexedConnector): boolean {
-  return e.connector.Enabled && e.connector.ConnectorType === 'Partner';
+  return e.activePartner;
 }
 
 /** Tenants other than `winner`'s among the active OnPremises entries (or certificate hits), or the shared empty list. */
@@ -229,38 +292,34 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
   const rcpt = conn.rcptToDomain;
 
   let certProblem: string | null = null;
-  let certHits: readonly CertificateHit[] = [];
+  let l: CertificateLookup | null = null;
   if (!cert) {
     certProblem = 'no certificate presented';
     if (explain) trace.push('No TLS client certificate was presented, so no certificate-scoped connector can match (M3 step 1).');
   } else {
-    const l = lookUpCertificate(cert, index, ctx.at);
-    certHits = l.hits;
+    l = lookUpCertificate(cert, index, ctx.at);
     certProblem = l.problem;
   }
-  const a: Attempt = { conn, index, explain, trace, assumptions, cert, certProblem, isExchangeOnlineDomain: ctx.isExchangeOnlineDomain };
+  const a = started(certProblem, trace, assumptions);
 
-  // Step 1: the certificate's names against OnPremises connectors' TlsSenderCertificateName.
-  if (cert && certHits.length > 0) {
-    // One pass, no intermediate arrays (this runs for most connections): the first active hit
-    // with the highest specificity wins, as a stable sort by specificity would choose.
-    let best: CertificateHit | null = null;
-    let activeCount = 0;
-    for (const h of certHits) {
-      if (isActiveOnPrem(h.entry)) {
-        activeCount++;
-        if (best === null || h.match.specificity > best.match.specificity) best = h;
-      } else if (explain && h.entry.connector.ConnectorType === 'OnPremises') {
-        trace.push(`Certificate ${certificateLabel(cert)} matches ${describe(h.entry)} by name, but that connector is disabled.`);
+  // Step 1: the certificate's names against OnPremises connectors' TlsSenderCertificateName
+  // (decided once per certificate: see lookUpCertificate).
+  if (l !== null && l.hits.length > 0) {
+    const best = l.best;
+    if (explain) {
+      for (const h of l.hits) {
+        if (!isActiveOnPrem(h.entry) && h.entry.connector.ConnectorType === 'OnPremises') {
+          trace.push(`Certificate ${certificateLabel(cert!)} matches ${describe(h.entry)} by name, but that connector is disabled.`);
+        }
       }
     }
     if (best !== null && certProblem) {
       if (explain) {
-        const first = certHits.find((h) => isActiveOnPrem(h.entry))!;
+        const first = l.hits.find((h) => isActiveOnPrem(h.entry))!;
         trace.push(`Certificate name ${first.match.certName} matches ${describe(first.entry)}, but the ${certProblem}; Exchange Online does not accept it (M3).`);
       }
     } else if (best !== null) {
-      const competing = activeCount > 1 ? otherTenants(certHits, best.entry.tenant) : NO_TENANTS;
+      const competing = l.competing;
       if (explain) {
         trace.push(
           (best.sentence ??=
@@ -272,7 +331,7 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
           assumptions.push(`assumed: ${competing.length + 1} tenants' OnPremises connectors match this certificate (unsupported, MC1226222); the most specific match wins`);
         }
       }
-      return fromOnPremises(a, best.entry, 'certificate', competing, best.match.certName);
+      return fromOnPremises(a, conn, ctx, best.entry, 'certificate', competing, best.match.certName, l.bestCertDomain);
     }
   }
 
@@ -293,7 +352,7 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
         trace.push(`Step 2: source IP ${conn.sourceIp} matches ${describe(e)}, and ${e.tenant.Name} accepts the MAIL FROM domain ${mailFrom}.`);
         if (competing.length > 0) assumptions.push(`assumed: the source IP matches OnPremises connectors in ${competing.length + 1} tenants (unsupported, MC1226222); the one accepting the sender domain wins`);
       }
-      return fromOnPremises(a, e, 'ip', competing, null);
+      return fromOnPremises(a, conn, ctx, e, 'ip', competing, null, null, SENDER_ACCEPTED);
     }
   }
   if (conn.sourceIp === null) {
@@ -308,7 +367,7 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
           `assumed: the sending server's public IP address is not in the case (exports do not carry it after NAT); it is taken to be in SenderIPAddresses of "${e.connector.Name}" of ${t.Name} (${e.connector.SenderIPAddresses.join(', ')}). To check it, give the server's public address as IPAddresses on the server in a topology file`,
         );
       }
-      return fromOnPremises(a, e, 'ip', NO_TENANTS, null);
+      return fromOnPremises(a, conn, ctx, e, 'ip', NO_TENANTS, null, null, SENDER_ACCEPTED);
     }
   }
   if (explain && activeIp.length > 0 && senderTenants.length === 0) {
@@ -316,17 +375,17 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
   }
 
   // Step 3: the RCPT TO domain — ordinary inbound mail for the tenant that accepts it.
-  const recipientTenants = index.tenantsAccepting(rcpt);
-  const t = recipientTenants[0];
-  if (t) {
-    if (recipientTenants.length > 1 && explain) assumptions.push(`assumed: ${rcpt} is accepted in several tenants; ${t.Name} (the first) receives it`);
+  const rcptFacts = index.domainFacts(rcpt);
+  if (rcptFacts !== undefined) {
+    const t = rcptFacts.first;
+    if (explain && rcptFacts.tenants.length > 1) assumptions.push(`assumed: ${rcpt} is accepted in several tenants; ${t.Name} (the first) receives it`);
     const ownIp = entryOfTenant(activeIp, t, false);
     if (ownIp) {
       if (explain) trace.push(`Step 3: ${rcpt} belongs to ${t.Name}, and the source IP matches its OnPremises connector "${ownIp.connector.Name}".`);
-      return fromOnPremises(a, ownIp, 'ip', NO_TENANTS, null);
+      return fromOnPremises(a, conn, ctx, ownIp, 'ip', NO_TENANTS, null, null, RCPT_ACCEPTED);
     }
-    const partner = (certProblem ? undefined : partnerHit(certHits, t)) ?? entryOfTenant(ipHits, t, true);
-    const restricted = partnerRestriction(index.partnerConnectorsRestricting(t), mailFrom, partner);
+    const partner = (certProblem ? undefined : partnerHit(l, t)) ?? entryOfTenant(ipHits, t, true);
+    const restricted = partnerRestriction(rcptFacts.firstTenantRestricting, mailFrom, partner);
     if (restricted) {
       if (explain) {
         trace.push(`Partner connector "${restricted.Name}" of ${t.Name} restricts ${mailFrom} to its ${restricted.RestrictDomainsToCertificate ? 'certificate' : 'IP addresses'}, and this connection does not match.`);
@@ -356,11 +415,13 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
  * addresses rejects mail of that domain arriving any other way (New-InboundConnector docs).
  */
 function partnerRestriction(restricting: readonly RestrictingPartner[], mailFrom: string, matched: IndexedConnector | undefined): InboundConnector | null {
-  for (const { connector: c, senderDomains } of restricting) {
-    if (!c.Enabled) continue;
+  for (const r of restricting) {
+    if (!r.enabled) continue;
+    const c = r.connector;
     if (matched && matched.connector === c) continue;
-    const covers = senderDomains.some((p) => p === '*' || p === mailFrom || (p.startsWith('*.') && mailFrom.endsWith(p.slice(1))));
-    if (covers) return c;
+    for (const p of r.senderDomains) {
+      if (p === '*' || p === mailFrom || (p.startsWith('*.') && mailFrom.endsWith(p.slice(1)))) return c;
+    }
   }
   return null;
 }
