@@ -32,7 +32,8 @@ export function summaryRows(results) {
         goal: isBig ? `< ${E2E_GOALS.tenK_ms / 1000} s` : '',
         status: failed ? 'FAIL' : isBig ? (!x.cli.timedOut && x.cli.wallMs < E2E_GOALS.tenK_ms ? 'PASS' : 'MISS') : 'info',
       });
-      rows.push({ figure: `  peak RSS, ${fmt(x.tenants)} tenants`, value: x.cli.peakRssMb === null ? 'n/a' : `${fmt(x.cli.peakRssMb)} MiB${x.cli.timedOut ? ' (at stop)' : ''}`, goal: '', status: 'info' });
+      const rssStatus = !isBig || x.cli.peakRssMb === null ? 'info' : x.cli.peakRssMb < E2E_GOALS.tenK_rssMb ? 'PASS' : 'MISS';
+      rows.push({ figure: `  peak RSS, ${fmt(x.tenants)} tenants`, value: x.cli.peakRssMb === null ? 'n/a' : `${fmt(x.cli.peakRssMb)} MiB${x.cli.timedOut ? ' (at stop)' : ''}`, goal: isBig ? `< ${E2E_GOALS.tenK_rssMb} MiB` : '', status: rssStatus });
     }
     if (small && big) {
       const ratio = big.cli.wallMs / small.cli.wallMs;
