@@ -3,11 +3,14 @@ import { applyChanges, CmdletError, SUPPORTED_CMDLETS } from './engine/cmdlet-ch
 import type { FlowResult } from './engine/flow-types.js';
 import { generateFlows } from './engine/generate-flows.js';
 import { simulateCase } from './engine/simulate.js';
-import type { Finding, FindingSubject, FixAlternative, FixCandidate, FixStep, FixVerification } from './rules/finding.js';
+import type { Finding, FixAlternative, FixCandidate, FixStep, FixVerification } from './rules/finding.js';
 import { ruleContext, runRules } from './rules/index.js';
 import { flowName } from './rules/support/flow-subject.js';
 import { ScopeIndex, type FixScope } from './rules/support/fix-scope.js';
 import type { SimulationRun } from './engine/simulate.js';
+// The same finding / the same flow before and after a change, as the what-if matches them.
+import { findingKey } from './whatif.js';
+import { flowKey } from './whatif-flows.js';
 
 /**
  * Fixes are proven before they are printed: every candidate fix a rule offers is applied, as the
@@ -59,10 +62,6 @@ function classify(c: FixCandidate): { commands: string[]; blocker: string | null
 function shorten(text: string): string {
   return text.length > 90 ? `${text.slice(0, 87)}…` : text;
 }
-
-const subjectKey = (s: FindingSubject | undefined): string => (s ? `${s.type}|${s.name}|${s.tenant ?? ''}|${s.organization ?? ''}|${s.gateway ?? ''}`.toLowerCase() : '');
-const findingKey = (f: Finding): string => `${f.rule}|${subjectKey(f.subjects[0])}`;
-const flowKey = (f: FlowResult): string => `${f.kind}|${f.from}|${f.to}|${f.origin}|${f.destination ?? ''}|${f.parent ? flowName(f.parent) : ''}`;
 
 /** What got worse from before to after: flows that stop being delivered, or arrive anonymous instead of internal. */
 function regressions(before: FlowResult[], after: FlowResult[]): string[] {

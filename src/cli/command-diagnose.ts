@@ -1,4 +1,4 @@
-import { diagnoseCase, diagnosisExitCode, type Diagnosis } from '../diagnose.js';
+import { diagnoseCase, diagnosisExitCode } from '../diagnose.js';
 import { renderJsonPieces } from '../report/report-json.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { renderText } from '../report/render-text.js';
@@ -13,14 +13,7 @@ export async function diagnoseCommand(args: string[], defaults: { paths?: string
   const c = await loadOrFail(paths, { keyLogFiles: (o.values.keylog as string[] | undefined) ?? [], progress: terminalProgress() });
   const d = diagnoseCase(c, { at: o.atGiven ? o.at : defaults.at ?? o.at });
   if (o.format === 'json') await emitPieces(renderJsonPieces(d), o.output);
-  else await emit(o.format === 'markdown' ? markdownWithIncomplete(d) : renderText(d, styleFor(o.output, o)), o.output);
+  else await emit(o.format === 'markdown' ? renderMarkdown(d) : renderText(d, styleFor(o.output, o)), o.output);
   return diagnosisExitCode(d, { allowIncomplete: allowsIncomplete(o) });
 }
 
-/** The markdown report, with the incomplete-inputs verdict right under its title (as text output opens with it). */
-function markdownWithIncomplete(d: Diagnosis): string {
-  const md = renderMarkdown(d);
-  if (!d.incomplete) return md;
-  const eol = md.indexOf('\n');
-  return `${md.slice(0, eol + 1)}\n> **${d.incomplete.message}**\n${md.slice(eol + 1)}`;
-}

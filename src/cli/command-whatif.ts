@@ -1,5 +1,4 @@
 import { incompleteExitCode } from '../diagnose.js';
-import { incompleteInputs } from '../ingest/input-completeness.js';
 import { renderWhatIfJson, renderWhatIfMarkdown, renderWhatIfText } from '../report/render-whatif.js';
 import { whatIf, whatIfExitCode } from '../whatif.js';
 import { loadOrFail } from './load.js';
@@ -16,7 +15,7 @@ export async function whatIfCommand(args: string[]): Promise<number> {
   const text = o.format === 'json' ? renderWhatIfJson(r) : o.format === 'markdown' ? renderWhatIfMarkdown(r) : renderWhatIfText(r, styleFor(o.output, o));
   await emit(text, o.output);
   // A prediction from part of the case is no all-clear: said on standard error, and never exit 0.
-  const incomplete = incompleteInputs(c);
+  const incomplete = r.before.incomplete ?? null;
   if (incomplete) process.stderr.write(`mailflow-doctor whatif: ${incomplete.message}\n`);
   const status = whatIfExitCode(r);
   return allowsIncomplete(o) ? status : incompleteExitCode(incomplete, status);

@@ -110,13 +110,6 @@ function addExact(block: Block24, low: number, entry: IndexedConnector): void {
   }
 }
 
-function exactOf(block: Block24, low: number): IndexedConnector[] | null {
-  if (block.exactByLow !== null) return block.exactByLow[low] ?? null;
-  const lows = block.exactLows;
-  for (let i = 0; i < lows.length; i++) if (lows[i] === low) return block.exactEntries[i]!;
-  return null;
-}
-
 /** Multiplicative hash of a /24 number into a power-of-two table. */
 function slotOf(key: number, mask: number): number {
   return (Math.imul(key, 0x9e3779b1) >>> 8) & mask;

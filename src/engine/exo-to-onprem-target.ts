@@ -7,7 +7,7 @@ import type { HopTls } from './flow-types.js';
 import { parseIp, parseIpRange } from './ip-address.js';
 import { landingConnector, type Landing } from './receive-connector-landing.js';
 import { serverByName, serverFqdn } from './send-routing.js';
-import type { SimulationContext } from './simulation-context.js';
+import { certificatesOfServer, type SimulationContext } from './simulation-context.js';
 import { starttlsCertificate, type StarttlsOffer } from './starttls-certificate.js';
 
 /**
@@ -168,12 +168,5 @@ export function evaluateTarget(ctx: SimulationContext, connector: OutboundConnec
 
 /** Certificates installed on a server: its `Certificates` thumbprints and those whose `Server` names it. */
 export function certificatesOf(ctx: SimulationContext, server: ExchangeServer): Certificate[] {
-  const out: Certificate[] = [];
-  for (const t of server.Certificates) {
-    const c = ctx.certificates.get(t);
-    if (c) out.push(c);
-  }
-  const fqdn = serverFqdn(server);
-  for (const key of [fqdn, fqdn.split('.')[0]!]) for (const c of ctx.certificatesByServer.get(key) ?? []) if (!out.includes(c)) out.push(c);
-  return out;
+  return certificatesOfServer(ctx, server.Certificates, serverFqdn(server));
 }

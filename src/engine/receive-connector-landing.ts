@@ -1,6 +1,6 @@
 import type { ExchangeServer, Organization, ReceiveConnector } from '../model/case.js';
 import { formatBinding, isAnyAddress, receiveConnectorBindings, type IpBinding } from '../model/receive-connector-settings.js';
-import { parseIp, parseIpRange, rangeContains, type IpRange } from './ip-address.js';
+import { ipInRanges, parseIp, parseIpRange, rangeContains, type IpRange } from './ip-address.js';
 import { serverByName } from './send-routing.js';
 
 /**
@@ -101,12 +101,7 @@ export function landingConnector(org: Organization, server: ExchangeServer, sour
 const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'];
 
 function isPrivate(address: string): boolean {
-  const ip = parseIp(address);
-  if (!ip) return false;
-  return PRIVATE.some((r) => {
-    const range = parseIpRange(r);
-    return range !== null && rangeContains(range, ip);
-  });
+  return ipInRanges(address, PRIVATE);
 }
 
 function bindsLocal(b: IpBinding, localAddresses: readonly string[]): boolean {

@@ -1,5 +1,5 @@
 import type { AddressSpace, ExchangeServer, Organization, SendConnector } from '../model/case.js';
-import { certificateTimeStatus, normalizeDistinguishedName, parseTlsCertificateName, type Certificate } from '../model/certificate.js';
+import { certificatesNamed, certificateTimeStatus, type Certificate } from '../model/certificate.js';
 import { addressSpaceSpecificity } from '../model/domains.js';
 import { certificateCoversHost } from './cert-name-match.js';
 
@@ -126,11 +126,8 @@ export function bestCertificateFor(host: string, candidates: readonly Certificat
  */
 export function presentedCertificate(connector: SendConnector, server: ExchangeServer, serverCerts: readonly Certificate[], at: Date): PresentedCertificate {
   if (connector.TlsCertificateName) {
-    const parsed = parseTlsCertificateName(connector.TlsCertificateName);
-    if (parsed) {
-      const issuer = normalizeDistinguishedName(parsed.issuer);
-      const subject = normalizeDistinguishedName(parsed.subject);
-      const found = serverCerts.filter((c) => normalizeDistinguishedName(c.Issuer) === issuer && normalizeDistinguishedName(c.Subject) === subject);
+    const found = certificatesNamed(connector.TlsCertificateName, serverCerts);
+    if (found) {
       if (found.length === 0) {
         return {
           certificate: null,

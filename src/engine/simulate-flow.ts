@@ -12,7 +12,9 @@ import { attribute, type Attribution } from './inbound-attribution.js';
 import { tlsTowardsExchangeOnline } from './onprem-to-exo.js';
 import { journalReportsFor } from './journaling.js';
 import { chooseByAddressSpace, chooseSendConnector, presentedCertificate, serverFqdn } from './send-routing.js';
-import { isExchangeOnlineDomain, placeName, type SimulationContext } from './simulation-context.js';
+import { certificatesOfServer, isExchangeOnlineDomain, placeName, type SimulationContext } from './simulation-context.js';
+// Rules read a server's certificates through the flow walk's module.
+export { certificatesOfServer };
 
 /**
  * Walks one message hop by hop through the estate (ARCHITECTURE: engine/simulate): on-premises
@@ -197,7 +199,6 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
         }
       }
       if (connector) {
-        // `connector` is set only on the branches above; the one chosen for CMT inbound routes by the recipient's own domain.
         targets = connector.UseMXRecord || connector.SmartHosts.length === 0 ? mxHosts(ctx, rcptDomain, assumptions) : connector.SmartHosts;
         decisions.push(`Outbound connector "${connector.Name}" → ${targets.join(', ') || 'no host'}.`);
       } else {
@@ -316,19 +317,6 @@ function addressPlace(ctx: SimulationContext, host: string): Place | null {
     if (p) return p;
   }
   return ctx.addresses.get(normalizeHost(host)) ?? null;
-}
-
-/** Certificates installed on a server: its `Certificates` thumbprints and those whose `Server` names it. */
-export function certificatesOfServer(ctx: SimulationContext, thumbprints: readonly string[], fqdn: string): Certificate[] {
-  const out: Certificate[] = [];
-  for (const t of thumbprints) {
-    const c = ctx.certificates.get(t);
-    if (c) out.push(c);
-  }
-  for (const key of [fqdn, fqdn.split('.')[0]!]) {
-    for (const c of ctx.certificatesByServer.get(key) ?? []) if (!out.includes(c)) out.push(c);
-  }
-  return out;
 }
 
 /** Flow-level anomalies derived from the hops: tenants owning neither side, silent loss, ambiguous attribution. */

@@ -93,6 +93,19 @@ export function buildSimulationContext(c: Case, options: SimulationOptions = {})
   };
 }
 
+/** Certificates installed on a server: its `Certificates` thumbprints and those whose `Server` names it. */
+export function certificatesOfServer(ctx: SimulationContext, thumbprints: readonly string[], fqdn: string): Certificate[] {
+  const out: Certificate[] = [];
+  for (const t of thumbprints) {
+    const c = ctx.certificates.get(t);
+    if (c) out.push(c);
+  }
+  for (const key of [fqdn, fqdn.split('.')[0]!]) {
+    for (const c of ctx.certificatesByServer.get(key) ?? []) if (!out.includes(c)) out.push(c);
+  }
+  return out;
+}
+
 /** A domain whose mail Exchange Online receives: its MX (given, or implied for onmicrosoft.com) is EOP. */
 export function isExchangeOnlineDomain(ctx: SimulationContext, domain: string): boolean {
   const mx = ctx.dns.MX[domain];

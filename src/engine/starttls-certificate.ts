@@ -1,5 +1,5 @@
 import type { ExchangeServer, ReceiveConnector } from '../model/case.js';
-import { certificateTimeStatus, normalizeDistinguishedName, parseTlsCertificateName, type Certificate } from '../model/certificate.js';
+import { certificatesNamed, certificateTimeStatus, type Certificate } from '../model/certificate.js';
 import { hasAuthMechanism } from '../model/receive-connector-settings.js';
 import { certificateCoversHost } from './cert-name-match.js';
 import { serverFqdn } from './send-routing.js';
@@ -49,15 +49,6 @@ function offer(certificate: Certificate, source: StarttlsOffer['source'], why: s
 
 function none(reason: NoStarttlsReason, explanation: string): StarttlsOffer {
   return { offered: false, certificate: null, source: null, noStarttls: reason, smtpServiceMissing: false, explanation };
-}
-
-/** The certificates on a server that match `<I>issuer<S>subject`. */
-export function certificatesNamed(value: string, serverCerts: readonly Certificate[]): Certificate[] | null {
-  const parsed = parseTlsCertificateName(value);
-  if (!parsed) return null;
-  const issuer = normalizeDistinguishedName(parsed.issuer);
-  const subject = normalizeDistinguishedName(parsed.subject);
-  return serverCerts.filter((c) => normalizeDistinguishedName(c.Issuer) === issuer && normalizeDistinguishedName(c.Subject) === subject);
 }
 
 /** M8.4's choice among certificates for a name. */

@@ -81,6 +81,14 @@ export function parseTlsCertificateName(value: string): { issuer: string; subjec
   return { issuer: m[1].trim(), subject: m[2].trim() };
 }
 
+/** The certificates matching a `<I>issuer<S>subject` value; null when the value is not in that form. */
+export function certificatesNamed(value: string, certs: readonly Certificate[]): Certificate[] | null {
+  const parsed = parseTlsCertificateName(value);
+  if (!parsed) return null;
+  const issuer = normalizeDistinguishedName(parsed.issuer);
+  const subject = normalizeDistinguishedName(parsed.subject);
+  return certs.filter((c) => normalizeDistinguishedName(c.Issuer) === issuer && normalizeDistinguishedName(c.Subject) === subject);
+}
 
 /** The label a report shows for a certificate: its CN, else its first name, else its thumbprint. */
 export function certificateLabel(cert: Certificate): string {

@@ -2,14 +2,14 @@ import type { Diagnosis } from '../diagnose.js';
 import type { FlowResult } from '../engine/flow-types.js';
 import type { Finding, FixStep } from '../rules/finding.js';
 import { evidenceSummary, evidenceSummaryText } from './evidence-summary.js';
-import { flowCountsText, flowTitle, hopDetails, isFailing, mainSubject, outcomeText, ruleLabel, subjectLabel, targetText, verdictOf, verdictText, whereText } from './report-parts.js';
+import { flaggedFlows, flowCountsText, flowTitle, hopDetails, mainSubject, outcomeText, ruleLabel, subjectLabel, targetText, verdictOf, verdictText, whereText } from './report-parts.js';
 
 /**
  * Markdown for a ticket, in the order of the text report: verdict and one line per root cause,
  * then input problems, findings with evidence and fix, the failing and anomalous flows hop by hop,
  * and a table of every flow. Nothing is capped: a ticket carries everything.
  */
-function cell(s: string): string {
+export function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
@@ -62,7 +62,9 @@ export function markdownFlow(f: FlowResult): string[] {
 export function renderMarkdown(d: Diagnosis): string {
   const verdict = verdictOf(d);
   const evidence = evidenceSummary(d.case);
-  const lines = ['# mailflow-doctor report', '', `**${verdictText(verdict)}**`, '', `${flowCountsText(d.simulation.flows)}${evidence ? ` ${evidenceSummaryText(evidence)}.` : ''}`, ''];
+  // No false green: a verdict from inputs read in part says so right under the title (as the text report opens with it).
+  const incomplete = d.incomplete ? [`> **${d.incomplete.message}**`, ''] : [];
+  const lines = ['# mailflow-doctor report', '', ...incomplete, `**${verdictText(verdict)}**`, '', `${flowCountsText(d.simulation.flows)}${evidence ? ` ${evidenceSummaryText(evidence)}.` : ''}`, ''];
   if (d.findings.length) {
     lines.push(`## Root causes (${d.findings.length})`, '');
     d.findings.forEach((f, i) => {
@@ -80,7 +82,7 @@ export function renderMarkdown(d: Diagnosis): string {
   lines.push(`## Findings (${d.findings.length})`, '');
   if (d.findings.length === 0) lines.push('No findings.', '');
   for (const f of d.findings) lines.push(...markdownFinding(f));
-  const flagged = d.simulation.flows.filter((f) => f.anomalies.length > 0 || f.outcome !== 'delivered').sort((a, b) => Number(isFailing(b)) - Number(isFailing(a)));
+  const flagged = flaggedFlows(d.simulation.flows);
   if (flagged.length) {
     lines.push(`## Flows that fail or show anomalies (${flagged.length} of ${d.simulation.flows.length})`, '');
     for (const f of flagged) lines.push(...markdownFlow(f));

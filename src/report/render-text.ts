@@ -2,7 +2,7 @@ import { evidenceSummary, evidenceSummaryText } from './evidence-summary.js';
 import type { Diagnosis } from '../diagnose.js';
 import type { FlowResult } from '../engine/flow-types.js';
 import type { Finding, Severity } from '../rules/finding.js';
-import { flowCountsText, flowTitle, hopDetails, isFailing, mainSubject, outcomeText, ruleLabel, subjectLabel, targetText, verdictOf, verdictText, whereText } from './report-parts.js';
+import { flaggedFlows, flowCountsText, flowTitle, hopDetails, mainSubject, outcomeText, ruleLabel, subjectLabel, targetText, verdictOf, verdictText, whereText } from './report-parts.js';
 import { PLAIN, type Style } from './style.js';
 import { capped, TextLines } from './text-lines.js';
 
@@ -117,8 +117,7 @@ export function renderText(d: Diagnosis, s: Style = PLAIN): string {
       out.blank();
     });
   }
-  // Failing flows first: they are what the admin hears about.
-  const flagged = d.simulation.flows.filter((f) => f.anomalies.length > 0 || f.outcome !== 'delivered').sort((a, b) => Number(isFailing(b)) - Number(isFailing(a)));
+  const flagged = flaggedFlows(d.simulation.flows);
   if (flagged.length > 0) {
     const shown = capped(flagged, s.full, 10);
     out.raw(s.bold(`Flows with anomalies (${flagged.length} of ${d.simulation.flows.length})`)).blank();

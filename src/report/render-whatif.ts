@@ -1,7 +1,7 @@
 import type { FlowResult } from '../engine/flow-types.js';
 import { addedErrors, type FlowChange, type WhatIfResult } from '../whatif.js';
 import { flowToJson } from './report-json.js';
-import { markdownFinding } from './render-markdown.js';
+import { cell, markdownFinding } from './render-markdown.js';
 import { renderFinding, renderFlow } from './render-text.js';
 import { outcomeText } from './report-parts.js';
 import { PLAIN, type Style } from './style.js';
@@ -146,7 +146,6 @@ export function renderWhatIfMarkdown(r: WhatIfResult): string {
   if (r.before.incomplete) lines.push(`> **${r.before.incomplete.message}**`, '');
   lines.push(`**${v.text}**`, '', `Judged at ${r.before.at.toISOString()}.`, '', '## Changes', '', ...r.changes.map((c) => `- \`${c.command}\` — ${c.description}`), '');
   lines.push('## Flows', '', '| verdict | flow | before | after | why |', '| --- | --- | --- | --- | --- |');
-  const cell = (x: string) => x.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   for (const f of [...r.flows].sort((a, b) => ORDER[a.verdict] - ORDER[b.verdict])) {
     const verdict = f.verdict === 'broken' ? '**breaks**' : f.verdict;
     lines.push(`| ${verdict} | ${cell(flowLabel(f))} | ${cell(outcome(f.before))} | ${f.after ? cell(outcome(f.after)) : '—'} | ${cell(f.reasons.join('; ') || '—')} |`);

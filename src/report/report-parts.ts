@@ -1,4 +1,5 @@
 import type { Diagnosis } from '../diagnose.js';
+import { inputProblemCounts } from '../ingest/input-completeness.js';
 import type { FlowResult, Hop } from '../engine/flow-types.js';
 import type { Finding, FindingSubject, FixStep } from '../rules/finding.js';
 
@@ -32,14 +33,14 @@ export interface Verdict {
 
 export function verdictOf(d: Diagnosis): Verdict {
   const count = (sev: string) => d.findings.filter((f) => f.severity === sev).length;
-  const diagnostics = d.case.inputs.flatMap((i) => i.diagnostics);
+  const problems = d.inputProblems ?? inputProblemCounts(d.case.inputs);
   return {
     errors: count('error'),
     warnings: count('warning'),
     info: count('info'),
     incompleteInputs: d.incomplete?.files.length ?? 0,
-    inputErrors: d.inputProblems?.errors ?? diagnostics.filter((x) => x.severity === 'error').length,
-    inputWarnings: d.inputProblems?.warnings ?? diagnostics.filter((x) => x.severity !== 'error').length,
+    inputErrors: problems.errors,
+    inputWarnings: problems.warnings,
     at: d.at.toISOString(),
   };
 }
@@ -69,6 +70,11 @@ export function flowCountsText(flows: readonly FlowResult[]): string {
 
 export function isFailing(f: FlowResult): boolean {
   return FAILING.includes(f.outcome);
+}
+
+/** Flows that fail or show anomalies, failing ones first: they are what the admin hears about. */
+export function flaggedFlows(flows: readonly FlowResult[]): FlowResult[] {
+  return flows.filter((f) => f.anomalies.length > 0 || f.outcome !== 'delivered').sort((a, b) => Number(isFailing(b)) - Number(isFailing(a)));
 }
 
 /** The flow's heading: endpoints, kind, origin. */

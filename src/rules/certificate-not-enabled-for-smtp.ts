@@ -9,7 +9,7 @@ import { dedupeSubjects } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { candidate } from './support/fix-commands.js';
 import { flowSubject } from './support/flow-subject.js';
-import { flowSubjects, landedConnector, onPremisesTargets, outboundConnectorSubject, receiveConnectorSubject } from './support/exo-to-onprem-flows.js';
+import { landedConnector, onPremisesTargets, outboundConnectorSubject, receiveConnectorSubject } from './support/exo-to-onprem-flows.js';
 import { enableSmtpStep, smtpEnabled } from './support/exo-to-onprem-fixes.js';
 
 /**
@@ -54,7 +54,7 @@ export const rule: Rule = {
       const rc = landedConnector(t.ev);
       const cert = t.ev.offer?.certificate;
       if (!rc || !cert || !t.ev.offer?.smtpServiceMissing) continue;
-      add({ org: t.ev.org!, server: t.ev.server!, cert, connector: receiveConnectorSubject(rc, t.ev.org), how: `receive connector "${rc.Name}", where Exchange Online lands (${t.ev.offer.explanation})`, extra: [...outboundConnectorSubject(t), ...flowSubjects([t])], source: formatSource(rc.provenance) });
+      add({ org: t.ev.org!, server: t.ev.server!, cert, connector: receiveConnectorSubject(rc, t.ev.org), how: `receive connector "${rc.Name}", where Exchange Online lands (${t.ev.offer.explanation})`, extra: [...outboundConnectorSubject(t), flowSubject(t.flow)], source: formatSource(rc.provenance) });
     }
     // Send side: the hybrid send connector's certificate on each source server (M2).
     for (const org of ctx.case.organizations) {

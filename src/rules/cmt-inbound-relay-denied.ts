@@ -5,7 +5,8 @@ import type { Finding, FixCandidate } from './finding.js';
 import { dedupeSubjects, psQuote } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { candidate, EMS } from './support/fix-commands.js';
-import { flowSubjects, groupBy, landedConnector, onPremisesTargets, outboundConnectorSubject, receiveConnectorIdentity, receiveConnectorSubject } from './support/exo-to-onprem-flows.js';
+import { groupBy } from './support/evidence.js';
+import { flowSubjects, landedConnector, onPremisesTargets, outboundConnectorSubject, receiveConnectorIdentity, receiveConnectorSubject } from './support/exo-to-onprem-flows.js';
 import { capabilityFor, CLOUD_CAPABILITY_DOMAIN } from './support/exo-to-onprem-fixes.js';
 
 const RELAY_TEXTS = new Set([RELAY_DENIED, RELAY_DENIED_2010]);

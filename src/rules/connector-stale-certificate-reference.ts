@@ -1,4 +1,4 @@
-import { certificateTimeStatus, normalizeDistinguishedName, parseTlsCertificateName, type Certificate } from '../model/certificate.js';
+import { certificatesNamed, certificateTimeStatus, normalizeDistinguishedName, parseTlsCertificateName, type Certificate } from '../model/certificate.js';
 import { formatSource } from '../model/provenance.js';
 import { isUnusableStatus, serverByName, serverFqdn, TLS_CERTIFICATE_NOT_FOUND } from '../engine/send-routing.js';
 import { certificatesOfServer } from '../engine/simulate-flow.js';
@@ -28,7 +28,6 @@ interface Problem {
 function check(ctx: RuleContext, servers: ExchangeServer[], value: string, at: Date): Problem | null {
   const parsed = parseTlsCertificateName(value);
   if (!parsed) return { problem: `TlsCertificateName "${value}" is not in <I>issuer<S>subject form`, servers, replacement: null };
-  const issuer = normalizeDistinguishedName(parsed.issuer);
   const subject = normalizeDistinguishedName(parsed.subject);
   const sim = ctx.simulation.context;
   const problems: string[] = [];
@@ -36,7 +35,7 @@ function check(ctx: RuleContext, servers: ExchangeServer[], value: string, at: D
   let replacement: Certificate | null = null;
   for (const server of servers) {
     const certs = certificatesOfServer(sim, server.Certificates, serverFqdn(server));
-    const named = certs.filter((c) => normalizeDistinguishedName(c.Issuer) === issuer && normalizeDistinguishedName(c.Subject) === subject);
+    const named = certificatesNamed(value, certs) ?? [];
     // The one Exchange picks among several: the latest expiry [TLSBLOG25] (as send-routing does).
     const chosen = [...named].sort((a, b) => (Date.parse(b.NotAfter ?? '') || 0) - (Date.parse(a.NotAfter ?? '') || 0))[0];
     let problem: string | null = null;

@@ -4,11 +4,12 @@ import { EXCHANGE_ONLINE_SMTP_RANGES } from '../data/exchange-online-ip-ranges.j
 import { EXCHANGE_ONLINE_SOURCE_IP } from '../engine/exchange-online-identity.js';
 import { effectiveBindings, receiveConnectorsOf } from '../engine/receive-connector-landing.js';
 import type { Finding, FindingSubject, FixCandidate } from './finding.js';
-import { dedupeSubjects, psQuote } from './finding.js';
+import { psQuote } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { candidate, EMS, manualStep } from './support/fix-commands.js';
-import { flowSubjects, groupBy, intermittence, onPremisesTargets, outboundConnectorSubject, receiveConnectorIdentity, receiveConnectorSubject, type OnPremisesTarget } from './support/exo-to-onprem-flows.js';
-import { removeSmartHostCandidate } from './support/exo-to-onprem-fixes.js';
+import { groupBy } from './support/evidence.js';
+import { onPremisesTargets, receiveConnectorIdentity, receiveConnectorSubject, type OnPremisesTarget } from './support/exo-to-onprem-flows.js';
+import { targetFailureFinding } from './support/exo-to-onprem-fixes.js';
 
 /**
  * RULES.md v2 `exo-to-onprem-connection-fails` (EXO-SEMANTICS M8.1–M8.3, [MFI]): a smart host of
@@ -31,26 +32,20 @@ export const rule: Rule = {
   },
 };
 
-function base(r: Rule, t: OnPremisesTarget, items: OnPremisesTarget[], first: FindingSubject[], message: string, candidates: FixCandidate[], evidence: Finding['evidence']): Finding {
-  const remove = removeSmartHostCandidate(t);
-  if (remove) candidates.push(remove);
-  return {
-    rule: r.id,
-    severity: r.severity,
-    title: r.title,
-    message: `${items.every((i) => i.othersSucceed) ? 'Intermittent: ' : ''}${message} ${intermittence(items)}`,
-    subjects: dedupeSubjects([...first, ...outboundConnectorSubject(t), ...flowSubjects(items)]),
-    evidence,
-    fix: candidates[0]?.steps ?? [],
+/** Targets of one smart host failing the same way. */
+function base(r: Rule, items: OnPremisesTarget[], cause: FindingSubject[], message: string, candidates: FixCandidate[], evidence: Finding['evidence']): Finding {
+  return targetFailureFinding(r, items, {
+    cause,
+    message,
     candidates,
+    evidence,
     references: ['https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-code-450-44312-dns-query-failed'],
-  };
+  });
 }
 
 function dnsFinding(r: Rule, t: OnPremisesTarget, items: OnPremisesTarget[]): Finding {
   return base(
     r,
-    t,
     items,
     [],
     `"${t.connector?.Name ?? 'delivery by MX'}" (${t.tenant.Name}) sends to ${t.ev.host}, which is no server of the case and has no A record in the case's DNS: ${t.ev.response}.`,
@@ -84,7 +79,6 @@ function noConnectorFinding(r: Rule, t: OnPremisesTarget, items: OnPremisesTarge
   }
   return base(
     r,
-    t,
     items,
     rc ? [receiveConnectorSubject(rc, org)] : [{ type: 'ExchangeServer', name: server.Name, organization: org.Name }],
     `"${t.connector?.Name ?? 'delivery by MX'}" (${t.tenant.Name}) sends to ${t.ev.host} (${server.Name}), where no enabled receive connector on port 25 accepts Exchange Online's address ${EXCHANGE_ONLINE_SOURCE_IP}: ${t.ev.response}.`,

@@ -1,11 +1,12 @@
 import { formatSource } from '../model/provenance.js';
 import { tlsSettingsMode } from '../engine/exo-to-onprem-validation.js';
 import type { Finding, FixCandidate } from './finding.js';
-import { dedupeSubjects, psQuote } from './finding.js';
+import { psQuote } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { candidate, EMS } from './support/fix-commands.js';
-import { flowSubjects, groupBy, intermittence, landedConnector, onPremisesTargets, outboundConnectorSubject, receiveConnectorIdentity, receiveConnectorSubject } from './support/exo-to-onprem-flows.js';
-import { nameToPresent, presentValidCertificateCandidates, removeSmartHostCandidate } from './support/exo-to-onprem-fixes.js';
+import { groupBy } from './support/evidence.js';
+import { landedConnector, onPremisesTargets, receiveConnectorIdentity, receiveConnectorSubject } from './support/exo-to-onprem-flows.js';
+import { nameToPresent, presentValidCertificateCandidates, targetFailureFinding } from './support/exo-to-onprem-fixes.js';
 
 /**
  * RULES.md v2 `exo-to-onprem-starttls-unavailable` (EXO-SEMANTICS M8.4/M8.6, [KB2989382]): the
@@ -39,21 +40,15 @@ export const rule: Rule = {
         );
       }
       candidates.push(...presentValidCertificateCandidates(ctx.simulation.context, t.ev.org!, rc, server, nameToPresent(t), ctx.at, `So "${rc.Name}" offers STARTTLS with a certificate Exchange Online accepts`));
-      const remove = removeSmartHostCandidate(t);
-      if (remove) candidates.push(remove);
-      findings.push({
-        rule: this.id,
-        severity: this.severity,
-        title: this.title,
-        message:
-          `${items.every((i) => i.othersSucceed) ? 'Intermittent: ' : ''}"${t.connector?.Name ?? 'delivery by MX'}" (${t.tenant.Name}, TlsSettings ${tlsSettingsMode(t.connector)}) requires TLS towards ${t.ev.host}, but "${rc.Name}" on ${server.Name} offers no STARTTLS: ${offer.explanation} ` +
-          `Exchange Online defers with ${t.ev.response}. ${intermittence(items)}`,
-        subjects: dedupeSubjects([receiveConnectorSubject(rc, t.ev.org), ...outboundConnectorSubject(t), ...flowSubjects(items)]),
-        evidence: [{ source: formatSource(rc.provenance), text: `"${rc.Name}" on ${server.Name}: AuthMechanism ${rc.AuthMechanism ?? '(default)'}, TlsCertificateName ${rc.TlsCertificateName ?? '$null'}, Fqdn ${rc.Fqdn ?? '$null'}` }],
-        fix: candidates[0]?.steps ?? [],
-        candidates,
-        references: ['https://learn.microsoft.com/exchange/troubleshoot/email-delivery/cannot-receive-mail-with-new-certificate'],
-      });
+      findings.push(
+        targetFailureFinding(this, items, {
+          cause: [receiveConnectorSubject(rc, t.ev.org)],
+          message: `"${t.connector?.Name ?? 'delivery by MX'}" (${t.tenant.Name}, TlsSettings ${tlsSettingsMode(t.connector)}) requires TLS towards ${t.ev.host}, but "${rc.Name}" on ${server.Name} offers no STARTTLS: ${offer.explanation} Exchange Online defers with ${t.ev.response}.`,
+          candidates,
+          evidence: [{ source: formatSource(rc.provenance), text: `"${rc.Name}" on ${server.Name}: AuthMechanism ${rc.AuthMechanism ?? '(default)'}, TlsCertificateName ${rc.TlsCertificateName ?? '$null'}, Fqdn ${rc.Fqdn ?? '$null'}` }],
+          references: ['https://learn.microsoft.com/exchange/troubleshoot/email-delivery/cannot-receive-mail-with-new-certificate'],
+        }),
+      );
     }
     return findings;
   },

@@ -2,11 +2,12 @@ import { certificateLabel } from '../model/certificate.js';
 import { formatSource } from '../model/provenance.js';
 import { tlsSettingsMode } from '../engine/exo-to-onprem-validation.js';
 import type { Finding, FixCandidate } from './finding.js';
-import { dedupeSubjects, psIdentity } from './finding.js';
+import { psIdentity } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { candidate, EXO } from './support/fix-commands.js';
-import { flowSubjects, groupBy, intermittence, landedConnector, onPremisesTargets, outboundConnectorSubject, receiveConnectorSubject } from './support/exo-to-onprem-flows.js';
-import { nameToPresent, presentValidCertificateCandidates, removeSmartHostCandidate } from './support/exo-to-onprem-fixes.js';
+import { groupBy } from './support/evidence.js';
+import { landedConnector, onPremisesTargets, receiveConnectorSubject } from './support/exo-to-onprem-flows.js';
+import { nameToPresent, presentValidCertificateCandidates, targetFailureFinding } from './support/exo-to-onprem-fixes.js';
 
 /**
  * RULES.md v2 `exo-to-onprem-tls-validation-fails` (EXO-SEMANTICS M8.5/M8.6): the outbound
@@ -28,7 +29,6 @@ export const rule: Rule = {
       const server = t.ev.server;
       const cert = t.ev.offer?.certificate ?? null;
       if (!rc || !server || !cert || !t.ev.tls) continue;
-      const intermittent = items.every((i) => i.othersSucceed);
       const mode = tlsSettingsMode(t.connector);
       const name = nameToPresent(t);
       const what =
@@ -50,27 +50,21 @@ export const rule: Rule = {
           );
         }
       }
-      const remove = removeSmartHostCandidate(t);
-      if (remove) candidates.push(remove);
-      findings.push({
-        rule: this.id,
-        severity: this.severity,
-        title: this.title,
-        message:
-          `${intermittent ? 'Intermittent: ' : ''}"${t.connector?.Name ?? 'delivery by MX'}" (${t.tenant.Name}, TlsSettings ${mode}) sends to ${t.ev.host}, where Exchange Online lands on "${rc.Name}" on ${server.Name}, which ${what}: ` +
-          `${t.ev.response}. ${intermittence(items)}`,
-        subjects: dedupeSubjects([receiveConnectorSubject(rc, t.ev.org), ...outboundConnectorSubject(t), ...flowSubjects(items)]),
-        evidence: [
-          { source: formatSource(rc.provenance), text: `"${rc.Name}" on ${server.Name}: ${t.ev.offer?.explanation ?? ''}` },
-          { source: 'simulation', text: `${t.ev.host}: certificate ${certificateLabel(cert)} (${cert.Thumbprint}) → ${t.ev.tls.validation}; ${t.ev.response}` },
-        ],
-        fix: candidates[0]?.steps ?? [],
-        candidates,
-        references: [
-          'https://learn.microsoft.com/exchange/mail-flow-best-practices/use-connectors-to-configure-mail-flow/set-up-connectors-to-route-mail',
-          'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/cannot-receive-mail-with-new-certificate',
-        ],
-      });
+      findings.push(
+        targetFailureFinding(this, items, {
+          cause: [receiveConnectorSubject(rc, t.ev.org)],
+          message: `"${t.connector?.Name ?? 'delivery by MX'}" (${t.tenant.Name}, TlsSettings ${mode}) sends to ${t.ev.host}, where Exchange Online lands on "${rc.Name}" on ${server.Name}, which ${what}: ${t.ev.response}.`,
+          candidates,
+          evidence: [
+            { source: formatSource(rc.provenance), text: `"${rc.Name}" on ${server.Name}: ${t.ev.offer?.explanation ?? ''}` },
+            { source: 'simulation', text: `${t.ev.host}: certificate ${certificateLabel(cert)} (${cert.Thumbprint}) → ${t.ev.tls.validation}; ${t.ev.response}` },
+          ],
+          references: [
+            'https://learn.microsoft.com/exchange/mail-flow-best-practices/use-connectors-to-configure-mail-flow/set-up-connectors-to-route-mail',
+            'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/cannot-receive-mail-with-new-certificate',
+          ],
+        }),
+      );
     }
     return findings;
   },

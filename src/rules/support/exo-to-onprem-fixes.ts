@@ -7,10 +7,11 @@ import { certificatesOf } from '../../engine/exo-to-onprem-target.js';
 import { expectedName } from '../../engine/exo-to-onprem-validation.js';
 import { exchangeMajorVersion } from '../../engine/flow-routing.js';
 import type { SimulationContext } from '../../engine/simulation-context.js';
-import type { FixCandidate, FixStep } from '../finding.js';
-import { psIdentity, psQuote } from '../finding.js';
+import type { Finding, FindingSubject, FixCandidate, FixStep } from '../finding.js';
+import { dedupeSubjects, psIdentity, psQuote } from '../finding.js';
+import type { Rule } from '../rule.js';
 import { candidate, EMS, EXO, newCertificateSteps, tlsCertificateNameValue } from './fix-commands.js';
-import { receiveConnectorIdentity, type OnPremisesTarget } from './exo-to-onprem-flows.js';
+import { flowSubjects, intermittence, outboundConnectorSubject, receiveConnectorIdentity, type OnPremisesTarget } from './exo-to-onprem-flows.js';
 
 /**
  * Fixes on the receive side of Exchange Online → on-premises delivery, as the Hybrid
@@ -36,7 +37,7 @@ export function nameToPresent(t: OnPremisesTarget): string {
 }
 
 /** Installed certificates Exchange Online accepts for `name`: private key, publicly trusted, valid, covering it. SMTP-enabled first. */
-export function usableCertificates(sim: SimulationContext, server: ExchangeServer, name: string, at: Date): Certificate[] {
+function usableCertificates(sim: SimulationContext, server: ExchangeServer, name: string, at: Date): Certificate[] {
   return certificatesOf(sim, server)
     .filter((c) => c.HasPrivateKey !== false && c.IsSelfSigned !== true && certificateProblem(c, at) === null && matchCertificateName(name, c.names) !== null)
     .sort((a, b) => Number(smtpEnabled(b)) - Number(smtpEnabled(a)));
@@ -51,7 +52,7 @@ export function enableSmtpStep(cert: Certificate, server: ExchangeServer): FixSt
 }
 
 /** Set-ReceiveConnector naming `cert`, adding the cross-premises capability when the connector lacks it. */
-export function nameCertificateStep(rc: ReceiveConnector, server: ExchangeServer, cert: Certificate, why: string): FixStep {
+function nameCertificateStep(rc: ReceiveConnector, server: ExchangeServer, cert: Certificate, why: string): FixStep {
   const cap = capabilityFor(server);
   const missingCap = grantsTlsDomainCapability(rc, CLOUD_CAPABILITY_DOMAIN, cap) === false;
   const capArg = missingCap ? ` -TlsDomainCapabilities ${psQuote(`${CLOUD_CAPABILITY_DOMAIN}:${cap}`)}` : '';
@@ -80,11 +81,39 @@ export function presentValidCertificateCandidates(sim: SimulationContext, org: O
 }
 
 /** Take a failing smart host out of the outbound connector (only offered when others work). */
-export function removeSmartHostCandidate(t: OnPremisesTarget): FixCandidate | null {
+function removeSmartHostCandidate(t: OnPremisesTarget): FixCandidate | null {
   if (!t.connector || !t.othersSucceed || !t.connector.SmartHosts.some((h) => h.toLowerCase() === t.ev.host)) return null;
   return candidate({
     text: `Or stop sending to ${t.ev.host}: remove it from the smart hosts of "${t.connector.Name}" (Exchange Online PowerShell connected to ${t.tenant.Name}) until it is fixed.`,
     command: `Set-OutboundConnector -Identity ${psIdentity(t.connector.Name)} -SmartHosts @{Remove=${psQuote(t.ev.host)}}`,
     where: EXO,
   });
+}
+
+/**
+ * The finding for targets of one smart host that Exchange Online cannot deliver to (M8): the
+ * message says whether the failure is intermittent (other targets accept, M8.1), the subjects name
+ * the cause, the outbound connector and every affected flow, and removing the smart host is
+ * offered last when other targets work.
+ */
+export function targetFailureFinding(
+  rule: Rule,
+  items: readonly OnPremisesTarget[],
+  parts: { cause: FindingSubject[]; message: string; candidates: FixCandidate[]; evidence: Finding['evidence']; references: string[] },
+): Finding {
+  const t = items[0]!;
+  const candidates = [...parts.candidates];
+  const remove = removeSmartHostCandidate(t);
+  if (remove) candidates.push(remove);
+  return {
+    rule: rule.id,
+    severity: rule.severity,
+    title: rule.title,
+    message: `${items.every((i) => i.othersSucceed) ? 'Intermittent: ' : ''}${parts.message} ${intermittence(items)}`,
+    subjects: dedupeSubjects([...parts.cause, ...outboundConnectorSubject(t), ...flowSubjects(items)]),
+    evidence: parts.evidence,
+    fix: candidates[0]?.steps ?? [],
+    candidates,
+    references: parts.references,
+  };
 }

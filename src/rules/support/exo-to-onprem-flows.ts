@@ -59,19 +59,6 @@ export function onPremisesTargets(ctx: RuleContext): OnPremisesTarget[] {
   return out;
 }
 
-/** Groups items by a key, keeping first-seen order. */
-export function groupBy<T>(items: readonly T[], key: (t: T) => string | null): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    if (k === null) continue;
-    const list = m.get(k);
-    if (list) list.push(it);
-    else m.set(k, [it]);
-  }
-  return m;
-}
-
 export function landedConnector(ev: TargetEvaluation): ReceiveConnector | null {
   return ev.landing?.kind === 'connector' ? ev.landing.connector : null;
 }
@@ -89,17 +76,9 @@ export function outboundConnectorSubject(t: OnPremisesTarget): FindingSubject[] 
   return t.connector ? [{ type: 'OutboundConnector', name: t.connector.Name, tenant: t.tenant.Name }] : [];
 }
 
-/** Distinct flow subjects of the items, in order. */
+/** The items' flow subjects, in order (callers pass them through dedupeSubjects). */
 export function flowSubjects(items: readonly OnPremisesTarget[]): FindingSubject[] {
-  const seen = new Set<string>();
-  const out: FindingSubject[] = [];
-  for (const it of items) {
-    const s = flowSubject(it.flow);
-    if (seen.has(s.name)) continue;
-    seen.add(s.name);
-    out.push(s);
-  }
-  return out;
+  return items.map((it) => flowSubject(it.flow));
 }
 
 /** "intermittent" wording when other targets accept the message (M8.1). */

@@ -75,11 +75,6 @@ export function tlsCertificateNameStep(connectorName: string, issuer: string, su
   };
 }
 
-/** The SMTP enablement of a certificate the case already holds, by its real thumbprint. */
-export function enableCertificateText(cert: Certificate, servers: readonly string[]): string {
-  return `Enable ${cert.Subject} for SMTP on ${servers.join(', ')} (Enable-ExchangeCertificate -Thumbprint ${cert.Thumbprint} -Services SMTP; answer No to replacing the default SMTP certificate).`;
-}
-
 /**
  * Getting a new certificate cannot be simulated: what the admin does at the CA and on the
  * servers, with the values the case knows (names, servers) and the ones it cannot (thumbprint).
