@@ -4,6 +4,7 @@ import { domainOf, isCoexistenceDomain, normalizeHost } from '../model/domains.j
 import { EXCHANGE_ONLINE_CERTIFICATE, EXCHANGE_ONLINE_EHLO, EXCHANGE_ONLINE_SOURCE_IP, INTERNET_SENDER } from './exchange-online-identity.js';
 import { chooseOutboundConnector, coexistenceDomain, homeName, isExchange2010, mxHosts, resolveHome, resolveOrigin, type Home } from './flow-routing.js';
 import { authAsAtExchangeOnline, crossPremisesNotes } from './cross-premises-trust.js';
+import { admitAtExchangeOnline } from './exo-admission.js';
 import { checkExchangeOnlineEndpoint } from './exo-endpoints.js';
 import { deliverToOnPremises } from './exo-to-onprem.js';
 import { outsideTenantLabel, type AttributionStep, type FlowKind, type FlowResult, type Hop, type HopFailure, type HopSender, type Place } from './flow-types.js';
@@ -256,6 +257,15 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
       if (result.outcome === 'rejected') return end('rejected', `Exchange Online rejects the message: ${result.trace[result.trace.length - 1] ?? ''}`, result.response);
       if (result.outcome === 'dropped') return end('dropped', `Exchange Online attributes the message to ${result.tenant!.Name} again and discards it without a non-delivery report.`);
       if (result.outsideTenantDomain) return end('delivered', `Delivered to ${rcptDomain} in an Exchange Online tenant outside the case.`);
+      const admission = admitAtExchangeOnline({ ctx, spec, flowKind: flow.kind, hop, result, senderDomain, rcptDomain, previousTenants: left });
+      addAll(decisions, admission.decisions);
+      addAll(assumptions, admission.assumptions);
+      addAll(flow.anomalies, admission.anomalies);
+      if (admission.failure) {
+        // Refused at the connection or at RCPT TO: the message was never processed in the tenant.
+        if (tenantLabel && flow.tenants[flow.tenants.length - 1] === tenantLabel) flow.tenants.pop();
+        return fail(admission.failure);
+      }
       place = { kind: 'tenant', tenant: result.tenant! };
       fromOnPremises = result.direction === 'outbound' || result.direction === 'relay';
       arrivedInbound = result.direction === 'inbound';

@@ -1,3 +1,4 @@
+import type { RecognisedStatus } from './ndr.js';
 import type { Provenance } from './provenance.js';
 
 /**
@@ -148,6 +149,8 @@ export interface HeaderHop {
   kind: HopKind;
   /** Dated before the previous dated hop (the servers' clocks disagree). */
   clockSkew?: boolean;
+  /** Exchange build the hop's `with … Microsoft SMTP Server … id 15.2.1544.36` names (EXO-SEMANTICS M12), null when none. */
+  serverBuild?: string | null;
 }
 
 /** One message's headers, decoded far enough for the evidence rules. */
@@ -181,6 +184,44 @@ export interface HeaderMessageObservation {
   crossPremisesHeadersFilteredBySendConnector?: string | null;
   /** X-Forefront-Antispam-Report `DIR`: how Exchange Online saw the message — inbound, outbound (leaving the tenant) or internal. */
   antispamDirection?: 'inbound' | 'outbound' | 'internal' | null;
+  /** Authentication-Results `spf=` result as Exchange Online wrote it (`pass`, `fail`, `softfail`, …), null when absent (M16). */
+  spfResult?: string | null;
+  /** The IP Exchange Online evaluated SPF against: `(sender IP is 203.0.113.5)` (M16). */
+  spfSenderIp?: string | null;
+  /** Authentication-Results `compauth=` result (`pass`, `fail`, `softpass`, `none`), null when absent (M16). */
+  compauth?: string | null;
+  /** X-MS-Exchange-SkipListedInternetSender present: Enhanced Filtering skipped to the original sender (M16). */
+  skipListedInternetSender?: boolean;
+  /** Statuses recognised in the message (an NDR's diagnostic block, `message/delivery-status`), in order. */
+  statuses?: RecognisedStatus[];
+  source: Provenance;
+}
+
+/** Where a status was read (RULES.md v2, "Evidence: NDR code families the readers must recognise"). */
+export type StatusOrigin = 'message-trace' | 'tracking-log' | 'protocol-log' | 'capture' | 'headers' | 'ndr' | 'queue';
+
+/** One recognised status code in evidence, tied to its source position. */
+export interface StatusObservation {
+  status: RecognisedStatus;
+  /** Rule ids the catalog entry names (copied so rules need not look the entry up). */
+  rules: string[];
+  origin: StatusOrigin;
+  /** ISO 8601 time of the event, null when unknown. */
+  at: string | null;
+  sender: string | null;
+  recipient: string | null;
+  /** The connector the source names (send connector, outbound connector, queue's next-hop connector), null otherwise. */
+  connector: string | null;
+  /** The remote host the source names (`FQDN=`, `NextHopDomain`, `Generating server`, the server of a session). */
+  remoteHost: string | null;
+  /** The remote address the source names (`IP=`, the server side of a session). */
+  remoteIp: string | null;
+  /** The sending side's address when known (trace client IP, session client). */
+  clientIp: string | null;
+  /** For an expiry (QUEUE.Expired, 5.4.300): the last deferral quoted (`LED=`, `LastError`), else null. */
+  lastError: string | null;
+  /** Tenant id the source names (trace), null otherwise. */
+  tenantId: string | null;
   source: Provenance;
 }
 
@@ -200,6 +241,8 @@ export const EVIDENCE_SOURCES_KEPT = 5;
 
 export interface EvidenceSet {
   traces: Observed<TraceObservation>[];
+  /** Status codes recognised in every evidence kind (NDR-CATALOG), grouped like traces. */
+  statuses: Observed<StatusObservation>[];
   sessions: Observed<SmtpSessionObservation>[];
   messages: HeaderMessageObservation[];
   /** Messages read beyond those kept (a large mbox). */
@@ -207,5 +250,5 @@ export interface EvidenceSet {
 }
 
 export function emptyEvidence(): EvidenceSet {
-  return { traces: [], sessions: [], messages: [], messagesNotKept: 0 };
+  return { traces: [], statuses: [], sessions: [], messages: [], messagesNotKept: 0 };
 }
