@@ -41,7 +41,7 @@ export function readPkcs7Der(der: Uint8Array): Pkcs7Read {
     }
     signed = AsnConvert.parse(info.content, SignedData);
   } catch (e) {
-    out.error = `PKCS#7 structure does not parse: ${(e as Error).message}`;
+    out.error = `PKCS#7 structure does not parse: ${asn1Problem(e, der.byteLength)}`;
     return out;
   }
   const original = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
@@ -60,9 +60,23 @@ export function readPkcs7Der(der: Uint8Array): Pkcs7Read {
       }
       out.certificates.push(new X509Certificate(bytes));
     } catch (e) {
-      out.problems.push(`PKCS#7 entry ${i + 1} does not parse as X.509: ${(e as Error).message}`);
+      out.problems.push(`PKCS#7 entry ${i + 1} does not parse as X.509: ${asn1Problem(e, der.byteLength)}`);
     }
   });
   if (out.certificates.length === 0 && out.problems.length === 0) out.error = 'PKCS#7 bundle holds no certificate';
   return out;
+}
+
+/**
+ * What an ASN.1 decoding failure means for the admin. The libraries' own messages describe their
+ * internals ("Offset is outside the bounds of the DataView"); a read past the end means the DER is
+ * cut short, anything else that it is damaged.
+ */
+export function asn1Problem(e: unknown, length: number): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof RangeError || /outside the bounds|out of range|offset/i.test(message)) {
+    return `the DER data (${length} bytes) ends before its structure does (cut short or damaged)`;
+  }
+  if (/^[\x20-\x7e]{1,160}$/.test(message) && !/DataView|undefined|null|\bat\b .*\(/.test(message)) return `damaged DER (${message})`;
+  return `damaged DER (${length} bytes)`;
 }

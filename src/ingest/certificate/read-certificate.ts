@@ -34,7 +34,49 @@ export interface CertificateFileRead {
   error: string | null;
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+/**
+ * The PEM blocks of a text, in one pass: each BEGIN is paired with the next END after it (a regular
+ * expression searching for the matching END from every BEGIN is quadratic when ENDs are missing).
+ * A BEGIN whose next END has another label, or that has none, is reported once at its line.
+ */
+interface PemBlock {
+  kind: string;
+  /** The block from BEGIN to END inclusive. */
+  whole: string;
+  body: string;
+  index: number;
+}
+
+const PEM_BEGIN = '-----BEGIN ';
+const PEM_END = '-----END ';
+
+function pemBlocks(text: string): { blocks: PemBlock[]; unterminated: { kind: string; index: number }[] } {
+  const blocks: PemBlock[] = [];
+  const unterminated: { kind: string; index: number }[] = [];
+  let nextEnd = -2;
+  let p = text.indexOf(PEM_BEGIN);
+  while (p >= 0) {
+    const labelStart = p + PEM_BEGIN.length;
+    const labelEnd = text.indexOf('-----', labelStart);
+    const kind = labelEnd < 0 ? '' : text.slice(labelStart, labelEnd);
+    if (labelEnd < 0 || labelEnd - labelStart > 64 || !/^[A-Z0-9 ]+$/.test(kind)) {
+      p = text.indexOf(PEM_BEGIN, labelStart);
+      continue;
+    }
+    const bodyStart = labelEnd + 5;
+    if (nextEnd !== -1 && nextEnd < bodyStart) nextEnd = text.indexOf(PEM_END, bodyStart);
+    const endTag = `${PEM_END}${kind}-----`;
+    if (nextEnd >= 0 && text.startsWith(endTag, nextEnd)) {
+      const stop = nextEnd + endTag.length;
+      blocks.push({ kind, whole: text.slice(p, stop), body: text.slice(bodyStart, nextEnd), index: p });
+      p = text.indexOf(PEM_BEGIN, stop);
+      continue;
+    }
+    if (unterminated.length < 100) unterminated.push({ kind, index: p });
+    p = text.indexOf(PEM_BEGIN, bodyStart);
+  }
+  return { blocks, unterminated };
+}
 const BASE64_ONLY = /^[A-Za-z0-9+/=\s]+$/;
 
 /** True when the bytes hold an X.509 certificate: a PEM CERTIFICATE or PKCS7 block, DER, bare base64 DER, or a DER PKCS#7 bundle. */
@@ -72,19 +114,21 @@ export function parseCertificateBytes(bytes: Uint8Array): ParsedCertificateBytes
     const keys: string[] = [];
     const otherKinds = new Set<string>();
     const lines = lineCounter(text);
-    for (const m of text.matchAll(PEM_BLOCK)) {
-      const kind = m[1] ?? '';
-      const line = lines(m.index ?? 0);
+    const pem = pemBlocks(text);
+    for (const u of pem.unterminated) result.problems.push({ line: lines(u.index), message: `PEM ${u.kind} block has no matching -----END ${u.kind}----- line; skipped` });
+    for (const m of pem.blocks) {
+      const kind = m.kind;
+      const line = lines(m.index);
       if (kind === 'CERTIFICATE') {
         try {
-          result.blocks.push({ x509: new X509Certificate(m[0]), line });
+          result.blocks.push({ x509: new X509Certificate(m.whole), line });
         } catch (e) {
           result.problems.push({ line, message: `PEM CERTIFICATE block does not parse: ${(e as Error).message}` });
         }
       } else if (PKCS7_PEM_LABELS.has(kind)) {
-        addPkcs7(result, Buffer.from(m[2] ?? '', 'base64'), line);
+        addPkcs7(result, Buffer.from(m.body, 'base64'), line);
       } else if (kind.endsWith('PRIVATE KEY')) {
-        keys.push(m[0]);
+        keys.push(m.whole);
       } else {
         otherKinds.add(kind);
       }

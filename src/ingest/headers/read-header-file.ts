@@ -7,6 +7,7 @@ import { CompoundFileError, fileSource } from './compound-file.js';
 import { decodeMessage, type DecodedMessage } from './decode-message.js';
 import { decodeLineBytes } from './header-text.js';
 import { MessageSplitter, type RawMessage, type SplitMode } from './message-split.js';
+import { addDiagnostics } from '../limits.js';
 import { readMsgTransportHeaders } from './outlook-msg.js';
 
 export const HEADERS_KIND = 'headers';
@@ -158,7 +159,7 @@ export async function readHeaderFile(file: string, onMessage: (m: DecodedMessage
   const { skipped } = lines.finish();
   report.records = lines.messages;
   report.skipped += skipped;
-  report.diagnostics.push(...lines.diagnostics);
+  addDiagnostics(report.diagnostics, lines.diagnostics, file);
   if (lines.messages === 0) {
     return fail('no message headers found (expected an .eml, an Outlook .msg, headers copied from Outlook or Outlook on the web, or an mbox)');
   }

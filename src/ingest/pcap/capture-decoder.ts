@@ -5,7 +5,8 @@ import { IpFragmentReassembler } from './ip-fragments.js';
 import { decodeIp, IP_FRAGMENT_HELD, IP_MALFORMED, IP_OK, IP_OTHER_PROTOCOL, IpPacket } from './ip.js';
 import { ipOffset, LINK_NOT_IP, LINK_TRUNCATED, LINK_UNSUPPORTED, linkTypeName } from './link-layer.js';
 import { FlowTable } from './tcp-flows.js';
-import { combineKeyLogs, parseKeyLog, type KeyLog, type TlsSecrets } from './tls-keylog.js';
+import { addDiagnostic, addDiagnostics } from '../limits.js';
+import { GrowingKeyLog, parseKeyLog, type KeyLog, type TlsSecrets } from './tls-keylog.js';
 
 /** Diagnostics kept per skip reason; the rest are counted. */
 const DIAGNOSTICS_PER_REASON = 5;
@@ -28,8 +29,7 @@ export class CaptureDecoder implements FrameSink {
   readonly fragments = new IpFragmentReassembler();
   readonly flows: FlowTable;
   private readonly ip = new IpPacket();
-  private readonly keyLogs: KeyLog[];
-  private keyLog: KeyLog | null;
+  private readonly keyLog: GrowingKeyLog;
   keyLogsFromCapture = 0;
 
   constructor(
@@ -37,13 +37,13 @@ export class CaptureDecoder implements FrameSink {
     keyLogs: KeyLog[],
     onSession: (session: CapturedSession) => void,
   ) {
-    this.keyLogs = [...keyLogs];
-    this.keyLog = keyLogs.length > 0 ? combineKeyLogs(this.keyLogs) : null;
+    this.keyLog = new GrowingKeyLog();
+    for (const log of keyLogs) this.keyLog.add(log);
     this.flows = new FlowTable((random) => this.secretsFor(random), onSession);
   }
 
   get keyLogSessions(): number {
-    return this.keyLog?.size ?? 0;
+    return this.keyLog.size;
   }
 
   frame(linkType: number, b: Buffer, start: number, end: number, originalLength: number, time: number): void {
@@ -79,9 +79,8 @@ export class CaptureDecoder implements FrameSink {
 
   secrets(text: string): void {
     const parsed = parseKeyLog(text, `${this.file} (decryption secrets block)`);
-    this.diagnostics.push(...parsed.diagnostics.slice(0, 20));
-    this.keyLogs.push(parsed.keyLog);
-    this.keyLog = combineKeyLogs(this.keyLogs);
+    addDiagnostics(this.diagnostics, parsed.diagnostics.slice(0, 20), this.file);
+    this.keyLog.add(parsed.keyLog);
     this.keyLogsFromCapture++;
   }
 
@@ -90,7 +89,7 @@ export class CaptureDecoder implements FrameSink {
   }
 
   problem(at: number, message: string): void {
-    this.diagnostics.push({ severity: 'error', location: `${this.file}@${at}`, message: `${this.file}: at byte ${at} (after packet ${this.packets}): ${message}` });
+    addDiagnostic(this.diagnostics, { severity: 'error', location: `${this.file}@${at}`, message: `${this.file}: at byte ${at} (after packet ${this.packets}): ${message}` }, this.file);
   }
 
   finish(): void {
@@ -99,7 +98,7 @@ export class CaptureDecoder implements FrameSink {
   }
 
   private secretsFor(clientRandom: Uint8Array): TlsSecrets | null {
-    return this.keyLog?.secretsFor(clientRandom) ?? null;
+    return this.keyLog.secretsFor(clientRandom);
   }
 
   private skip(packet: number, reason: string): void {

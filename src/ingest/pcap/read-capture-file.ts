@@ -7,6 +7,7 @@ import { ChunkedFile } from './chunked-file.js';
 import type { ContainerRead } from './frame-sink.js';
 import { linkTypeName } from './link-layer.js';
 import { pcapHeader, readPcap } from './pcap-file.js';
+import { addDiagnostics } from '../limits.js';
 import { isPcapng, readPcapng } from './pcapng-file.js';
 import { parseKeyLog, type KeyLog } from './tls-keylog.js';
 
@@ -87,7 +88,7 @@ export async function readCaptureFile(file: string, options: CaptureReadOptions 
     truncated: read.truncated,
     keyLog: { files: options.keyLogFiles?.length ?? 0, fromCapture: decoder.keyLogsFromCapture, clientRandoms: decoder.keyLogSessions },
   } satisfies Partial<CaptureSummary>);
-  diagnostics.push(...decoder.diagnostics);
+  addDiagnostics(diagnostics, decoder.diagnostics, file);
   if (decoder.fragments.dropped > 0) {
     diagnostics.push({ severity: 'warning', location: file, message: `${decoder.fragments.dropped} IP datagrams were fragmented and not all their fragments are in the capture; they were left out.` });
   }
@@ -100,7 +101,7 @@ async function readKeyLogs(files: string[], diagnostics: Diagnostic[]): Promise<
   for (const file of files) {
     try {
       const parsed = parseKeyLog(await readFile(file, 'utf8'), file);
-      diagnostics.push(...parsed.diagnostics);
+      addDiagnostics(diagnostics, parsed.diagnostics, file);
       logs.push(parsed.keyLog);
     } catch (e) {
       const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
@@ -136,5 +137,6 @@ function failed(summary: CaptureSummary, diagnostics: Diagnostic[], file: string
 }
 
 function iso(t: number): string | null {
-  return t === t ? new Date(t).toISOString() : null;
+  // Interface options (if_tsresol/if_tsoffset) can put a time outside what Date holds (±8.64e15 ms).
+  return Number.isFinite(t) && Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : null;
 }

@@ -229,7 +229,8 @@ export class FlowTable {
     const c = flow.clientSide;
     const ip = (side: number) => (flow.v6 ? ipv6Text(side === 0 ? flow.a6! : flow.b6!) : ipv4Text(side === 0 ? flow.a4 : flow.b4));
     const port = (side: number) => (side === 0 ? flow.aPort : flow.bPort);
-    const iso = (t: number) => (t === t ? new Date(t).toISOString() : null);
+    // A damaged interface option can put a time outside what Date holds (±8.64e15 ms).
+    const iso = (t: number) => (Number.isFinite(t) && Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : null);
     const result = session.result({
       clientIp: ip(c),
       clientPort: port(c),

@@ -176,6 +176,46 @@ function printable(label: string): string {
  * One key log from several (a --keylog file and the Decryption Secrets Blocks of a pcapng): per session, each secret
  * is taken from the first log that has it.
  */
+/**
+ * Key logs that arrive one at a time (a pcapng Decryption Secrets Block per capture segment):
+ * each is merged into one map once, so n blocks cost their total size, not n² re-merges.
+ * Secrets already held win, as in combineKeyLogs.
+ */
+export class GrowingKeyLog implements KeyLog {
+  private readonly merged = new MapKeyLog(new Map(), { lines: 0, used: 0, ignored: 0, malformed: 0 });
+  private readonly others: KeyLog[] = [];
+
+  get size(): number {
+    return this.merged.size + this.others.reduce((n, log) => n + log.size, 0);
+  }
+
+  add(log: KeyLog): void {
+    if (!(log instanceof MapKeyLog)) {
+      this.others.push(log);
+      return;
+    }
+    const c = this.merged.counts;
+    c.lines += log.counts.lines;
+    c.used += log.counts.used;
+    c.ignored += log.counts.ignored;
+    c.malformed += log.counts.malformed;
+    for (const [clientRandom, secrets] of log.sessions) {
+      const held = this.merged.sessions.get(clientRandom);
+      this.merged.sessions.set(clientRandom, held ? { ...secrets, ...held } : secrets);
+    }
+  }
+
+  secretsFor(clientRandom: Uint8Array): TlsSecrets | null {
+    const found = this.merged.secretsFor(clientRandom);
+    if (found || this.others.length === 0) return found;
+    for (const log of this.others) {
+      const s = log.secretsFor(clientRandom);
+      if (s) return s;
+    }
+    return null;
+  }
+}
+
 export function combineKeyLogs(logs: KeyLog[]): KeyLog {
   if (logs.length === 1) return logs[0] as KeyLog;
   if (logs.every((log): log is MapKeyLog => log instanceof MapKeyLog)) {

@@ -1,4 +1,6 @@
-import { parse } from 'csv-parse/sync';
+import { detectCsvDelimiter } from '../csv-delimiter.js';
+import { addDiagnostic } from '../limits.js';
+import { CsvTokenizer } from '../trace/csv-tokenizer.js';
 import type { PsReadResult, PsRecord, PsValue } from './ps-record.js';
 
 /**
@@ -34,7 +36,7 @@ export function detectCsvExport(sample: string): boolean {
   let header = lines[0] ?? '';
   if (/^#TYPE /.test(header)) return true;
   if (header.startsWith('#')) header = lines[1] ?? '';
-  const fields = header.split(',').map((f) => f.trim().replace(/^"|"$/g, ''));
+  const fields = header.split(detectCsvDelimiter(header)).map((f) => f.trim().replace(/^"|"$/g, ''));
   return fields.length >= 2 && fields.every((f) => /^[A-Za-z][A-Za-z0-9_]*$/.test(f)) && fields.some((f) => HEADER_MARKERS.has(f));
 }
 
@@ -54,56 +56,48 @@ export function readCsvExport(text: string, file: string): PsReadResult {
     csv = body.slice(first[0].length);
     lineOffset = 1;
   }
-  let rows: { record: string[]; info: { lines: number }; raw: string }[];
-  try {
-    rows = parse(csv, {
-      info: true,
-      raw: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      on_skip: (err) => {
-        result.skipped++;
-        const line = (err as { lines?: number } | undefined)?.lines;
-        result.diagnostics.push({
-          severity: 'error',
-          location: line === undefined ? file : `${file}:${line + lineOffset}`,
-          message: `CSV row not readable: ${err?.message ?? 'malformed'}; skipped`,
-        });
-        return undefined;
+  // The project's one CSV tokenizer (linear; a stray quote costs one diagnostic of bounded size,
+  // not a copy of the field read so far), with the separator `-UseCulture` chose.
+  const firstLineEnd = csv.indexOf('\n');
+  const delimiter = detectCsvDelimiter(firstLineEnd < 0 ? csv : csv.slice(0, firstLineEnd));
+  let columns: string[] | null = null;
+  const tokenizer = new CsvTokenizer(
+    {
+      row: (t, line) => {
+        if (columns === null) {
+          columns = [];
+          for (let i = 0; i < t.count; i++) columns.push(t.field(i).trim());
+          return;
+        }
+        const provenance = { file, line: line + lineOffset };
+        if (t.count !== columns.length) {
+          addDiagnostic(result.diagnostics, { severity: 'warning', location: `${file}:${provenance.line}`, message: `row has ${t.count} fields, the header ${columns.length}; fields are matched by position` }, file);
+        }
+        const properties: Record<string, PsValue> = {};
+        const lost: string[] = [];
+        for (let i = 0; i < columns.length; i++) {
+          const name = columns[i]!;
+          // Export-Csv writes $null and an empty string alike.
+          if (t.isEmpty(i)) {
+            properties[name] = null;
+            continue;
+          }
+          const value = t.field(i);
+          if (FLATTENED_COLLECTION.test(value.trim())) lost.push(name);
+          else properties[name] = value;
+        }
+        const record: PsRecord = { properties, typeNames, shape: 'csv', provenance };
+        if (lost.length > 0) record.lost = lost;
+        result.records.push(record);
       },
-    }) as unknown as { record: string[]; info: { lines: number }; raw: string }[];
-  } catch (e) {
-    result.diagnostics.push({ severity: 'error', location: file, message: `not a readable CSV file: ${(e as Error).message}` });
-    return result;
-  }
-  const [head, ...data] = rows;
-  if (!head) return result;
-  const columns = head.record.map((c) => c.trim());
-  for (const row of data) {
-    // `info.lines` is the line the row ends on; a quoted value may span lines.
-    const endLine = row.info.lines + lineOffset;
-    const spanned = (row.raw.replace(/\r?\n$/, '').match(/\n/g) ?? []).length;
-    const provenance = { file, line: endLine - spanned };
-    if (row.record.length !== columns.length) {
-      result.diagnostics.push({
-        severity: 'warning',
-        location: `${file}:${provenance.line}`,
-        message: `row has ${row.record.length} fields, the header ${columns.length}; fields are matched by position`,
-      });
-    }
-    const properties: Record<string, PsValue> = {};
-    const lost: string[] = [];
-    columns.forEach((name, i) => {
-      const value = row.record[i];
-      // Export-Csv writes $null and an empty string alike.
-      if (value === undefined || value === '') properties[name] = null;
-      else if (FLATTENED_COLLECTION.test(value.trim())) lost.push(name);
-      else properties[name] = value;
-    });
-    const record: PsRecord = { properties, typeNames, shape: 'csv', provenance };
-    if (lost.length > 0) record.lost = lost;
-    result.records.push(record);
-  }
+      malformed: (line, reason) => {
+        result.skipped++;
+        addDiagnostic(result.diagnostics, { severity: 'error', location: `${file}:${line + lineOffset}`, message: `CSV row not readable: ${reason}; skipped` }, file);
+      },
+    },
+    delimiter,
+  );
+  tokenizer.push(csv);
+  tokenizer.end();
   return result;
 }

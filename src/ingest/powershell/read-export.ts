@@ -10,6 +10,7 @@ import { FLATTENED_COLLECTION, detectCsvExport, readCsvExport } from './read-csv
 import { detectClixml, readClixml } from './read-clixml.js';
 import { detectFormattedText } from './read-format-list.js';
 import { detectJsonExport, readJsonExport } from './read-json-export.js';
+import { addDiagnostics } from '../limits.js';
 
 /**
  * A PowerShell export file from text to case fragment, in two steps so that placement can use
@@ -51,7 +52,7 @@ export function readExportFile(text: string, file: string, format: ExportFormat)
   const result = format === 'powershell-json' ? readJsonExport(text, file) : format === 'powershell-csv' ? readCsvExport(text, file) : readClixml(text, file);
   report.records = result.records.length + result.skipped;
   report.skipped = result.skipped;
-  report.diagnostics.push(...result.diagnostics);
+  addDiagnostics(report.diagnostics, result.diagnostics, file);
   const lost = new Map<string, { kind: ExportKind; property: string; first: string; count: number }>();
   for (const record of result.records) {
     const kind = recognizeKind(record);
@@ -151,7 +152,7 @@ export function mapExportFile(read: ExportFileRead, hints: PlacementHints): Mapp
   if (placed.length === 0) return { fragment: emptyCase(), usable: false };
   const mapped = mapRecords(placed, read.file);
   report.skipped += mapped.skipped;
-  report.diagnostics.push(...mapped.diagnostics);
+  addDiagnostics(report.diagnostics, mapped.diagnostics, read.file);
   return { fragment: mapped.fragment, usable: true };
 }
 

@@ -16,6 +16,7 @@ import { isRecord } from './normalize-values.js';
 import { readSources, type SourceMapping } from '../powershell/topology-sources.js';
 import { showValue, validateTopology } from './schema-errors.js';
 import { provenanceAt, parsePositioned } from './yaml-positions.js';
+import { addDiagnostics } from '../limits.js';
 
 export interface TopologyReadResult {
   /** This file's objects, and in `inputs` its report followed by the reports of the certificate files it named. */
@@ -64,7 +65,7 @@ export function readTopology(text: string, file: string, baseDir: string): Topol
 function readInto(text: string, file: string, baseDir: string, result: TopologyReadResult): void {
   const { report, case: fragment } = result;
   const pd = parsePositioned(text, file);
-  report.diagnostics.push(...pd.errors, ...pd.warnings);
+  addDiagnostics(report.diagnostics, [...pd.errors, ...pd.warnings], file);
   if (pd.errors.length > 0) {
     result.fatal = listing(`${file}: the topology file does not parse`, pd.errors);
     return;
@@ -136,7 +137,8 @@ function readInto(text: string, file: string, baseDir: string, result: TopologyR
   sortByPosition(schemaErrors);
   report.records = ctx.records;
   report.skipped = ctx.skipped;
-  report.diagnostics.push(...schemaErrors, ...ctx.diagnostics);
+  addDiagnostics(report.diagnostics, schemaErrors, file);
+  addDiagnostics(report.diagnostics, ctx.diagnostics, file);
   sortByPosition(report.diagnostics);
   if (schemaErrors.length > 0) {
     result.fatal = listing(`${file}: ${schemaErrors.length} error${schemaErrors.length === 1 ? '' : 's'} in the topology file`, schemaErrors);

@@ -1,5 +1,6 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../../model/diagnostics.js';
+import { LIMITS } from '../limits.js';
 import type { Provenance } from '../../model/provenance.js';
 import { lineColumn, lineStarts, pathKey, scanJsonPositions, type JsonPositions } from './json-positions.js';
 import { parseYamlFast, type FastYaml } from './yaml-fast-parse.js';
@@ -40,7 +41,66 @@ function lazyYamlTree(text: string, file: string, onBuild?: () => void): { file:
 }
 
 export function parsePositioned(text: string, file: string): PositionedDocument {
+  const tooDeep = nestingTooDeep(text);
+  if (tooDeep) return unparsed(text, file, tooDeep.offset, `nesting deeper than ${LIMITS.nestingDepth} levels (a topology file needs fewer than 10); the file is not read`);
   return parseJsonFast(text, file) ?? parseYamlFastPositioned(text, file) ?? parsePositionedWithYaml(text, file);
+}
+
+/** A document refused before parsing (both YAML parsers recurse per level of nesting). */
+function unparsed(text: string, file: string, offset: number, message: string): PositionedDocument {
+  const starts = lineStarts(text);
+  const p = lineColumn(starts, offset);
+  const errors: Diagnostic[] = [{ severity: 'error', location: `${file}:${p.line}:${p.column}`, message: `YAML: ${message}` }];
+  return Object.assign(lazyYamlTree('', file), { value: null, errors, warnings: [] });
+}
+
+/**
+ * An upper bound of the document's nesting, in one pass: flow brackets outside quotes, block
+ * indentation levels, and compact nesting on one line (`- - -`, `a: b: c:`). Returns where it first
+ * passes LIMITS.nestingDepth, or null.
+ */
+export function nestingTooDeep(text: string): { offset: number } | null {
+  const max = LIMITS.nestingDepth;
+  const indents: number[] = [];
+  let flow = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    // Start of a line: its indentation decides the block level.
+    let col = 0;
+    while (i < n && text.charCodeAt(i) === 32) {
+      i++;
+      col++;
+    }
+    const c0 = text.charCodeAt(i);
+    const blank = i >= n || c0 === 10 || c0 === 13 || c0 === 35;
+    if (!blank && flow === 0) {
+      while (indents.length > 0 && indents[indents.length - 1]! >= col) indents.pop();
+      indents.push(col);
+    }
+    let compact = 0;
+    let quote = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) break;
+      if (quote !== 0) {
+        if (c === quote) quote = 0;
+        continue;
+      }
+      if (c === 34 || c === 39) quote = c;
+      else if (c === 35 && (i === 0 || text.charCodeAt(i - 1) === 32)) {
+        // A comment runs to the end of the line.
+        const lf = text.indexOf('\n', i);
+        i = lf < 0 ? n : lf;
+        break;
+      } else if (c === 91 || c === 123) flow++;
+      else if (c === 93 || c === 125) flow = Math.max(0, flow - 1);
+      else if (flow === 0 && (c === 45 || c === 58 || c === 63) && (i + 1 >= n || text.charCodeAt(i + 1) === 32)) compact++;
+      if (indents.length + flow + compact > max) return { offset: i };
+    }
+    i++;
+  }
+  return null;
 }
 
 /**
@@ -71,6 +131,13 @@ export function parsePositionedWithYaml(text: string, file: string): PositionedD
     Map(_, map) {
       const seen = new Set<string>();
       for (const pair of map.items) {
+        if (pair.key !== null && pair.key !== undefined && !isScalar(pair.key)) {
+          // A mapping or sequence used as a key: no topology property is one, and turning nested
+          // ones into text costs exponential time in the parser's toJS.
+          const offset = (pair.key as Node).range?.[0] ?? map.range?.[0] ?? 0;
+          errors.push({ severity: 'error', location: at(offset), message: 'YAML: a key that is itself a mapping or sequence is not valid in a topology file' });
+          continue;
+        }
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         if (seen.has(key)) {
           const offset = (pair.key as Node | null)?.range?.[0] ?? map.range?.[0] ?? 0;
@@ -157,7 +224,8 @@ export function nodeAt(pd: PositionedDocument, path: readonly PathSegment[]): No
 
 function keyText(key: unknown): string {
   if (isScalar(key)) return String(key.value);
-  return String(key);
+  // Collection keys are refused when parsed; never stringify one (exponential for nested keys).
+  return '\u0000';
 }
 
 export function provenanceAt(pd: PositionedDocument, path: readonly PathSegment[]): Provenance {
