@@ -21,7 +21,10 @@ export async function readMsgTransportHeaders(source: ByteSource): Promise<MsgHe
   if (unicode) {
     let text = (await cf.readStream(unicode)).toString('utf16le');
     // PT_UNICODE values are stored with or without the terminating NUL.
-    text = text.replace(/\u0000+$/, '');
+    // (Trimmed by a backward scan: `\u0000+$` retries from every NUL of a run followed by text.)
+    let end = text.length;
+    while (end > 0 && text.charCodeAt(end - 1) === 0) end--;
+    text = text.slice(0, end);
     return { text };
   }
   const string8 = children.find((e) => e.type === 2 && e.name.toLowerCase() === STRING8_STREAM);

@@ -18,13 +18,27 @@ export function readTruncatedJson(body: string): TruncatedJson | null {
   if (!endsInsideJson(body)) return null;
   if (!/^\s*\[/.test(body)) return { items: [], cutAt: body.search(/\S/) };
   // Only the closing bracket missing: every object is whole.
-  const whole = tryParse(body.replace(/[\s,]*$/, '') + ']');
+  const whole = tryParse(withoutTrailingCommas(body) + ']');
   if (whole) return { items: whole, cutAt: body.length };
   const starts = topLevelStarts(body);
   const last = starts[starts.length - 1];
   if (last === undefined) return { items: [], cutAt: body.length };
-  const before = tryParse(body.slice(0, last).replace(/[\s,]*$/, '') + ']');
+  const before = tryParse(withoutTrailingCommas(body.slice(0, last)) + ']');
   return { items: before ?? [], cutAt: last };
+}
+
+/**
+ * The text without trailing white space and commas, scanning back from the end (the regular
+ * expression `[\s,]*$` retries from every position of a long run: quadratic).
+ */
+function withoutTrailingCommas(text: string): string {
+  let end = text.length;
+  while (end > 0) {
+    const c = text.charCodeAt(end - 1);
+    if (c === 0x2c || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0xa0 || c === 0xfeff) end--;
+    else break;
+  }
+  return text.slice(0, end);
 }
 
 function tryParse(text: string): unknown[] | null {

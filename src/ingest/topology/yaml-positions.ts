@@ -1,6 +1,6 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../../model/diagnostics.js';
-import { LIMITS } from '../limits.js';
+import { LIMITS, quoteForDiagnostic } from '../limits.js';
 import type { Provenance } from '../../model/provenance.js';
 import { lineColumn, lineStarts, pathKey, scanJsonPositions, type JsonPositions } from './json-positions.js';
 import { parseYamlFast, type FastYaml } from './yaml-fast-parse.js';
@@ -192,8 +192,10 @@ function jsonOffset(pd: PositionedDocument, path: readonly PathSegment[]): numbe
   return undefined;
 }
 
+/** The parser's message, first line only and cut: it quotes the offending token, which may be a whole long line. */
 function firstLine(message: string): string {
-  return message.split('\n')[0]?.trim() ?? message;
+  const nl = message.indexOf('\n');
+  return quoteForDiagnostic((nl < 0 ? message : message.slice(0, nl)).trim(), 200);
 }
 
 /**
