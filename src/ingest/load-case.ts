@@ -14,6 +14,7 @@ import { EVIDENCE_READERS } from './evidence/evidence-readers.js';
 import { CaseMerger } from './merge-case.js';
 import { addExports, isExportFormat, prepareExport, type PreparedExport } from './powershell/load-exports.js';
 import { readExportFile } from './powershell/read-export.js';
+import { addDiagnostics, LIMITS, quoteForDiagnostic } from './limits.js';
 import { decodeText } from './text-decoding.js';
 import { checkCaseReferences } from './topology/check-references.js';
 import { readTopology, type TopologyReadResult } from './topology/read-topology.js';
@@ -182,6 +183,7 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
           : [`no file in ${paths.join(', ')} could be read:`, ...c.inputs.flatMap((r) => r.diagnostics.map((d) => `  ${d.location}: ${d.message}`))].join('\n'),
     );
   }
+  boundDiagnostics(c);
   return { case: c, fatal: fatal.length > 0 ? fatal.join('\n') : null };
 }
 
@@ -282,5 +284,20 @@ function rejudgeCertificateChains(c: Case, pool: X509Certificate[]): void {
     if (cert.File === null) continue;
     const x = byThumbprint.get(cert.Thumbprint);
     if (x) cert.trust = judgeChainTrust(x, pool);
+  }
+}
+
+/**
+ * The last safety net of LIMITS: a reader that quoted too much of its input in one message, or
+ * kept too many, is cut here (each reader cuts at the source too, where memory is saved).
+ */
+function boundDiagnostics(c: Case): void {
+  const longest = 2000;
+  for (const input of c.inputs) {
+    if (input.diagnostics.length > LIMITS.diagnosticsPerFile + 1) {
+      const kept = input.diagnostics.splice(0);
+      addDiagnostics(input.diagnostics, kept, input.file);
+    }
+    for (const d of input.diagnostics) if (d.message.length > longest) d.message = quoteForDiagnostic(d.message, longest);
   }
 }

@@ -2,6 +2,7 @@ import { parseIpRange } from '../../engine/ip-address.js';
 import type { ExchangeOnlineIpRangeList } from '../../model/case.js';
 import type { Diagnostic, InputReport } from '../../model/diagnostics.js';
 import { selectSmtpSets, type EndpointSet } from './endpoint-sets.js';
+import { quoteForDiagnostic } from '../limits.js';
 
 /**
  * A saved answer of the Microsoft 365 endpoints web service (FORMATS.md 7): the endpoint sets of
@@ -59,7 +60,7 @@ export function readEndpoints(text: string, file: string): EndpointsRead {
       if (typeof ip === 'string' && parseIpRange(ip) !== null) {
         if (!ranges.includes(ip)) ranges.push(ip);
       } else {
-        diagnostics.push({ severity: 'warning', location: locate(file, text, set.id), message: `endpoint set ${set.id}: ${JSON.stringify(ip)} is not an IP range; skipped` });
+        diagnostics.push({ severity: 'warning', location: locate(file, text, set.id), message: `endpoint set ${set.id}: ${quoteForDiagnostic(JSON.stringify(ip))} is not an IP range; skipped` });
       }
     }
   }
