@@ -223,7 +223,10 @@ function readInput(file: string): InputFile {
     const head = sample.subarray(0, got);
     const detected = detectKindAndText(head);
     const kind = detected.kind;
-    const evidence = kind === 'unknown' ? (EVIDENCE_READERS.find((r) => r.detect(head)) ?? null) : null;
+    // Evidence saved through PowerShell (Get-MessageTraceV2 | Export-Csv / ConvertTo-Json, Get-Queue
+    // exports) looks like a configuration export: the evidence readers look first, so such a file
+    // is streamed once by its reader instead of being read whole as configuration first.
+    const evidence = kind === 'unknown' || isExportFormat(kind) ? (EVIDENCE_READERS.find((r) => r.detect(head)) ?? null) : null;
     const wanted = (kind !== 'unknown' || hasCertificateName(file)) && evidence === null;
     let bytes: Buffer | null = null;
     if (wanted) {
