@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { CmdletError } from '../engine/cmdlet-change.js';
 import { diagnoseCommand } from './command-diagnose.js';
+import { explainCommand } from './command-explain.js';
 import { pcapCommand } from './command-pcap.js';
 import { logsCommand } from './command-logs.js';
 import { headersCommand } from './command-headers.js';
@@ -20,10 +21,11 @@ Usage:
   mailflow-doctor trace FILE… [--connector NAME] [--sender-domain D] [--since T] [--until T] [--list [--limit N]]   summarise message traces (--format text|json|csv)
   mailflow-doctor pcap FILE [--keylog FILE]…             every SMTP session in a capture: STARTTLS, TLS, certificates, replies
   mailflow-doctor logs FILE|FOLDER… [--limit N]          SMTP sessions rebuilt from Exchange protocol logs (--format text|json)
+  mailflow-doctor explain TEXT…|- [--case PATH]          code, meaning, causes and fixes of NDR / SMTP statuses in TEXT
   mailflow-doctor demo                                   diagnose the bundled example (scenario S1)
 
 Options:
-  --format text|json|markdown   output format (default text)
+  --format text|json|markdown|html   output format (default text); html: one self-contained page
   --output FILE                 write the report to FILE
   --at TIME                     ISO 8601 moment certificates are judged at (default now)
   --full                        text reports: every evidence line and flow, not the first few
@@ -56,6 +58,8 @@ export async function main(argv: string[]): Promise<number> {
         return await headersCommand(rest);
       case 'trace':
         return await traceCommand(rest);
+      case 'explain':
+        return await explainCommand(rest);
       case 'demo':
         return await diagnoseCommand(rest, { paths: [DEMO_CASE], at: DEMO_AT });
       case undefined:

@@ -1,0 +1,63 @@
+/**
+ * Sources the NDR catalog cites, by the keys NDR-CATALOG.md uses (resolved as EXO-RESEARCH-V2.md
+ * resolves them). "(3P)" marks a third-party source. One place, so a moved article is fixed once.
+ */
+const SOURCES: Record<string, string> = {
+  NDRLIST: 'Email non-delivery reports and SMTP errors in Exchange Online — https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/non-delivery-reports-in-exchange-online',
+  '5764': 'Fix NDR error code 5.7.64 in Exchange Online — https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/fix-error-code-5-7-64-in-exchange-online',
+  RELAY: '550 5.7.64 TenantAttribution when sending mail externally — https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/relay-access-denied-smtp',
+  KB3212877: 'TenantAttribution NDR (KB3212877) — https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/tenantattribution-ndr',
+  KB4019940: 'Warning about possible NDR 550 5.7.64 Relay Access Denied ATTR36 (KB4019940) — https://support.microsoft.com/kb/3169958',
+  KB2827473: 'Relay Access Denied NDR when you send mail from an on-premises Exchange organization through EOP (KB2827473) — https://support.microsoft.com/kb/2827473',
+  ATTR35: 'ATTR35 response code when mail is sent to EOP/EXO — https://learn.microsoft.com/exchange/troubleshoot/email-delivery/wrong-office-365-region-exo',
+  BENTO: '452 4.5.3 (ATTR38), mixed regions (3P) — bentonow.com',
+  RDS: 'Introducing more control over Direct Send in Exchange Online — Exchange Team blog, 2025 (techcommunity 4408790)',
+  SOC: 'Set-OrganizationConfig (RejectDirectSend) — https://learn.microsoft.com/powershell/module/exchangepowershell/set-organizationconfig',
+  TLSBLOG25: 'TLS Certificates in Exchange Hybrid – Common Issues & How to Fix them — Exchange Team blog, 2025-06-04, https://techcommunity.microsoft.com/blog/exchange/tls-certificates-in-exchange-hybrid---common-issues--how-to-fix-them/4420592',
+  NIC: 'New-InboundConnector — https://learn.microsoft.com/powershell/module/exchangepowershell/new-inboundconnector',
+  PG900: 'OfficeDocs-Exchange issue #900 (product-group statement on Partner connector restrictions)',
+  I2642: 'OfficeDocs-Exchange issue #2642 (lock-down connector and *.onmicrosoft.com)',
+  '557': 'Fix NDR error code 5.7.57 in Exchange Online — https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/fix-error-code-5-7-57-in-exchange-online',
+  DBEB: 'Use Directory Based Edge Blocking to reject messages sent to invalid recipients — https://learn.microsoft.com/exchange/mail-flow-best-practices/use-directory-based-edge-blocking',
+  DBEB25: 'Directory Based Edge Blocking Now Available for Public Folders & Dynamic Distribution Groups — Exchange Team blog, 2025-06-05 (techcommunity 4421006)',
+  ZONE: 'zone-mta PR #214: observed 550 5.4.1 Recipient address rejected: Access denied. AS(201806281) (3P)',
+  '5110': 'Fix NDR error 550 5.1.10 in Exchange Online — https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/fix-error-code-550-5-1-10-in-exchange-online',
+  MFI: 'Mail flow intelligence in EOP — https://learn.microsoft.com/defender-office-365/connectors-mail-flow-intelligence',
+  '447': 'Fix NDR error 550 4.4.7 in Exchange Online — https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/fix-error-code-550-4-4-7-in-exchange-online',
+  KB2989382: 'KB2989382: Exchange Online cannot deliver to on premises, 451 5.7.3 STARTTLS is required to send mail',
+  STARTTLS: 'Selection of Inbound STARTTLS Certificates — https://learn.microsoft.com/exchange/mail-flow/mail-routing/inbound-starttls-certificates-selection',
+  CHALLENGE: 'Mail not routing to on-premise Exchange 2013 from O365 with 450 4.7.320 Certificate validation failed — https://learn.microsoft.com/archive/blogs/exchangechallengeaccepted/mail-not-routing-to-on-premise-exchange-2013-environment-from-o365-with-450-4-7-320-certificate-validation-failed-error',
+  UNTRUSTED: 'NDR error code 450 4.4.317 (UntrustedRoot) — https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/fix-error-code-450-4-4-317-untrusted-root',
+  KB3156771: 'KB3156771: 454 4.7.5 The certificate specified in TlsCertificateName of the SendConnector could not be found',
+  LALIT: 'Mailflow issue from Exchange On-Prem to Office 365 — https://learn.microsoft.com/archive/blogs/lalitbisht/mailflow-issue-from-exchange-on-prem-to-office-365',
+  KB4051498: 'Outbound email messages are not sent on the Exchange Hub Transport or Edge server (KB4051498) — https://support.microsoft.com/help/4051498',
+  PETERSEN: 'Office 365 - 454 4.7.5 certificate validation failure (3P) — blog.petersenit.co.uk, 2017-07',
+  QA1556853: 'Microsoft Q&A 1556853: Hybrid environment problem Ex2019 - Exchange Online 365 (3P)',
+  NSC: 'New-SendConnector — https://learn.microsoft.com/powershell/module/exchangepowershell/new-sendconnector',
+  KB3212872: 'KB3212872: Email from Exchange 2013 Edge Transport server to Exchange Online appears as mail from external contacts',
+  '5754': '550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain: Exchange 2013+ anonymous relay refusal (3P)',
+  TR: 'Transport routing in Exchange hybrid deployments — https://learn.microsoft.com/exchange/transport-routing',
+  JESPER: 'Centralized mail transport and 550 5.7.1 Unable to relay (3P) — jesperstahle.azurewebsites.net',
+  LOOPNDR: 'Fix email delivery issues for error code 5.4.6 or 5.4.14 — https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/fix-error-code-5-4-6-through-5-4-20-in-exchange-online',
+  EDGELOOP: '554 5.4.14 Hop count exceeded NDR for outgoing email sent to an on-premises application — https://learn.microsoft.com/exchange/troubleshoot/mailflow/hop-count-exceeded-possible-mail-loop',
+  PV23: 'Throttling and Blocking Email from Persistently Vulnerable Exchange Servers to Exchange Online — Exchange Team blog, 2023-05-08 (techcommunity 3815328)',
+  ICEWOLF: 'blog.icewolf.ch, 2024-02-21 (3P)',
+  BASE26: 'Exchange 2016/2019: Throttling and Blocking up to the Final Public Update Baseline — Exchange Team blog, 2026-09-02 (techcommunity 4552717)',
+  A6N: 'a6n.co.uk, 2024-05: Get-OnPremServerReportInfo (3P)',
+  PAUSE: 'New-TenantExemptionInfo: pausing out-of-date server enforcement — Exchange Team blog (techcommunity 4007169)',
+  '700': 'Fix NDR error codes 550 5.7.703, 550 5.7.705, 550 5.7.708, and 550 5.7.750 — https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/fix-error-codes-550-5-7-703-550-5-7-705-550-5-7-708-550-5-7-750',
+  GBC: 'Get-BlockedConnector / Remove-BlockedConnector — https://learn.microsoft.com/powershell/module/exchangepowershell/get-blockedconnector',
+  '451AS': 'Fix NDR error code 451 4.7.500-699 (ASxxx) in Exchange Online — https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/fix-error-code-451-4-7-500-699-asxxx-in-exchange-online',
+  S28: 'Connection filter IP Allow List and connectors: 550 5.7.1 Unable to Relay: Blocked by Customer Allow list',
+  NOC: 'New-OutboundConnector — https://learn.microsoft.com/powershell/module/exchangepowershell/new-outboundconnector',
+  MODES: 'Announcing SMTP DANE & MTA-STS Connector Modes in Exchange Online — Exchange Team blog, 2026-03-10 (techcommunity 4501005)',
+  STS: 'Set-TransportService (MessageExpirationTimeout) — https://learn.microsoft.com/powershell/module/exchangepowershell/set-transportservice',
+  SALESFORCE: 'help.salesforce.com 005133045: 5.7.68 seen by a SaaS sender (3P)',
+  MAESTER: 'maester.dev MT.1062: RejectDirectSend test, forwarding side effect (3P)',
+  SEED004: 'Firewall SMTP inspection masking STARTTLS (scenario S4)',
+};
+
+/** The catalog's source keys, resolved to a title and address; an unknown key is kept as written. */
+export function refs(...keys: string[]): string[] {
+  return keys.map((k) => (SOURCES[k] ? `[${k}] ${SOURCES[k]}` : `[${k}]`));
+}
