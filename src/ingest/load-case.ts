@@ -14,6 +14,7 @@ import { EVIDENCE_READERS } from './evidence/evidence-readers.js';
 import { CaseMerger } from './merge-case.js';
 import { addExports, isExportFormat, prepareExport, type PreparedExport } from './powershell/load-exports.js';
 import { readExportFile } from './powershell/read-export.js';
+import { describeUnknown, KINDS_TRIED } from './describe-unknown.js';
 import { addDiagnostics, LIMITS, quoteForDiagnostic } from './limits.js';
 import { decodeText } from './text-decoding.js';
 import { checkCaseReferences } from './topology/check-references.js';
@@ -40,6 +41,8 @@ interface InputFile {
   evidence: EvidenceReader | null;
   /** An export's whole text when detection already decoded all of it. */
   text?: string | null;
+  /** For a file no reader recognised: what it looks like (describe-unknown.ts). */
+  looksLike?: string;
 }
 
 /**
@@ -160,7 +163,7 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
         {
           severity: 'warning',
           location: input.file,
-          message: `${input.file}: not a recognised input (a topology file with kind: mailflow-topology, or a certificate); ignored`,
+          message: `not a recognised input: ${input.looksLike ?? 'unreadable'}. Tried as ${KINDS_TRIED}; ignored`,
         },
       ],
     });
@@ -245,7 +248,8 @@ function readInput(file: string): InputFile {
     }
     // Detection decoded the whole file when it fit in the sample: an export need not be decoded twice.
     const text = bytes !== null && detected.whole && isExportFormat(kind) ? detected.text : null;
-    return { file, bytes, readError: null, kind, evidence, text };
+    const looksLike = kind === 'unknown' && evidence === null ? describeUnknown(head, size) : undefined;
+    return { file, bytes, readError: null, kind, evidence, text, ...(looksLike ? { looksLike } : {}) };
   } catch (e) {
     return { file, bytes: null, readError: (e as Error).message, kind: 'unknown', evidence: null };
   } finally {

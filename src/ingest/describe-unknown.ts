@@ -1,0 +1,39 @@
+import { detectCsvDelimiter } from './csv-delimiter.js';
+import { quoteForDiagnostic } from './limits.js';
+import { decodeText, looksLikeText } from './text-decoding.js';
+
+/** The kinds every file is tried as, for the one message an unrecognised file gets. */
+export const KINDS_TRIED =
+  'a topology file (kind: mailflow-topology), a certificate, a PowerShell export of Exchange objects (CSV, JSON, CLIXML, Format-List), a Microsoft 365 endpoints list, a message trace, an Exchange protocol or tracking log, a queue export, message headers or an NDR, a packet capture';
+
+/**
+ * What an unrecognised file looks like, from its first bytes, so that the admin sees at once
+ * whether it is the wrong file or a format the tool does not read (e.g. "a CSV with columns
+ * Date, From, To, … — not an Exchange export or message trace").
+ */
+export function describeUnknown(head: Uint8Array, size: number): string {
+  if (size === 0) return 'an empty file';
+  const text = decodeText(head.subarray(0, 16 * 1024));
+  if (!looksLikeText(text)) {
+    const hex = Buffer.from(head.subarray(0, 8)).toString('hex').replace(/(..)/g, '$1 ').trim();
+    return `binary data (${size.toLocaleString('en-US')} bytes, starting ${hex})`;
+  }
+  const body = text.replace(/^\uFEFF/, '').trimStart();
+  const firstLine = body.slice(0, Math.min(body.length, 4096)).split(/\r\n|\r|\n/, 1)[0] ?? '';
+  if (body.startsWith('{') || body.startsWith('[')) return `JSON text starting ${quote(firstLine)}`;
+  if (body.startsWith('<')) {
+    const tag = /^<\??([A-Za-z][\w:.-]{0,60})/.exec(body);
+    return `XML or HTML${tag ? ` (<${tag[1]}>)` : ''}`;
+  }
+  const delimiter = detectCsvDelimiter(firstLine);
+  const columns = firstLine.split(delimiter).map((c) => c.trim().replace(/^"|"$/g, ''));
+  if (columns.length >= 3 && columns.every((c) => c.length > 0 && c.length <= 64)) {
+    const shown = columns.slice(0, 8).join(', ');
+    return `a CSV with columns ${shown}${columns.length > 8 ? ', …' : ''}`;
+  }
+  return `text starting ${quote(firstLine)}`;
+}
+
+function quote(line: string): string {
+  return `"${quoteForDiagnostic(line, 80)}"`;
+}
