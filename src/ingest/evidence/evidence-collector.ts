@@ -6,6 +6,7 @@ import {
   type HeaderMessageObservation,
   type Observed,
   type SmtpSessionObservation,
+  type StatusObservation,
   type TraceObservation,
 } from '../../model/evidence.js';
 import type { Provenance } from '../../model/provenance.js';
@@ -13,6 +14,11 @@ import type { EvidenceSink } from './evidence-reader.js';
 
 /** More header messages than this are counted, not kept (an mbox of a whole mailbox). */
 export const MESSAGES_KEPT = 10_000;
+/**
+ * Distinct status groups kept in full; beyond, a status joins the group of its catalog entry and
+ * origin alone, so hostile input (every row another host) cannot grow memory, yet every status is counted.
+ */
+export const STATUS_GROUPS_KEPT = 10_000;
 
 /**
  * Aggregates observations by what they show: a trace of a million messages over three routes
@@ -21,6 +27,7 @@ export const MESSAGES_KEPT = 10_000;
 export class EvidenceCollector implements EvidenceSink {
   private readonly traces = new Map<string, Observed<TraceObservation>>();
   private readonly sessions = new Map<string, Observed<SmtpSessionObservation>>();
+  private readonly statuses = new Map<string, Observed<StatusObservation>>();
   private readonly evidence: EvidenceSet = emptyEvidence();
 
   trace(o: TraceObservation): void {
@@ -31,6 +38,12 @@ export class EvidenceCollector implements EvidenceSink {
     observe(this.sessions, sessionKey(o), o, o.at);
   }
 
+  status(o: StatusObservation): void {
+    let key = statusKey(o);
+    if (this.statuses.size >= STATUS_GROUPS_KEPT && !this.statuses.has(key)) key = coarseStatusKey(o);
+    observe(this.statuses, key, o, o.at);
+  }
+
   message(o: HeaderMessageObservation): void {
     if (this.evidence.messages.length < MESSAGES_KEPT) this.evidence.messages.push(o);
     else this.evidence.messagesNotKept++;
@@ -39,6 +52,7 @@ export class EvidenceCollector implements EvidenceSink {
   finish(): EvidenceSet {
     this.evidence.traces = [...this.traces.values()];
     this.evidence.sessions = [...this.sessions.values()];
+    this.evidence.statuses = [...this.statuses.values()];
     return this.evidence;
   }
 }
@@ -85,6 +99,29 @@ function traceKey(o: TraceObservation): string {
     o.origin ?? '',
     o.connector ?? '',
   ].join('\u0000');
+}
+
+/**
+ * What makes two statuses "the same": the catalog entry, where it was read, and the route it
+ * names (connector, remote host and address, sender and recipient domains, tenant) — a trace with
+ * thousands of deferrals to one smart host is one group with a count.
+ */
+function statusKey(o: StatusObservation): string {
+  return [
+    o.status.entryId,
+    o.origin,
+    o.connector ?? '',
+    (o.remoteHost ?? '').toLowerCase(),
+    o.remoteIp ?? '',
+    domainPart(o.sender),
+    domainPart(o.recipient),
+    o.tenantId ?? '',
+  ].join('\u0000');
+}
+
+/** The group a status joins once STATUS_GROUPS_KEPT distinct groups exist. */
+function coarseStatusKey(o: StatusObservation): string {
+  return `\u0001${o.status.entryId}\u0000${o.origin}`;
 }
 
 /** Replies that characterise a session (refusals and STARTTLS), not the per-message chatter. */

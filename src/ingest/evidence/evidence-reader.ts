@@ -1,11 +1,16 @@
 import type { InputReport } from '../../model/diagnostics.js';
-import type { HeaderMessageObservation, SmtpSessionObservation, TraceObservation } from '../../model/evidence.js';
+import type { HeaderMessageObservation, SmtpSessionObservation, StatusObservation, TraceObservation } from '../../model/evidence.js';
 
 /** Receives observations one at a time while a reader streams its file. */
 export interface EvidenceSink {
   trace(observation: TraceObservation): void;
   session(observation: SmtpSessionObservation): void;
   message(observation: HeaderMessageObservation): void;
+  /**
+   * A status code recognised in the evidence (NDR-CATALOG), tied to the row, line or packet it was
+   * read at. Optional so that a sink interested in sessions or traces only need not take them.
+   */
+  status?(observation: StatusObservation): void;
 }
 
 /** Progress of a long read, shown as a bar on a terminal (cli/progress.ts); absent when nobody watches. */

@@ -1,5 +1,5 @@
 import type { Diagnostic, InputReport } from '../../model/diagnostics.js';
-import type { SmtpSessionObservation } from '../../model/evidence.js';
+import type { SmtpSessionObservation, StatusObservation } from '../../model/evidence.js';
 import type { EvidenceReader, EvidenceReadOptions } from '../evidence/evidence-reader.js';
 import { headerOfText, logTypeOf, readExchangeLog, type LogHeader, type LogReadResult } from './exchange-log-file.js';
 import { sampleText } from './log-lines.js';
@@ -53,6 +53,7 @@ export async function readProtocolLog(
   file: string,
   onSession: (o: SmtpSessionObservation) => void,
   options: EvidenceReadOptions = {},
+  onStatus: ((o: StatusObservation) => void) | null = null,
 ): Promise<ProtocolLogRead> {
   const counts: SessionTableCounts = { sessions: 0, evicted: 0, evictedSamples: [], openAtEnd: 0 };
   let table: SessionTable | null = null;
@@ -88,7 +89,7 @@ export async function readProtocolLog(
           return;
         }
         columns = c;
-        table = new SessionTable(header.type === 'smtp-receive' ? 'server' : 'client', file, onSession);
+        table = new SessionTable(header.type === 'smtp-receive' ? 'server' : 'client', file, onSession, onStatus);
       },
       unquotedRow(text, starts, line) {
         const c = columns;
@@ -225,6 +226,6 @@ export const protocolLogReader: EvidenceReader = {
     return type === 'smtp-receive' || type === 'smtp-send';
   },
   async read(file, sink, options) {
-    return (await readProtocolLog(file, (o) => sink.session(o), options)).report;
+    return (await readProtocolLog(file, (o) => sink.session(o), options, (o) => sink.status?.(o))).report;
   },
 };

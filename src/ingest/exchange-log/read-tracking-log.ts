@@ -1,5 +1,6 @@
 import type { InputReport } from '../../model/diagnostics.js';
-import type { SmtpReply, TraceObservation } from '../../model/evidence.js';
+import type { SmtpReply, StatusObservation, TraceObservation } from '../../model/evidence.js';
+import { observeStatuses } from '../ndr/status-observations.js';
 import type { EvidenceReader, EvidenceReadOptions } from '../evidence/evidence-reader.js';
 import { readExchangeLog, type LogHeader } from './exchange-log-file.js';
 import { commonDiagnostics, exchangeLogTypeOfSample } from './read-protocol-log.js';
@@ -182,6 +183,42 @@ export function refusalsOf(e: TrackingEvent, file: string): TraceObservation[] {
   return out;
 }
 
+/** Events whose recipient status can be a refusal, a deferral or an NDR's status (FORMATS.md 2: `550 4.4.7 QUEUE.Expired;…`). */
+const STATUS_EVENTS = new Set(['FAIL', 'DEFER', 'DSN', 'DELIVERFAIL', 'SUBMITDEFER', 'RESUBMITDEFER', 'POISONMESSAGE']);
+
+/**
+ * The statuses (NDR-CATALOG, `MTL`) in a FAIL, DEFER or DSN event's recipient-status, one per
+ * recipient whose status is a refusal or deferral; other events never reach the recogniser.
+ * The send connector (`connector-id`) and, for SMTP events, the remote server are named.
+ */
+export function trackingStatuses(e: TrackingEvent, file: string): StatusObservation[] {
+  const out: StatusObservation[] = [];
+  if (e.eventId === null || !STATUS_EVENTS.has(e.eventId.toUpperCase())) return out;
+  const smtp = e.source === 'SMTP';
+  e.recipientStatus.forEach((status, i) => {
+    const c = status.charCodeAt(0);
+    // `250 2.1.5 Recipient OK`, `To`, `Cc`: nothing to recognise.
+    if (c !== 52 && c !== 53 && !/[45]\.\d{1,3}\.\d/.test(status)) return;
+    observeStatuses(
+      status,
+      {
+        origin: 'tracking-log',
+        at: e.at,
+        sender: e.sender,
+        recipient: e.recipients[i] ?? (e.recipients.length === 1 ? e.recipients[0]! : null),
+        connector: e.connectorId,
+        remoteHost: smtp ? e.serverHostname : null,
+        remoteIp: smtp ? e.serverIp : null,
+        clientIp: e.clientIp,
+        tenantId: e.tenantId,
+        source: { file, line: e.line },
+      },
+      (o) => out.push(o),
+    );
+  });
+  return out;
+}
+
 export const trackingLogReader: EvidenceReader = {
   kind: 'tracking-log',
   detect(sample) {
@@ -192,6 +229,7 @@ export const trackingLogReader: EvidenceReader = {
       file,
       (e) => {
         for (const o of refusalsOf(e, file)) sink.trace(o);
+        for (const o of trackingStatuses(e, file)) sink.status?.(o);
       },
       options,
     );

@@ -1,4 +1,4 @@
-import type { SmtpSessionObservation } from '../../model/evidence.js';
+import type { SmtpSessionObservation, StatusObservation } from '../../model/evidence.js';
 import { own, SmtpSessionAssembly, type ProtocolRow } from './smtp-session.js';
 
 /**
@@ -70,6 +70,8 @@ export class SessionTable {
     private readonly viewpoint: 'server' | 'client',
     private readonly file: string,
     private readonly emit: (o: SmtpSessionObservation) => void,
+    /** Receives the statuses recognised in the session's refusals and `*` rows (NDR-CATALOG); absent when nobody asks. */
+    private readonly onStatus: ((o: StatusObservation) => void) | null = null,
   ) {}
 
   /** Whether the next row's time is wanted (one row in TIME_SAMPLE_EVERY): a reader may skip parsing the others. */
@@ -165,7 +167,9 @@ export class SessionTable {
     else this.open.delete(s.id);
     this.count--;
     this.counts.sessions++;
-    this.emit(s.assembly.finish());
+    const session = s.assembly.finish();
+    this.emit(session);
+    if (this.onStatus) for (const o of s.assembly.statusObservations(session)) this.onStatus(o);
   }
 
   /**

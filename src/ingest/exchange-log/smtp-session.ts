@@ -5,7 +5,10 @@ import type {
   SmtpReply,
   SmtpSessionObservation,
   StartTlsState,
+  StatusObservation,
 } from '../../model/evidence.js';
+import { recognise } from '../ndr/status-observations.js';
+import { addressOf, sessionStatusObservations, type PendingStatus } from './session-statuses.js';
 import {
   commandVerb,
   isMaskedCommand,
@@ -53,6 +56,10 @@ export interface ProtocolRow {
 export const REPLIES_KEPT = 50;
 export const NOTABLE_REPLIES_KEPT = 200;
 const MAX_UNANSWERED = 64;
+/** Status observations kept per session (a hub session refused on every message is one group anyway). */
+export const STATUSES_KEPT = 32;
+/** `*` rows whose text may hold a status: an enhanced code, or the TLS credential errors of NDR-CATALOG 454 4.7.5. */
+const STATUS_LIKE = /[245]\.\d{1,3}\.\d{1,3}|Credentials/;
 
 /**
  * Rebuilds one SMTP session from its rows, in sequence order. A receive log is the server's view
@@ -81,6 +88,10 @@ export class SmtpSessionAssembly {
   private readonly unansweredMasked: boolean[] = [];
   private replyTexts: string[] = [];
   private readonly replies: SmtpReply[] = [];
+  /** The last MAIL / RCPT command rows while their replies are awaited (not copied: let go once answered). */
+  private mailData: string | null = null;
+  private rcptData: string | null = null;
+  private statuses: PendingStatus[] | null = null;
   private tlsSuccess: TlsSuccess | null = null;
   private readonly certificateRows: Partial<Record<CertificateOwner, CertificateRows>> = {};
   private readonly singleRowCertificates: Partial<Record<CertificateOwner, CertificateSeen>> = {};
@@ -122,14 +133,14 @@ export class SmtpSessionAssembly {
         this.ended = true;
         return;
       case '*':
-        this.information(row.data, row.context);
+        this.information(row.data, row.context, row);
         return;
       case '<':
         if (this.viewpoint === 'server') this.command(row.data);
-        else this.replyLine(row.data);
+        else this.replyLine(row.data, row);
         return;
       case '>':
-        if (this.viewpoint === 'server') this.replyLine(row.data);
+        if (this.viewpoint === 'server') this.replyLine(row.data, row);
         else this.command(row.data);
         return;
       default:
@@ -152,11 +163,17 @@ export class SmtpSessionAssembly {
     if (masked) return;
     if (verb === 'EHLO' || verb === 'HELO') {
       if (this.ehlo === null) this.ehlo = own(data.slice(verb.length).trim()) || null;
-    } else if (verb === 'MAIL') this.details.messages++;
-    else if (verb === 'RCPT') this.details.recipients++;
+    } else if (verb === 'MAIL') {
+      this.details.messages++;
+      this.mailData = data;
+      this.rcptData = null;
+    } else if (verb === 'RCPT') {
+      this.details.recipients++;
+      this.rcptData = data;
+    }
   }
 
-  private replyLine(data: string): void {
+  private replyLine(data: string, row: ProtocolRow): void {
     const code = replyCodeOf(data);
     if (code < 0) return;
     const text = replyLineText(data);
@@ -193,6 +210,24 @@ export class SmtpSessionAssembly {
     if (command === 'STARTTLS') this.starttlsAnswered(reply.code);
     else if (commandMasked && (reply.code === 500 || reply.code === 502)) this.starttls = 'masked';
     this.keep(reply);
+    // Only refusals and deferrals can be a catalog status; 2xx/3xx replies never reach the recogniser.
+    if (reply.code >= 400) this.statusIn(`${reply.code} ${reply.enhanced === null ? '' : `${reply.enhanced} `}${reply.text}`, row);
+    if (this.unanswered.length === 0) this.mailData = this.rcptData = null;
+  }
+
+  /** Recognises the statuses of one reply or information row and holds them until the session is complete. */
+  private statusIn(text: string, row: ProtocolRow): void {
+    if (this.statuses !== null && this.statuses.length >= STATUSES_KEPT) return;
+    const found = recognise(text);
+    if (found.length === 0) return;
+    (this.statuses ??= []).push({
+      found,
+      text: own(text),
+      line: row.line,
+      time: row.time === '' ? '' : own(row.time),
+      sender: addressOf(this.mailData),
+      recipient: addressOf(this.rcptData),
+    });
   }
 
   /** Records the first EHLO answer's extension lines; returns its greeting line as the reply text. */
@@ -226,8 +261,9 @@ export class SmtpSessionAssembly {
     else if (this.replies.length < NOTABLE_REPLIES_KEPT && (reply.code >= 400 || reply.command === 'STARTTLS')) this.replies.push(reply);
   }
 
-  private information(data: string, context: string): void {
+  private information(data: string, context: string, row: ProtocolRow): void {
     if (this.openCertificate && applyCertificateRow(this.openCertificate, context, own(data))) return;
+    if (STATUS_LIKE.test(data) || STATUS_LIKE.test(context)) this.statusIn(data !== '' && context !== '' ? `${data} ${context}` : data || context, row);
     if (data === '') {
       const owner = certificateLabelOwner(context);
       if (owner) {
@@ -319,6 +355,14 @@ export class SmtpSessionAssembly {
       protocolLog: { ...this.details },
       source: { file: this.file, line: this.firstLine },
     };
+  }
+
+  /**
+   * The statuses read in the session (replies of 400 and above, `*` rows), each tied to its row,
+   * with the session's connector and endpoints (NDR-CATALOG `PLOG`): call after finish().
+   */
+  statusObservations(session: SmtpSessionObservation): StatusObservation[] {
+    return this.statuses === null ? [] : sessionStatusObservations(this.statuses, session, this.file);
   }
 }
 

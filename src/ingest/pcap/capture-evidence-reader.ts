@@ -1,7 +1,8 @@
 import type { InputReport } from '../../model/diagnostics.js';
-import type { SessionTls, SmtpReply, SmtpSessionObservation } from '../../model/evidence.js';
+import type { SessionTls, SmtpReply, SmtpSessionObservation, StatusObservation } from '../../model/evidence.js';
+import { observeStatuses } from '../ndr/status-observations.js';
 import type { EvidenceReader } from '../evidence/evidence-reader.js';
-import type { CapturedCertificate, CapturedSession } from './capture-model.js';
+import type { CapturedCertificate, CapturedReply, CapturedSession } from './capture-model.js';
 import { captureFormat, readCaptureFile } from './read-capture-file.js';
 
 /**
@@ -17,11 +18,44 @@ export const captureEvidenceReader: EvidenceReader = {
       keyLogFiles: options.keyLogFiles ?? [],
       ...(options.progress ? { progress: options.progress } : {}),
       keepSessions: false,
-      onSession: (s) => sink.session(sessionObservation(s, file)),
+      onSession: (s) => {
+        sink.session(sessionObservation(s, file));
+        for (const o of captureStatuses(s, file)) sink.status?.(o);
+      },
     });
     return { file, kind: 'capture', records: result.summary.packets, skipped: result.summary.skipped, diagnostics: result.diagnostics };
   },
 };
+
+/** Statuses kept per captured session. */
+const STATUSES_PER_SESSION = 32;
+
+/**
+ * The replies of 400 and above the server sent on the wire, recognised against the catalog
+ * (NDR-CATALOG `CONNECT`…`DATA`), each tied to its packet; the transaction's MAIL FROM and first
+ * RCPT TO name sender and recipient.
+ */
+export function captureStatuses(s: CapturedSession, file: string): StatusObservation[] {
+  const out: StatusObservation[] = [];
+  const base = { origin: 'capture' as const, connector: null, remoteHost: s.serverName, remoteIp: s.serverIp, clientIp: s.clientIp, tenantId: null };
+  const emit = (o: StatusObservation) => {
+    if (out.length < STATUSES_PER_SESSION) out.push(o);
+  };
+  const look = (r: CapturedReply, sender: string | null, recipient: string | null) => {
+    if (r.code < 400 || out.length >= STATUSES_PER_SESSION) return;
+    observeStatuses(`${r.code} ${r.enhanced === null ? '' : `${r.enhanced} `}${r.text}`, { ...base, at: s.start, sender, recipient, source: { file, line: r.packet } }, emit);
+  };
+  for (const r of s.replies) look(r, null, null);
+  for (const t of s.transactions) {
+    // RCPT replies answer the RCPT TO commands in order (RFC 2920 keeps pipelined replies in order).
+    let rcpt = 0;
+    for (const r of t.replies) {
+      const recipient = r.command === 'RCPT' ? (t.rcptTo[rcpt++] ?? null) : t.rcptTo.length === 1 ? t.rcptTo[0]! : null;
+      look(r, t.mailFrom, recipient);
+    }
+  }
+  return out;
+}
 
 function certificates(list: CapturedCertificate[] | null): CapturedCertificate[] | null {
   return list === null ? null : list.map(({ error: _error, ...c }) => c);

@@ -1,8 +1,9 @@
-import type { SmtpReply } from '../../model/evidence.js';
+import type { SmtpReply, StatusObservation } from '../../model/evidence.js';
 import { decodeCustomData } from './custom-data.js';
 import { parseTraceDate } from './trace-dates.js';
 import { detach, eventId, isEntryEvent, parseReply, statusOfEvent, type TraceMessage } from './trace-message.js';
 import { detailData, type EventDetails, type RowContext, type TraceRow } from './trace-rows.js';
+import { traceEventStatuses } from './trace-statuses.js';
 
 /**
  * Gathers the event rows of an extended report or a Get-MessageTraceDetail export into one
@@ -27,6 +28,8 @@ export const REMEMBERED = 100_000;
 /** Recipients kept per message (a distribution list's expansion can list thousands). */
 export const RECIPIENTS_KEPT = 1000;
 const EVENTS_KEPT = 32;
+/** Status observations held per open message until it is complete (its outbound connector known). */
+const STATUSES_KEPT = 32;
 
 interface RecipientState {
   address: string;
@@ -74,6 +77,8 @@ interface Group {
   outboundConnector: string | null;
   recipients: Map<string, RecipientState>;
   events: string[];
+  /** Statuses of its Defer/Fail/Drop events, each tied to its own row; handed out in finish(). */
+  statuses: StatusObservation[] | null;
 }
 
 export class EventGrouper {
@@ -91,6 +96,8 @@ export class EventGrouper {
     private readonly ctx: RowContext,
     private readonly emit: (m: TraceMessage) => void,
     private readonly window = WINDOW,
+    /** Receives the statuses recognised in non-delivered events (NDR-CATALOG); absent when nobody asks. */
+    private readonly onStatus: ((o: StatusObservation) => void) | null = null,
   ) {}
 
   add(row: TraceRow, line: number): void {
@@ -157,8 +164,12 @@ export class EventGrouper {
 
     const recipientText = row.get('recipient');
     const status = statusOfEvent(event);
-    const reply = status === 'Failed' || status === 'Pending' ? parseReply(detail ? row.get('detail') : row.get('recipientStatus')) : null;
+    const failed = status === 'Failed' || status === 'Pending';
+    const statusText = failed ? (detail ? row.get('detail') : row.get('recipientStatus')) : null;
+    const reply = failed ? parseReply(statusText) : null;
     const response = reply ? { ...reply, text: detach(reply.text) } : null;
+    // Only the events that did not deliver can carry a status: the recogniser never sees the rest.
+    if (failed && this.onStatus) this.keepStatuses(g, row, line, at, statusText, detail, recipientText);
     if (recipientText === null) return;
     // An entry event of an on-premises-style row lists every recipient, `;`-separated.
     const addresses = recipientText.includes(';') ? recipientText.split(';').map((a) => a.trim()).filter(Boolean) : [recipientText];
@@ -181,6 +192,25 @@ export class EventGrouper {
         r.response = response;
       }
     }
+  }
+
+  private keepStatuses(g: Group, row: TraceRow, line: number, at: string | null, statusText: string | null, detail: boolean, recipientText: string | null): void {
+    const data = detail ? row.get('data') : row.get('customData');
+    const found = traceEventStatuses(statusText, data, {
+      origin: 'message-trace',
+      at: parseTraceDate(at, this.ctx.dates),
+      sender: g.sender,
+      recipient: recipientText,
+      connector: null,
+      remoteHost: null,
+      remoteIp: null,
+      clientIp: null,
+      tenantId: g.tenantId,
+      source: { file: this.ctx.file, line },
+    });
+    if (found.length === 0) return;
+    const kept = (g.statuses ??= []);
+    for (const o of found) if (kept.length < STATUSES_KEPT) kept.push(o);
   }
 
   private finish(key: string, g: Group): void {
@@ -212,6 +242,16 @@ export class EventGrouper {
       events: g.events,
       source: { file: this.ctx.file, line: e?.line ?? g.firstLine },
     };
+    if (g.statuses && this.onStatus) {
+      for (const o of g.statuses) {
+        // What the whole message tells: the outbound connector (SEND), its client and tenant (RECEIVE).
+        o.connector ??= g.outboundConnector;
+        o.sender ??= g.sender;
+        o.clientIp ??= base.clientIp;
+        o.tenantId = base.tenantId ?? o.tenantId;
+        this.onStatus(o);
+      }
+    }
     if (g.recipients.size === 0) {
       this.emit({ ...base, status: statusOf(g.events) });
       return;
@@ -248,6 +288,7 @@ function newGroup(key: string, line: number): Group {
     outboundConnector: null,
     recipients: new Map(),
     events: [],
+    statuses: null,
   };
 }
 

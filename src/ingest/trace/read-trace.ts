@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { InputReport } from '../../model/diagnostics.js';
+import type { StatusObservation } from '../../model/evidence.js';
 import type { ReadProgress } from '../evidence/evidence-reader.js';
 import { CsvTokenizer } from './csv-tokenizer.js';
 import { traceShape } from './detect-trace.js';
@@ -17,6 +18,8 @@ export interface TraceReadOptions {
   chunkBytes?: number;
   /** Messages an event report keeps open while gathering their events (event-grouping.ts). */
   window?: number;
+  /** Receives the statuses (NDR-CATALOG) of events that did not deliver, each with its row. */
+  onStatus?: (o: StatusObservation) => void;
 }
 
 /** What one trace file yielded: InputReport (rows read and skipped) plus what the file was. */
@@ -86,7 +89,7 @@ export async function readTraceFile(file: string, onMessage: (m: TraceMessage) =
       return done();
     }
     report.format = shape.layout.format;
-    const consumer = new TraceConsumer(file, shape.syntax, log, report, onMessage, options.window ?? WINDOW);
+    const consumer = new TraceConsumer(file, shape.syntax, log, report, onMessage, options.window ?? WINDOW, options.onStatus ?? null);
     progress?.start(file, size);
     const feed = shape.syntax === 'csv' ? csvFeed(consumer, shape.delimiter) : jsonFeed(consumer);
     const decoder = chunkDecoder(sniff.encoding);

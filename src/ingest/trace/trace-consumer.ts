@@ -1,9 +1,11 @@
 import type { InputReport } from '../../model/diagnostics.js';
+import type { StatusObservation } from '../../model/evidence.js';
 import type { DiagnosticLog } from './diagnostic-log.js';
 import { EventGrouper } from './event-grouping.js';
 import { FORMAT_TITLES, isEventFormat, traceLayout, type TraceField, type TraceLayout } from './trace-columns.js';
 import type { TraceMessage } from './trace-message.js';
 import { enhancedSummaryMessages, newRowContext, summaryMessage, type RowContext, type TraceRow } from './trace-rows.js';
+import { traceEventStatuses } from './trace-statuses.js';
 
 /**
  * Turns the rows (CSV) or objects (JSON) of one trace file into messages: summary formats give
@@ -24,6 +26,7 @@ export class TraceConsumer {
     readonly report: InputReport & { format: string | null; messages: number },
     private readonly onMessage: (m: TraceMessage) => void,
     private readonly window: number,
+    private readonly onStatus: ((o: StatusObservation) => void) | null = null,
   ) {
     this.unit = syntax === 'csv' ? 'row' : 'object';
   }
@@ -52,14 +55,36 @@ export class TraceConsumer {
     }
     this.report.format ??= layout.format;
     this.ctx = newRowContext(this.file, layout.format);
-    this.grouper = isEventFormat(layout.format) ? new EventGrouper(this.ctx, this.emit, this.window) : null;
+    this.grouper = isEventFormat(layout.format) ? new EventGrouper(this.ctx, this.emit, this.window, this.onStatus) : null;
   }
 
   row(row: TraceRow, line: number): void {
     const ctx = this.ctx!;
     if (this.grouper) this.grouper.add(row, line);
     else if (ctx.format === 'enhanced-summary') for (const m of enhancedSummaryMessages(row, line, ctx)) this.emit(m);
-    else this.emit(summaryMessage(row, line, ctx));
+    else {
+      const m = summaryMessage(row, line, ctx);
+      if (this.onStatus && m.status !== null && !DELIVERED.test(m.status)) this.summaryStatuses(m, row.get('detail'));
+      this.emit(m);
+    }
+  }
+
+  /** A summary row's status text (`Detail`), for a message that was not delivered. */
+  private summaryStatuses(m: TraceMessage, detail: string | null): void {
+    if (detail === null) return;
+    const found = traceEventStatuses(detail, null, {
+      origin: 'message-trace',
+      at: m.at,
+      sender: m.sender,
+      recipient: m.recipient,
+      connector: m.outboundConnector,
+      remoteHost: null,
+      remoteIp: null,
+      clientIp: m.clientIp,
+      tenantId: m.tenantId,
+      source: m.source,
+    });
+    for (const o of found) this.onStatus!(o);
   }
 
   jsonObject(o: Record<string, unknown>, line: number): void {
@@ -106,6 +131,9 @@ export class TraceConsumer {
     }
   }
 }
+
+/** Summary statuses that say the message arrived: nothing to recognise. */
+const DELIVERED = /^(?:delivered|expanded|received|resolved)$/i;
 
 /** A JSON property as text: dates (`/Date(…)/`, ISO, or the 5.1 `{ value, DateTime }` wrapper), numbers, strings. */
 function jsonValue(o: Record<string, unknown>, name: string | undefined): string | null {

@@ -12,7 +12,7 @@ export const traceEvidenceReader: EvidenceReader = {
   kind: 'message-trace',
   detect: detectTrace,
   async read(file, sink, options) {
-    const report = await readTraceFile(file, (m) => sink.trace(toObservation(detachMessage(m))), { progress: options.progress });
+    const report = await readTraceFile(file, (m) => sink.trace(toObservation(detachMessage(m))), { progress: options.progress, onStatus: (o) => sink.status?.(o) });
     return { file: report.file, kind: report.kind, records: report.records, skipped: report.skipped, diagnostics: report.diagnostics };
   },
 };

@@ -12,9 +12,9 @@ describe('mailflow-doctor logs', () => {
     expect(kinds['msgtrk-2019.log']).toBe('tracking-log');
     expect(kinds['s2-send-no-certificate.log']).toBe('protocol-log');
     // 2 (S2) + 3 (S4.2) + 1 + 1 (masked) + 2 (TLS 1.0 / Edge) + 1 (hub with certificate) + 2 (malformed) + 1 (UTF-16 copy)
-    // + 1 (NoCredentials) = 14
-    expect(json.sessionsTotal).toBe(14);
-    expect(json.sessionsListed).toBe(14);
+    // + 1 (NoCredentials) + 1 (4.7.230) + 1 (5.7.57) = 16
+    expect(json.sessionsTotal).toBe(16);
+    expect(json.sessionsListed).toBe(16);
     expect(json.notLogs).toEqual([]);
     expect(json.trackingEvents).toBe(4);
     expect(json.summary.refusals['550 5.7.64']).toBe(2);
