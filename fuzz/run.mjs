@@ -135,7 +135,8 @@ for (const reader of names) {
     if (verdict === null) continue;
     found++;
     failures++;
-    const small = await minimise(bytes, s.name, verdict.kind);
+    // Without saving (the test run's short round) there is nothing to minimise for: report and go on.
+    const small = save ? await minimise(bytes, s.name, verdict.kind) : bytes;
     const hash = createHash('sha1').update(small).digest('hex').slice(0, 12);
     console.log(`FAIL ${reader} ${verdict.kind}: ${verdict.problem.split('\n')[0]} (seed ${s.name}, ${applied.join('+')}, ${bytes.length} → ${small.length} bytes)`);
     if (save) {

@@ -78,13 +78,16 @@ const connectorKey = (tenant: string | null, connector: string | null): string =
 
 export function compareFlows(before: readonly FlowResult[], after: readonly FlowResult[], diff: FindingDiff): { flows: FlowChange[]; flowsAdded: FlowResult[] } {
   const resolvedConnectors = new Map<string, Finding>();
-  for (const f of diff.findingsResolved) {
+  // Advice (info: "prefer certificate scoping", MC1226222) going away is not a fault fixed: a
+  // change that disables the connector it advises on must still show as breaking what it carried.
+  const faultsResolved = diff.findingsResolved.filter((f) => f.severity !== 'info');
+  for (const f of faultsResolved) {
     for (const s of f.subjects) if (s.type === 'InboundConnector' && !resolvedConnectors.has(connectorKey(s.tenant ?? null, s.name))) resolvedConnectors.set(connectorKey(s.tenant ?? null, s.name), f);
   }
   const ctx: Context = {
     afterByKey: new Map(after.map((f) => [flowKey(f), f])),
     addedErrorFlows: flowSubjects(diff.findingsAdded, (f) => f.severity === 'error'),
-    resolvedFlows: flowSubjects(diff.findingsResolved, () => true),
+    resolvedFlows: flowSubjects(faultsResolved, () => true),
     resolvedConnectors,
   };
   const flows: FlowChange[] = [];

@@ -1,19 +1,22 @@
 import { diagnoseCase, diagnosisExitCode } from '../diagnose.js';
 import { renderJsonPieces } from '../report/report-json.js';
+import { diagnoseHtml } from '../report/html/build.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { renderText } from '../report/render-text.js';
 import { loadOrFail } from './load.js';
-import { allowsIncomplete, CASE_OPTIONS, parseCommon } from './options.js';
+import { allowsIncomplete, CASE_OPTIONS, parseCommon, REPORT_OPTIONS } from './options.js';
 import { emit, emitPieces, styleFor } from './output.js';
 import { terminalProgress } from './progress.js';
 
 export async function diagnoseCommand(args: string[], defaults: { paths?: string[]; at?: Date } = {}): Promise<number> {
-  const o = parseCommon(args, { keylog: { type: 'string', multiple: true }, ...CASE_OPTIONS });
+  const o = parseCommon(args, { keylog: { type: 'string', multiple: true }, ...CASE_OPTIONS, ...REPORT_OPTIONS });
   const paths = o.paths.length > 0 ? o.paths : defaults.paths ?? ['.'];
   const c = await loadOrFail(paths, { keyLogFiles: (o.values.keylog as string[] | undefined) ?? [], progress: terminalProgress() });
   const d = diagnoseCase(c, { at: o.atGiven ? o.at : defaults.at ?? o.at });
-  if (o.format === 'json') await emitPieces(renderJsonPieces(d), o.output);
-  else await emit(o.format === 'markdown' ? renderMarkdown(d) : renderText(d, styleFor(o.output, o)), o.output);
+  const target = { ...o, paths };
+  if (o.format === 'json') await emitPieces(renderJsonPieces(d), target);
+  else if (o.format === 'html') await emit(diagnoseHtml(d), target);
+  else await emit(o.format === 'markdown' ? renderMarkdown(d) : renderText(d, styleFor(o.output, o)), target);
   return diagnosisExitCode(d, { allowIncomplete: allowsIncomplete(o) });
 }
 

@@ -3,7 +3,9 @@ import { exchangeLogTypeOfSample, readProtocolLog } from '../ingest/exchange-log
 import { readTrackingLog } from '../ingest/exchange-log/read-tracking-log.js';
 import { listInputFiles } from '../ingest/walk-inputs.js';
 import { countSession, emptySummary, renderLogsJson, renderLogsText, type LogsResult } from '../report/render-logs.js';
-import { parseCommon, UsageError } from './options.js';
+import { renderLogsMarkdown } from '../report/render-evidence-markdown.js';
+import { logsHtml } from '../report/html/build.js';
+import { parseCommon, REPORT_OPTIONS, UsageError } from './options.js';
 import { emit, styleFor } from './output.js';
 import { terminalProgress } from './progress.js';
 
@@ -11,13 +13,13 @@ const DETECTION_BYTES = 64 * 1024;
 const DEFAULT_LIMIT = 1000;
 
 /**
- * `logs FILE|FOLDER… [--limit N] --format text|json`: the SMTP sessions rebuilt from Exchange
+ * `logs FILE|FOLDER… [--limit N] --format text|json|markdown|html`: the SMTP sessions rebuilt from Exchange
  * protocol logs (folders are walked, so a whole `ProtocolLog` tree can be given), with counts over
  * all of them; message tracking logs are read and counted. Sessions beyond --limit are counted,
  * not listed, so a folder of GBs prints in bounded memory.
  */
 export async function logsCommand(args: string[]): Promise<number> {
-  const o = parseCommon(args, { limit: { type: 'string' } }, ['text', 'json']);
+  const o = parseCommon(args, { limit: { type: 'string' }, ...REPORT_OPTIONS }, ['text', 'json', 'markdown', 'html']);
   if (o.paths.length === 0) throw new UsageError('logs needs Exchange log files or folders, e.g. mailflow-doctor logs "C:\\Logs\\Hub\\ProtocolLog\\SmtpSend"');
   const limit = o.values.limit === undefined ? DEFAULT_LIMIT : Number(o.values.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit must be a whole number (got "${String(o.values.limit)}").`);
@@ -50,7 +52,8 @@ export async function logsCommand(args: string[]): Promise<number> {
     );
     result.files.push(read.report);
   }
-  await emit(o.format === 'json' ? renderLogsJson(result) : renderLogsText(result, styleFor(o.output)), o.output);
+  const text = o.format === 'json' ? renderLogsJson(result) : o.format === 'html' ? logsHtml(result, o.at) : o.format === 'markdown' ? renderLogsMarkdown(result) : renderLogsText(result, styleFor(o.output));
+  await emit(text, o);
   const readable = result.files.some((f) => !f.diagnostics.some((d) => d.severity === 'error'));
   return readable ? 0 : 2;
 }

@@ -1,20 +1,37 @@
-import type { CapturedSession } from '../ingest/pcap/capture-model.js';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { CaptureReadResult, CapturedSession } from '../ingest/pcap/capture-model.js';
 import { readCaptureFile } from '../ingest/pcap/read-capture-file.js';
+import { renderPcapMarkdown } from '../report/render-evidence-markdown.js';
 import { pcapJsonParts, renderPcapText } from '../report/render-pcap.js';
-import { parseCommon, UsageError } from './options.js';
+import { pcapHtml } from '../report/html/build.js';
+import { parseCommon, REPORT_OPTIONS, UsageError, type CommonOptions } from './options.js';
 import { emit, emitPieces, styleFor } from './output.js';
 import { terminalProgress } from './progress.js';
 
-/** `pcap FILE [--keylog FILE]… --format text|json`: every SMTP session in a capture. */
+/** `pcap FILE|- [--keylog FILE]… --format text|json|markdown|html`: every SMTP session in a capture. */
 export async function pcapCommand(args: string[]): Promise<number> {
-  const o = parseCommon(args, { keylog: { type: 'string', multiple: true } }, ['text', 'json']);
-  if (o.paths.length !== 1) throw new UsageError('pcap needs exactly one capture file (pcap or pcapng), e.g. mailflow-doctor pcap smtp.pcapng --keylog keys.log');
-  const file = o.paths[0]!;
+  const o = parseCommon(args, { keylog: { type: 'string', multiple: true }, ...REPORT_OPTIONS }, ['text', 'json', 'markdown', 'html']);
+  if (o.paths.length !== 1) throw new UsageError('pcap needs exactly one capture file (pcap or pcapng; - reads it from standard input), e.g. mailflow-doctor pcap smtp.pcapng --keylog keys.log');
+  const given = o.paths[0]!;
+  // A capture is read in chunks from a file it can seek in: standard input (`tcpdump -w - | …`) is spooled to a private temporary file first.
+  const spool = given === '-' ? await spoolStandardInput() : null;
+  try {
+    return await report(o, spool?.file ?? given, spool ? (text) => text.split(spool.file).join('(standard input)') : (text) => text);
+  } finally {
+    await spool?.remove();
+  }
+}
+
+async function report(o: CommonOptions, file: string, named: (text: string) => string): Promise<number> {
   const keyLogFiles = (o.values.keylog as string[] | undefined) ?? [];
   if (o.format !== 'json') {
     const result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress() });
-    if (result.error !== null) return fail(result.error);
-    await emit(renderPcapText(result, styleFor(o.output)), o.output);
+    if (result.error !== null) return fail(named(result.error));
+    await emit(named(render(result, o)), o);
     return 0;
   }
   // JSON for a capture of many sessions: each session is kept as its JSON text only (a fraction of
@@ -24,10 +41,26 @@ export async function pcapCommand(args: string[]): Promise<number> {
     serialized.push({ first: s.packets.first, json: JSON.stringify(s, null, 2) });
   };
   const result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress(), onSession, keepSessions: false });
-  if (result.error !== null) return fail(result.error);
+  if (result.error !== null) return fail(named(result.error));
   serialized.sort((a, b) => a.first - b.first);
-  await emitPieces(pcapJsonParts(result, serialized.map((s) => s.json)), o.output);
+  const pieces = pcapJsonParts(result, serialized.map((s) => s.json));
+  await emitPieces((function* () {
+    for (const p of pieces) yield named(p);
+  })(), o);
   return 0;
+}
+
+function render(result: CaptureReadResult, o: CommonOptions): string {
+  if (o.format === 'html') return pcapHtml(result, o.at);
+  if (o.format === 'markdown') return renderPcapMarkdown(result);
+  return renderPcapText(result, styleFor(o.output));
+}
+
+async function spoolStandardInput(): Promise<{ file: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'mailflow-doctor-'));
+  const file = join(dir, 'stdin.pcap');
+  await pipeline(process.stdin, createWriteStream(file, { mode: 0o600 }));
+  return { file, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 function fail(message: string): number {

@@ -5,10 +5,12 @@ import { readTraceFile, type TraceFileReport } from '../ingest/trace/read-trace.
 import { TraceSummarizer, type TraceFilters } from '../ingest/trace/trace-summary.js';
 import { listInputFiles } from '../ingest/walk-inputs.js';
 import { renderTraceText } from '../report/render-trace.js';
+import { renderTraceMarkdown } from '../report/render-evidence-markdown.js';
 import { renderTraceCsv } from '../report/render-trace-csv.js';
 import { renderTraceJson, type TraceReport } from '../report/render-trace-json.js';
+import { traceHtml } from '../report/html/build.js';
 import { InputError } from './load.js';
-import { UsageError, parseCommon } from './options.js';
+import { REPORT_OPTIONS, UsageError, parseCommon } from './options.js';
 import { emit, styleFor } from './output.js';
 import { terminalProgress } from './progress.js';
 
@@ -30,8 +32,9 @@ export async function traceCommand(args: string[]): Promise<number> {
       until: { type: 'string' },
       list: { type: 'boolean' },
       limit: { type: 'string' },
+      ...REPORT_OPTIONS,
     },
-    ['text', 'json', 'csv'],
+    ['text', 'json', 'markdown', 'csv', 'html'],
   );
   if (o.paths.length === 0) throw new UsageError('name at least one message-trace file (or a folder of them).');
   const filters: TraceFilters = {
@@ -55,8 +58,8 @@ export async function traceCommand(args: string[]): Promise<number> {
   const inputs: TraceFileReport[] = [];
   for (const file of files) inputs.push(await readTraceFile(file, (m) => summarizer.add(m), { progress }));
   const report: TraceReport = { inputs, filters, summary: summarizer.finish() };
-  const text = o.format === 'json' ? renderTraceJson(report) : o.format === 'csv' ? renderTraceCsv(report) : renderTraceText(report, styleFor(o.output));
-  await emit(text, o.output);
+  const text = o.format === 'json' ? renderTraceJson(report) : o.format === 'html' ? traceHtml(report, o.at) : o.format === 'csv' ? renderTraceCsv(report) : o.format === 'markdown' ? renderTraceMarkdown(report) : renderTraceText(report, styleFor(o.output));
+  await emit(text, o);
   if (o.format !== 'text') {
     // Problems with the files go to standard error too, so that piped JSON/CSV output stays data.
     for (const i of inputs) for (const d of i.diagnostics) process.stderr.write(`${d.severity}: ${d.location}: ${d.message}\n`);

@@ -3,11 +3,14 @@ import { CmdletError } from '../engine/cmdlet-change.js';
 import { diagnoseCommand } from './command-diagnose.js';
 import { explainCommand } from './command-explain.js';
 import { pcapCommand } from './command-pcap.js';
+import { redactCommand } from './command-redact.js';
 import { logsCommand } from './command-logs.js';
 import { headersCommand } from './command-headers.js';
 import { simulateCommand } from './command-simulate.js';
 import { traceCommand } from './command-trace.js';
 import { whatIfCommand } from './command-whatif.js';
+import { toolVersion } from '../report/html/tool-version.js';
+import { asksForHelp, commandHelp } from './help.js';
 import { InputError } from './load.js';
 import { UsageError } from './options.js';
 
@@ -17,20 +20,25 @@ Usage:
   mailflow-doctor diagnose [PATH…]                       read the case, simulate flows, report findings
   mailflow-doctor simulate PATH… --from ADDR --to ADDR [--origin NAME] [--destination NAME]
   mailflow-doctor whatif PATH… --change 'CMDLET …' [--change …]
-  mailflow-doctor headers FILE… [--format text|json]     hops, verdicts and Microsoft stamps of message headers
+  mailflow-doctor headers FILE…|- [--format text|json]   hops, verdicts and Microsoft stamps of message headers
   mailflow-doctor trace FILE… [--connector NAME] [--sender-domain D] [--since T] [--until T] [--list [--limit N]]   summarise message traces (--format text|json|csv)
-  mailflow-doctor pcap FILE [--keylog FILE]…             every SMTP session in a capture: STARTTLS, TLS, certificates, replies
-  mailflow-doctor logs FILE|FOLDER… [--limit N]          SMTP sessions rebuilt from Exchange protocol logs (--format text|json)
+  mailflow-doctor pcap FILE|- [--keylog FILE]…           every SMTP session in a capture: STARTTLS, TLS, certificates, replies
+  mailflow-doctor logs FILE|FOLDER… [--limit N]          SMTP sessions rebuilt from Exchange protocol logs
   mailflow-doctor explain TEXT…|- [--case PATH]          code, meaning, causes and fixes of NDR / SMTP statuses in TEXT
   mailflow-doctor demo                                   diagnose the bundled example (scenario S1)
+  mailflow-doctor redact PATH… --out DIR [--map FILE] [--keep NAME…] | redact --reverse --map FILE [FILE…|-]   shareable copy with pseudonyms
 
 Options:
   --format text|json|markdown|html   output format (default text); html: one self-contained page
-  --output FILE                 write the report to FILE
+                                (trace adds csv; headers: text, json, html)
+  --output FILE                 write the report to FILE (its folder must exist)
   --at TIME                     ISO 8601 moment certificates are judged at (default now)
   --full                        text reports: every evidence line and flow, not the first few
   --allow-incomplete            diagnose, demo, whatif, simulate: exit as if the case were whole when
                                 some input could not be read or was read in part (it is still reported)
+  --redact [--map FILE]         report commands: names, addresses and ids replaced by pseudonyms
+  --help, -h                    with a command: its usage, options and an example
+  --version                     the version of mailflow-doctor
 
 Exit status: 0 no error findings; 1 error findings (whatif: a working flow breaks), or some input
 could not be read or was read in part; 2 usage or unreadable input, or nothing usable was read.
@@ -42,6 +50,13 @@ export const DEMO_AT = new Date('2026-11-22T12:00:00Z');
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && command !== 'redact') {
+    const help = commandHelp(command);
+    if (help !== null && asksForHelp(command, rest)) {
+      process.stdout.write(help);
+      return 0;
+    }
+  }
   try {
     switch (command) {
       case 'diagnose':
@@ -60,24 +75,53 @@ export async function main(argv: string[]): Promise<number> {
         return await traceCommand(rest);
       case 'explain':
         return await explainCommand(rest);
+      case 'redact':
+        return await redactCommand(rest);
       case 'demo':
         return await diagnoseCommand(rest, { paths: [DEMO_CASE], at: DEMO_AT });
-      case undefined:
+      case '--version':
+      case '-V':
+      case 'version':
+        process.stdout.write(`mailflow-doctor ${toolVersion()}\n`);
+        return 0;
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write(USAGE);
-        return command === undefined ? 2 : 0;
+        return helpCommand(rest[0]);
+      case undefined:
+        // No command is a usage error: the usage goes to standard error, as every usage error does.
+        process.stderr.write(USAGE);
+        return 2;
       default:
         process.stderr.write(`mailflow-doctor: unknown command "${command}".\n\n${USAGE}`);
         return 2;
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof InputError || e instanceof CmdletError) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`mailflow-doctor ${command}: ${e.message}\nRun "mailflow-doctor ${command} --help" for its usage.\n`);
+      return 2;
+    }
+    if (e instanceof InputError || e instanceof CmdletError) {
       process.stderr.write(`mailflow-doctor ${command}: ${e.message}\n`);
       return 2;
     }
     process.stderr.write(`mailflow-doctor ${command}: unexpected failure: ${(e as Error)?.message ?? String(e)}\n`);
     return 2;
   }
+}
+
+/** `mailflow-doctor help [COMMAND]`: the overview, or one command's help. */
+async function helpCommand(command: string | undefined): Promise<number> {
+  if (command === undefined) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (command === 'redact') return redactCommand(['--help']);
+  const help = commandHelp(command);
+  if (help === null) {
+    process.stderr.write(`mailflow-doctor help: unknown command "${command}".\n\n${USAGE}`);
+    return 2;
+  }
+  process.stdout.write(help);
+  return 0;
 }

@@ -3,6 +3,8 @@ import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { COLOR, PLAIN, type Style } from '../report/style.js';
+import { relativeToCwd } from './relative-paths.js';
+import { reportRedactor } from './redact-report.js';
 
 /**
  * Colour only for a terminal, and never in files or when NO_COLOR is set. Text wraps to the
@@ -21,18 +23,55 @@ export function terminalWidth(output: string | null): number | null {
   return typeof columns === 'number' && columns >= 40 ? columns : null;
 }
 
-export async function emit(text: string, output: string | null): Promise<void> {
-  if (output) await writeFile(output, text, 'utf8');
-  else process.stdout.write(text);
+/**
+ * Where a report goes and what is done to it on the way: the one point every rendered report
+ * passes (text, JSON, Markdown, CSV, HTML alike). `paths`: the inputs the report was made from,
+ * for `--redact` to learn the names to replace. A bare string or null is `--output` alone.
+ */
+export interface OutputTarget {
+  output: string | null;
+  redact?: { map: string | null } | null;
+  paths?: readonly string[];
+}
+
+type Target = string | null | OutputTarget;
+
+function targetOf(t: Target): OutputTarget {
+  return t === null || typeof t === 'string' ? { output: t } : t;
+}
+
+/**
+ * The report's last step: paths under the working directory are written relative to it (the
+ * readers keep paths as given, so `demo` and absolute arguments would otherwise print the admin's
+ * home folder), then `--redact` replaces names. Both act on the rendered text, so every renderer
+ * and format is covered at once.
+ */
+async function finisher(t: OutputTarget): Promise<(text: string) => string> {
+  const redact = t.redact ? await reportRedactor(t.redact, t.paths ?? []) : null;
+  return (text) => {
+    const relative = relativeToCwd(text);
+    return redact ? redact(relative) : relative;
+  };
+}
+
+export async function emit(text: string, target: Target): Promise<void> {
+  const t = targetOf(target);
+  const finish = await finisher(t);
+  const out = finish(text);
+  if (t.output) await writeFile(t.output, out, 'utf8');
+  else process.stdout.write(out);
 }
 
 /** Like `emit`, for a report too large to build as one string: written piece by piece, waiting when the stream is full. */
-export async function emitPieces(pieces: Iterable<string>, output: string | null): Promise<void> {
-  const out: Writable = output ? createWriteStream(output, 'utf8') : process.stdout;
+export async function emitPieces(pieces: Iterable<string>, target: Target): Promise<void> {
+  const t = targetOf(target);
+  const finish = await finisher(t);
+  const out: Writable = t.output ? createWriteStream(t.output, 'utf8') : process.stdout;
+  // Each piece is whole JSON values (a path or a name never spans two pieces), so each is finished on its own.
   for (const piece of pieces) {
-    if (!out.write(piece)) await once(out, 'drain');
+    if (!out.write(finish(piece))) await once(out, 'drain');
   }
-  if (output) {
+  if (t.output) {
     out.end();
     await once(out, 'finish');
   }

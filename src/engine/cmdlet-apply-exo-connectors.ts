@@ -25,7 +25,8 @@ export const INBOUND_CONNECTOR: ObjectKind<InboundConnector> = {
   type: 'InboundConnector',
   lookup: (c) => ({ what: 'inbound connector', place: 'tenant', scopes: tenantScopes(c, (t) => t.InboundConnectors), nameOf: (x) => x.Name }),
   rules: inboundRules,
-  validate: (ctx, c, given) => {
+  validate: (ctx, c, given, scope) => {
+    if (given.has('AssociatedAcceptedDomains')) checkAssociatedAcceptedDomains(ctx, c, scope.name);
     // Set-InboundConnector reference: TreatMessagesAsInternal cannot be $true on a hybrid
     // (CloudServicesMailEnabled) connector or on one that is not OnPremises.
     if (c.extra.TreatMessagesAsInternal === true && (c.CloudServicesMailEnabled || c.ConnectorType !== 'OnPremises')) {
@@ -45,6 +46,27 @@ export const INBOUND_CONNECTOR: ObjectKind<InboundConnector> = {
     }
   },
 };
+
+/**
+ * AssociatedAcceptedDomains takes accepted domains of the organization (AcceptedDomainIdParameter):
+ * a value the tenant does not accept cannot be found. Kept in `extra` in lower case, where the
+ * Partner connector model reads it (EXO-SEMANTICS M15).
+ */
+function checkAssociatedAcceptedDomains(ctx: ApplyContext, c: InboundConnector, tenantName: string): void {
+  const value = c.extra.AssociatedAcceptedDomains;
+  const list = (Array.isArray(value) ? value : []).map((d) => String(d).trim().toLowerCase());
+  const tenant = ctx.case.tenants.find((t) => t.Name === tenantName);
+  const unknown = list.filter((d) => !tenant?.AcceptedDomains.some((a) => a.DomainName === d));
+  if (unknown.length > 0) {
+    failParameter(
+      ctx,
+      'AssociatedAcceptedDomains',
+      `${unknown.join(', ')} ${unknown.length === 1 ? 'is not an accepted domain' : 'are not accepted domains'} of ${tenantName}`,
+      `Give accepted domains of the tenant: ${tenant?.AcceptedDomains.map((a) => a.DomainName).join(', ') || 'none'}`,
+    );
+  }
+  c.extra.AssociatedAcceptedDomains = list;
+}
 
 export function newInboundConnector(name: string, file: string): InboundConnector {
   return {

@@ -363,6 +363,13 @@ SPECS.push({
   parameters: { Identity: str, ...Object.fromEntries(ORGANIZATION_CONFIG_BOOLEANS.map((n) => [n, bool])), ...CONFIRM_WHATIF },
 });
 
+SPECS.push({
+  // Exchange Online only; -ConnectorId (a GUID, required) and -Reason, no -Confirm/-WhatIf (EXO-SEMANTICS M12, [GBC]).
+  name: 'Remove-BlockedConnector',
+  positional: 'Identity',
+  parameters: { ConnectorId: required(text), Reason: str },
+});
+
 const BY_NAME = new Map(SPECS.map((s) => [s.name.toLowerCase(), s]));
 
 /** The cmdlets a what-if change may use, in a stable order. */

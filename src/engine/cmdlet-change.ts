@@ -9,6 +9,7 @@ import {
 } from './cmdlet-apply-exo-connectors.js';
 import { JOURNAL_RULE, newJournalRule, setAcceptedDomain } from './cmdlet-apply-journal-domain.js';
 import { setOrganizationConfig } from './cmdlet-apply-organization-config.js';
+import { removeBlockedConnector } from './cmdlet-apply-blocked-connector.js';
 import { cloneCase } from './case-clone.js';
 import { finishSendConnector, newSendConnector, SEND_CONNECTOR, setReceiveConnector } from './cmdlet-apply-onprem-connectors.js';
 import { enableExchangeCertificate } from './cmdlet-apply-certificate.js';
@@ -56,6 +57,7 @@ const HANDLERS: Record<string, Handler> = {
   'Enable-ExchangeCertificate': enableExchangeCertificate,
   'Set-AcceptedDomain': setAcceptedDomain,
   'Set-OrganizationConfig': setOrganizationConfig,
+  'Remove-BlockedConnector': removeBlockedConnector,
   'New-JournalRule': (ctx) => newObject(ctx, JOURNAL_RULE, (name) => newJournalRule(name, ctx.provenance.file)),
   'Set-JournalRule': (ctx) => setObject(ctx, JOURNAL_RULE),
   'Remove-JournalRule': (ctx) => removeObject(ctx, JOURNAL_RULE),

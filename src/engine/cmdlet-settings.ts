@@ -59,6 +59,27 @@ export type PropertyRules = Record<string, PropertyRule>;
  * Applies every parameter except the session ones and those in `skip` (handled by the caller,
  * such as -Identity) to `target`, in the order written. Returns what each did.
  */
+/**
+ * Properties kept in an object's `extra` that the simulation or the rules read (EXO-SEMANTICS
+ * "Inputs the v2 model reads"): a what-if that changes them changes the verdict, so it is not
+ * described as "no effect on mail flow".
+ */
+const MODELLED_EXTRA = new Set([
+  'MessageExpirationTimeout',
+  'EFSkipLastIP',
+  'EFSkipIPs',
+  'EFUsers',
+  'AssociatedAcceptedDomains',
+  'TrustedOrganizations',
+  'TreatMessagesAsInternal',
+  'TlsDomainCapabilities',
+  'Bindings',
+  'SmartHostAuthMechanism',
+  'IgnoreSTARTTLS',
+  'RejectDirectSend',
+  'RequireTLS',
+]);
+
 export function applySettings(
   src: ValueSource,
   spec: CmdletSpec,
@@ -84,7 +105,7 @@ export function applySettings(
     const before = object.extra?.[p.name];
     const after = toPlainValue(src, p, kind, before);
     if (object.extra) object.extra[p.name] = after;
-    changes.push({ property: p.name, before, after, modelled: false, kept: object.extra !== undefined, notes: [] });
+    changes.push({ property: p.name, before, after, modelled: MODELLED_EXTRA.has(p.name), kept: object.extra !== undefined, notes: [] });
   }
   return changes;
 }

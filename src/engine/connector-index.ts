@@ -1,6 +1,7 @@
 import type { AcceptedDomain, InboundConnector, Tenant } from '../model/case.js';
 import { exactSpecificity, normalizeCertName, wildcardSpecificity, type CertNameMatch } from './cert-name-match.js';
 import { parseIpRange, type IpRange, type ParsedIp } from './ip-address.js';
+import { partnerConnectorEntry, type PartnerConnectorEntry } from './partner-connector-decision.js';
 
 /**
  * Indexes every tenant's inbound connectors by what Exchange Online looks them up by
@@ -41,14 +42,6 @@ export function isSupportedSenderRange(r: IpRange): boolean {
   return r.family === 4 && r.prefixLength !== null && r.prefixLength >= 24 && r.prefixLength <= 32;
 }
 
-export interface RestrictingPartner {
-  connector: InboundConnector;
-  /** connector.Enabled, read once when the index is built. */
-  enabled: boolean;
-  /** Lower-case domain patterns (`*`, `*.d`, `d`). */
-  senderDomains: string[];
-}
-
 export interface CertificateHit {
   entry: IndexedConnector;
   match: CertNameMatch;
@@ -59,17 +52,13 @@ export interface CertificateHit {
 const NO_TEXT: string[] = [];
 const NO_ENTRIES: IndexedConnector[] = [];
 const NO_TENANTS: Tenant[] = [];
-const NO_PARTNERS: RestrictingPartner[] = [];
+const NO_PARTNERS: PartnerConnectorEntry[] = [];
 
-/**
- * What attribution asks about a domain, in one lookup: the tenants accepting it and the Partner
- * restrictions of the first of them (M3 step 3 takes the first tenant).
- */
+/** What attribution asks about a domain, in one lookup: the tenants accepting it (M3 step 3 takes the first). */
 export interface DomainFacts {
   tenants: Tenant[];
   /** tenants[0], kept here to spare a load on the hot path. */
   first: Tenant;
-  firstTenantRestricting: readonly RestrictingPartner[];
 }
 
 /** The connectors' IPv4 values within one /24: single addresses by last octet, blocks /24–/31 longest first. */
@@ -163,15 +152,14 @@ export class ConnectorIndex {
   private readonly ipScopedOnPrem = new Map<Tenant, IndexedConnector[]>();
   /** Certificate lookups memoised by the names array: certificates repeat across connections and the index never changes. */
   private readonly certificateHits = new WeakMap<readonly string[], CertificateHit[]>();
-  /** Partner connectors that restrict sender domains to their certificate or IPs, per tenant, with those domains normalised once. */
-  private readonly restrictedPartners = new Map<Tenant, RestrictingPartner[]>();
+  /** Enabled Partner connectors per tenant (M15), in case order; tenants without one have no key. */
+  private readonly partnersOfTenant = new Map<Tenant, PartnerConnectorEntry[]>();
   private readonly tenantsByDomain = new Map<string, DomainFacts>();
   private readonly domainsOfTenant = new Map<Tenant, Map<string, AcceptedDomain>>();
   private readonly tenantsByName = new Map<string, Tenant>();
 
   constructor(tenants: readonly Tenant[]) {
     for (const tenant of tenants) this.addTenant(tenant);
-    for (const facts of this.tenantsByDomain.values()) facts.firstTenantRestricting = this.restrictedPartners.get(facts.tenants[0]!) ?? NO_PARTNERS;
     this.buildV4Table();
   }
 
@@ -221,7 +209,7 @@ export class ConnectorIndex {
       domains.set(d.DomainName, d);
       const facts = this.tenantsByDomain.get(d.DomainName);
       if (facts) facts.tenants.push(tenant);
-      else this.tenantsByDomain.set(d.DomainName, { tenants: [tenant], first: tenant, firstTenantRestricting: NO_PARTNERS });
+      else this.tenantsByDomain.set(d.DomainName, { tenants: [tenant], first: tenant });
     }
     this.domainsOfTenant.set(tenant, domains);
     for (const connector of tenant.InboundConnectors) {
@@ -246,10 +234,8 @@ export class ConnectorIndex {
           if (dot > 0) push(this.exactByParent, value.slice(dot + 1), entry);
         }
       }
-      if (connector.ConnectorType === 'Partner' && (connector.RestrictDomainsToCertificate || connector.RestrictDomainsToIPAddresses)) {
-        // SenderDomains may still carry the `smtp:…;1` address-space wrapping (exports, what-if).
-        const senderDomains = connector.SenderDomains.map((d) => d.toLowerCase().replace(/^smtp:/, '').replace(/;\d+$/, ''));
-        push(this.restrictedPartners, tenant, { connector, enabled: connector.Enabled, senderDomains });
+      if (activePartner) {
+        push(this.partnersOfTenant, tenant, partnerConnectorEntry(entry));
       }
       for (const r of ranges) {
         // Keyed by the /24 (a small integer, so the map lookup needs no boxed key): every value
@@ -354,15 +340,16 @@ export class ConnectorIndex {
     return this.ipScopedOnPrem.get(tenant) ?? NO_ENTRIES;
   }
 
-  partnerConnectorsRestricting(tenant: Tenant): readonly RestrictingPartner[] {
-    return this.restrictedPartners.get(tenant) ?? [];
+  /** The tenant's enabled Partner connectors (M15), or a shared empty list. */
+  partnerConnectors(tenant: Tenant): readonly PartnerConnectorEntry[] {
+    return this.partnersOfTenant.get(tenant) ?? NO_PARTNERS;
   }
 
   tenantsAccepting(domain: string): readonly Tenant[] {
     return this.tenantsByDomain.get(domain)?.tenants ?? NO_TENANTS;
   }
 
-  /** The tenants accepting the domain and the first one's Partner restrictions, or undefined. */
+  /** The tenants accepting the domain, or undefined. */
   domainFacts(domain: string): DomainFacts | undefined {
     return this.tenantsByDomain.get(domain);
   }

@@ -9,9 +9,10 @@ import { blockedConnectorCheck, directSendCheck, outOfDateServerCheck } from './
 /**
  * What Exchange Online checks after it has attributed a connection and before it accepts the
  * recipient (EXO-SEMANTICS M11, M12, M15). Connection-level policies come first (a blocked
- * connector or tenant, an out-of-date on-premises server: M12), then the `RCPT TO` checks in the
- * order EOP answers them [model]: Partner connector restrictions (5.7.51, M15), RejectDirectSend
- * (5.7.68, M12), Directory-Based Edge Blocking (5.4.1, M11).
+ * connector or tenant, an out-of-date on-premises server: M12), then the `RCPT TO` checks of
+ * Incoming mail in the model's order (EXO-SEMANTICS M3, "Order of checks at EOP"): RejectDirectSend
+ * (5.7.68, M12), Partner connector restrictions (5.7.51, M15), Directory-Based Edge Blocking
+ * (5.4.1, M11).
  */
 export interface AdmissionInput {
   ctx: SimulationContext;
@@ -38,7 +39,7 @@ export interface AdmissionResult {
 export type AdmissionCheck = (input: AdmissionInput) => AdmissionResult | null;
 
 /** The checks in the order Exchange Online applies them (see above). */
-const CHECKS: readonly AdmissionCheck[] = [blockedConnectorCheck, outOfDateServerCheck, partnerConnectorCheck, directSendCheck, directoryCheckAtPerimeter];
+const CHECKS: readonly AdmissionCheck[] = [blockedConnectorCheck, outOfDateServerCheck, directSendCheck, partnerConnectorCheck, directoryCheckAtPerimeter];
 
 export function admitAtExchangeOnline(input: AdmissionInput): AdmissionResult {
   const out: AdmissionResult = { decisions: [], assumptions: [], anomalies: [], failure: null };

@@ -2,6 +2,7 @@ import { tenantInstance, tenantMxHost } from '../model/exchange-online-instance.
 import type { FlowSpec, Organization, OutboundConnector, Tenant } from '../model/case.js';
 import { isOnMicrosoftDomain } from '../model/domains.js';
 import type { Place } from './flow-types.js';
+import { listedHomes, sidesWithoutMailbox } from './recipient-directory.js';
 import { findPlaceByName, type SimulationContext } from './simulation-context.js';
 
 /** Where a recipient's mailbox lives, or `outside` when no tenant or organization of the case holds it. */
@@ -13,8 +14,9 @@ export function homeName(h: Home): string {
 
 /**
  * The recipient's home: the flow's `Destination` when given (CONTRACT: hybrid recipients), else
- * the organization that is authoritative for the domain (mailboxes stay on premises until moved),
- * else the tenant that accepts it, else outside.
+ * where the case's recipient lists place the mailbox (M11), else the organization that is
+ * authoritative for the domain (mailboxes stay on premises until moved), else the tenant that
+ * accepts it, else outside.
  */
 export function resolveHome(ctx: SimulationContext, spec: FlowSpec, domain: string, assumptions: string[]): Home {
   if (spec.Destination) {
@@ -23,8 +25,31 @@ export function resolveHome(ctx: SimulationContext, spec: FlowSpec, domain: stri
     if (p?.kind === 'organization') return { kind: 'organization', org: p.org };
     assumptions.push(`Destination "${spec.Destination}" names no tenant or organization of the case; the recipient is placed by its domain`);
   }
-  const orgs = ctx.organizationsByDomain.get(domain) ?? [];
-  const tenants = ctx.index.tenantsAccepting(domain);
+  // M11: a recipient that exists nowhere has no home; the domain's configuration routes it.
+  if (spec.RecipientExists === false) return { kind: 'outside' };
+  let orgs = ctx.organizationsByDomain.get(domain) ?? [];
+  let tenants = ctx.index.tenantsAccepting(domain);
+  // M11: with recipient lists in the case, the mailbox is where the address is listed; a side
+  // whose list lacks it (or shows a mail user / remote mailbox) is not its home.
+  const listed = listedHomes(ctx, spec);
+  if (listed.length > 0) {
+    const inOrgs = orgs.filter((o) => listed.includes(o));
+    const inTenants = tenants.filter((t) => listed.includes(t));
+    if (inOrgs.length + inTenants.length === 0) {
+      const first = listed[0]!;
+      return ctx.case.tenants.includes(first as Tenant) ? { kind: 'tenant', tenant: first as Tenant } : { kind: 'organization', org: first as Organization };
+    }
+    if (inOrgs.length + inTenants.length === 1) return inTenants[0] ? { kind: 'tenant', tenant: inTenants[0] } : { kind: 'organization', org: inOrgs[0]! };
+    orgs = inOrgs;
+    tenants = inTenants;
+  } else {
+    const without = sidesWithoutMailbox(ctx, spec);
+    if (without.size > 0) {
+      orgs = orgs.filter((o) => !without.has(o));
+      tenants = tenants.filter((t) => !without.has(t));
+      if (orgs.length + tenants.length === 0) return { kind: 'outside' };
+    }
+  }
   const authoritative = orgs.find((o) => o.AcceptedDomains.some((d) => d.DomainName === domain && d.DomainType === 'Authoritative'));
   if (authoritative && !isOnMicrosoftDomain(domain)) {
     if (tenants.length > 0) assumptions.push(`assumed: the mailbox of ${spec.To} is on premises in ${authoritative.Name} (its domain is also a domain of ${tenants[0]!.Name}; set Destination to say otherwise)`);

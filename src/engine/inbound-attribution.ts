@@ -1,7 +1,7 @@
 import type { InboundConnector, Tenant } from '../model/case.js';
 import { certificateLabel, type Certificate } from '../model/certificate.js';
 import { certificateProblem } from './certificate-usability.js';
-import type { CertificateHit, ConnectorIndex, IndexedConnector, RestrictingPartner } from './connector-index.js';
+import type { CertificateHit, ConnectorIndex, IndexedConnector } from './connector-index.js';
 import { ipv4Number, parseIp } from './ip-address.js';
 
 /**
@@ -16,8 +16,11 @@ export const RELAY_DENIED = '550 5.7.64 TenantAttribution; Relay Access Denied';
  * immediate-parent test) nor the P1 domain is accepted [KB4019940][NOTICE].
  */
 export const RELAY_DENIED_ATTR36 = '550 5.7.64 TenantAttribution; Relay Access Denied ATTR36';
-/** Third-party reports only; Microsoft publishes no text for Partner-connector restrictions. */
-export const PARTNER_RESTRICTED = '550 5.7.51 TenantInboundAttribution; Rejecting';
+/**
+ * The [model] 5.7.51 text, still exported for bench/linear-attribution.mjs (whose reference scan
+ * predates M15). Partner restrictions are no longer decided here: see partner-connectors.ts.
+ */
+export { PARTNER_TLS_REQUIRED as PARTNER_RESTRICTED } from './partner-connector-decision.js';
 
 export interface Connection {
   sourceIp: string | null;
@@ -384,15 +387,11 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
       if (explain) trace.push(`Step 3: ${rcpt} belongs to ${t.Name}, and the source IP matches its OnPremises connector "${ownIp.connector.Name}".`);
       return fromOnPremises(a, conn, ctx, ownIp, 'ip', NO_TENANTS, null, null, RCPT_ACCEPTED);
     }
+    // The Partner connector the connection's certificate or IP pulls up, named on the hop. Whether
+    // the tenant's Partner connectors admit the message (restrictions, RequireTls, scope) is
+    // decided after attribution by partnerConnectorCheck (EXO-SEMANTICS M3 order of checks, M15):
+    // that needs the hop's TLS and sender, which attribution does not see.
     const partner = (certProblem ? undefined : partnerHit(l, t)) ?? entryOfTenant(ipHits, t, true);
-    const restricted = partnerRestriction(rcptFacts.firstTenantRestricting, mailFrom, partner);
-    if (restricted) {
-      if (explain) {
-        trace.push(`Partner connector "${restricted.Name}" of ${t.Name} restricts ${mailFrom} to its ${restricted.RestrictDomainsToCertificate ? 'certificate' : 'IP addresses'}, and this connection does not match.`);
-        assumptions.push('assumed: the Partner restriction rejects with 5.7.51 (text reported by third parties only)');
-      }
-      return result(a, 'rejected', 'none', t, restricted, 'recipient', PARTNER_RESTRICTED);
-    }
     if (explain) {
       trace.push(
         partner
@@ -408,20 +407,4 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
   }
   if (explain) trace.push(`No connector matches and no Exchange Online tenant accepts ${rcpt}: Exchange Online is not an open relay (M3).`);
   return result(a, 'rejected', 'none', null, null, null, RELAY_DENIED);
-}
-
-/**
- * A Partner connector that names the sender's domain and restricts it to its certificate or IP
- * addresses rejects mail of that domain arriving any other way (New-InboundConnector docs).
- */
-function partnerRestriction(restricting: readonly RestrictingPartner[], mailFrom: string, matched: IndexedConnector | undefined): InboundConnector | null {
-  for (const r of restricting) {
-    if (!r.enabled) continue;
-    const c = r.connector;
-    if (matched && matched.connector === c) continue;
-    for (const p of r.senderDomains) {
-      if (p === '*' || p === mailFrom || (p.startsWith('*.') && mailFrom.endsWith(p.slice(1)))) return c;
-    }
-  }
-  return null;
 }

@@ -11,6 +11,7 @@ import { outsideTenantLabel, type AttributionStep, type FlowKind, type FlowResul
 import { deferredByExchangeServer } from './hop-failure.js';
 import { attribute, type Attribution } from './inbound-attribution.js';
 import { tlsTowardsExchangeOnline } from './onprem-to-exo.js';
+import { ONPREM_RECIPIENT_NOT_FOUND, recipientPresence } from './recipient-directory.js';
 import { journalReportsFor } from './journaling.js';
 import { chooseByAddressSpace, chooseSendConnector, presentedCertificate, serverFqdn } from './send-routing.js';
 import { certificatesOfServer, isExchangeOnlineDomain, placeName, type SimulationContext } from './simulation-context.js';
@@ -113,7 +114,14 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
 
     if (place.kind === 'organization') {
       const org: Organization = place.org;
-      if (home.kind === 'organization' && home.org === org) return end('delivered', `Delivered to the mailbox of ${spec.To} in ${org.Name} (on-premises).`);
+      const own = org.AcceptedDomains.find((d) => d.DomainName === rcptDomain);
+      const presence = own ? recipientPresence(ctx, spec, org, rcptDomain, assumptions) : null;
+      // M11 (NDR-CATALOG "Recipients"): Exchange Server's answer for an unknown recipient of an Authoritative domain.
+      if (presence?.state === 'missing' && own?.DomainType === 'Authoritative') {
+        return end('rejected', `${rcptDomain} is Authoritative in ${org.Name} and ${spec.To} is not in its directory; Exchange Server returns a non-delivery report (M11).`, ONPREM_RECIPIENT_NOT_FOUND);
+      }
+      if (presence?.state === 'missing') decisions.push(`${spec.To} is not in the directory of ${org.Name}; ${rcptDomain} is ${own!.DomainType} there, so the message is routed on (M11).`);
+      if (home.kind === 'organization' && home.org === org && presence?.state !== 'missing') return end('delivered', `Delivered to the mailbox of ${spec.To} in ${org.Name} (on-premises).`);
       let routeDomain = rcptDomain;
       if (home.kind === 'tenant' && !isCoexistenceDomain(rcptDomain) && org.AcceptedDomains.some((d) => d.DomainName === rcptDomain)) {
         const coex = coexistenceDomain(home.tenant);
@@ -180,7 +188,14 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
         connector = cmt;
         decisions.push(`Centralized mail transport: "${cmt.Name}" routes inbound internet mail for ${spec.To} via on-premises first (M14).`);
       } else if (accepted) {
-        if (home.kind === 'tenant' && home.tenant === tenant) return end('delivered', `Delivered to the mailbox of ${spec.To} in ${tenant.Name}.`);
+        const presence = recipientPresence(ctx, spec, tenant, rcptDomain, assumptions);
+        // M11: the tenant answers a recipient its directory lacks in an Authoritative domain with 5.1.10;
+        // InternalRelay routes it on (outbound connector for the domain, else MX).
+        if (presence.state === 'missing' && accepted.DomainType === 'Authoritative') {
+          return end('rejected', `${rcptDomain} is Authoritative in ${tenant.Name} and ${spec.To} is not in its directory; the tenant returns a non-delivery report (M11).`, RECIPIENT_NOT_FOUND);
+        }
+        if (presence.state === 'missing') decisions.push(`${spec.To} is not in the directory of ${tenant.Name}; ${rcptDomain} is ${accepted.DomainType} there, so the message is routed on (M11).`);
+        if (home.kind === 'tenant' && home.tenant === tenant && presence.state !== 'missing') return end('delivered', `Delivered to the mailbox of ${spec.To} in ${tenant.Name}.`);
         connector = chooseOutboundConnector(tenant, rcptDomain, true, () => false);
         if (!connector) {
           if (accepted.DomainType === 'Authoritative') {

@@ -24,3 +24,11 @@ export function detectCsvDelimiter(headerLine: string): CsvDelimiter {
   if (tab > comma && tab > semicolon) return '\t';
   return ',';
 }
+
+/**
+ * The column names of a CSV header line, with the quotes Export-Csv puts around each removed.
+ * Header names of the formats read here never hold a separator or a quote, so a split does.
+ */
+export function headerFields(headerLine: string, delimiter: CsvDelimiter = detectCsvDelimiter(headerLine)): string[] {
+  return headerLine.split(delimiter).map((f) => f.trim().replace(/^"|"$/g, ''));
+}

@@ -1,4 +1,4 @@
-import { detectCsvDelimiter } from './csv-delimiter.js';
+import { headerFields } from './csv-delimiter.js';
 import { quoteForDiagnostic } from './limits.js';
 import { decodeText, looksLikeText } from './text-decoding.js';
 
@@ -25,11 +25,10 @@ export function describeUnknown(head: Uint8Array, size: number): string {
     const tag = /^<\??([A-Za-z][\w:.-]{0,60})/.exec(body);
     return `XML or HTML${tag ? ` (<${tag[1]}>)` : ''}`;
   }
-  const delimiter = detectCsvDelimiter(firstLine);
-  const columns = firstLine.split(delimiter).map((c) => c.trim().replace(/^"|"$/g, ''));
+  const columns = headerFields(firstLine);
   if (columns.length >= 3 && columns.every((c) => c.length > 0 && c.length <= 64)) {
     const shown = columns.slice(0, 8).join(', ');
-    return `a CSV with columns ${shown}${columns.length > 8 ? ', …' : ''}`;
+    return `a CSV with columns ${shown}${columns.length > 8 ? ', …' : ''} — not an Exchange export or message trace`;
   }
   return `text starting ${quote(firstLine)}`;
 }

@@ -6,20 +6,23 @@ import type { InputReport } from '../model/diagnostics.js';
 import { judgeChainTrust } from './certificate/chain-trust.js';
 import { readCertificateBytes, type CertificateFileRead } from './certificate/read-certificate.js';
 import { sortByPosition } from './diagnostic-order.js';
-import { detectKindAndText, hasCertificateName, type InputKind } from './detect.js';
+import { hasCertificateName, type InputKind } from './detect.js';
 import { EndpointsCollector } from './endpoints/collect-endpoints.js';
 import { EvidenceCollector } from './evidence/evidence-collector.js';
 import type { EvidenceReadOptions, EvidenceReader } from './evidence/evidence-reader.js';
-import { EVIDENCE_READERS } from './evidence/evidence-readers.js';
 import { CaseMerger } from './merge-case.js';
 import { addExports, isExportFormat, prepareExport, type PreparedExport } from './powershell/load-exports.js';
 import { readExportFile } from './powershell/read-export.js';
+import { detectionSample } from './registry/detection-sample.js';
+import { detectFormat } from './registry/formats.js';
+import { DETECTION_SAMPLE_BYTES } from './registry/input-format.js';
 import { describeUnknown, KINDS_TRIED } from './describe-unknown.js';
 import { addDiagnostics, LIMITS, quoteForDiagnostic } from './limits.js';
 import { decodeText } from './text-decoding.js';
 import { checkCaseReferences } from './topology/check-references.js';
 import { readTopology, type TopologyReadResult } from './topology/read-topology.js';
 import { listInputFiles, notWalkedSummary } from './walk-inputs.js';
+import { withZipInputs } from './zip/zip-inputs.js';
 
 export interface LoadedCase {
   case: Case;
@@ -53,7 +56,7 @@ interface InputFile {
  */
 export async function loadCase(paths: string[], options: EvidenceReadOptions = {}): Promise<LoadedCase> {
   try {
-    return await load(paths.length > 0 ? paths : ['.'], options);
+    return await withZipInputs(paths.length > 0 ? paths : ['.'], (expanded) => load(expanded, options));
   } catch (e) {
     return { case: emptyCase(), fatal: `could not read the case: ${(e as Error).message}` };
   }
@@ -70,7 +73,8 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
     c.inputs.push({ file: paths.join(', '), kind: NOT_WALKED_KIND, records: 0, skipped: 0, diagnostics: [{ severity: 'warning', location: paths.join(', '), message: notWalked }] });
   }
 
-  // One pass to detect every file's kind. Exports are read on the spot (they depend on nothing
+  // One pass to detect every file's format (registry/formats.ts: the most confident detector wins,
+  // and the file is read once, by that format's reader). Exports are read on the spot (they depend on nothing
   // else) and their bytes let go — a provider's exports run to hundreds of MB; the few topology,
   // certificate and endpoints files are kept for the passes below; evidence is streamed later.
   const exportFiles: PreparedExport[] = [];
@@ -80,14 +84,8 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
     if (isExportFormat(input.kind) && input.bytes !== null) {
       const read = readExportFile(input.text ?? decodeText(input.bytes), input.file, input.kind);
       input.text = null;
-      // Nothing of a configuration kind in it: it may be a message trace, which is PowerShell output too.
-      const trace = read.recognized.length === 0 ? messageTraceReaderFor(input.kind, input.bytes) : null;
-      if (!trace) {
-        exportFiles.push(prepareExport(read));
-        continue;
-      }
-      input.evidence = trace;
-      input.bytes = null;
+      exportFiles.push(prepareExport(read));
+      continue;
     }
     inputs.push(input);
   }
@@ -193,23 +191,6 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
 /** The kind of the one report that counts what a folder walk left out by name (walk-inputs.ts). */
 export const NOT_WALKED_KIND = 'not-read';
 
-/** A trace's header row or first object sits at its very start. */
-const TRACE_SAMPLE = 64 * 1024;
-
-/**
- * A message trace exported with Export-Csv or ConvertTo-Json is PowerShell output too (of
- * Get-MessageTrace*). It is asked about only once the export reader found no configuration object
- * in the file, so a provider's tens of thousands of configuration exports pay nothing for it.
- */
-function messageTraceReaderFor(kind: InputKind, bytes: Buffer): EvidenceReader | null {
-  if (kind !== 'powershell-csv' && kind !== 'powershell-json') return null;
-  const sample = bytes.subarray(0, TRACE_SAMPLE);
-  return EVIDENCE_READERS.find((r) => r.kind === 'message-trace' && r.detect(sample)) ?? null;
-}
-
-/** Detection looks at the start of a file. */
-const DETECTION_SAMPLE = 1 << 20;
-
 /**
  * Reads a file with plain synchronous calls: a provider's case folder holds tens of thousands of
  * small exports, and four promise round-trips through the thread pool per file (open, stat, read,
@@ -221,16 +202,17 @@ function readInput(file: string): InputFile {
   try {
     fd = openSync(file, 'r');
     const size = fstatSync(fd).size;
-    const sample = Buffer.allocUnsafe(Math.min(size, DETECTION_SAMPLE));
-    const got = readSync(fd, sample, 0, sample.length, 0);
-    const head = sample.subarray(0, got);
-    const detected = detectKindAndText(head);
-    const kind = detected.kind;
+    const buffer = Buffer.allocUnsafe(Math.min(size, DETECTION_SAMPLE_BYTES));
+    const got = readSync(fd, buffer, 0, buffer.length, 0);
+    const head = buffer.subarray(0, got);
+    const sample = detectionSample(head, size, file);
     // Evidence saved through PowerShell (Get-MessageTraceV2 | Export-Csv / ConvertTo-Json, Get-Queue
-    // exports) looks like a configuration export: the evidence readers look first, so such a file
-    // is streamed once by its reader instead of being read whole as configuration first.
-    const evidence = kind === 'unknown' || isExportFormat(kind) ? (EVIDENCE_READERS.find((r) => r.detect(head)) ?? null) : null;
-    const wanted = (kind !== 'unknown' || hasCertificateName(file)) && evidence === null;
+    // exports) looks like a configuration export too: its reader is the more confident, so such a
+    // file is streamed once by it instead of being read whole as configuration first.
+    const format = detectFormat(sample);
+    const evidence = format?.kind === 'evidence' ? format.reader : null;
+    const kind: InputKind = format?.kind === 'configuration' ? format.name : 'unknown';
+    const wanted = format?.kind === 'configuration';
     let bytes: Buffer | null = null;
     if (wanted) {
       if (got === size) bytes = head;
@@ -247,8 +229,8 @@ function readInput(file: string): InputFile {
       }
     }
     // Detection decoded the whole file when it fit in the sample: an export need not be decoded twice.
-    const text = bytes !== null && detected.whole && isExportFormat(kind) ? detected.text : null;
-    const looksLike = kind === 'unknown' && evidence === null ? describeUnknown(head, size) : undefined;
+    const text = bytes !== null && sample.textIsWhole && isExportFormat(kind) ? sample.text : null;
+    const looksLike = format === null ? describeUnknown(head, size) : undefined;
     return { file, bytes, readError: null, kind, evidence, text, ...(looksLike ? { looksLike } : {}) };
   } catch (e) {
     return { file, bytes: null, readError: (e as Error).message, kind: 'unknown', evidence: null };

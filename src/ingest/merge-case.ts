@@ -21,6 +21,7 @@ const NESTED_LISTS: { tenant: NestedLists; organization: NestedLists; gateway: N
     InboundConnectors: byName,
     OutboundConnectors: byName,
     JournalRules: byName,
+    Recipients: (o) => String(o.PrimarySmtpAddress),
   },
   organization: {
     AcceptedDomains: (o) => String(o.DomainName),
@@ -28,6 +29,7 @@ const NESTED_LISTS: { tenant: NestedLists; organization: NestedLists; gateway: N
     SendConnectors: byName,
     ReceiveConnectors: (o) => (o.Server ? `${String(o.Server)}\\${String(o.Name)}` : String(o.Name)),
     RemoteDomains: byName,
+    Recipients: (o) => String(o.PrimarySmtpAddress),
   },
   gateway: { Nodes: byName, Routes: byName },
 };
@@ -115,6 +117,8 @@ function mergeObject(target: Obj, source: Obj, nested: Record<string, (o: Obj) =
   }
   for (const [list, key] of Object.entries(nested)) {
     if (Array.isArray(target[list]) && Array.isArray(source[list])) mergeNamedList(target[list] as Obj[], source[list] as Obj[], key);
+    // A list only some inputs carry (Recipients, M11: absent ≠ empty) comes from the first that has it.
+    else if (target[list] === undefined && Array.isArray(source[list])) target[list] = source[list];
   }
   applyDerivedDefaults(target);
 }

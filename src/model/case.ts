@@ -3,6 +3,7 @@ import type { Certificate } from './certificate.js';
 import type { InputReport } from './diagnostics.js';
 import type { Provenance } from './provenance.js';
 import type { ExchangeOnlineInstance } from './domains.js';
+import type { Recipient } from './recipients.js';
 
 /**
  * The Case: one typed picture of an estate. Objects that mirror a Microsoft cmdlet keep that
@@ -77,6 +78,8 @@ export interface Tenant {
   JournalRules: JournalRule[];
   /** The Exchange Online instance the tenant lives in (EXO-SEMANTICS M13); absent = Worldwide. */
   Instance?: ExchangeOnlineInstance;
+  /** The tenant's recipient directory (EXO-SEMANTICS M11); absent = not in the case, every address exists. */
+  Recipients?: Recipient[];
   extra: Record<string, unknown>;
   provenance: Provenance;
 }
@@ -173,6 +176,8 @@ export interface Organization {
   RemoteDomains: RemoteDomain[];
   /** From a Get-HybridConfiguration export; absent when none was given. */
   HybridConfiguration?: HybridConfiguration;
+  /** The organization's recipients (Get-Recipient on premises, M11); absent = not in the case. */
+  Recipients?: Recipient[];
   extra: Record<string, unknown>;
   provenance: Provenance;
 }
@@ -231,6 +236,8 @@ export interface FlowSpec {
   Origin: string | null;
   Destination: string | null;
   Expect: FlowExpectation | null;
+  /** `false`: the recipient exists nowhere (CONTRACT v1.1, M11); absent or null: decided by the directories. */
+  RecipientExists?: boolean | null;
   provenance: Provenance;
 }
 

@@ -82,6 +82,8 @@ export interface SessionTls {
   clientCertificateRequested: boolean | null;
   /** Leaf first; [] when the client sent none (an empty Certificate message, or none asked); null when unknowable. */
   clientCertificates: CertificateSeen[] | null;
+  /** Captures: TLS record compression chosen by the ServerHello (`none`, `DEFLATE`, `method N`, RFC 3749). */
+  compression?: string | null;
 }
 
 export interface SessionEndpoint {
@@ -114,6 +116,10 @@ export interface SmtpSessionObservation {
   replies: SmtpReply[];
   /** Protocol logs only: what Exchange wrote about the session besides the SMTP exchange. */
   protocolLog?: ProtocolLogDetails;
+  /** Captures: the address a PROXY protocol header (v1/v2) carried; the client on the wire is a proxy. */
+  proxiedClient?: { ip: string; port: number | null; protocol: string } | null;
+  /** Captures: what the reader saw that bears on how the session reads (client spoke first, one-sided capture, …). */
+  notes?: string[];
   source: Provenance;
 }
 

@@ -73,6 +73,8 @@ function renderMessage(m: DecodedMessage, s: Style): string {
   out.push('');
   if (m.hops.length === 0) out.push('  No Received headers: the message has no hops to show.');
   else out.push(...hopTable(m.hops));
+  // Dates read outside RFC 5322 §3.6.7 (no `;`, ISO form) are said, not silently taken.
+  for (const h of m.hops) if (h.dateNote) out.push(s.dim(`  hop ${h.number}: ${h.dateNote}`));
   out.push('');
 
   const v = m.verdicts;
@@ -84,6 +86,7 @@ function renderMessage(m: DecodedMessage, s: Style): string {
   const gw = v.gatewayHopsInHybridPath;
   const gwLine = `  Third-party gateway in the hybrid path: ${gw.length === 0 ? 'no' : `yes — hop ${gw.map((n) => `${n} (${m.hops[n - 1]!.by ?? '?'}${m.hops[n - 1]!.vendor ? `, ${m.hops[n - 1]!.vendor}` : ''})`).join(', ')}`}`;
   out.push(gw.length > 0 ? s.red(gwLine) : gwLine);
+  if (gw.length > 0) out.push(s.dim(`    why: ${m.hops[gw[0]! - 1]!.kindBasis}`));
   const weak = v.lowestTlsVersion !== null && ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1'].includes(v.lowestTlsVersion);
   const tlsLine = `  Lowest TLS version on the path: ${v.lowestTlsVersion ?? 'none stated'}${v.hopsWithoutTls.length > 0 ? ` (no TLS shown on hop ${v.hopsWithoutTls.join(', ')})` : ''}`;
   out.push(weak ? s.yellow(tlsLine) : tlsLine);

@@ -1,4 +1,4 @@
-import type { CaptureReadResult, CaptureSummary, CapturedCertificate, CapturedSession, CapturedTls } from '../ingest/pcap/capture-model.js';
+import type { CaptureReadResult, CaptureSummary, CapturedCertificate, CapturedSession, CapturedTls } from '../model/capture.js';
 import { PLAIN, type Style } from './style.js';
 
 /** `pcap --format json`: `{ capture, sessions, diagnostics }` (CONTRACT.md: `sessions` holds one object per SMTP session). */
@@ -32,7 +32,7 @@ export function renderPcapText(r: CaptureReadResult, s: Style = PLAIN): string {
   return `${out.join('\n')}\n`;
 }
 
-function summaryLines(c: CaptureSummary, s: Style): string[] {
+export function summaryLines(c: CaptureSummary, s: Style): string[] {
   const span = c.firstPacketAt ? `, ${c.firstPacketAt} → ${c.lastPacketAt}` : '';
   const lines = [
     s.bold(`Capture ${c.file}`) + ` (${c.format ?? 'unknown format'}${c.linkTypes.length > 0 ? `, ${c.linkTypes.join(', ')}` : ''})`,
@@ -48,10 +48,14 @@ function summaryLines(c: CaptureSummary, s: Style): string[] {
   return lines;
 }
 
-function sessionLines(x: CapturedSession, n: number, s: Style): string[] {
+export function sessionLines(x: CapturedSession, n: number, s: Style): string[] {
   const lines = [
     s.bold(`Session ${n}: ${x.client} → ${x.server}`) + s.dim(`  packets ${x.packets.first}–${x.packets.last}${x.start ? `, ${x.start}` : ''}, ${closing(x)}`),
   ];
+  if (x.proxiedClient) {
+    const p = x.proxiedClient;
+    lines.push(`  Proxied client (${p.protocol} header): ${p.ip.includes(':') ? `[${p.ip}]` : p.ip}${p.port === null ? '' : `:${p.port}`} — the client on the wire is a proxy`);
+  }
   lines.push(`  STARTTLS: ${starttls(x, s)}${x.auth.length > 0 ? `   AUTH: ${x.auth.map((a) => `${a.mechanism} (${a.code ?? 'no reply'})`).join(', ')}` : ''}`);
   if (x.tls) lines.push(...tlsLines(x.tls, s));
   lines.push('  Conversation:');
@@ -100,6 +104,9 @@ function tlsLines(t: CapturedTls, s: Style): string[] {
   const lines = [
     `  TLS${t.implicit ? ' (implicit, port 465)' : ''}: ${t.version ?? 'no ServerHello seen'}${t.cipher ? ` ${t.cipher}` : ''}${t.sni ? `, SNI ${t.sni}` : ''}${t.resumed ? ', resumed session' : ''}${t.decrypted ? s.green(', decrypted with the key log') : ''}`,
   ];
+  if (t.compression !== null && t.compression !== 'none') {
+    lines.push(`  TLS compression: ${s.yellow(t.compression)}${t.decrypted ? ' (records decompressed after decryption)' : ' (the plaintext inside TLS is not shown)'}`);
+  }
   lines.push(...certificateLines('Server certificate', t.serverCertificates, s));
   const requested = t.clientCertificateRequested === null ? 'unknown' : t.clientCertificateRequested ? 'yes' : 'no';
   lines.push(`  Client certificate requested: ${requested}`);

@@ -1,6 +1,6 @@
-import type { TraceFileReport } from '../ingest/trace/read-trace.js';
-import { connectorOf, tenantOf, type TraceFilters, type TraceSummary } from '../ingest/trace/trace-summary.js';
-import type { TraceMessage } from '../ingest/trace/trace-message.js';
+import type { TraceFileReport } from '../model/message-trace.js';
+import { connectorOf, tenantOf, type TraceFilters, type TraceSummary } from '../model/message-trace.js';
+import type { TraceMessage } from '../model/message-trace.js';
 import { formatSource } from '../model/provenance.js';
 
 /** What `mailflow-doctor trace` found in its files, for every renderer. */

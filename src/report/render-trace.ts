@@ -1,5 +1,5 @@
-import { FORMAT_TITLES } from '../ingest/trace/trace-columns.js';
-import type { TraceRollup } from '../ingest/trace/trace-summary.js';
+import { FORMAT_TITLES } from '../model/message-trace.js';
+import type { TraceRollup } from '../model/message-trace.js';
 import { listedMessage, type TraceReport } from './render-trace-json.js';
 import { PLAIN, type Style } from './style.js';
 

@@ -1,5 +1,5 @@
 import type { Diagnosis } from '../diagnose.js';
-import { inputProblemCounts } from '../ingest/input-completeness.js';
+import { inputProblemCounts } from '../model/input-completeness.js';
 import type { FlowResult, Hop } from '../engine/flow-types.js';
 import type { Finding, FindingSubject, FixStep } from '../rules/finding.js';
 

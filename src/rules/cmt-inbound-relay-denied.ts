@@ -8,6 +8,7 @@ import { candidate, EMS } from './support/fix-commands.js';
 import { groupBy } from './support/evidence.js';
 import { flowSubjects, landedConnector, onPremisesTargets, outboundConnectorSubject, receiveConnectorIdentity, receiveConnectorSubject } from './support/exo-to-onprem-flows.js';
 import { capabilityFor, CLOUD_CAPABILITY_DOMAIN } from './support/exo-to-onprem-fixes.js';
+import { withStatusEvidence } from './support/exo-to-onprem-evidence.js';
 
 const RELAY_TEXTS = new Set([RELAY_DENIED, RELAY_DENIED_2010]);
 
@@ -60,6 +61,7 @@ export const rule: Rule = {
         references: ['https://learn.microsoft.com/exchange/transport-routing'],
       });
     }
-    return findings;
+    // Evidence (NDR-CATALOG): the rule's statuses confirm these findings, or stand on their own.
+    return withStatusEvidence(this, ctx, findings, 'the on-premises receive connector Exchange Online lands on refused to relay mail of cloud mailboxes.', (g) => !/Blocked by Customer Allow list/i.test(g.sample.status.text));
   },
 };

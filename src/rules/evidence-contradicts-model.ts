@@ -1,11 +1,12 @@
 import type { FlowResult, Hop } from '../engine/flow-types.js';
 import { certificateLabel } from '../model/certificate.js';
-import { domainOf } from '../model/domains.js';
-import type { Observed, SmtpSessionObservation, TraceObservation } from '../model/evidence.js';
+import { domainOf, normalizeHost } from '../model/domains.js';
+import type { Observed, SmtpSessionObservation, StatusObservation, TraceObservation } from '../model/evidence.js';
 import type { Finding } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { endpointText, evidenceOf, groupBy, groupEvidence, senderDomain, serverIsExchangeOnline, tenantOfTraceRow } from './support/evidence.js';
-import { flowName } from './support/flow-subject.js';
+import { flowName, flowPath, flowSubject } from './support/flow-subject.js';
+import { isFailureStatus, statusesShow, statusEvidence, statusLines, type StatusGroup } from './support/status-findings.js';
 import type { Presenter } from './support/presenters.js';
 
 /**
@@ -105,6 +106,64 @@ function sessionContradiction(ctx: RuleContext, g: Observed<SmtpSessionObservati
   };
 }
 
+/** Statuses about one address (directory lookups) or benign per-recipient retries: the simulator predicts routes, not these. */
+const NOT_ROUTE_STATUSES = new Set(['trace-recipient-not-found', 'recipient-blocked-by-dbeb', 'trace-mixed-region-deferral']);
+
+function predictedDelivered(f: FlowResult): boolean {
+  return f.kind === 'message' && f.outcome === 'delivered' && !(f.targets ?? []).some((t) => t.outcome !== 'delivered');
+}
+
+/** The connectors a flow's hops leave by (outbound, send connector, gateway route), lower case. */
+function connectorsOf(f: FlowResult): Set<string> {
+  const names = new Set<string>();
+  for (const h of f.hops) {
+    const s = h.sender;
+    if (s.type === 'exchange-online' && s.connector) names.add(s.connector.Name.toLowerCase());
+    else if (s.type === 'send-connector') names.add(s.connector.Name.toLowerCase());
+    else if (s.type === 'gateway-route') names.add(s.route.Name.toLowerCase());
+  }
+  return names;
+}
+
+/**
+ * The status concerns this simulated route: the same recipient domain (when the status names one)
+ * and, to tie it to the route rather than to any mail for the domain, the connector, the remote
+ * host or the sender's domain.
+ */
+function statusOnRoute(f: FlowResult, o: StatusObservation): boolean {
+  if (o.recipient && (!o.recipient.includes('@') || domainOf(o.recipient) !== domainOf(f.to))) return false;
+  if (o.connector) return connectorsOf(f).has(o.connector.trim().toLowerCase());
+  if (o.remoteHost) {
+    const host = normalizeHost(o.remoteHost);
+    return f.hops.some((h) => normalizeHost(h.to) === host) && o.recipient !== null;
+  }
+  const from = senderDomain(o.sender);
+  return o.recipient !== null && from !== null && from === domainOf(f.from);
+}
+
+/** RULES.md v2: a deferral or rejection in evidence on a route the simulator predicts as delivered — only where a prediction exists. */
+function statusContradictions(ctx: RuleContext): Finding[] {
+  const groups = (evidenceOf(ctx.case).statuses ?? []).filter((g) => isFailureStatus(g.sample.status) && !g.sample.rules.some((r) => NOT_ROUTE_STATUSES.has(r)));
+  if (groups.length === 0) return [];
+  const byFlow = new Map<FlowResult, StatusGroup[]>();
+  for (const g of groups) {
+    for (const f of ctx.simulation.flows) if (predictedDelivered(f) && statusOnRoute(f, g.sample)) byFlow.set(f, [...(byFlow.get(f) ?? []), g]);
+  }
+  return [...byFlow.entries()].map(([f, gs]) => ({
+    rule: 'evidence-contradicts-model',
+    severity: 'warning',
+    title: 'Evidence contradicts the simulated mail flow',
+    message: `${statusesShow(gs)} ${statusLines(gs).map((l) => `"${l}"`).join(', ')} on the route of ${flowName(f)}, but the simulation of the estate predicts the message delivered. The configuration in use is not what the exports say, or the cause lies outside the case (DNS, a firewall, a device in between), so conclusions from the model alone are unsafe for this route.`,
+    subjects: [flowSubject(f)],
+    evidence: [...statusEvidence(gs), { source: 'simulation', text: `${flowName(f)}: delivered via ${flowPath(f)}` }],
+    fix: [
+      { text: 'Export the connectors and certificates again (docs/collect-evidence.md) from the same day as the evidence, and diagnose both together.' },
+      { text: 'Look the status up (mailflow-doctor explain with its text) for the causes it has; the ones outside the exports (DNS, firewall, the server itself) are where the estate and the model part.' },
+    ],
+    references: ['https://learn.microsoft.com/exchange/monitoring/trace-an-email-message/run-a-message-trace-and-view-results'],
+  }));
+}
+
 export const rule: Rule = {
   id: 'evidence-contradicts-model',
   title: 'Evidence contradicts the simulated mail flow',
@@ -112,7 +171,7 @@ export const rule: Rule = {
   description: 'What a trace, log or capture shows differs from what the estate predicts for the same route.',
   run(ctx: RuleContext): Finding[] {
     const ev = evidenceOf(ctx.case);
-    if (ev.traces.length === 0 && ev.sessions.length === 0) return [];
+    if (ev.traces.length === 0 && ev.sessions.length === 0 && (ev.statuses ?? []).length === 0) return [];
     const findings: Finding[] = [];
     const seen = new Set<string>();
     const add = (f: Finding | null): void => {
@@ -128,6 +187,7 @@ export const rule: Rule = {
     );
     for (const groups of routes.values()) add(traceContradiction(ctx, groups[0]!, groups.reduce((n, g) => n + g.count, 0)));
     for (const g of ev.sessions) add(sessionContradiction(ctx, g));
+    for (const f of statusContradictions(ctx)) add(f);
     return findings;
   },
 };

@@ -10,6 +10,7 @@ import { candidate, EMS, manualStep } from './support/fix-commands.js';
 import { groupBy } from './support/evidence.js';
 import { onPremisesTargets, receiveConnectorIdentity, receiveConnectorSubject, type OnPremisesTarget } from './support/exo-to-onprem-flows.js';
 import { targetFailureFinding } from './support/exo-to-onprem-fixes.js';
+import { withStatusEvidence } from './support/exo-to-onprem-evidence.js';
 
 /**
  * RULES.md v2 `exo-to-onprem-connection-fails` (EXO-SEMANTICS M8.1–M8.3, [MFI]): a smart host of
@@ -28,7 +29,8 @@ export const rule: Rule = {
       const t = items[0]!;
       findings.push(t.ev.problem === 'dns' ? dnsFinding(this, t, items) : noConnectorFinding(this, t, items));
     }
-    return findings;
+    // Evidence (NDR-CATALOG): the rule's statuses confirm these findings, or stand on their own.
+    return withStatusEvidence(this, ctx, findings, 'Exchange Online could not connect to the on-premises smart host.');
   },
 };
 

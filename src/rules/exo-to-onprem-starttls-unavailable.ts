@@ -7,6 +7,7 @@ import { candidate, EMS } from './support/fix-commands.js';
 import { groupBy } from './support/evidence.js';
 import { landedConnector, onPremisesTargets, receiveConnectorIdentity, receiveConnectorSubject } from './support/exo-to-onprem-flows.js';
 import { nameToPresent, presentValidCertificateCandidates, targetFailureFinding } from './support/exo-to-onprem-fixes.js';
+import { withStatusEvidence } from './support/exo-to-onprem-evidence.js';
 
 /**
  * RULES.md v2 `exo-to-onprem-starttls-unavailable` (EXO-SEMANTICS M8.4/M8.6, [KB2989382]): the
@@ -50,6 +51,7 @@ export const rule: Rule = {
         }),
       );
     }
-    return findings;
+    // Evidence (NDR-CATALOG): the rule's statuses confirm these findings, or stand on their own.
+    return withStatusEvidence(this, ctx, findings, 'the outbound connector requires TLS and the on-premises receive connector offered no STARTTLS.');
   },
 };

@@ -8,6 +8,7 @@ import { candidate, EXO } from './support/fix-commands.js';
 import { groupBy } from './support/evidence.js';
 import { landedConnector, onPremisesTargets, receiveConnectorSubject } from './support/exo-to-onprem-flows.js';
 import { nameToPresent, presentValidCertificateCandidates, targetFailureFinding } from './support/exo-to-onprem-fixes.js';
+import { withStatusEvidence } from './support/exo-to-onprem-evidence.js';
 
 /**
  * RULES.md v2 `exo-to-onprem-tls-validation-fails` (EXO-SEMANTICS M8.5/M8.6): the outbound
@@ -66,6 +67,7 @@ export const rule: Rule = {
         }),
       );
     }
-    return findings;
+    // Evidence (NDR-CATALOG): the rule's statuses confirm these findings, or stand on their own.
+    return withStatusEvidence(this, ctx, findings, 'Exchange Online could not validate the certificate the on-premises server presented (TlsSettings CertificateValidation/DomainValidation).');
   },
 };

@@ -42,6 +42,23 @@ import { rule as crossPremisesTrustDisabled } from './cross-premises-trust-disab
 import { rule as routingLoop } from './routing-loop.js';
 import { rule as relayCertDomainNotImmediateParent } from './relay-cert-domain-not-immediate-parent.js';
 import { rule as ipConnectorUnsupportedRange } from './ip-connector-unsupported-range.js';
+import { rule as directSendRejected } from './direct-send-rejected.js';
+import { rule as onpremServerOutOfDate } from './onprem-server-out-of-date.js';
+import { rule as connectorOrTenantBlocked } from './connector-or-tenant-blocked.js';
+import { rule as traceOnpremSendTlsError } from './trace-onprem-send-tls-error.js';
+import { rule as traceMessageExpired } from './trace-message-expired.js';
+import { rule as traceRecipientNotFound } from './trace-recipient-not-found.js';
+import { rule as traceIpThrottled } from './trace-ip-throttled.js';
+import { rule as traceDaneMtastsFailure } from './trace-dane-mtasts-failure.js';
+import { rule as traceMixedRegionDeferral } from './trace-mixed-region-deferral.js';
+import { rule as traceAllowListRelayBlock } from './trace-allow-list-relay-block.js';
+import { rule as recipientBlockedByDbeb } from './recipient-blocked-by-dbeb.js';
+import { rule as partnerConnectorRestrictionRejects } from './partner-connector-restriction-rejects.js';
+import { rule as partnerConnectorScopeRisk } from './partner-connector-scope-risk.js';
+import { rule as certificateExpiringSoon } from './certificate-expiring-soon.js';
+import { rule as enhancedFilteringMissing } from './enhanced-filtering-missing.js';
+import { rule as enhancedFilteringUnsupportedConfig } from './enhanced-filtering-unsupported-config.js';
+import { rule as mc1226222AntiPattern } from './mc1226222-anti-pattern.js';
 
 /** The rule catalog (RULES.md): configuration and simulation first, then evidence. */
 export const RULES: readonly Rule[] = [
@@ -65,6 +82,15 @@ export const RULES: readonly Rule[] = [
   routingLoop,
   relayCertDomainNotImmediateParent,
   ipConnectorUnsupportedRange,
+  directSendRejected,
+  onpremServerOutOfDate,
+  connectorOrTenantBlocked,
+  partnerConnectorRestrictionRejects,
+  partnerConnectorScopeRisk,
+  certificateExpiringSoon,
+  enhancedFilteringMissing,
+  enhancedFilteringUnsupportedConfig,
+  mc1226222AntiPattern,
   traceForeignMailViaOnpremConnector,
   tenantAttributionRejected,
   captureNoClientCertificate,
@@ -82,7 +108,15 @@ export const RULES: readonly Rule[] = [
   certificateNotEnabledForSmtp,
   onpremToExoTlsValidationFails,
   legacyOrWrongExoEndpoint,
+  recipientBlockedByDbeb,
   crossPremisesTrustDisabled,
+  traceOnpremSendTlsError,
+  traceMessageExpired,
+  traceRecipientNotFound,
+  traceIpThrottled,
+  traceDaneMtastsFailure,
+  traceMixedRegionDeferral,
+  traceAllowListRelayBlock,
   flowFails,
 ];
 

@@ -2,6 +2,9 @@ import type { SmtpReply } from '../model/evidence.js';
 import type { Evidence, Finding } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { endpointText, evidenceOf, groupEvidence, replyText } from './support/evidence.js';
+import { bracketedIp } from './support/status-case-lookups.js';
+import { statusesForRule } from './support/status-evidence.js';
+import { notCountedYet, statusEvidence, statusLine } from './support/status-findings.js';
 
 /**
  * S4.8 (seed 004): Exchange Online refuses connections from addresses on its block lists with
@@ -23,10 +26,9 @@ export const rule: Rule = {
   description: 'Receivers refuse mail from an address on a block list until it is delisted.',
   run(ctx: RuleContext): Finding[] {
     const byIp = new Map<string, { replies: string[]; evidence: Evidence[]; count: number }>();
-    const add = (ip: string, reply: SmtpReply, count: number, ev: Evidence[]): void => {
+    const add = (ip: string, t: string, count: number, ev: Evidence[]): void => {
       const e = byIp.get(ip) ?? { replies: [], evidence: [], count: 0 };
       e.count += count;
-      const t = replyText(reply);
       if (!e.replies.includes(t) && e.replies.length < 3) e.replies.push(t);
       if (e.evidence.length < 5) e.evidence.push(...ev.slice(0, 1));
       byIp.set(ip, e);
@@ -37,12 +39,18 @@ export const rule: Rule = {
       if (!reply) continue;
       const s = g.sample;
       const ip = /\[(\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]+)\]/i.exec(reply.text)?.[1] ?? s.client.ip ?? '(unknown address)';
-      add(ip, reply, g.count, groupEvidence(g, `${endpointText(s.client)} → ${endpointText(s.server)}: ${replyText(reply)}`));
+      add(ip, replyText(reply), g.count, groupEvidence(g, `${endpointText(s.client)} → ${endpointText(s.server)}: ${replyText(reply)}`));
     }
     for (const g of evidence.traces) {
       if (!isBlockListReply(g.sample.response)) continue;
       const ip = g.sample.clientIp ?? '(unknown address)';
-      add(ip, g.sample.response!, g.count, groupEvidence(g, `${g.sample.sender ?? '?'} → ${g.sample.recipient ?? '?'}: ${replyText(g.sample.response!)}`));
+      add(ip, replyText(g.sample.response!), g.count, groupEvidence(g, `${g.sample.sender ?? '?'} → ${g.sample.recipient ?? '?'}: ${replyText(g.sample.response!)}`));
+    }
+    // RULES.md v2: 5.7.606–649 / 5.7.511 recognised in any evidence kind (NDR, send log), once per source line.
+    const counted = [...evidence.sessions.filter((g) => g.sample.replies.some(isBlockListReply)), ...evidence.traces.filter((g) => isBlockListReply(g.sample.response))];
+    for (const g of notCountedYet(statusesForRule(ctx.case, this.id), counted)) {
+      const ip = bracketedIp(g.sample.status.text) ?? g.sample.clientIp ?? '(unknown address)';
+      add(ip, statusLine(g.sample.status), g.count, statusEvidence([g]));
     }
     return [...byIp.entries()].map(([ip, e]) => ({
       rule: this.id,
@@ -53,7 +61,7 @@ export const rule: Rule = {
       evidence: e.evidence,
       fix: [
         { text: `Find why ${ip} was listed (an open relay, a compromised account, a mass mailing) and stop it first.` },
-        { text: 'Then request delisting: for Exchange Online (5.7.606–649) at https://sender.office.com; for other lists, at the list named in the reply.' },
+        { text: 'Then request delisting: for Exchange Online (5.7.606–649) at https://sender.office.com; for 5.7.511 (banned sender) by mail to delist@microsoft.com; for other lists, at the list named in the reply.' },
       ],
       references: [
         'https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-code-5-7-606-649-in-exchange-online',

@@ -10,6 +10,8 @@ import { evidenceOf, replyText, sendConnectorNamed } from './support/evidence.js
 import { endpointUses, hopUses, tenantMxTarget, type EndpointProblem, type EndpointUse } from './support/exo-endpoint-uses.js';
 import { EDGE, EMS, edgeSyncNote, manualStep } from './support/fix-commands.js';
 import { flowName, flowSubject } from './support/flow-subject.js';
+import { statusesForRule } from './support/status-evidence.js';
+import { confirmWithStatuses, enhancedCodeOf, hasMarker, statusEvidence, type StatusGroup } from './support/status-findings.js';
 
 /**
  * EXO-SEMANTICS M13, NDR-CATALOG 4.4.62 / 5.7.57: a smart host or MX that is not the tenant's
@@ -124,7 +126,7 @@ function fixFor(use: EndpointUse, sim: RuleContext['simulation']['context']): Fi
 
 /** Evidence: ATTR35 or 5.7.57 in a queue, log, trace or capture (RULES.md NDR table). */
 function addEvidence(rule: Rule, ctx: RuleContext, findings: Finding[], problems: ReadonlyMap<Finding, EndpointProblem>): void {
-  const seen: { problem: 'attr35' | '5.7.57'; ev: Evidence; connector: string | null }[] = [];
+  const seen: { problem: 'attr35' | '5.7.57'; ev: Evidence; connector: string | null; group?: StatusGroup }[] = [];
   const consider = (r: SmtpReply | null, source: string, connector: string | null): void => {
     if (!r) return;
     const text = replyText(r);
@@ -134,16 +136,28 @@ function addEvidence(rule: Rule, ctx: RuleContext, findings: Finding[], problems
   const e = evidenceOf(ctx.case);
   for (const t of e.traces) consider(t.sample.response, formatSource(t.sources[0] ?? t.sample.source), t.sample.connector ?? null);
   for (const s of e.sessions) for (const r of s.sample.replies) consider(r, formatSource(s.sources[0] ?? s.sample.source), s.sample.connector);
+  // Recognised statuses (NDR-CATALOG 4.4.62 ATTR35, 5.7.57) from any evidence kind, once per source line.
+  const lines = new Set(seen.map((x) => x.ev.source));
+  for (const g of statusesForRule(ctx.case, rule.id)) {
+    const [ev] = statusEvidence([g]);
+    if (!ev || lines.has(ev.source)) continue;
+    const code = enhancedCodeOf(g.sample.status);
+    const problem = code === '5.7.57' ? '5.7.57' : code === '4.4.62' || hasMarker(g.sample.status, 'ATTR35') ? 'attr35' : null;
+    if (problem) seen.push({ problem, ev, connector: g.sample.connector, group: g });
+  }
+  const confirmed = new Map<Finding, StatusGroup[]>();
   const fromEvidence = new Map<string, Finding>();
   for (const item of seen) {
     const kinds: EndpointProblem[] = item.problem === 'attr35' ? ['legacy', 'eop-address', 'wrong-instance'] : ['submission'];
     const named = sendConnectorNamed(ctx.case, item.connector);
     const match = findings.find((f) => kinds.includes(problems.get(f)!) && (!named || f.subjects.some((s) => s.type === 'SendConnector' && s.name === named.connector.Name)));
     if (match) {
-      if (match.evidence.length < 10) match.evidence.push(item.ev);
+      // The configuration finding and the evidence tell one root cause: statuses confirm it (message and evidence).
+      if (item.group) confirmed.set(match, [...(confirmed.get(match) ?? []), item.group]);
+      else if (match.evidence.length < 10) match.evidence.push(item.ev);
       continue;
     }
-    const subject: FindingSubject = named ? { type: 'SendConnector', name: named.connector.Name, organization: named.org.Name } : { type: 'Host', name: item.ev.source };
+    const subject: FindingSubject = named ? { type: 'SendConnector', name: named.connector.Name, organization: named.org.Name } : { type: 'Host', name: item.group?.sample.remoteHost ?? item.ev.source };
     const evidenceKey = `${item.problem}|${JSON.stringify(subject)}`;
     const existing = fromEvidence.get(evidenceKey);
     if (existing) {
@@ -166,4 +180,5 @@ function addEvidence(rule: Rule, ctx: RuleContext, findings: Finding[], problems
     fromEvidence.set(evidenceKey, finding);
     findings.push(finding);
   }
+  for (const [f, groups] of confirmed) confirmWithStatuses(f, groups);
 }

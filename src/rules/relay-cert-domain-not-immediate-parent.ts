@@ -9,6 +9,8 @@ import type { Evidence, Finding, FindingSubject } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { describeSpan, endpointText, evidenceOf, groupEvidence, replyText, sendConnectorNamed, spanOf } from './support/evidence.js';
 import { flowName, flowSubject } from './support/flow-subject.js';
+import { statusesForRule } from './support/status-evidence.js';
+import { confirmWithStatuses, hasMarker, notCountedYet, statusEvidence, type StatusGroup } from './support/status-findings.js';
 
 /**
  * EXO-SEMANTICS M3/M4, [KB4019940]: for relay, the certificate name that matched the tenant's
@@ -43,7 +45,23 @@ export const rule: Rule = {
   severity: 'error',
   description: 'Exchange Online relays for a certificate connector only when the certificate name or its immediate parent is an accepted domain; otherwise forwarded mail, application mail and NDRs are refused with 5.7.64 ATTR36.',
   run(ctx: RuleContext): Finding[] {
-    return [...fromConfiguration(this, ctx), ...fromEvidence(this, ctx)];
+    const config = fromConfiguration(this, ctx);
+    const ev = evidenceOf(ctx.case);
+    const counted = [...ev.sessions.filter((g) => g.sample.replies.some(isAttr36)), ...ev.traces.filter((g) => isAttr36(g.sample.response))];
+    const attr36 = notCountedYet(statusesForRule(ctx.case, this.id).filter((g) => hasMarker(g.sample.status, 'ATTR36')), counted);
+    // Configuration and evidence agree on one root cause: a status joins the configuration finding of the
+    // certificate its send connector presents, or the only one there is ([model]: ATTR36 means a connector matched
+    // a certificate whose domain is not accepted, which is what that finding describes).
+    const confirmed = new Map<Finding, StatusGroup[]>();
+    const rest: StatusGroup[] = [];
+    for (const g of attr36) {
+      const c = g.sample.connector;
+      const target = (c ? config.find((f) => f.evidence.some((e) => e.text.includes(`"${c}"`))) : undefined) ?? (config.length === 1 ? config[0] : undefined);
+      if (target) confirmed.set(target, [...(confirmed.get(target) ?? []), g]);
+      else rest.push(g);
+    }
+    for (const [f, gs] of confirmed) confirmWithStatuses(f, gs);
+    return [...config, ...fromEvidence(this, ctx, rest)];
   },
 };
 
@@ -104,13 +122,14 @@ interface EvidenceSender {
   subjects: FindingSubject[];
   sessions: Observed<SmtpSessionObservation>[];
   traces: Observed<TraceObservation>[];
+  statuses: StatusGroup[];
 }
 
-function fromEvidence(rule: Rule, ctx: RuleContext): Finding[] {
+function fromEvidence(rule: Rule, ctx: RuleContext, statuses: StatusGroup[]): Finding[] {
   const senders = new Map<string, EvidenceSender>();
   const senderFor = (key: string, label: string, subjects: FindingSubject[]): EvidenceSender => {
     let s = senders.get(key);
-    if (!s) senders.set(key, (s = { label, subjects, sessions: [], traces: [] }));
+    if (!s) senders.set(key, (s = { label, subjects, sessions: [], traces: [], statuses: [] }));
     return s;
   };
   const ev = evidenceOf(ctx.case);
@@ -132,14 +151,23 @@ function fromEvidence(rule: Rule, ctx: RuleContext): Finding[] {
       : senderFor(`ip:${o.clientIp ?? '?'}`, `the host at ${o.clientIp ?? '(unknown address)'}`, [{ type: 'Host', name: o.clientIp ?? '(unknown address)' }]);
     who.traces.push(g);
   }
+  for (const g of statuses) {
+    const o = g.sample;
+    const sc = sendConnectorNamed(ctx.case, o.connector);
+    const who = sc
+      ? senderFor(`send:${sc.org.Name}:${sc.connector.Name}`, `send connector "${sc.connector.Name}" (${sc.org.Name})`, [{ type: 'SendConnector', name: sc.connector.Name, organization: sc.org.Name }])
+      : senderFor(`ip:${o.clientIp ?? '?'}`, `the host at ${o.clientIp ?? '(unknown address)'}`, [{ type: 'Host', name: o.clientIp ?? '(unknown address)' }]);
+    who.statuses.push(g);
+  }
   return [...senders.values()].map((s) => {
-    const { count, first, last } = spanOf<unknown>([...s.sessions, ...s.traces]);
+    const { count, first, last } = spanOf<unknown>([...s.sessions, ...s.traces, ...s.statuses]);
     const evidence: Evidence[] = [];
     for (const g of s.sessions) {
       const reply = g.sample.replies.find(isAttr36)!;
       evidence.push(...groupEvidence(g, `${endpointText(g.sample.client)} → ${endpointText(g.sample.server)}: ${reply.command ?? 'reply'} answered "${replyText(reply)}"`).slice(0, 2));
     }
     for (const g of s.traces) evidence.push(...groupEvidence(g, `${g.sample.sender ?? '?'} → ${g.sample.recipient ?? '?'}: ${replyText(g.sample.response!)}`).slice(0, 1));
+    evidence.push(...statusEvidence(s.statuses));
     return {
       rule: rule.id,
       severity: rule.severity,

@@ -8,6 +8,8 @@ import { psIdentity } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { describeSpan, endpointText, evidenceOf, groupEvidence, replyText, spanOf } from './support/evidence.js';
 import { flowName, flowPath, flowSubject } from './support/flow-subject.js';
+import { statusesForRule } from './support/status-evidence.js';
+import { attachToFindings, notCountedYet, statusEvidence, type StatusGroup } from './support/status-findings.js';
 
 /**
  * EXO-SEMANTICS M5.2 [LOOPNDR][EDGELOOP]: a route that sends a message back to a system it
@@ -127,15 +129,16 @@ export function isLoopReply(r: SmtpReply | null): boolean {
   return r.enhanced === '5.4.14' || r.enhanced === '5.4.6' || /hop count exceeded/i.test(r.text) || /\bATTR34\b/.test(r.text);
 }
 
-function evidenceFinding(rule: Rule, sessions: Observed<SmtpSessionObservation>[], traces: Observed<TraceObservation>[]): Finding {
-  const { count, first, last } = spanOf<unknown>([...sessions, ...traces]);
+function evidenceFinding(rule: Rule, sessions: Observed<SmtpSessionObservation>[], traces: Observed<TraceObservation>[], statuses: StatusGroup[]): Finding {
+  const { count, first, last } = spanOf<unknown>([...sessions, ...traces, ...statuses]);
   const evidence: Evidence[] = [];
   for (const g of sessions.slice(0, 5)) {
     const reply = g.sample.replies.find(isLoopReply)!;
     evidence.push(...groupEvidence(g, `${endpointText(g.sample.client)} → ${endpointText(g.sample.server)}: "${replyText(reply)}"`).slice(0, 1));
   }
   for (const g of traces.slice(0, 5)) evidence.push(...groupEvidence(g, `${g.sample.sender ?? '?'} → ${g.sample.recipient ?? '?'}: ${g.sample.status ?? ''} ${replyText(g.sample.response!)}`.trim()).slice(0, 1));
-  const recipients = [...new Set(traces.map((g) => g.sample.recipient).filter((r): r is string => !!r))];
+  evidence.push(...statusEvidence(statuses));
+  const recipients = [...new Set([...traces, ...statuses].map((g) => g.sample.recipient).filter((r): r is string => !!r))];
   const subjects: FindingSubject[] = recipients.length > 0 ? recipients.slice(0, 10).map((r) => ({ type: 'Recipient', name: r })) : [{ type: 'Evidence', name: 'hop count exceeded' }];
   return {
     rule: rule.id,
@@ -163,7 +166,10 @@ export const rule: Rule = {
     const ev = evidenceOf(ctx.case);
     const sessions = ev.sessions.filter((g) => g.sample.replies.some(isLoopReply));
     const traces = ev.traces.filter((g) => isLoopReply(g.sample.response));
-    if (sessions.length + traces.length > 0) findings.push(evidenceFinding(this, sessions, traces));
+    // Recognised statuses (NDR-CATALOG 5.4.14 ATTR34 / 5.4.6) not already read as a trace or session reply: those of a
+    // simulated loop's route confirm its finding (one root cause); the rest join the evidence finding.
+    const statuses = attachToFindings(ctx, findings, notCountedYet(statusesForRule(ctx.case, this.id), [...sessions, ...traces]));
+    if (sessions.length + traces.length + statuses.length > 0) findings.push(evidenceFinding(this, sessions, traces, statuses));
     return findings;
   },
 };

@@ -3,12 +3,14 @@ import { certificatesOfServer } from '../engine/simulate-flow.js';
 import { serverByName, serverFqdn } from '../engine/send-routing.js';
 import type { Organization, SendConnector } from '../model/case.js';
 import { certificateLabel, type Certificate } from '../model/certificate.js';
-import type { Observed, SmtpSessionObservation, TraceObservation } from '../model/evidence.js';
+import type { Observed, SmtpSessionObservation, StatusObservation, TraceObservation } from '../model/evidence.js';
 import type { Evidence, Finding, FindingSubject, FixStep } from './finding.js';
 import { psIdentity } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import { tlsCertificateNameStep } from './support/fix-commands.js';
 import { replyEventKey } from './support/evidence-events.js';
+import { statusesForRule } from './support/status-evidence.js';
+import { notCountedYet, statusEvidence, type StatusGroup } from './support/status-findings.js';
 import {
   describeSpan,
   endpointText,
@@ -40,9 +42,11 @@ interface Sender {
   sendConnector: KnownSendConnector | null;
   sessions: Observed<SmtpSessionObservation>[];
   traces: Observed<TraceObservation>[];
+  /** Recognised statuses (NDR-CATALOG 5.7.64, 5.4.1 Relay Access Denied) from NDRs, queues and logs. */
+  statuses: StatusGroup[];
 }
 
-type SenderIdentity = Omit<Sender, 'sessions' | 'traces'>;
+type SenderIdentity = Omit<Sender, 'sessions' | 'traces' | 'statuses'>;
 
 function viaConnector(found: KnownSendConnector): SenderIdentity {
   return {
@@ -66,6 +70,14 @@ function senderOfSession(ctx: RuleContext, s: SmtpSessionObservation): SenderIde
     return { key: `send::${s.connector}`, label: `send connector "${s.connector}"`, subjects: [{ type: 'SendConnector', name: s.connector }], sendConnector: null };
   }
   return fromHost(s.client.ip, s.ehlo);
+}
+
+/** A status names the send connector (queue, send log) or the sending address. */
+function senderOfStatus(ctx: RuleContext, o: StatusObservation): SenderIdentity {
+  const found = sendConnectorNamed(ctx.case, o.connector) ?? sendConnectorToExchangeOnlineFrom(ctx.case, o.clientIp);
+  if (found) return viaConnector(found);
+  if (o.connector) return { key: `send::${o.connector}`, label: `send connector "${o.connector}"`, subjects: [{ type: 'SendConnector', name: o.connector }], sendConnector: null };
+  return fromHost(o.clientIp);
 }
 
 function senderOfTrace(ctx: RuleContext, o: TraceObservation): SenderIdentity {
@@ -111,7 +123,7 @@ export const rule: Rule = {
     const senders = new Map<string, Sender>();
     const senderFor = (who: SenderIdentity): Sender => {
       let s = senders.get(who.key);
-      if (!s) senders.set(who.key, (s = { ...who, sessions: [], traces: [] }));
+      if (!s) senders.set(who.key, (s = { ...who, sessions: [], traces: [], statuses: [] }));
       return s;
     };
     const ev = evidenceOf(ctx.case);
@@ -127,6 +139,11 @@ export const rule: Rule = {
       if (seen && g.count === 1) continue;
       senderFor(senderOfTrace(ctx, g.sample)).traces.push(seen ? { ...g, count: g.count - 1 } : g);
     }
+    // RULES.md v2: 5.7.64 TenantAttribution or the older 550 5.4.1 Relay Access Denied, from any evidence kind —
+    // once per source line (a trace row or session already read above is not counted again).
+    const counted = [...ev.sessions.filter((g) => g.sample.replies.some((r) => isTenantAttributionReply(r))), ...ev.traces.filter((g) => isTenantAttributionReply(g.sample.response))];
+    const relayDenied = statusesForRule(ctx.case, this.id).filter((g) => /TenantAttribution|Relay Access Denied/i.test(g.sample.status.text));
+    for (const g of notCountedYet(relayDenied, counted)) senderFor(senderOfStatus(ctx, g.sample)).statuses.push(g);
     return [...senders.values()].map((s) => rejectionFinding(this, ctx, s));
   },
 };
@@ -134,7 +151,7 @@ export const rule: Rule = {
 function rejectionFinding(rule: Rule, ctx: RuleContext, sender: Sender): Finding {
   const evidence: Evidence[] = [];
   const causes = new Set<string>();
-  const { count, first, last } = spanOf<unknown>([...sender.sessions, ...sender.traces]);
+  const { count, first, last } = spanOf<unknown>([...sender.sessions, ...sender.traces, ...sender.statuses]);
   for (const g of sender.sessions) {
     const s = g.sample;
     const reply = s.replies.find((r) => isTenantAttributionReply(r))!;
@@ -151,6 +168,7 @@ function rejectionFinding(rule: Rule, ctx: RuleContext, sender: Sender): Finding
     const o = g.sample;
     evidence.push(...groupEvidence(g, `${o.sender ?? '?'} → ${o.recipient ?? '?'}: ${o.status ?? ''} ${replyText(o.response!)}`.trim()).slice(0, 1));
   }
+  evidence.push(...statusEvidence(sender.statuses));
   const fix: FixStep[] = [];
   const cert = sender.sendConnector ? usableCertificate(ctx, sender.sendConnector) : null;
   const subject = sender.subjects[0]!;
@@ -167,7 +185,7 @@ function rejectionFinding(rule: Rule, ctx: RuleContext, sender: Sender): Finding
     fix.push({ text: `Make ${sender.label} present a valid, publicly trusted certificate whose name the tenant's OnPremises connector (TlsSenderCertificateName) accepts, or send from an address in its SenderIPAddresses.` });
   }
   fix.push({ text: 'Check the tenant side: the OnPremises inbound connector is enabled and its TlsSenderCertificateName matches that certificate name.', command: 'Get-InboundConnector | Format-List Name,ConnectorType,Enabled,TlsSenderCertificateName,SenderIPAddresses', where: 'Exchange Online PowerShell' });
-  const domains = [...new Set(sender.traces.map((g) => senderDomain(g.sample.sender)).filter((d): d is string => d !== null))];
+  const domains = [...new Set([...sender.traces, ...sender.statuses].map((g) => senderDomain(g.sample.sender)).filter((d): d is string => d !== null))];
   return {
     rule: rule.id,
     severity: rule.severity,

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { cli, cliJson } from '../helpers/run-cli.js';
+import { runMain } from './in-process.js';
 
 const F = 'test/fixtures/headers/';
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/);
@@ -67,5 +70,47 @@ describe('headers command', () => {
     const r = cli('headers');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/headers needs at least one FILE/);
+  });
+});
+
+/** Runs `main` in this process with `input` as standard input (sources, no build). */
+async function withStdin<T>(input: Buffer, run: () => Promise<T>): Promise<T> {
+  const original = Object.getOwnPropertyDescriptor(process, 'stdin')!;
+  // Two chunks: the reader must not depend on the first chunk holding the whole paste.
+  Object.defineProperty(process, 'stdin', { value: Readable.from([input.subarray(0, 5), input.subarray(5)]), configurable: true });
+  try {
+    return await run();
+  } finally {
+    Object.defineProperty(process, 'stdin', original);
+  }
+}
+
+describe('headers - (standard input: a pasted block is the most common input)', () => {
+  it('reads the paste as the file is read, named <stdin>', async () => {
+    const file = `${F}internet-inbound.eml`;
+    const fromFile = await runMain('headers', file, '--format', 'json');
+    const r = await withStdin(readFileSync(file), () => runMain('headers', '-', '--format', 'json'));
+    expect(r.code).toBe(0);
+    const [a] = JSON.parse(fromFile.stdout);
+    const [b] = JSON.parse(r.stdout);
+    expect(b.source).toEqual({ file: '<stdin>', line: 1 });
+    expect({ ...b, source: null }).toEqual({ ...a, source: null });
+  });
+
+  it('a UTF-16 paste (Notepad "Unicode") and an Outlook paste through the pipe', async () => {
+    const text = readFileSync(`${F}internet-inbound.eml`, 'utf8');
+    const r = await withStdin(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), () => runMain('headers', '-', '--format', 'json'));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)[0].messageId).toBe('<20250304095957.GA12345@fabrikam.com>');
+    const paste = await withStdin(readFileSync(`${F}pasted-outlook-lost-folding.txt`), () => runMain('headers', '-'));
+    expect(paste.code).toBe(0);
+    expect(paste.stderr).toMatch(/warning: <stdin>:2: .*lost their formatting/);
+  });
+
+  it('empty standard input: exit 2, said plainly', async () => {
+    const r = await withStdin(Buffer.alloc(0), () => runMain('headers', '-'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/<stdin>: standard input is empty/);
+    noStack(r.stderr);
   });
 });

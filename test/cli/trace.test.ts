@@ -127,7 +127,7 @@ describe('trace: errors', () => {
     const bad = cli('trace', S1, '--since', 'yesterday');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--since must be an ISO 8601 time/);
-    expect(cli('trace', S1, '--format', 'markdown').code).toBe(2);
+    expect(cli('trace', S1, '--format', 'xml').code).toBe(2);
     expect(cli('trace', S1, '--limit', '5').stderr).toMatch(/--limit goes with --list/);
   });
 });

@@ -5,11 +5,11 @@ import { describeUnknown } from '../../src/ingest/describe-unknown.js';
 describe('what an unrecognised file looks like', () => {
   it('names the columns of a CSV nobody documented', () => {
     const csv = Buffer.from('Date,From,To,Subject,Status,Bytes,Gateway Node\r\n2026-12-01 10:00,a@contoso.com,b@fabrikam.com,Hi,Sent,1234,gw1\r\n');
-    expect(describeUnknown(csv, csv.length)).toBe('a CSV with columns Date, From, To, Subject, Status, Bytes, Gateway Node');
+    expect(describeUnknown(csv, csv.length)).toBe('a CSV with columns Date, From, To, Subject, Status, Bytes, Gateway Node — not an Exchange export or message trace');
   });
   it('reads a semicolon header as columns too', () => {
     const csv = Buffer.from('Datum;Von;An;Betreff\n');
-    expect(describeUnknown(csv, csv.length)).toBe('a CSV with columns Datum, Von, An, Betreff');
+    expect(describeUnknown(csv, csv.length)).toBe('a CSV with columns Datum, Von, An, Betreff — not an Exchange export or message trace');
   });
   it('says binary, empty, XML and plain text plainly', () => {
     expect(describeUnknown(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 1]), 9)).toBe('binary data (9 bytes, starting 50 4b 03 04 00 00 00 00)');

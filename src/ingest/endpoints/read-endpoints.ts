@@ -1,4 +1,4 @@
-import { parseIpRange } from '../../engine/ip-address.js';
+import { parseIpRange } from '../../model/ip-address.js';
 import type { ExchangeOnlineIpRangeList } from '../../model/case.js';
 import type { Diagnostic, InputReport } from '../../model/diagnostics.js';
 import { selectSmtpSets, type EndpointSet } from './endpoint-sets.js';

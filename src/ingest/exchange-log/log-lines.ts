@@ -1,6 +1,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import type { ReadProgress } from '../evidence/evidence-reader.js';
+import { byteOrderMark, utf16ByFirstBytes } from '../text-decoding.js';
 
 /**
  * Line reading for Exchange's text logs, which can be several GB: the file is read in large chunks,
@@ -17,15 +18,13 @@ export type EncodingSniff =
 
 /** The encoding from the first bytes: a BOM when there is one, else the NUL pattern of UTF-16 text, else UTF-8. */
 export function sniffEncoding(head: Uint8Array): EncodingSniff {
-  const b = head;
-  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) return { unsupported: 'UTF-32LE (byte-order mark FF FE 00 00)' };
-  if (b.length >= 4 && b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff) return { unsupported: 'UTF-32BE (byte-order mark 00 00 FE FF)' };
-  if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return { encoding: 'utf-8', bomLength: 3, bom: true };
-  if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return { encoding: 'utf-16le', bomLength: 2, bom: true };
-  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return { encoding: 'utf-16be', bomLength: 2, bom: true };
+  const bom = byteOrderMark(head);
+  if (bom?.encoding === 'utf-32le') return { unsupported: 'UTF-32LE (byte-order mark FF FE 00 00)' };
+  if (bom?.encoding === 'utf-32be') return { unsupported: 'UTF-32BE (byte-order mark 00 00 FE FF)' };
+  if (bom) return { encoding: bom.encoding, bomLength: bom.bytes, bom: true };
   // '#' then NUL (or NUL then '#'): UTF-16 saved without a byte-order mark.
-  if (b.length >= 4 && b[0] !== 0 && b[1] === 0 && b[2] !== 0 && b[3] === 0) return { encoding: 'utf-16le', bomLength: 0, bom: false };
-  if (b.length >= 4 && b[0] === 0 && b[1] !== 0 && b[2] === 0 && b[3] !== 0) return { encoding: 'utf-16be', bomLength: 0, bom: false };
+  const utf16 = utf16ByFirstBytes(head);
+  if (utf16) return { encoding: utf16, bomLength: 0, bom: false };
   return { encoding: 'utf-8', bomLength: 0, bom: false };
 }
 

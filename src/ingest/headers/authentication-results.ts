@@ -1,3 +1,4 @@
+import { parseAuthResultsValue } from './authres-grammar.js';
 import { AUTH_RESULT_VALUES, compauthReasonMeaning, DMARC_ACTIONS } from './header-meanings.js';
 
 /**
@@ -24,44 +25,6 @@ export interface AuthenticationResults {
   line: number;
 }
 
-/** Splits at `;` outside parentheses and quotes. */
-function splitTopLevel(value: string, separator: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let current = '';
-  for (const c of value) {
-    if (c === '"' && depth === 0) quoted = !quoted;
-    else if (!quoted && c === '(') depth++;
-    else if (!quoted && c === ')' && depth > 0) depth--;
-    if (c === separator && depth === 0 && !quoted) {
-      parts.push(current);
-      current = '';
-    } else current += c;
-  }
-  parts.push(current);
-  return parts.map((p) => p.trim()).filter((p) => p !== '');
-}
-
-function parseResult(text: string): AuthResult | null {
-  const m = /^([A-Za-z0-9_.-]+)\s*=\s*([A-Za-z0-9_.-]+)\s*(.*)$/s.exec(text);
-  if (!m) return null;
-  const method = m[1]!.toLowerCase();
-  const result = m[2]!.toLowerCase();
-  let rest = m[3]!;
-  let comment: string | null = null;
-  const c = /^\(((?:[^()]|\([^()]*\))*)\)\s*/.exec(rest);
-  if (c) {
-    comment = c[1]!.trim();
-    rest = rest.slice(c[0].length);
-  }
-  const properties: Record<string, string> = {};
-  for (const p of rest.matchAll(/([A-Za-z0-9_.-]+)\s*=\s*("[^"]*"|[^\s;()]+)/g)) {
-    properties[p[1]!] = p[2]!.replace(/^"|"$/g, '');
-  }
-  return { method, result, comment, properties, meaning: resultMeaning(method, result, properties) };
-}
-
 function resultMeaning(method: string, result: string, properties: Record<string, string>): string | null {
   const base = AUTH_RESULT_VALUES[method]?.[result] ?? null;
   const parts: string[] = [];
@@ -74,27 +37,14 @@ function resultMeaning(method: string, result: string, properties: Record<string
   return parts.length > 0 ? parts.join('; ') : null;
 }
 
-/** Authentication-Results, X-MS-Exchange-Authentication-Results; for ARC-Authentication-Results the `i=` tag first. */
+/**
+ * Authentication-Results, X-MS-Exchange-Authentication-Results, ARC-Authentication-Results (its
+ * `i=` tag first), read by the grammar of RFC 8601 §2.2 (authres-grammar.ts).
+ */
 export function parseAuthenticationResults(header: string, value: string, line: number): AuthenticationResults & { instance: number | null } {
-  let parts = splitTopLevel(value, ';');
-  let instance: number | null = null;
-  const i = parts[0] !== undefined ? /^i\s*=\s*(\d+)$/.exec(parts[0]) : null;
-  if (i) {
-    instance = Number(i[1]);
-    parts = parts.slice(1);
-  }
-  let authservId: string | null = null;
-  // RFC 8601 §2.2: authserv-id [version] comes first; Exchange Online leaves it out.
-  if (parts[0] !== undefined && !/^[A-Za-z0-9_.-]+\s*=/.test(parts[0])) {
-    authservId = parts[0].split(/\s+/)[0] ?? null;
-    parts = parts.slice(1);
-  }
-  const results: AuthResult[] = [];
-  for (const p of parts) {
-    const r = parseResult(p);
-    if (r) results.push(r);
-  }
-  return { header, authservId, results, line, instance };
+  const parsed = parseAuthResultsValue(value);
+  const results: AuthResult[] = parsed.results.map((r) => ({ ...r, meaning: resultMeaning(r.method, r.result, r.properties) }));
+  return { header, authservId: parsed.authservId, results, line, instance: parsed.instance };
 }
 
 /** Tags of a DKIM-style tag list (`i=1; a=rsa-sha256; d=…; cv=none; b=…`). */
@@ -159,4 +109,35 @@ export function buildArcSets(
     s.results = r.results;
   }
   return [...sets.values()].sort((a, b) => a.instance - b.instance);
+}
+
+/** What Exchange Online's own Authentication-Results says about SPF and composite authentication (EXO-SEMANTICS M16). */
+export interface ExchangeOnlineAuthentication {
+  /** `spf=` result as written (`pass`, `fail`, `softfail`, …), null when absent. */
+  spfResult: string | null;
+  /** The address SPF was evaluated against: `(sender IP is 203.0.113.5)`. */
+  spfSenderIp: string | null;
+  /** `compauth=` result (`pass`, `fail`, `softpass`, `none`), null when absent. */
+  compauth: string | null;
+}
+
+/** `sender IP is 203.0.113.5` (IPv4 or IPv6), as Exchange Online writes it in the spf comment. */
+function senderIpOf(comment: string | null): string | null {
+  const m = comment === null ? null : /\bsender IP is ([0-9A-Fa-f.:]+)/i.exec(comment);
+  return m ? m[1]! : null;
+}
+
+/**
+ * The Authentication-Results Exchange Online wrote: the topmost one without an authserv-id
+ * (Exchange Online leaves it out) that holds spf or compauth, else the topmost that holds spf
+ * (a gateway's own results carry its authserv-id and come second). With Enhanced Filtering off
+ * behind a gateway, `sender IP is` names the gateway and compauth fails (M16, [EF]).
+ */
+export function exchangeOnlineAuthentication(headers: readonly AuthenticationResults[]): ExchangeOnlineAuthentication {
+  const has = (h: AuthenticationResults, method: string) => h.results.some((r) => r.method === method);
+  const chosen =
+    headers.find((h) => h.authservId === null && (has(h, 'spf') || has(h, 'compauth'))) ?? headers.find((h) => has(h, 'spf')) ?? null;
+  const spf = chosen?.results.find((r) => r.method === 'spf') ?? null;
+  const compauth = chosen?.results.find((r) => r.method === 'compauth') ?? null;
+  return { spfResult: spf?.result ?? null, spfSenderIp: senderIpOf(spf?.comment ?? null), compauth: compauth?.result ?? null };
 }

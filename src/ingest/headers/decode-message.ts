@@ -10,6 +10,7 @@ import {
   decodeForefrontReport,
   decodeMicrosoftAntispam,
   decodeMicrosoftHeaders,
+  enhancedFilteringSignals,
   parseAttributedTenantConnectingIp,
   type AntispamField,
   type MicrosoftHeader,
@@ -171,6 +172,7 @@ export function toObservation(m: DecodedMessage): HeaderMessageObservation {
       delaySeconds: h.delaySeconds,
       kind: h.kind,
       ...(h.clockSkew ? { clockSkew: true } : {}),
+      ...(h.serverBuild ? { serverBuild: h.serverBuild } : {}),
     })),
     authAs: header('x-ms-exchange-organization-authas'),
     authSource: header('x-ms-exchange-organization-authsource'),
@@ -188,6 +190,8 @@ export function toObservation(m: DecodedMessage): HeaderMessageObservation {
     attributedTenantId: (eopTenant ? (GUID.exec(eopTenant)?.[0] ?? null) : null) ?? (attributed ? parseAttributedTenantConnectingIp(attributed).tenantId : null),
     crossPremisesHeadersFilteredBySendConnector: header('x-crosspremisesheadersfilteredbysendconnector'),
     antispamDirection: m.verdicts.antispamDirection,
+    // Enhanced Filtering signals (EXO-SEMANTICS M16): SPF's evaluated IP, compauth, skip-listing.
+    ...enhancedFilteringSignals(m.microsoftHeaders, m.authenticationResults),
     source: m.source,
   };
 }

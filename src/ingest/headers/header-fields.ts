@@ -30,8 +30,14 @@ const KNOWN_PREFIX = /^(x-|arc-|list-|dkim-|resent-)/i;
 /** The title line Outlook puts above headers of messages delivered by Exchange. */
 const OUTLOOK_TITLE = /^microsoft mail internet headers version \d/i;
 
-/** `Name:` at the start of a line; RFC 5322 allows any printable but `:` in a name — real names are letters, digits, `-`, `_`. */
-const FIELD_START = /^([A-Za-z0-9][A-Za-z0-9_-]*):(.*)$/s;
+/**
+ * `Name:` at the start of a line; RFC 5322 allows any printable but `:` in a name — real names are
+ * letters, digits, `-`, `_`. White space before the colon is the obsolete syntax receivers must
+ * accept (RFC 5322 §4.5: `obs-received = "Received" *WSP ":" *received-token CRLF`,
+ * `obs-optional = field-name *WSP ":" unstructured CRLF`). The name's characters and the white
+ * space are disjoint sets, so the match is linear.
+ */
+const FIELD_START = /^([A-Za-z0-9][A-Za-z0-9_-]*)([ \t]*):(.*)$/s;
 
 export function isKnownFieldName(name: string): boolean {
   return KNOWN_FIELDS.has(name.toLowerCase()) || KNOWN_PREFIX.test(name);
@@ -48,21 +54,29 @@ function leadingWhitespace(text: string): number {
  * (or nothing) after the colon always does; `Name:value` only for a known name, because the
  * fields of X-Forefront-Antispam-Report (`SFS:(…)`, `CTRY:;`) look the same once folding is lost.
  */
-export function startsField(text: string): RegExpExecArray | null {
-  const m = FIELD_START.exec(text);
-  if (!m) return null;
-  const rest = m[2]!;
+export function startsField(text: string): FieldStart | null {
+  const raw = FIELD_START.exec(text);
+  if (!raw) return null;
+  const m: FieldStart = [raw[1]!, raw[3]!];
+  const rest = m[1];
   if (rest === '' || rest[0] === ' ' || rest[0] === '\t') return m;
-  // A DKIM or ARC `h=` list folded at a colon (`From:Date:Subject:Message-ID`) is no field.
-  if (NAME_LIST.test(rest)) return null;
-  return isKnownFieldName(m[1]!) ? m : null;
+  // A DKIM or ARC `h=` list folded at a colon (`From:Date:Subject:Message-ID`) is no field; such a
+  // list has no white space before its colons.
+  if (raw[2] === '' && NAME_LIST.test(rest)) return null;
+  // `Name :value` (obsolete white space, no space after the colon) only for a known name, like `Name:value`.
+  return isKnownFieldName(m[0]) ? m : null;
 }
+
+/** A line that starts a field: its name and the text after the colon. */
+export type FieldStart = [name: string, rest: string];
+
+const ORIGINATION_FIELDS = new Set(['from', 'date']);
 
 const NAME_LIST = /^[A-Za-z0-9-]+(:[A-Za-z0-9-]*)*\s*(;|$)/;
 
 /** `Name: value` or `Name:` alone — the form every real header writer uses. */
-function spaced(m: RegExpExecArray): boolean {
-  const rest = m[2]!;
+function spaced(m: FieldStart): boolean {
+  const rest = m[1];
   return rest === '' || rest[0] === ' ' || rest[0] === '\t';
 }
 
@@ -73,11 +87,22 @@ export class HeaderBlock {
   readonly junkLines: number[] = [];
   /** Set when the block was visibly damaged by copy and paste (lost folding, title line, indentation). */
   garbled = false;
+  /** A From or Date field was read (RFC 5322 §3.6: the two fields every message has). */
+  private hasOrigination = false;
   /** Indentation of the first field line: a pasted block may be indented as a whole. */
   private indent: number | null = null;
 
   get isEmpty(): boolean {
     return this.fields.length === 0;
+  }
+
+  /**
+   * The block is a message's header section as a mail program wrote it: no sign of copy and paste
+   * and a From or Date field (RFC 5322 §3.6 requires both in every message). A blank line then
+   * ends it for good (RFC 5322 §2.1): what follows is the body, whatever it looks like.
+   */
+  get wellFormed(): boolean {
+    return !this.garbled && this.junkLines.length === 0 && this.hasOrigination;
   }
 
   addLine(text: string, line: number): void {
@@ -100,9 +125,10 @@ export class HeaderBlock {
     const m = startsField(content);
     // Deeper than the block's indentation is folding (RFC 5322 §2.2.3) — unless the line names a
     // field no folded value starts with, as pasted blocks with uneven indentation show.
-    const folded = lead > this.indent && !(m && spaced(m) && isKnownFieldName(m[1]!));
+    const folded = lead > this.indent && !(m && spaced(m) && isKnownFieldName(m[0]));
     if (!folded && m) {
-      this.fields.push({ name: m[1]!, value: m[2]!.trim(), line });
+      this.fields.push({ name: m[0], value: m[1].trim(), line });
+      if (ORIGINATION_FIELDS.has(m[0].toLowerCase())) this.hasOrigination = true;
       return;
     }
     if (!current) {

@@ -13,6 +13,8 @@
  *  [CSM]  CloudServicesMailEnabled (New-SendConnector): outbound, X-MS-Exchange-Organization-* headers travel as
  *         X-MS-Exchange-CrossPremises-*; inbound they are promoted back; with $false they are removed
  *         https://learn.microsoft.com/powershell/module/exchangepowershell/new-sendconnector
+ *  [EF]   Enhanced Filtering for Connectors in Exchange Online:
+ *         https://learn.microsoft.com/exchange/mail-flow-best-practices/use-connectors-to-configure-mail-flow/enhanced-filtering-for-connectors
  *  [EDGE] "Email sent from Edge Transport server appears as mail from external contacts"
  *         https://learn.microsoft.com/exchange/troubleshoot/email-delivery/email-sent-from-edge-transport-server-appears-as-mail-from-external-contacts
  * A meaning marked "not documented" is what the header is seen to hold, said as such.
@@ -71,6 +73,9 @@ export const MICROSOFT_HEADERS: Record<string, string> = {
   'x-forefront-antispam-report': 'how Exchange Online Protection processed the message: connecting IP, country, language, SCL, filtering verdicts [ASH]',
   'x-microsoft-antispam': 'bulk complaint level and other anti-spam data [ASH]',
   'x-ms-exchange-authentication-results': 'SPF, DKIM and DMARC results as Exchange Online recorded them (same syntax as Authentication-Results [ASH])',
+  'x-ms-exchange-skiplistedinternetsender':
+    'Enhanced Filtering for Connectors skipped the listed gateway addresses and took this as the original internet sender; without it behind a third-party gateway, SPF and spoof checks see the gateway [EF]',
+  'x-ms-exchange-externaloriginalinternetsender': 'the original internet sender Enhanced Filtering for Connectors found behind the skipped gateway addresses [EF]',
 };
 
 /**
@@ -177,6 +182,7 @@ export const FOREFRONT_VALUES: Record<string, Record<string, string>> = {
     SFE: 'filtering skipped; allowed because the sender is in the user\'s Safe Senders list',
     SKA: 'skipped spam filtering: sender in an anti-spam policy\'s allowed senders or domains',
     SKB: 'marked as spam: sender in an anti-spam policy\'s blocked senders or domains',
+    SKI: 'skipped spam filtering for another reason, like SKN — for example mail inside the organization (intra-organizational email within the tenant)',
     SKN: 'marked nonspam before spam filtering (e.g. SCL -1 or "Bypass spam filtering" by a mail flow rule)',
     SKQ: 'released from quarantine',
     SKS: 'marked as spam before spam filtering (e.g. SCL 5–9 set by a mail flow rule)',
@@ -255,5 +261,6 @@ export const MEANING_SOURCES: { tag: string; url: string }[] = [
   { tag: 'HMF', url: 'https://techcommunity.microsoft.com/t5/exchange-team-blog/demystifying-and-troubleshooting-hybrid-mail-flow-when-is-a/ba-p/1420838' },
   { tag: 'ATT', url: 'https://blogs.technet.microsoft.com/eopfieldnotes/2019/01/03/use-headers-to-determine-which-exchange-online-tenant-a-message-was-attributed-to/' },
   { tag: 'CSM', url: 'https://learn.microsoft.com/powershell/module/exchangepowershell/new-sendconnector' },
+  { tag: 'EF', url: 'https://learn.microsoft.com/exchange/mail-flow-best-practices/use-connectors-to-configure-mail-flow/enhanced-filtering-for-connectors' },
   { tag: 'EDGE', url: 'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/email-sent-from-edge-transport-server-appears-as-mail-from-external-contacts' },
 ];

@@ -40,7 +40,7 @@ export function detectHeaders(sample: Uint8Array): boolean {
     }
     if (!m) continue;
     fields++;
-    if (MAIL_MARKERS.test(m[1]!)) marker = true;
+    if (MAIL_MARKERS.test(m[0])) marker = true;
     if (fields >= 3 && marker) return true;
   }
   return false;

@@ -1,6 +1,7 @@
 import type { HeaderHop } from '../../model/evidence.js';
 import type { HeaderField } from './header-fields.js';
 import { classifyHop } from './hop-kind.js';
+import { markGatewaysInHybridPath } from './hop-path.js';
 import { parseReceived, type ReceivedStamp } from './received.js';
 
 /** A hop as the `headers` command shows it: the contract's HeaderHop and what else the stamp said. */
@@ -13,12 +14,16 @@ export interface DecodedHop extends HeaderHop {
   via: string | null;
   for: string | null;
   dateText: string | null;
+  /** How the date was read when the stamp does not follow RFC 5322 §3.6.7 (no `;`, an ISO date). */
+  dateNote: string | null;
   /** This hop is dated before the previous dated hop: the two servers' clocks disagree. */
   clockSkew: boolean;
   /** Gateway product when `kind` is `gateway`. */
   vendor: string | null;
   /** The signal `kind` rests on. */
   kindBasis: string;
+  /** Comments of the `by` clause (`(Postfix)`, `(amavisd-new, port 10024)`): they name the software. */
+  byComments: string[];
   /** Line of the Received field. */
   line: number;
   raw: string;
@@ -48,19 +53,23 @@ export function buildHops(received: HeaderField[]): DecodedHop[] {
       date: stamp.date,
       delaySeconds,
       kind: kind.kind,
+      serverBuild: stamp.serverBuild,
       fromHost: stamp.fromHost,
       byIp: stamp.byIp,
       id: stamp.id,
       via: stamp.via,
       for: stamp.for,
       dateText: stamp.dateText,
+      dateNote: stamp.dateNote,
       clockSkew: delaySeconds !== null && delaySeconds < 0,
       vendor: kind.vendor,
       kindBasis: kind.basis,
+      byComments: stamp.byComments,
       line: field.line,
       raw: field.value,
     });
   }
+  markGatewaysInHybridPath(hops);
   return hops;
 }
 

@@ -8,12 +8,20 @@ export interface RawMessage {
   garbled: boolean;
   /** Lines in the header block that are neither fields nor folded values. */
   junkLines: number[];
+  /** Line where header fields went on after a blank line in a paste that showed no other damage (read leniently), null when none did. */
+  resumedAfterBlank: number | null;
+  /** Line of a header field that opened the body of a well-formed message (not read as a header), null when none. */
+  bodyStartsWithField: number | null;
 }
 
 /** `single`: one message (an .eml or pasted headers); `mbox`: messages after `From ` separator lines. */
 export type SplitMode = 'single' | 'mbox';
 
-type State = 'before' | 'headers' | 'after-blank' | 'body';
+/**
+ * `after-blank`: a paste's header block met a blank line and may go on (lenient);
+ * `after-end`: a well-formed header block has ended — the first body line is only looked at.
+ */
+type State = 'before' | 'headers' | 'after-blank' | 'after-end' | 'body';
 
 /** How many indented lines after a blank line may still turn out to be folding. */
 const HELD_LINES = 20;
@@ -45,6 +53,8 @@ export class MessageSplitter {
   private blockStart = 0;
   /** Indented lines after a blank line, not yet known to be folding or body. */
   private held: { text: string; line: number }[] = [];
+  private resumedAfterBlank: number | null = null;
+  private bodyStartsWithField: number | null = null;
 
   constructor(
     private readonly mode: SplitMode,
@@ -86,21 +96,34 @@ export class MessageSplitter {
         return;
       case 'headers':
         if (blank) {
-          // An mbox holds real messages: the first blank line ends the header block. Pasted
-          // headers may hold stray blank lines, so a single message decides on the next line.
+          // Pasted headers may hold stray blank lines before the first field.
           if (this.block.isEmpty && this.block.junkLines.length === 0) return;
-          this.state = this.mode === 'mbox' ? 'body' : 'after-blank';
+          // RFC 5322 §2.1: an empty line ends the header section. An mbox holds real messages,
+          // and so does a block a mail program wrote (wellFormed): the rest is body, even when it
+          // looks like headers — a quoted or forwarded header block must never become this
+          // message's (its AuthAs could flip "treated as internal"). Only a paste, which shows
+          // its damage or lacks the fields every message has, may go on after a blank line.
+          this.state = this.mode === 'mbox' || this.block.wellFormed ? 'after-end' : 'after-blank';
           return;
         }
         if (this.mode === 'mbox' && this.block.isEmpty && text.startsWith('From ')) return;
         if (this.blockStart === 0) this.blockStart = line;
         this.block.addLine(text, line);
         return;
+      case 'after-end': {
+        if (blank) return;
+        const m = startsField(text);
+        if (m && isKnownFieldName(m[0])) this.bodyStartsWithField = line;
+        this.state = 'body';
+        return;
+      }
       case 'after-blank': {
         if (blank) return;
         const m = startsField(text.trimStart());
         // Headers go on after a blank line only with a field a body would not start with.
-        if (m && isKnownFieldName(m[1]!)) {
+        if (m && isKnownFieldName(m[0])) {
+          // A paste already seen as damaged says so once (garbled); an undamaged one is told apart.
+          if (!this.block.garbled) this.resumedAfterBlank ??= line;
           this.block.garbled = true;
           this.state = 'headers';
           for (const held of this.held) this.block.addLine(held.text, held.line);
@@ -130,12 +153,21 @@ export class MessageSplitter {
     // A paste that ends inside a field cut by a stray blank line: its rest is still that field.
     if (this.state === 'after-blank' && b.garbled) for (const held of this.held) b.addLine(held.text, held.line);
     if (!b.isEmpty) {
-      this.onMessage({ line: b.fields[0]!.line, fields: b.fields, garbled: b.garbled, junkLines: b.junkLines });
+      this.onMessage({
+        line: b.fields[0]!.line,
+        fields: b.fields,
+        garbled: b.garbled,
+        junkLines: b.junkLines,
+        resumedAfterBlank: this.resumedAfterBlank,
+        bodyStartsWithField: this.bodyStartsWithField,
+      });
     } else if (this.state !== 'before' && this.blockStart > 0) {
       this.emptyBlocks.push(this.blockStart);
     }
     this.block = new HeaderBlock();
     this.blockStart = 0;
     this.held = [];
+    this.resumedAfterBlank = null;
+    this.bodyStartsWithField = null;
   }
 }

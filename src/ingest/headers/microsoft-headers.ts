@@ -1,3 +1,5 @@
+import type { HeaderMessageObservation } from '../../model/evidence.js';
+import { exchangeOnlineAuthentication, type AuthenticationResults } from './authentication-results.js';
 import type { HeaderField } from './header-fields.js';
 import {
   AUTH_AS_VALUES,
@@ -63,17 +65,32 @@ export function decodeMicrosoftHeaders(fields: readonly HeaderField[]): { known:
   return { known, unknown };
 }
 
+/**
+ * `(null)`: what Exchange writes where a value or a whole field is missing
+ * (`X-Microsoft-Antispam: UIP:(null);(null);(null)SFV:SKI`). It separates fields like `;` and
+ * is never a key: `UIP:(null)` is UIP with no value, a lone `(null)` is no field, and
+ * `(null)SFV:SKI` is the field SFV.
+ */
+const NULL_PLACEHOLDER = '(null)';
+
 /** `KEY:value;KEY:value;…` — values may themselves hold colons (IPv6 CIP) but never `;`. */
 function splitAntispam(value: string): { key: string; value: string }[] {
   const out: { key: string; value: string }[] = [];
   for (const part of value.split(';')) {
-    const p = part.trim();
-    if (p === '') continue;
-    const colon = p.indexOf(':');
-    if (colon < 0) out.push({ key: p, value: '' });
-    else out.push({ key: p.slice(0, colon).trim(), value: p.slice(colon + 1).trim() });
+    for (const piece of part.split(NULL_PLACEHOLDER)) {
+      const p = piece.trim();
+      if (p === '') continue;
+      const colon = p.indexOf(':');
+      if (colon < 0) out.push({ key: p, value: '' });
+      else out.push({ key: p.slice(0, colon).trim(), value: p.slice(colon + 1).trim() });
+    }
   }
   return out;
+}
+
+/** Meaning of a documented verdict field's value ("empty", the documented text, or "undocumented"). */
+function verdictMeaning(key: string, value: string): string {
+  return value === '' ? 'empty' : (FOREFRONT_VALUES[key]?.[value.toUpperCase()] ?? 'a value Microsoft does not document');
 }
 
 /** X-Forefront-Antispam-Report, every field; those Microsoft does not describe are said to be diagnostic [ASH]. */
@@ -84,7 +101,7 @@ export function decodeForefrontReport(value: string): AntispamField[] {
     let valueMeaning: string | null = null;
     if (upper === 'SCL') valueMeaning = sclMeaning(v);
     else if (upper === 'CAT' || upper === 'DIR' || upper === 'IPV' || upper === 'SFV' || upper === 'SRV' || upper === 'SFTY') {
-      valueMeaning = v === '' ? 'empty' : (FOREFRONT_VALUES[upper]?.[v.toUpperCase()] ?? 'a value Microsoft does not document');
+      valueMeaning = verdictMeaning(upper, v);
     } else if (upper === 'CTRY' || upper === 'PTR' || upper === 'H' || upper === 'CIP' || upper === 'LANG') {
       valueMeaning = v === '' ? 'empty' : null;
     }
@@ -92,13 +109,18 @@ export function decodeForefrontReport(value: string): AntispamField[] {
   });
 }
 
-/** X-Microsoft-Antispam: only BCL is documented [ASH][BCL]. */
+/**
+ * X-Microsoft-Antispam: BCL is documented for this header [ASH][BCL]; Exchange also writes the
+ * spam filtering verdict here (`SFV:SKI` on mail inside the organization), which means what it
+ * means in X-Forefront-Antispam-Report [ASH].
+ */
 export function decodeMicrosoftAntispam(value: string): AntispamField[] {
-  return splitAntispam(value).map(({ key, value: v }) =>
-    key.toUpperCase() === 'BCL'
-      ? { key, value: v, meaning: 'bulk complaint level [ASH][BCL]', valueMeaning: bclMeaning(v) }
-      : { key, value: v, meaning: DIAGNOSTIC_FIELD, valueMeaning: null },
-  );
+  return splitAntispam(value).map(({ key, value: v }) => {
+    const upper = key.toUpperCase();
+    if (upper === 'BCL') return { key, value: v, meaning: 'bulk complaint level [ASH][BCL]', valueMeaning: bclMeaning(v) };
+    if (upper === 'SFV') return { key, value: v, meaning: FOREFRONT_FIELDS.SFV!, valueMeaning: verdictMeaning(upper, v) };
+    return { key, value: v, meaning: DIAGNOSTIC_FIELD, valueMeaning: null };
+  });
 }
 
 /** `TenantId=<guid>;Ip=[192.0.2.1];Helo=[host]` of X-MS-Exchange-CrossTenant-OriginalAttributedTenantConnectingIp. */
@@ -108,4 +130,20 @@ export function parseAttributedTenantConnectingIp(value: string): { tenantId: st
     return m ? m[1]!.trim() || null : null;
   };
   return { tenantId: get('TenantId'), ip: get('Ip'), helo: get('Helo') };
+}
+
+/**
+ * The message's Enhanced Filtering signals (EXO-SEMANTICS M16, [EF]): what Exchange Online's
+ * Authentication-Results says about SPF and compauth, and whether EF skip-listed a gateway
+ * (X-MS-Exchange-SkipListedInternetSender). SPF against a gateway's address, compauth=fail and no
+ * skip-list header show a gateway in front of Exchange Online without EF.
+ */
+export function enhancedFilteringSignals(
+  headers: readonly MicrosoftHeader[],
+  authentication: readonly AuthenticationResults[],
+): Required<Pick<HeaderMessageObservation, 'spfResult' | 'spfSenderIp' | 'compauth' | 'skipListedInternetSender'>> {
+  return {
+    ...exchangeOnlineAuthentication(authentication),
+    skipListedInternetSender: headers.some((h) => h.name.toLowerCase() === 'x-ms-exchange-skiplistedinternetsender'),
+  };
 }

@@ -3,11 +3,12 @@ import { open } from 'node:fs/promises';
 import type { Diagnostic, InputReport } from '../../model/diagnostics.js';
 import type { ReadProgress } from '../evidence/evidence-reader.js';
 import { decodeText } from '../text-decoding.js';
-import { CompoundFileError, fileSource } from './compound-file.js';
+import { bufferSource, CompoundFileError, fileSource, type ByteSource } from './compound-file.js';
 import { decodeMessage, type DecodedMessage } from './decode-message.js';
 import { decodeLineBytes } from './header-text.js';
 import { MessageSplitter, type RawMessage, type SplitMode } from './message-split.js';
 import { addDiagnostics } from '../limits.js';
+import { ByteLines } from './byte-lines.js';
 import { readMsgTransportHeaders } from './outlook-msg.js';
 
 export const HEADERS_KIND = 'headers';
@@ -72,7 +73,20 @@ class Lines {
 
   private message(raw: RawMessage): void {
     for (const l of raw.junkLines) this.warn(l, 'not a header field and not the continuation of one; ignored');
-    if (raw.garbled) this.warn(raw.line, 'these headers lost their formatting when copied (folding, indentation or blank lines); fields were recovered by their names');
+    if (raw.resumedAfterBlank !== null) {
+      this.warn(
+        raw.resumedAfterBlank,
+        'header fields go on after a blank line; read as headers because this is a paste (the block before the blank line has no From or Date field) — make sure they are not a quoted message\'s',
+      );
+    } else if (raw.garbled) {
+      this.warn(raw.line, 'these headers lost their formatting when copied (folding, indentation or blank lines); fields were recovered by their names');
+    }
+    if (raw.bodyStartsWithField !== null) {
+      this.warn(
+        raw.bodyStartsWithField,
+        'the body begins with a header field (a forwarded or quoted header block?); a body is never read as this message\'s headers — if these are the rest of pasted headers, remove the blank line above them',
+      );
+    }
     this.messages++;
     this.onMessage(decodeMessage(raw, this.file));
   }
@@ -92,46 +106,136 @@ function feedText(text: string, lines: Lines): void {
   for (const l of text.split(/\r?\n|\r/)) lines.push(l, ++line);
 }
 
+/** The path that names standard input (`headers -`), and how reports name it. */
+export const STDIN_PATH = '-';
+export const STDIN_LABEL = '<stdin>';
+
+/** Where the bytes come from: a file (random access for .msg) or standard input (a stream). */
+interface HeaderInput {
+  label: string;
+  /** The first bytes (up to 8), to tell an Outlook .msg and UTF-16 text from the rest. */
+  head: Buffer;
+  size: number | null;
+  /** The whole input: .msg and UTF-16 text are read whole. */
+  whole(limit: number): Promise<Buffer | null>;
+  source(): Promise<ByteSource>;
+  chunks(): AsyncIterable<Buffer>;
+  close(): Promise<void>;
+}
+
+const isMsgHead = (head: Buffer) => head.length === 8 && head.readUInt32LE(0) === 0xe011cfd0 && head.readUInt32LE(4) === 0xe11ab1a1;
+const isUtf16Head = (head: Buffer) =>
+  (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (head.length >= 4 && head[0] !== 0 && head[1] === 0 && head[2] !== 0 && head[3] === 0);
+
+/** UTF-16 text and .msg files are read whole; larger ones are refused. */
+const WHOLE_LIMIT = 64 << 20;
+
+async function openFile(file: string): Promise<HeaderInput> {
+  const handle = await open(file, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const head = Buffer.alloc(Math.min(size, 8));
+    await handle.read(head, 0, head.length, 0);
+    return {
+      label: file,
+      head,
+      size,
+      whole: async (limit) => {
+        if (size > limit) return null;
+        const bytes = Buffer.alloc(size);
+        await handle.read(bytes, 0, size, 0);
+        return bytes;
+      },
+      source: async () => fileSource(handle, size),
+      chunks: () => createReadStream(file, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>,
+      close: () => handle.close(),
+    };
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+}
+
+/** Standard input, streamed: its first bytes are held back for the .msg / UTF-16 test, then replayed. */
+async function openStdin(): Promise<HeaderInput> {
+  const iterator = (process.stdin as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  let ended = false;
+  while (heldBytes < 8) {
+    const r = await iterator.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    held.push(b);
+    heldBytes += b.length;
+  }
+  const start = Buffer.concat(held);
+  async function* chunks(): AsyncIterable<Buffer> {
+    if (start.length > 0) yield start;
+    if (ended) return;
+    for (;;) {
+      const r = await iterator.next();
+      if (r.done) return;
+      yield typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    }
+  }
+  const whole = async (limit: number): Promise<Buffer | null> => {
+    const parts: Buffer[] = [];
+    let total = 0;
+    for await (const c of chunks()) {
+      total += c.length;
+      if (total > limit) return null;
+      parts.push(c);
+    }
+    return Buffer.concat(parts);
+  };
+  return {
+    label: STDIN_LABEL,
+    head: start.subarray(0, 8),
+    size: ended ? start.length : null,
+    whole,
+    source: async () => bufferSource((await whole(WHOLE_LIMIT)) ?? Buffer.alloc(0)),
+    chunks,
+    close: async () => undefined,
+  };
+}
+
 /**
  * Reads one file of message headers — an .eml, an Outlook .msg, headers pasted into a text file,
- * or an mbox — handing each message to `onMessage` as soon as it is decoded. Never throws: what
- * cannot be read is a diagnostic in the report.
+ * or an mbox; `-` reads standard input (a pasted block is the most common input) — handing each
+ * message to `onMessage` as soon as it is decoded. Never throws: what cannot be read is a
+ * diagnostic in the report.
  */
 export async function readHeaderFile(file: string, onMessage: (m: DecodedMessage) => void, progress?: ReadProgress): Promise<InputReport> {
-  const report: InputReport = { file, kind: HEADERS_KIND, records: 0, skipped: 0, diagnostics: [] };
+  const label = file === STDIN_PATH ? STDIN_LABEL : file;
+  const report: InputReport = { file: label, kind: HEADERS_KIND, records: 0, skipped: 0, diagnostics: [] };
   const fail = (message: string): InputReport => {
-    report.diagnostics.push({ severity: 'error', location: file, message: `${file}: ${message}` });
+    report.diagnostics.push({ severity: 'error', location: label, message: `${label}: ${message}` });
     return report;
   };
-  let handle;
+  let input: HeaderInput;
   try {
-    handle = await open(file, 'r');
+    input = file === STDIN_PATH ? await openStdin() : await openFile(file);
   } catch (e) {
     return fail(`cannot be read: ${(e as Error).message}`);
   }
-  let size: number;
-  let head: Buffer;
-  try {
-    size = (await handle.stat()).size;
-    head = Buffer.alloc(Math.min(size, 8));
-    await handle.read(head, 0, head.length, 0);
-  } catch (e) {
-    await handle.close();
-    return fail(`cannot be read: ${(e as Error).message}`);
-  }
-  progress?.start(file, size);
-  if (size === 0) {
-    await handle.close();
+  const { head } = input;
+  progress?.start(label, input.size ?? 0);
+  if (head.length === 0) {
+    await input.close();
     progress?.done();
-    return fail('the file is empty: no message headers');
+    return fail(file === STDIN_PATH ? 'standard input is empty: no message headers' : 'the file is empty: no message headers');
   }
 
   let lines: Lines;
   try {
-    if (head.length === 8 && head.readUInt32LE(0) === 0xe011cfd0 && head.readUInt32LE(4) === 0xe11ab1a1) {
-      lines = new Lines(file, onMessage, 'single');
+    if (isMsgHead(head)) {
+      lines = new Lines(label, onMessage, 'single');
       try {
-        const msg = await readMsgTransportHeaders(fileSource(handle, size));
+        const msg = await readMsgTransportHeaders(await input.source());
         if ('missing' in msg) {
           report.skipped = 1;
           return fail(msg.missing);
@@ -141,85 +245,56 @@ export async function readHeaderFile(file: string, onMessage: (m: DecodedMessage
         if (e instanceof CompoundFileError) return fail(`not a readable Outlook message: ${e.message}`);
         throw e;
       }
-    } else if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (head.length >= 4 && head[0] !== 0 && head[1] === 0 && head[2] !== 0 && head[3] === 0)) {
+    } else if (isUtf16Head(head)) {
       // Notepad's "Unicode" (UTF-16) for pasted headers: small, read whole.
-      if (size > 64 << 20) return fail('a UTF-16 text file larger than 64 MiB; save pasted headers as UTF-8');
-      const bytes = Buffer.alloc(size);
-      await handle.read(bytes, 0, size, 0);
-      lines = new Lines(file, onMessage, null);
+      const bytes = await input.whole(WHOLE_LIMIT);
+      if (bytes === null) return fail('UTF-16 text larger than 64 MiB; save pasted headers as UTF-8');
+      lines = new Lines(label, onMessage, null);
       feedText(decodeText(bytes), lines);
     } else {
-      lines = new Lines(file, onMessage, null);
-      await streamLines(file, lines, progress);
+      lines = new Lines(label, onMessage, null);
+      await streamLines(input.chunks(), lines, progress);
     }
   } finally {
-    await handle.close();
+    await input.close();
     progress?.done();
   }
   const { skipped } = lines.finish();
   report.records = lines.messages;
   report.skipped += skipped;
-  addDiagnostics(report.diagnostics, lines.diagnostics, file);
+  addDiagnostics(report.diagnostics, lines.diagnostics, label);
   if (lines.messages === 0) {
     return fail('no message headers found (expected an .eml, an Outlook .msg, headers copied from Outlook or Outlook on the web, or an mbox)');
   }
   return report;
 }
 
-/** Streams the file line by line (LF or CRLF), decoding each line on its own (UTF-8, else Latin-1). */
-async function streamLines(file: string, lines: Lines, progress?: ReadProgress): Promise<void> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+/**
+ * Feeds a byte stream to `lines` line by line (LF, CRLF or CR alone: byte-lines.ts), decoding each
+ * line on its own (UTF-8, else Latin-1). Body lines are skipped undecoded; a single message's body
+ * is not read at all once its header block has ended.
+ */
+async function streamLines(chunks: AsyncIterable<Buffer>, lines: Lines, progress?: ReadProgress): Promise<void> {
   let lineNumber = 0;
   let bytesRead = 0;
   let first = true;
-  let cut = false;
-  const emit = (bytes: Buffer) => {
+  const splitter = new ByteLines(MAX_LINE_BYTES, (bytes, cut) => {
     let b = bytes;
     if (first) {
       first = false;
       if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
     }
-    if (b.length > 0 && b[b.length - 1] === 0x0d) b = b.subarray(0, b.length - 1);
     lineNumber++;
-    if (lines.skipsBodyLine(b)) {
-      cut = false;
-      return;
-    }
-    if (cut) {
-      lines.warn(lineNumber, `a line longer than ${MAX_LINE_BYTES} bytes; cut`);
-      cut = false;
-    }
+    if (lines.skipsBodyLine(b)) return;
+    if (cut) lines.warn(lineNumber, `a line longer than ${MAX_LINE_BYTES} bytes; cut`);
     lines.push(decodeLineBytes(b), lineNumber);
-  };
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
+  });
+  for await (const chunk of chunks) {
     bytesRead += chunk.length;
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(0x0a, start);
-      if (nl < 0) break;
-      const part = chunk.subarray(start, nl);
-      if (pending.length > 0) {
-        pending.push(part);
-        emit(Buffer.concat(pending));
-        pending = [];
-        pendingBytes = 0;
-      } else emit(part);
-      start = nl + 1;
-    }
+    splitter.push(chunk);
     // An .eml's body (attachments: megabytes) is never needed once its header block has ended.
-    if (lines.finished) {
-      pending = [];
-      break;
-    }
-    if (start < chunk.length) {
-      const rest = chunk.subarray(start);
-      if (pendingBytes + rest.length <= MAX_LINE_BYTES) {
-        pending.push(Buffer.from(rest));
-        pendingBytes += rest.length;
-      } else cut = true;
-    }
+    if (lines.finished) return;
     progress?.update(bytesRead);
   }
-  if (pending.length > 0) emit(Buffer.concat(pending));
+  splitter.end();
 }

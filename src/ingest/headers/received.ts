@@ -1,5 +1,5 @@
-import { isIP } from 'node:net';
-import { mailDateToIso } from './mail-date.js';
+import { clientAddress, receiverAddress } from './received-client.js';
+import { stampDate, trailingDate } from './received-date.js';
 
 /**
  * One Received header field (RFC 5321 §4.4 "Time-stamp-line", RFC 5322 §3.6.7), parsed as MTAs
@@ -29,10 +29,17 @@ export interface ReceivedStamp {
   via: string | null;
   for: string | null;
   tls: { version: string | null; cipher: string | null } | null;
+  /**
+   * The Exchange build a `with Microsoft SMTP Server … id 15.2.1544.36` stamp names (on-premises
+   * `15.x`, Exchange Online `15.20.…`), as written; null for other software or another id.
+   */
+  serverBuild: string | null;
   /** The date after the last `;`, as written. */
   dateText: string | null;
   /** ISO 8601 UTC, null when absent or not a date RFC 5322 (with its obsolete forms) covers. */
   date: string | null;
+  /** How the date was read when the stamp does not follow RFC 5322 §3.6.7 (no `;`, an ISO date); null otherwise. */
+  dateNote: string | null;
 }
 
 type Token = { kind: 'word'; text: string } | { kind: 'comment'; text: string };
@@ -82,38 +89,24 @@ function tokenize(value: string): { tokens: Token[]; dateText: string | null } {
   return { tokens, dateText };
 }
 
-function cleanIp(candidate: string): string | null {
-  let s = candidate.trim();
-  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
-  if (/^ipv6:/i.test(s)) s = s.slice(5);
-  // A link-local address carries its zone (`fe80::1%4`, as Exchange writes for MAPI submissions).
-  const zone = s.indexOf('%');
-  const bare = zone >= 0 ? s.slice(0, zone) : s;
-  return isIP(bare) ? s : null;
-}
-
-/** The client address from the `from` clause's comments or its address-literal HELO. */
-function clientAddress(helo: string | null, comments: string[]): { ip: string | null; host: string | null } {
-  for (const comment of comments) {
-    const bracket = /\[([^\]\s]+)\]/.exec(comment);
-    if (bracket) {
-      const ip = cleanIp(bracket[1]!);
-      if (ip) {
-        const before = comment.slice(0, bracket.index).trim().split(/\s+/)[0] ?? '';
-        const host = before !== '' && !/[=]/.test(before) && before.toLowerCase() !== 'helo' ? before : null;
-        return { ip, host };
-      }
-    }
-    for (const part of comment.split(/[\s,]+/)) {
-      const ip = cleanIp(part);
-      if (ip) return { ip, host: null };
-    }
+/**
+ * The first `[…]` in the text with no space or `]` inside, found in one pass. A regular expression
+ * such as /\[([^\]\s]+)\]/ rescans from every `[` of a run of them, which is quadratic on hostile
+ * text (issue 13: a long run of `[` in a Received comment). Same match: the leftmost `[` after the
+ * last space or `]` that a `]` closes.
+ */
+export function firstBracketed(text: string): { index: number; inner: string } | null {
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5d /* ] */) {
+      if (start >= 0 && i > start + 1) return { index: start, inner: text.slice(start + 1, i) };
+      start = -1;
+    } else if (c === 0x5b /* [ */) {
+      if (start < 0) start = i;
+    } else if (start >= 0 && /\s/.test(text[i]!)) start = -1;
   }
-  if (helo) {
-    const ip = cleanIp(helo);
-    if (ip) return { ip, host: null };
-  }
-  return { ip: null, host: null };
+  return null;
 }
 
 /** `TLS1_2`, `TLSv1.2`, `TLS1.2`, `TLSv1` → `TLSv1.2` / `TLSv1`; SSL versions as `SSLv3`. */
@@ -163,8 +156,44 @@ function tlsFacts(tokens: Token[], withWords: string[]): ReceivedStamp['tls'] {
   return { version: version === null ? null : normaliseTlsVersion(version), cipher };
 }
 
+/**
+ * Exchange writes its build as the stamp's id: `with Microsoft SMTP Server (version=TLS1_2, …)
+ * id 15.2.1544.36` (2010: `(TLS) id 14.3.…`); EXO-SEMANTICS M12 judges the hop into Exchange Online
+ * by it. Other software puts a queue id there, so only Exchange's protocol text counts.
+ */
+function exchangeBuild(protocolWords: readonly string[], id: string | null): string | null {
+  if (id === null || !/^\d{1,3}(?:\.\d{1,5}){1,3}$/.test(id)) return null;
+  return protocolWords.join(' ').toLowerCase() === 'microsoft smtp server' ? id : null;
+}
+
+/** `mx.example.net,` → `mx.example.net`: the commas and semicolons some writers put between clauses. */
+function withoutTrailingPunctuation(word: string): string {
+  let end = word.length;
+  while (end > 0 && (word[end - 1] === ',' || word[end - 1] === ';')) end--;
+  return word.slice(0, end);
+}
+
 export function parseReceived(value: string): ReceivedStamp {
-  const { tokens, dateText } = tokenize(value);
+  const { tokens: written, dateText } = tokenize(value);
+  const tokens: Token[] = [];
+  for (const t of written) {
+    if (t.kind === 'comment') tokens.push(t);
+    else {
+      const text = withoutTrailingPunctuation(t.text);
+      if (text !== '') tokens.push({ kind: 'word', text });
+    }
+  }
+  let date = stampDate(dateText);
+  if (dateText === null) {
+    // No `;`: a date may still end the stamp (SendGrid). Its words are no clause's.
+    let wordsAtEnd = 0;
+    while (wordsAtEnd < tokens.length && tokens[tokens.length - 1 - wordsAtEnd]!.kind === 'word') wordsAtEnd++;
+    const trailing = trailingDate(tokens.slice(tokens.length - wordsAtEnd).map((t) => t.text));
+    if (trailing) {
+      tokens.length -= trailing.taken;
+      date = trailing.date;
+    }
+  }
   const clauses = new Map<string, { words: string[]; comments: string[] }>();
   let current: { words: string[]; comments: string[] } | null = null;
   for (const t of tokens) {
@@ -181,13 +210,14 @@ export function parseReceived(value: string): ReceivedStamp {
   const byClause = clauses.get('by');
   const withClause = clauses.get('with');
   const helo = fromClause?.words[0] ?? null;
-  const client = clientAddress(helo, fromClause?.comments ?? []);
-  const byIp = byClause ? clientAddress(null, byClause.comments).ip : null;
+  const client = clientAddress(fromClause?.words ?? [], fromClause?.comments ?? []);
+  const byIp = byClause ? receiverAddress(byClause.comments) : null;
   const withWords = withClause?.words ?? [];
   // Exim appends `tls <cipher>` to the protocol: the cipher is TLS, not part of `with`.
   const tlsAt = withWords.findIndex((w, i) => i > 0 && w.toLowerCase() === 'tls');
   const protocolWords = tlsAt > 0 ? withWords.slice(0, tlsAt) : withWords;
   const forWord = clauses.get('for')?.words[0] ?? null;
+  const id = clauses.get('id')?.words[0] ?? null;
   return {
     from: helo,
     fromHost: client.host,
@@ -196,11 +226,13 @@ export function parseReceived(value: string): ReceivedStamp {
     byIp,
     byComments: byClause?.comments ?? [],
     with: protocolWords.length > 0 ? protocolWords.join(' ') : null,
-    id: clauses.get('id')?.words[0] ?? null,
+    id,
     via: clauses.get('via')?.words.join(' ') || null,
     for: forWord === null ? null : forWord.replace(/^<|>$/g, ''),
     tls: tlsFacts(tokens, withWords),
-    dateText,
-    date: dateText === null ? null : mailDateToIso(dateText),
+    serverBuild: exchangeBuild(protocolWords, id),
+    dateText: date.dateText,
+    date: date.date,
+    dateNote: date.note,
   };
 }

@@ -166,7 +166,7 @@ function decodeBody(lines: readonly string[], from: number, to: number, h: Heade
       continue;
     }
     if (pendingLine < 0) pendingLine = i + 1;
-    const trimmed = line.replace(/[ \t]+$/, '');
+    const trimmed = trimSpaceTabEnd(line);
     if (trimmed.endsWith('=')) {
       // A soft line break: the next line continues this one.
       pending += trimmed.slice(0, -1);
@@ -204,4 +204,15 @@ function decodeBytes(b: Buffer, charset: string): string {
   if (charset.startsWith('iso-8859') || charset.startsWith('windows-125') || charset === 'latin1') return b.toString('latin1');
   if (charset === 'utf-16' || charset === 'utf-16le') return b.toString('utf16le');
   return b.toString('utf8');
+}
+
+/** Trailing spaces and tabs removed by a backward scan (`[ \t]+$` retries from every blank of a long run). */
+function trimSpaceTabEnd(line: string): string {
+  let end = line.length;
+  while (end > 0) {
+    const c = line.charCodeAt(end - 1);
+    if (c !== 0x20 && c !== 0x09) break;
+    end--;
+  }
+  return end === line.length ? line : line.slice(0, end);
 }

@@ -39,7 +39,7 @@ export class CaptureDecoder implements FrameSink {
   ) {
     this.keyLog = new GrowingKeyLog();
     for (const log of keyLogs) this.keyLog.add(log);
-    this.flows = new FlowTable((random) => this.secretsFor(random), onSession);
+    this.flows = new FlowTable((random) => this.secretsFor(random), onSession, () => this.keyLog.size > 0);
   }
 
   get keyLogSessions(): number {

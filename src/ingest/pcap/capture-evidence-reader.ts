@@ -69,6 +69,7 @@ export function sessionObservation(s: CapturedSession, file: string): SmtpSessio
         serverCertificates: certificates(s.tls.serverCertificates),
         clientCertificateRequested: s.tls.clientCertificateRequested,
         clientCertificates: certificates(s.tls.clientCertificates),
+        ...(s.tls.compression && s.tls.compression !== 'none' ? { compression: s.tls.compression } : {}),
       }
     : null;
   // Every reply in the order the server sent them (session and transaction replies by packet).
@@ -89,6 +90,9 @@ export function sessionObservation(s: CapturedSession, file: string): SmtpSessio
     starttls: s.starttls,
     tls,
     replies,
+    // A PROXY protocol header names the real client behind a load balancer.
+    ...(s.proxiedClient ? { proxiedClient: s.proxiedClient } : {}),
+    ...(s.notes.length > 0 ? { notes: s.notes } : {}),
     source: { file, line: s.packets.first },
   };
 }

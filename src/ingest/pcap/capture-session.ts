@@ -1,4 +1,5 @@
 import type { CapturedGap, CapturedSession } from './capture-model.js';
+import { ProxyHeaderReader, proxyNote } from './proxy-protocol.js';
 import { SmtpDialogue } from './smtp-dialogue.js';
 import type { TlsSecrets } from './tls-keylog.js';
 import { TlsSession } from './tls-session.js';
@@ -9,30 +10,77 @@ export type SessionFrame = Pick<CapturedSession, 'clientIp' | 'clientPort' | 'se
 /** Gaps beyond this many are counted in one line. */
 const MAX_GAPS = 50;
 
+export interface CaptureSessionOptions {
+  /** TLS from the first byte (465). */
+  implicitTls: boolean;
+  /** The capture saw the connection open, so the server's first reply is its greeting. */
+  sawOpen: boolean;
+  secretsFor: (clientRandom: Uint8Array) => TlsSecrets | null;
+  keyLogGiven?: () => boolean;
+}
+
+/** The first bytes of a TLS record: a known content type (20–24) and major version 3. */
+function looksLikeTlsRecord(b: Buffer): boolean {
+  return b.length < 2 ? b.length === 0 || (b[0]! >= 20 && b[0]! <= 24) : b[0]! >= 20 && b[0]! <= 24 && b[1] === 3;
+}
+
 /**
  * One SMTP session on one TCP connection: the reassembled bytes of each side go to the SMTP
  * parser until STARTTLS (or from the start on 465) and to TLS after, and TLS application data
  * opened with a key log comes back to the same SMTP parser.
  */
 export class CaptureSession {
-  private readonly smtp = new SmtpDialogue();
+  private readonly smtp: SmtpDialogue;
   private tls: TlsSession | null = null;
   /** Per side (client, server): whether its bytes are TLS now. */
   private readonly inTls: [boolean, boolean];
+  /** Per side: bytes given to TLS so far (the first ones must look like a record). */
+  private readonly tlsBytes: [number, number] = [0, 0];
   private readonly gaps: CapturedGap[] = [];
   private gapsNotListed = 0;
+  private readonly proxy = new ProxyHeaderReader();
+  private readonly implicitTls: boolean;
+  private readonly secretsFor: (clientRandom: Uint8Array) => TlsSecrets | null;
+  private readonly ownNotes: string[] = [];
+  private serverSpoke = false;
+  private tlsBehindProxy = false;
+  private readonly keyLogGiven: () => boolean;
 
-  constructor(
-    private readonly implicitTls: boolean,
-    private readonly secretsFor: (clientRandom: Uint8Array) => TlsSecrets | null,
-  ) {
-    this.inTls = [implicitTls, implicitTls];
-    if (implicitTls) this.smtp.enterTls();
+  constructor(o: CaptureSessionOptions) {
+    this.implicitTls = o.implicitTls;
+    this.secretsFor = o.secretsFor;
+    this.keyLogGiven = o.keyLogGiven ?? (() => false);
+    this.smtp = new SmtpDialogue(o.sawOpen);
+    this.inTls = [o.implicitTls, o.implicitTls];
+    if (o.implicitTls) this.smtp.enterTls();
   }
 
   bytes(fromClient: boolean, b: Buffer, packet: number): void {
+    if (fromClient && !this.proxy.done && !this.implicitTls) {
+      // A PROXY protocol header comes before anything else the client says.
+      const rest = this.proxy.feed(b);
+      if (rest === null || rest.length === 0) return;
+      if (this.proxy.header && !this.serverSpoke && rest[0] === 0x16 && rest[1] === 3) {
+        // A ClientHello right after the header, before the server said anything: TLS from the
+        // first byte behind the proxy (SMTPS on 465, RFC 8314), as HAProxy fronts it.
+        this.inTls[0] = true;
+        this.inTls[1] = true;
+        this.tlsBehindProxy = true;
+        this.smtp.enterTls();
+      }
+      b = rest;
+    }
+    if (!fromClient) this.serverSpoke = true;
     const side = fromClient ? 0 : 1;
+    if (this.inTls[side] && this.tlsBytes[side] === 0 && !this.implicitTls && !looksLikeTlsRecord(b)) {
+      // STARTTLS was agreed, yet this side goes on in clear text (a client that gave up on TLS
+      // and says QUIT, a server that answers it): read it as SMTP rather than as broken TLS.
+      this.inTls[side] = false;
+      this.smtp.continueInClear(fromClient);
+      this.note(`After STARTTLS was accepted the ${fromClient ? 'client' : 'server'} went on in clear text (no TLS handshake at packet ${packet}); what followed is read as SMTP.`);
+    }
     if (this.inTls[side]) {
+      this.tlsBytes[side] += b.length;
       this.tlsSession().bytes(fromClient, b, packet);
       return;
     }
@@ -41,13 +89,19 @@ export class CaptureSession {
     if (!switched) return;
     this.inTls[side] = true;
     if (this.inTls[0] && this.inTls[1]) this.smtp.enterTls();
-    if (used < b.length) this.tlsSession().bytes(fromClient, b.subarray(used), packet);
+    if (used < b.length) this.bytes(fromClient, b.subarray(used), packet);
+  }
+
+  private note(text: string): void {
+    if (!this.ownNotes.includes(text)) this.ownNotes.push(text);
   }
 
   missing(fromClient: boolean, count: number, packet: number): void {
     if (this.gaps.length < MAX_GAPS) this.gaps.push({ from: fromClient ? 'client' : 'server', bytes: count, packet });
     else this.gapsNotListed++;
     const side = fromClient ? 0 : 1;
+    // Lost TLS bytes are not the start of clear text: what follows them is mid-record.
+    if (this.inTls[side]) this.tlsBytes[side] += count;
     if (this.inTls[side]) this.tls?.missing(fromClient, count);
     else if (fromClient) this.smtp.clientMissing(count);
     else this.smtp.serverMissing(count);
@@ -60,10 +114,13 @@ export class CaptureSession {
 
   result(frame: SessionFrame): CapturedSession {
     const s = this.smtp;
+    const held = this.proxy.flush();
+    if (held && held.length > 0) s.client(held, frame.packets.last);
     s.finish();
     const tls = this.tls?.result() ?? null;
-    if (tls && !tls.decrypted && tls.version !== null) s.dialogue.push('[encrypted: what was said inside TLS needs a key log (--keylog) to be shown]');
-    const notes = [...s.notes, ...(this.tls?.notes ?? [])];
+    if (tls && !tls.decrypted && tls.version !== null) s.dialogue.push(this.tls!.undecryptedLine());
+    const proxied = this.proxy.header;
+    const notes = [...(proxied ? [proxyNote(proxied)] : []), ...(this.proxy.problem ? [`The client's first bytes began like a PROXY protocol header but are ${this.proxy.problem}.`] : []), ...s.notes, ...this.ownNotes, ...(this.tls?.notes ?? [])];
     if (this.gaps.length > 0) {
       const bytes = this.gaps.reduce((n, g) => n + g.bytes, 0);
       notes.push(`The capture lacks ${bytes} bytes of this connection in ${this.gaps.length + this.gapsNotListed} places (packets lost by the capture or cut by its snap length); what they held is unknown.`);
@@ -87,6 +144,7 @@ export class CaptureSession {
       serverName: s.serverName,
       ehloCommand: s.ehloCommand,
       ehlo: s.ehlo,
+      proxiedClient: proxied && proxied.command === 'PROXY' && proxied.sourceIp !== null ? { ip: proxied.sourceIp, port: proxied.sourcePort, protocol: `PROXY v${proxied.version}` } : null,
       extensions: s.extensions,
       extensionsAfterTls: s.extensionsAfterTls,
       starttls: s.starttls,
@@ -101,10 +159,10 @@ export class CaptureSession {
   }
 
   private tlsSession(): TlsSession {
-    this.tls ??= new TlsSession(this.implicitTls, this.secretsFor, (fromClient, plaintext, packet) => {
+    this.tls ??= new TlsSession(this.implicitTls || this.tlsBehindProxy, this.secretsFor, (fromClient, plaintext, packet) => {
       if (fromClient) this.smtp.client(plaintext, packet);
       else this.smtp.server(plaintext, packet);
-    });
+    }, this.keyLogGiven);
     return this.tls;
   }
 }

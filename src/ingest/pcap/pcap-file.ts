@@ -14,6 +14,8 @@ export interface PcapHeader {
   nanoseconds: boolean;
   linkType: number;
   snapLength: number;
+  /** Bytes of frame check sequence at the end of every frame (0 when the header does not say). */
+  fcsBytes: number;
 }
 
 const MICRO = 0xa1b2c3d4;
@@ -25,8 +27,13 @@ export function pcapHeader(b: Uint8Array): PcapHeader | null {
   for (const littleEndian of [true, false]) {
     const magic = v.getUint32(0, littleEndian);
     if (magic !== MICRO && magic !== NANO) continue;
-    // The link type's upper 4 bits may carry the FCS length (pcap-savefile: LINKTYPE_ with FCS bits).
-    return { littleEndian, nanoseconds: magic === NANO, snapLength: v.getUint32(16, littleEndian), linkType: v.getUint32(20, littleEndian) & 0x0fffffff };
+    // The field holds the link type in its low 16 bits; bit 26 (0x04000000) says the top 4 bits
+    // give the length of the frame check sequence each frame ends with, in 16-bit words
+    // (pcap-savefile(5), draft-ietf-opsawg-pcap "LinkType and additional information"). Bits
+    // 16–25 are reserved: none of these are part of the link type.
+    const field = v.getUint32(20, littleEndian);
+    const fcsBytes = field & 0x04000000 ? (field >>> 28) * 2 : 0;
+    return { littleEndian, nanoseconds: magic === NANO, snapLength: v.getUint32(16, littleEndian), linkType: field & 0xffff, fcsBytes };
   }
   return null;
 }
@@ -56,7 +63,9 @@ export async function readPcap(f: ChunkedFile, sink: FrameSink): Promise<Contain
       const seconds = le ? le32(b, pos) : be32(b, pos);
       const frac = le ? le32(b, pos + 4) : be32(b, pos + 4);
       const original = le ? le32(b, pos + 12) : be32(b, pos + 12);
-      sink.frame(linkType, b, pos + 16, pos + 16 + captured, original, seconds * 1000 + frac * fraction);
+      // The FCS trails the frame: leave it out when the frame was captured whole.
+      const fcs = header.fcsBytes > 0 && captured === original && captured >= header.fcsBytes ? header.fcsBytes : 0;
+      sink.frame(linkType, b, pos + 16, pos + 16 + captured - fcs, original - fcs, seconds * 1000 + frac * fraction);
       pos += 16 + captured;
     }
     f.start = pos;

@@ -37,3 +37,38 @@ export class EndOfDataScanner {
     return -1;
   }
 }
+
+/**
+ * TLS records sent where SMTP belongs (a ClientHello to a plain SMTP port): skipped record by
+ * record by their 5-byte headers (RFC 8446 §5.1), across chunks, so SMTP lines after them are read.
+ */
+export class TlsRecordSkipper {
+  private header: number[] = [];
+  private body = 0;
+
+  start(): void {
+    this.header = [];
+    this.body = 0;
+  }
+
+  /** Where the records in `b` from `i` end, or -1 when they go on in the next chunk. */
+  skip(b: Buffer, i: number): number {
+    while (i < b.length) {
+      if (this.body > 0) {
+        const take = Math.min(this.body, b.length - i);
+        this.body -= take;
+        i += take;
+        continue;
+      }
+      if (this.header.length === 0 && !(b[i]! >= 20 && b[i]! <= 24)) return i;
+      this.header.push(b[i]!);
+      i++;
+      if (this.header.length === 2 && this.header[1] !== 3) return i;
+      if (this.header.length === 5) {
+        this.body = (this.header[3]! << 8) | this.header[4]!;
+        this.header = [];
+      }
+    }
+    return -1;
+  }
+}

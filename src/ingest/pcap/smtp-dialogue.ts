@@ -1,14 +1,21 @@
 import type { StartTlsState } from '../../model/evidence.js';
 import { StartTlsTracker } from './starttls-state.js';
 import type { CapturedReply, CapturedTransaction } from './capture-model.js';
-import { EndOfDataScanner } from './smtp-content.js';
-import { commandAddress, replyClass, splitEnhanced, transactionOutcome } from './smtp-text.js';
+import { EndOfDataScanner, TlsRecordSkipper } from './smtp-content.js';
+import { LineSplitter, MAX_LINE } from './smtp-lines.js';
+import { authWithoutReplyNote, CLIENT_TLS_WITHOUT_STARTTLS, repliesBeforeCommandsNote, spokeFirstNote } from './smtp-notes.js';
+import { commandAddress, looksLikeCommand, replyClass, splitEnhanced, transactionOutcome } from './smtp-text.js';
 
 /**
  * Both sides of an SMTP conversation (RFC 5321) read from reassembled bytes: commands paired with
  * their replies through a queue (PIPELINING, RFC 2920), message content skipped by its end-of-data
  * line or BDAT sizes (RFC 3030) without being kept or decoded, AUTH exchanges (RFC 4954) reduced to
  * their mechanism, and the point where each side switches to TLS after STARTTLS (RFC 3207).
+ *
+ * Pairing goes by direction and order, not by when bytes arrived in the capture: the server's
+ * first reply on a connection seen from its start is its greeting (RFC 5321 §3.1) even when the
+ * client spoke first (Exim PIPE_CONNECT sends EHLO before the 220), and a reply that shows up
+ * before the command it answers is held until that command comes.
  */
 
 /** The conversation kept per session for display; beyond it lines are only counted. */
@@ -16,13 +23,17 @@ const MAX_DIALOGUE_LINES = 400;
 const MAX_TRANSACTIONS = 1000;
 /** Replies kept per session outside transactions (a session may NOOP for hours). */
 const MAX_REPLIES = 1000;
-/** RFC 5321 §4.5.3.1 allows 512-byte command and reply lines; extensions and broken peers go further. */
-const MAX_LINE = 16 * 1024;
+/** Replies held while waiting for the commands they answer; beyond this they are taken as unpaired. */
+const MAX_HELD_REPLIES = 64;
 
-const CR = 13;
-const LF = 10;
 
-type ClientMode = 'command' | 'auth' | 'data' | 'bdat';
+type ClientMode = 'command' | 'auth' | 'data' | 'bdat' | 'tls-records';
+
+interface HeldReply {
+  code: number;
+  lines: string[];
+  packet: number;
+}
 
 interface PendingCommand {
   verb: string;
@@ -58,9 +69,8 @@ export class SmtpDialogue {
   serverSwitchedToTls = false;
 
   private clientMode: ClientMode = 'command';
-  private clientPartial: Buffer | null = null;
-  private serverPartial: Buffer | null = null;
-  private skippingOverlong = [false, false];
+  private readonly clientLines = new LineSplitter(() => this.say(`C: [a line longer than ${MAX_LINE} bytes, not shown]`));
+  private readonly serverLines = new LineSplitter(() => this.say(`S: [a line longer than ${MAX_LINE} bytes, not shown]`));
   private bdatRemaining = 0;
   private readonly endOfData = new EndOfDataScanner();
   private dataBytes = 0;
@@ -72,6 +82,21 @@ export class SmtpDialogue {
   private bannerSeen = false;
   private starttlsSent = false;
   private implicitTls = false;
+  /** Replies that came before any command they could answer. */
+  private readonly heldReplies: HeldReply[] = [];
+  private repliesPairedLate = 0;
+  /** Client commands may be missing (capture joined late, bytes lost): replies are not held for them. */
+  private commandsMayBeMissing: boolean;
+  /** Server replies seen since the last AUTH, and client lines hidden as its data. */
+  private authReplies = 0;
+  private authLinesHidden = 0;
+  private readonly tlsRecords = new TlsRecordSkipper();
+  private spokeFirstNoted = false;
+
+  /** `expectGreeting`: the capture saw the connection open, so the server's first reply is its greeting. */
+  constructor(private readonly expectGreeting = true) {
+    this.commandsMayBeMissing = !expectGreeting;
+  }
 
   /** From here on both sides speak inside TLS (decrypted): a new EHLO, AUTH and transactions follow. */
   enterTls(): void {
@@ -80,11 +105,18 @@ export class SmtpDialogue {
     // session's extensions, as tshark reads it.
     this.implicitTls = !this.bannerSeen;
     this.afterTls = true;
+    this.flushHeldReplies();
     this.serverSwitchedToTls = false;
     this.starttlsSent = false;
-    this.clientPartial = null;
-    this.serverPartial = null;
+    this.clientLines.reset();
+    this.serverLines.reset();
     this.replyLines = [];
+  }
+
+  /** STARTTLS was agreed but this side went on in clear text: its bytes are SMTP again. */
+  continueInClear(fromClient: boolean): void {
+    if (fromClient) this.starttlsSent = false;
+    else this.serverSwitchedToTls = false;
   }
 
   get starttls(): StartTlsState {
@@ -104,6 +136,13 @@ export class SmtpDialogue {
         i = this.skipContent(b, i);
         continue;
       }
+      if (this.clientMode === 'tls-records') {
+        const next = this.tlsRecords.skip(b, i);
+        if (next < 0) return b.length;
+        i = next;
+        this.clientMode = 'command';
+        continue;
+      }
       if (this.clientMode === 'bdat') {
         const take = Math.min(this.bdatRemaining, b.length - i);
         this.bdatRemaining -= take;
@@ -113,8 +152,17 @@ export class SmtpDialogue {
         continue;
       }
       // After STARTTLS the client's next bytes are a TLS record (content type 22) once the server agreed.
-      if (this.starttlsSent && this.clientPartial === null && b[i] === 0x16) return i;
-      const line = this.takeLine(b, i, 0);
+      if (this.starttlsSent && this.clientLines.atLineStart && b[i] === 0x16) return i;
+      if (this.clientLines.atLineStart && b[i] === 0x16 && b[i + 1] === 3) {
+        // A TLS handshake where SMTP commands belong: the client expected TLS from the first
+        // byte (as on 465, RFC 8314) from a server that speaks SMTP first.
+        this.otherNote(CLIENT_TLS_WITHOUT_STARTTLS);
+        this.say('C: [TLS records without STARTTLS, not read]');
+        this.clientMode = 'tls-records';
+        this.tlsRecords.start();
+        continue;
+      }
+      const line = this.clientLines.take(b, i);
       if (line === null) return b.length;
       i = line.next;
       if (line.text !== null) this.clientLine(line.text, packet);
@@ -126,7 +174,13 @@ export class SmtpDialogue {
   server(b: Buffer, packet: number): number {
     let i = 0;
     while (i < b.length) {
-      const line = this.takeLine(b, i, 1);
+      if (this.serverLines.atLineStart && this.replyLines.length === 0 && b[i] === 0x16 && b[i + 1] === 3 && this.heldReplies.length > 0) {
+        // TLS from the server right after a reply that came before its command: that reply was
+        // the 220 to a STARTTLS the capture shows later.
+        this.serverSwitchedToTls = true;
+        return i;
+      }
+      const line = this.serverLines.take(b, i);
       if (line === null) return b.length;
       i = line.next;
       if (line.text !== null) this.serverLine(line.text, packet);
@@ -149,65 +203,52 @@ export class SmtpDialogue {
       if (this.bdatRemaining === 0) this.clientMode = 'command';
       return;
     }
-    this.clientPartial = null;
+    this.clientLines.reset();
+    // Commands were lost with these bytes: replies to them must not wait for later commands.
+    this.commandsMayBeMissing = true;
+    this.flushHeldReplies();
     this.say(`C: [${count} bytes missing from the capture]`);
   }
 
   serverMissing(count: number): void {
-    this.serverPartial = null;
+    this.serverLines.reset();
     this.replyLines = [];
     this.say(`S: [${count} bytes missing from the capture]`);
   }
 
   /** Transactions with their outcomes as far as the capture shows them. */
   finish(): void {
+    this.flushHeldReplies();
+    if (this.repliesPairedLate > 0) {
+      this.otherNotes.push(repliesBeforeCommandsNote(this.repliesPairedLate));
+    }
     for (const t of this.transactions) t.outcome = transactionOutcome(t, this.open.get(t)?.final ?? null);
     if (this.dialogueOmitted > 0) this.dialogue.push(`… ${this.dialogueOmitted} more lines not shown`);
     if (this.transactionsNotKept > 0) this.otherNotes.push(`${this.transactionsNotKept} more mail transactions in this session are not listed (the first ${MAX_TRANSACTIONS} are).`);
   }
 
-  /** One line (without CR LF) from `b` at `i`, joined to what an earlier chunk left; null when the line goes on in the next chunk. */
-  private takeLine(b: Buffer, i: number, side: 0 | 1): { text: string | null; next: number } | null {
-    const nl = b.indexOf(LF, i);
-    const partial = side === 0 ? this.clientPartial : this.serverPartial;
-    if (nl < 0) {
-      const held = (partial?.length ?? 0) + b.length - i;
-      if (held > MAX_LINE) {
-        this.skippingOverlong[side] = true;
-        this.setPartial(side, null);
-      } else if (!this.skippingOverlong[side]) {
-        this.setPartial(side, partial ? Buffer.concat([partial, b.subarray(i)]) : Buffer.from(b.subarray(i)));
-      }
-      return null;
-    }
-    let end = nl;
-    if (this.skippingOverlong[side]) {
-      this.skippingOverlong[side] = false;
-      this.say(`${side === 0 ? 'C' : 'S'}: [a line longer than ${MAX_LINE} bytes, not shown]`);
-      return { text: null, next: nl + 1 };
-    }
-    let text: string;
-    if (partial) {
-      const whole = Buffer.concat([partial, b.subarray(i, nl)]);
-      this.setPartial(side, null);
-      text = whole.toString('utf8', 0, whole.length > 0 && whole[whole.length - 1] === CR ? whole.length - 1 : whole.length);
-    } else {
-      if (end > i && b[end - 1] === CR) end--;
-      text = b.toString('utf8', i, end);
-    }
-    return { text, next: nl + 1 };
-  }
-
-  private setPartial(side: 0 | 1, value: Buffer | null): void {
-    if (side === 0) this.clientPartial = value;
-    else this.serverPartial = value;
-  }
-
   private clientLine(text: string, packet: number): void {
     if (this.clientMode === 'auth') {
-      this.say('C: [authentication data hidden]');
-      return;
+      if (this.authReplies > 0 || !looksLikeCommand(text)) {
+        this.authLinesHidden++;
+        this.say('C: [authentication data hidden]');
+        return;
+      }
+      // RFC 4954 §4: the client waits for the AUTH exchange to end before its next command. A
+      // command here with no server reply since AUTH means the capture lacks the server's side.
+      this.otherNote(authWithoutReplyNote(this.auth[this.auth.length - 1]?.mechanism ?? '', text, this.authLinesHidden));
+      this.clientMode = 'command';
     }
+    this.commandsMayBeMissing = false;
+    if (this.expectGreeting && !this.bannerSeen && !this.spokeFirstNoted) {
+      this.spokeFirstNoted = true;
+      this.otherNote(spokeFirstNote(text));
+    }
+    this.commandLine(text, packet);
+    this.pairHeldReplies();
+  }
+
+  private commandLine(text: string, packet: number): void {
     const space = text.indexOf(' ');
     const verb = (space < 0 ? text : text.slice(0, space)).toUpperCase().slice(0, 24);
     switch (verb) {
@@ -215,6 +256,7 @@ export class SmtpDialogue {
       case 'HELO':
       case 'LHLO': {
         const name = text.slice(verb.length).trim() || null;
+        if (name === null) this.otherNote(`The client sent ${verb} without a name (RFC 5321 §4.1.1.1 requires its domain or address literal).`);
         if (this.ehloCommand === null) {
           this.ehloCommand = verb;
           this.ehlo = name;
@@ -261,6 +303,8 @@ export class SmtpDialogue {
         const mechanism = (parts[1] ?? '').toUpperCase();
         this.auth.push({ mechanism, code: null });
         this.clientMode = 'auth';
+        this.authReplies = 0;
+        this.authLinesHidden = 0;
         // The initial response (RFC 4954 §4) carries credentials: only the mechanism is kept.
         this.queue({ verb, tx: null, auth: this.auth.length - 1 }, `C: AUTH ${mechanism}${parts.length > 2 ? ' [credentials hidden]' : ''}`);
         return;
@@ -314,15 +358,40 @@ export class SmtpDialogue {
   }
 
   private serverReply(code: number, lines: string[], packet: number): void {
-    const first = splitEnhanced(code, lines[0] ?? '');
+    if (this.clientMode === 'auth') this.authReplies++;
     const head = this.pending[0];
     if (code === 334 && head?.verb === 'AUTH') {
       // A SASL challenge: part of the authentication exchange, not shown.
       this.say('S: 334 [challenge hidden]');
       return;
     }
-    const command = this.pending.shift() ?? null;
-    const verb = command ? command.verb : this.bannerSeen ? null : '<banner>';
+    // RFC 5321 §3.1: the server speaks first. Its first reply is the greeting, whatever the
+    // client may have sent before it (when the capture joined late, only a reply nothing waits for).
+    const greeting = !this.bannerSeen && (this.expectGreeting || this.pending.length === 0);
+    if (!greeting && this.pending.length === 0 && !this.commandsMayBeMissing && this.heldReplies.length < MAX_HELD_REPLIES) {
+      this.heldReplies.push({ code, lines, packet });
+      return;
+    }
+    this.reply(greeting ? null : (this.pending.shift() ?? null), greeting, code, lines, packet);
+  }
+
+  /** A client command came: replies that arrived before it answer it and those after it, in order. */
+  private pairHeldReplies(): void {
+    while (this.heldReplies.length > 0 && this.pending.length > 0) {
+      const r = this.heldReplies.shift()!;
+      this.repliesPairedLate++;
+      this.serverReply(r.code, r.lines, r.packet);
+    }
+  }
+
+  /** Replies no command came for (unsolicited 421, or answers to commands the capture lacks). */
+  private flushHeldReplies(): void {
+    for (const r of this.heldReplies.splice(0)) this.reply(null, false, r.code, r.lines, r.packet);
+  }
+
+  private reply(command: PendingCommand | null, greeting: boolean, code: number, lines: string[], packet: number): void {
+    const first = splitEnhanced(code, lines[0] ?? '');
+    const verb = greeting ? '<banner>' : command ? command.verb : null;
     const text = [first.text, ...lines.slice(1).map((l) => splitEnhanced(code, l).text)].join('\n');
     const reply: CapturedReply = { command: verb, code, enhanced: first.enhanced, text, packet };
     lines.forEach((l, i) => this.say(`S: ${code}${i < lines.length - 1 ? '-' : ' '}${l}`));
@@ -398,6 +467,10 @@ export class SmtpDialogue {
     this.dataBytes += bytes;
     const tx = this.current?.tx ?? this.transactions[this.transactions.length - 1];
     if (tx) tx.messageBytes += bytes;
+  }
+
+  private otherNote(text: string): void {
+    if (!this.otherNotes.includes(text)) this.otherNotes.push(text);
   }
 
   private say(...lines: string[]): void {

@@ -60,3 +60,11 @@ export function transactionOutcome(t: CapturedTransaction, final: CapturedReply 
   if (data) return data;
   return t.replies.some((r) => r.command === 'RSET') ? 'abandoned' : 'incomplete';
 }
+
+/**
+ * A line that can only be an SMTP command, never a SASL response (RFC 4954 §4: responses are
+ * base64, which has no space or colon): used to resume after an AUTH whose replies are missing.
+ */
+export function looksLikeCommand(line: string): boolean {
+  return /^(MAIL FROM:|RCPT TO:|(EHLO|HELO|LHLO) \S|BDAT \d|(DATA|QUIT|RSET|STARTTLS)$|NOOP( |$))/i.test(line);
+}

@@ -2,7 +2,7 @@ import type { CapturedSession } from './capture-model.js';
 import { be16, be32 } from './byte-order.js';
 import { CaptureSession } from './capture-session.js';
 import { ipv4Text, ipv6Text, type IpPacket } from './ip.js';
-import { classifyFirstBytes, NOT_SMTP, SENT_BY_SERVER, SMTP_PORTS, TLS_CLIENT_HELLO } from './smtp-detect.js';
+import { classifyFirstBytes, NOT_SMTP, NOT_YET, SENT_BY_SERVER, SMTP_PORTS, TLS_CLIENT_HELLO } from './smtp-detect.js';
 import { TcpStream, type StreamReceiver } from './tcp-reassembly.js';
 import type { TlsSecrets } from './tls-keylog.js';
 
@@ -35,6 +35,21 @@ const SWEEP_EVERY_PACKETS = 8192;
 const SWEEP_EVERY_MS = 10 * 1000;
 /** Above this many tracked connections, those that are not SMTP are forgotten first. */
 const MAX_FLOWS = 200_000;
+/**
+ * Bytes held per undecided connection while waiting for the other side to speak: a client may
+ * talk first (junk, a PROXY header, a ClientHello to port 25) and only the server's 220 shows the
+ * connection is SMTP. Beyond this the connection is not SMTP (a ClientHello, the largest such
+ * first flight, is about 2 KB even with post-quantum key shares).
+ */
+const MAX_HELD_BYTES = 4 * 1024;
+/** Bytes of each side's start looked at to classify it. */
+const HEAD_BYTES = 64;
+
+interface HeldBytes {
+  side: 0 | 1;
+  data: Buffer;
+  packet: number;
+}
 
 export class TcpFlow {
   nextInBucket: TcpFlow | null = null;
@@ -47,6 +62,11 @@ export class TcpFlow {
   streams: [TcpStream, TcpStream] | null = null;
   session: CaptureSession | null = null;
   discard = false;
+  /** A side sent RST: the session ends once the other side's bytes in flight are in (capture order is not wire order). */
+  reset = false;
+  /** Bytes of a connection not classified yet, in the order they came (both sides). */
+  held: HeldBytes[] | null = null;
+  heldBytes = 0;
   packets = 0;
   lastPacket: number;
   firstTime: number;
@@ -110,6 +130,8 @@ export class FlowTable {
   constructor(
     private readonly secretsFor: (clientRandom: Uint8Array) => TlsSecrets | null,
     private readonly onSession: (session: CapturedSession) => void,
+    /** Whether any key log was given (to say why a TLS session stays encrypted). */
+    private readonly keyLogGiven: () => boolean = () => false,
   ) {}
 
   /** One TCP segment: the header starts at `ip.start`. Returns false when the TCP header is damaged. */
@@ -142,7 +164,7 @@ export class FlowTable {
     }
     if (flow !== null && flow.state !== UNDECIDED && (flags & (SYN | ACK)) === SYN) {
       // The same addresses and ports open again (a SYN after data): the old connection is over, this is a new one.
-      this.finish(flow, 'idle');
+      this.finish(flow, flow.reset ? 'rst' : 'idle');
       this.remove(flow);
       flow = null;
     }
@@ -185,34 +207,85 @@ export class FlowTable {
 
   private closing(flow: TcpFlow, side: 0 | 1, flags: number): void {
     if (flags & RST) {
-      this.finish(flow, 'rst');
-      return;
+      // Not the end yet: the capture may still show data the other side sent before it saw the
+      // reset (certificates, a last reply). The session ends when both sides are done, after
+      // LINGER_MS of silence, or at the end of the capture.
+      flow.reset = true;
+      flow.fin[side] = true;
     }
     if (flags & FIN) flow.fin[side] = true;
-    if (flow.fin[0] && flow.fin[1] && (flow.streams === null || (!flow.streams[0].waiting && !flow.streams[1].waiting))) this.finish(flow, 'fin');
+    if (flow.fin[0] && flow.fin[1] && (flow.streams === null || (!flow.streams[0].waiting && !flow.streams[1].waiting))) this.finish(flow, flow.reset ? 'rst' : 'fin');
   }
 
   /** In-order bytes of one side: the first ones decide whether the connection is SMTP. */
   deliver(flow: TcpFlow, side: 0 | 1, b: Buffer, start: number, end: number, packet: number): void {
-    if (flow.state === UNDECIDED) this.classify(flow, side, b, start, end);
+    if (flow.state === UNDECIDED) {
+      this.undecided(flow, side, b, start, end, packet);
+      return;
+    }
     if (flow.state !== SMTP || flow.discard) return;
     const session = flow.session!;
     session.bytes(side === flow.clientSide, b.subarray(start, end), packet);
     if (session.settled) flow.discard = true;
   }
 
-  private classify(flow: TcpFlow, side: 0 | 1, b: Buffer, start: number, end: number): void {
-    const ports = [flow.aPort, flow.bPort];
-    const kind = classifyFirstBytes(b, start, end, ports[side]!, ports[1 - side]!, !flow.sawOpen);
-    if (kind === NOT_SMTP) {
-      flow.state = IGNORED;
+  /** Holds the bytes until either side's start shows SMTP, or both show something else. */
+  private undecided(flow: TcpFlow, side: 0 | 1, b: Buffer, start: number, end: number, packet: number): void {
+    const first = flow.held === null;
+    const kinds = first ? [-1, -1] : [this.sideKind(flow, 0), this.sideKind(flow, 1)];
+    // Most connections are decided by their first segment, without copying it.
+    kinds[side] = first ? this.kindOf(flow, side, b, start, end) : kinds[side]!;
+    if (first && kinds[side] !== NOT_SMTP && kinds[side] !== NOT_YET) {
+      this.decide(flow, side, kinds[side]!);
+      this.deliver(flow, side, b, start, end, packet);
       return;
     }
+    flow.held ??= [];
+    flow.held.push({ side, data: Buffer.from(b.subarray(start, end)), packet });
+    flow.heldBytes += end - start;
+    if (!first) kinds[side] = this.sideKind(flow, side);
+    const decisive = kinds.findIndex((k) => k === SENT_BY_SERVER);
+    const by = decisive >= 0 ? decisive : kinds.findIndex((k) => k !== NOT_SMTP && k !== NOT_YET && k !== -1);
+    if (by >= 0) {
+      this.decide(flow, by as 0 | 1, kinds[by]!);
+      const held = flow.held;
+      flow.held = null;
+      flow.heldBytes = 0;
+      for (const h of held) this.deliver(flow, h.side, h.data, 0, h.data.length, h.packet);
+      return;
+    }
+    if ((kinds[0] === NOT_SMTP && kinds[1] === NOT_SMTP) || flow.heldBytes > MAX_HELD_BYTES) {
+      flow.state = IGNORED;
+      flow.held = null;
+      flow.heldBytes = 0;
+    }
+  }
+
+  /** What one side's held start says: -1 when that side has sent nothing yet. */
+  private sideKind(flow: TcpFlow, side: 0 | 1): number {
+    const pieces: Buffer[] = [];
+    let length = 0;
+    for (const h of flow.held ?? []) {
+      if (h.side !== side || length >= HEAD_BYTES) continue;
+      pieces.push(h.data);
+      length += h.data.length;
+    }
+    if (length === 0) return -1;
+    const head = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+    return this.kindOf(flow, side, head, 0, Math.min(head.length, HEAD_BYTES));
+  }
+
+  private kindOf(flow: TcpFlow, side: 0 | 1, b: Buffer, start: number, end: number): number {
+    const ports = [flow.aPort, flow.bPort];
+    return classifyFirstBytes(b, start, end, ports[side]!, ports[1 - side]!, !flow.sawOpen);
+  }
+
+  private decide(flow: TcpFlow, side: 0 | 1, kind: number): void {
     flow.state = SMTP;
     const byContent: 0 | 1 = kind === SENT_BY_SERVER ? ((1 - side) as 0 | 1) : side;
     // The opening SYN is the surest sign of who is the client; the content decides otherwise.
     flow.clientSide = flow.synFrom >= 0 ? (flow.synFrom as 0 | 1) : byContent;
-    flow.session = new CaptureSession(kind === TLS_CLIENT_HELLO, this.secretsFor);
+    flow.session = new CaptureSession({ implicitTls: kind === TLS_CLIENT_HELLO, sawOpen: flow.sawOpen, secretsFor: this.secretsFor, keyLogGiven: this.keyLogGiven });
   }
 
   private finish(flow: TcpFlow, closedBy: CapturedSession['closedBy']): void {
@@ -242,8 +315,9 @@ export class FlowTable {
       sawOpen: flow.sawOpen,
       closedBy,
     });
-    // A 220 greeting alone is also how FTP starts: off the SMTP ports, the client must speak SMTP too.
-    if (!SMTP_PORTS.has(result.serverPort) && result.ehloCommand === null && result.transactions.length === 0 && result.tls === null) return;
+    // A 220 greeting alone is also how FTP starts: off the SMTP ports, the client must speak SMTP
+    // too, or the greeting must say it is SMTP (RFC 5321 §4.2: "220 host ESMTP …" by custom).
+    if (!SMTP_PORTS.has(result.serverPort) && result.ehloCommand === null && result.transactions.length === 0 && result.tls === null && !/\bE?SMTP\b/i.test(result.banner ?? '')) return;
     this.sessions++;
     this.onSession(result);
   }
@@ -279,9 +353,12 @@ export class FlowTable {
       for (let f: TcpFlow | null = head; f !== null; f = f.nextInBucket) {
         const idleMs = this.now - f.lastTime;
         const idle = idleMs === idleMs ? idleMs > (f.state === SMTP ? IDLE_MS : IGNORED_IDLE_MS) : this.lastPacket - f.lastPacket > IDLE_PACKETS;
-        if (all) this.finish(f, 'end-of-capture');
+        if (all) this.finish(f, f.reset ? 'rst' : 'end-of-capture');
         else if (f.state === CLOSED && (idleMs > LINGER_MS || crowded)) gone.push(f);
-        else if (idle || (crowded && f.state !== SMTP)) {
+        else if (f.reset && (idleMs > LINGER_MS || crowded)) {
+          this.finish(f, 'rst');
+          gone.push(f);
+        } else if (idle || (crowded && f.state !== SMTP)) {
           this.finish(f, 'idle');
           gone.push(f);
         }

@@ -22,6 +22,7 @@ const MAX_MESSAGE = 1 << 20;
 const EXT_SERVER_NAME = 0;
 const EXT_SUPPORTED_VERSIONS = 43;
 const EXT_ENCRYPT_THEN_MAC = 22;
+const EXT_PRE_SHARED_KEY = 41;
 
 /** RFC 8446 §4.1.3: a ServerHello with this random is a HelloRetryRequest. */
 const HELLO_RETRY_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
@@ -29,6 +30,11 @@ const HELLO_RETRY_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e
 export class HandshakeReader {
   private held: Buffer | null = null;
   stopped = false;
+
+  /** A message is begun and not complete (or its length could not be believed). */
+  get incomplete(): boolean {
+    return this.held !== null || this.stopped;
+  }
 
   /** Adds one record's handshake bytes; calls `message` for each whole message. */
   feed(fragment: Buffer, message: (type: number, body: Buffer) => void): void {
@@ -95,6 +101,8 @@ class Cursor {
 export interface ClientHello {
   legacyVersion: number;
   random: Buffer;
+  /** The session the client offers to resume (TLS ≤ 1.2), empty when none. */
+  sessionId: Buffer;
   cipherSuites: number[];
   serverName: string | null;
   supportedVersions: number[];
@@ -104,12 +112,16 @@ export interface ServerHello {
   legacyVersion: number;
   random: Buffer;
   cipherSuite: number;
+  /** 0 null, 1 DEFLATE (RFC 3749); always 0 in TLS 1.3. */
+  compressionMethod: number;
   /** From supported_versions (TLS 1.3), else null. */
   selectedVersion: number | null;
   helloRetry: boolean;
   sessionId: Buffer;
   /** RFC 7366 encrypt_then_mac was agreed (changes the layout of TLS 1.2 CBC records). */
   encryptThenMac: boolean;
+  /** TLS 1.3: the server accepted a pre-shared key (resumption, RFC 8446 §4.2.11). */
+  pskAccepted: boolean;
 }
 
 function extensions(c: Cursor, each: (type: number, data: Cursor) => void): void {
@@ -126,7 +138,7 @@ export function parseClientHello(body: Buffer): ClientHello | null {
     const c = new Cursor(body);
     const legacyVersion = c.u16();
     const random = Buffer.from(c.bytes(32));
-    c.bytes(c.u8());
+    const sessionId = Buffer.from(c.bytes(c.u8()));
     const suites = c.sub(c.u16());
     const cipherSuites: number[] = [];
     while (suites.left >= 2) cipherSuites.push(suites.u16());
@@ -146,7 +158,7 @@ export function parseClientHello(body: Buffer): ClientHello | null {
         while (list.left >= 2) supportedVersions.push(list.u16());
       }
     });
-    return { legacyVersion, random, cipherSuites, serverName, supportedVersions };
+    return { legacyVersion, random, sessionId, cipherSuites, serverName, supportedVersions };
   } catch {
     return null;
   }
@@ -159,14 +171,16 @@ export function parseServerHello(body: Buffer): ServerHello | null {
     const random = Buffer.from(c.bytes(32));
     const sessionId = Buffer.from(c.bytes(c.u8()));
     const cipherSuite = c.u16();
-    c.u8();
+    const compressionMethod = c.u8();
     let selectedVersion: number | null = null;
     let encryptThenMac = false;
+    let pskAccepted = false;
     extensions(c, (type, data) => {
       if (type === EXT_SUPPORTED_VERSIONS && data.left >= 2) selectedVersion = data.u16();
       if (type === EXT_ENCRYPT_THEN_MAC) encryptThenMac = true;
+      if (type === EXT_PRE_SHARED_KEY) pskAccepted = true;
     });
-    return { legacyVersion, random, cipherSuite, selectedVersion, helloRetry: random.toString('hex') === HELLO_RETRY_RANDOM, sessionId, encryptThenMac };
+    return { legacyVersion, random, cipherSuite, compressionMethod, selectedVersion, helloRetry: random.toString('hex') === HELLO_RETRY_RANDOM, sessionId, encryptThenMac, pskAccepted };
   } catch {
     return null;
   }

@@ -18,7 +18,10 @@ export type ExportKind =
   | 'ExchangeCertificate'
   | 'ExchangeServer'
   | 'TransportService'
-  | 'HybridConfiguration';
+  | 'HybridConfiguration'
+  | 'Recipient'
+  | 'BlockedConnector'
+  | 'OnPremServerReportInfo';
 
 export interface ExportKindInfo {
   /** The cmdlet, for messages and for the command to export properly. */
@@ -45,7 +48,7 @@ export const EXPORT_KINDS: Record<ExportKind, ExportKindInfo> = {
     types: ['TenantInboundConnector'],
     all: ['SenderIPAddresses', 'SenderDomains'],
     any: ['TlsSenderCertificateName', 'RestrictDomainsToCertificate', 'RestrictDomainsToIPAddresses'],
-    used: ['ConnectorType', 'Enabled', 'TlsSenderCertificateName', 'SenderIPAddresses', 'SenderDomains', 'RequireTls', 'RestrictDomainsToCertificate', 'RestrictDomainsToIPAddresses', 'CloudServicesMailEnabled'],
+    used: ['ConnectorType', 'Enabled', 'TlsSenderCertificateName', 'SenderIPAddresses', 'SenderDomains', 'RequireTls', 'RestrictDomainsToCertificate', 'RestrictDomainsToIPAddresses', 'CloudServicesMailEnabled', 'EFSkipLastIP', 'EFSkipIPs', 'EFUsers', 'AssociatedAcceptedDomains', 'TrustedOrganizations'],
   },
   OutboundConnector: {
     cmdlet: 'Get-OutboundConnector',
@@ -90,7 +93,7 @@ export const EXPORT_KINDS: Record<ExportKind, ExportKindInfo> = {
     types: ['OrganizationConfig'],
     all: [],
     any: ['OAuth2ClientProfileEnabled', 'MailTipsAllTipsEnabled', 'DefaultPublicFolderMailbox', 'IsDehydrated', 'PublicFoldersEnabled'],
-    used: [],
+    used: ['RejectDirectSend'],
   },
   SendConnector: {
     cmdlet: 'Get-SendConnector',
@@ -146,6 +149,38 @@ export const EXPORT_KINDS: Record<ExportKind, ExportKindInfo> = {
     any: ['OnPremisesSmartHost', 'ReceivingTransportServers', 'SendingTransportServers'],
     used: ['Domains', 'Features', 'OnPremisesSmartHost', 'ReceivingTransportServers', 'SendingTransportServers', 'EdgeTransportServers', 'TlsCertificateName'],
   },
+  // EXO-SEMANTICS M11: the directory. Get-Recipient covers every type; Get-Mailbox, Get-MailUser,
+  // Get-MailContact, Get-RemoteMailbox and the group cmdlets give the same three properties.
+  Recipient: {
+    cmdlet: 'Get-Recipient',
+    side: 'either',
+    file: 'recipients.json',
+    types: ['ReducedRecipient', 'Mailbox', 'MailUser', 'MailContact', 'RemoteMailbox', 'DistributionGroup', 'DynamicDistributionGroup', 'MailPublicFolder'],
+    all: ['PrimarySmtpAddress'],
+    any: ['EmailAddresses', 'RecipientTypeDetails'],
+    used: ['PrimarySmtpAddress', 'EmailAddresses', 'RecipientTypeDetails'],
+  },
+  // EXO-SEMANTICS M12 [GBC]: inbound connectors blocked as potentially compromised. ConnectorId is
+  // documented (the GUID Remove-BlockedConnector takes); the other names are from third-party scripts.
+  BlockedConnector: {
+    cmdlet: 'Get-BlockedConnector',
+    side: 'tenant',
+    file: 'blocked-connectors.json',
+    types: ['BlockedConnector'],
+    all: ['ConnectorId'],
+    any: ['ConnectorName', 'Reason', 'CreatedTime', 'ExpirationTime'],
+    used: ['ConnectorId', 'ConnectorName', 'Reason', 'ExpirationTime'],
+  },
+  // EXO-SEMANTICS M12 [A6N]: on-premises servers Exchange Online found out of date, with the stage dates.
+  OnPremServerReportInfo: {
+    cmdlet: 'Get-OnPremServerReportInfo',
+    side: 'tenant',
+    file: 'onprem-server-report.json',
+    types: ['OnPremServerReportInfo'],
+    all: ['ServerFQDN'],
+    any: ['FirstDetectedDate', 'ThrottleEnabledDate', 'BlockingEnabledDate', 'RecommendedBuildVersions'],
+    used: ['ServerFQDN', 'Build', 'FirstDetectedDate', 'ThrottleEnabledDate', 'BlockingEnabledDate'],
+  },
 };
 
 /** Kinds in the order their property tests are tried: the most specific sets first. */
@@ -156,6 +191,9 @@ const ORDER: ExportKind[] = [
   'ReceiveConnector',
   'ExchangeCertificate',
   'HybridConfiguration',
+  'Recipient',
+  'BlockedConnector',
+  'OnPremServerReportInfo',
   'ExchangeServer',
   'JournalRule',
   'AcceptedDomain',

@@ -120,6 +120,11 @@ export function mapRecords(placed: PlacedRecord[], file: string): MappedFile {
       else if (kind === 'OutboundConnector') push(tenant, 'OutboundConnectors', raw, p);
       else if (kind === 'JournalRule') push(tenant, 'JournalRules', raw, p);
       else if (kind === 'AcceptedDomain') push(tenant, 'AcceptedDomains', raw, p);
+      else if (kind === 'Recipient') push(tenant, 'Recipients', recipient(raw), p);
+      // EXO-SEMANTICS M12: kept on the tenant (its `extra`), where the admission checks read them.
+      else if (kind === 'BlockedConnector') push(tenant, 'BlockedConnectors', raw, p);
+      else if (kind === 'OnPremServerReportInfo') push(tenant, 'OnPremServerReportInfo', raw, p);
+      else if (kind === 'OrganizationConfig' && raw.RejectDirectSend !== undefined && raw.RejectDirectSend !== null) tenant.RejectDirectSend = raw.RejectDirectSend;
       else if (kind === 'RemoteDomain') {
         // Tenants have no remote-domain list in the model yet; the object is kept, not lost.
         ((tenant.RemoteDomains ??= []) as Raw[]).push(raw);
@@ -131,6 +136,7 @@ export function mapRecords(placed: PlacedRecord[], file: string): MappedFile {
     else if (kind === 'ReceiveConnector') push(org, 'ReceiveConnectors', receiveConnector(raw), p);
     else if (kind === 'AcceptedDomain') push(org, 'AcceptedDomains', raw, p);
     else if (kind === 'RemoteDomain') push(org, 'RemoteDomains', raw, p);
+    else if (kind === 'Recipient') push(org, 'Recipients', recipient(raw), p);
     else if (kind === 'ExchangeServer') push(org, 'Servers', exchangeServer(raw), p);
     else if (kind === 'TransportService') push(org, 'Servers', { Name: raw.Name ?? null }, p);
     else if (kind === 'HybridConfiguration') hybrid.push({ org: placement.organization, config: hybridConfiguration(raw, p) });
@@ -153,6 +159,14 @@ export function mapRecords(placed: PlacedRecord[], file: string): MappedFile {
     }
   }
   return { fragment, diagnostics: [...ctx.diagnostics, ...diagnostics], skipped: ctx.skipped };
+}
+
+/**
+ * A recipient object keeps only what the directory uses (M11): a Get-Mailbox object carries some
+ * two hundred properties, and a tenant may list 100 000 of them.
+ */
+function recipient(raw: Raw): Raw {
+  return { PrimarySmtpAddress: raw.PrimarySmtpAddress ?? null, EmailAddresses: raw.EmailAddresses ?? null, RecipientTypeDetails: raw.RecipientTypeDetails ?? null };
 }
 
 /** Receive connectors are named per server: `Server`, else the `SERVER\Name` of `Identity`. */

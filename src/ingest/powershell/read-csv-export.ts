@@ -1,4 +1,4 @@
-import { detectCsvDelimiter } from '../csv-delimiter.js';
+import { detectCsvDelimiter, headerFields } from '../csv-delimiter.js';
 import { addDiagnostic } from '../limits.js';
 import { CsvTokenizer } from '../trace/csv-tokenizer.js';
 import type { PsReadResult, PsRecord, PsValue } from './ps-record.js';
@@ -36,7 +36,7 @@ export function detectCsvExport(sample: string): boolean {
   let header = lines[0] ?? '';
   if (/^#TYPE /.test(header)) return true;
   if (header.startsWith('#')) header = lines[1] ?? '';
-  const fields = header.split(detectCsvDelimiter(header)).map((f) => f.trim().replace(/^"|"$/g, ''));
+  const fields = headerFields(header);
   return fields.length >= 2 && fields.every((f) => /^[A-Za-z][A-Za-z0-9_]*$/.test(f)) && fields.some((f) => HEADER_MARKERS.has(f));
 }
 

@@ -14,7 +14,7 @@ import { readTruncatedJson } from './truncated-json.js';
 
 /** Property names that only PowerShell objects of Exchange carry: a JSON text with one of them is an export. */
 const EXPORT_MARKERS =
-  /"(?:Identity|DistinguishedName|OrganizationId|OrganizationalUnitRoot|Thumbprint|PSComputerName|ObjectClass|WhenChangedUTC|ExchangeVersion|AdminDisplayVersion|SenderIPAddresses|RecipientDomains|AddressSpaces|RemoteIPRanges|JournalEmailAddress|DomainType|OnPremisesSmartHost|CertificateDomains)"\s*:/;
+  /"(?:Identity|DistinguishedName|OrganizationId|OrganizationalUnitRoot|Thumbprint|PSComputerName|ObjectClass|WhenChangedUTC|ExchangeVersion|AdminDisplayVersion|SenderIPAddresses|RecipientDomains|AddressSpaces|RemoteIPRanges|JournalEmailAddress|DomainType|OnPremisesSmartHost|CertificateDomains|ConnectorId|ServerFQDN)"\s*:/;
 
 export function detectJsonExport(sample: string): boolean {
   const t = sample.replace(/^\uFEFF/, '').trimStart();

@@ -2,7 +2,7 @@ import type { DnsData, FlowExpectation, FlowOutcome, FlowSpec } from '../../mode
 import { normalizeHost } from '../../model/domains.js';
 import type { NormalizeContext } from './normalize-context.js';
 import { normalizeObjectList } from './normalize-objects.js';
-import { dedupe, enumValue, ipList, isRecord, listItems, normalizeDomain, textList, textValue, type Raw } from './normalize-values.js';
+import { dedupe, enumValue, ipList, isRecord, listItems, normalizeDomain, optionalBool, textList, textValue, type Raw } from './normalize-values.js';
 import type { PathSegment } from './yaml-positions.js';
 
 /** DNS data: each MX or A entry is one record. Keys are lower-cased; a key repeated in another spelling is merged. */
@@ -75,7 +75,7 @@ function normalizeFlow(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): Fl
       Via: textList(ctx, expect, 'Via', ePath),
     };
   }
-  return {
+  const flow: FlowSpec = {
     From: (textValue(ctx, raw.From, [...path, 'From']) ?? '').toLowerCase(),
     To: (textValue(ctx, raw.To, [...path, 'To']) ?? '').toLowerCase(),
     Origin: textValue(ctx, raw.Origin, [...path, 'Origin']) || null,
@@ -83,4 +83,8 @@ function normalizeFlow(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): Fl
     Expect: expectation,
     provenance: ctx.provenance(path),
   };
+  // CONTRACT v1.1 (M11): `RecipientExists: false` says the recipient exists nowhere; kept only when written.
+  const exists = optionalBool(raw.RecipientExists);
+  if (exists !== null) flow.RecipientExists = exists;
+  return flow;
 }

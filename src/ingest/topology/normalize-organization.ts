@@ -2,6 +2,7 @@ import type { ExchangeServer, Organization, ReceiveConnector, RemoteDomain, Send
 import { markGiven } from '../given-properties.js';
 import type { NormalizeContext } from './normalize-context.js';
 import { normalizeAcceptedDomains, normalizeObjectList } from './normalize-objects.js';
+import { normalizeRecipients } from './normalize-recipients.js';
 import {
   addressSpaceList,
   boolValue,
@@ -23,8 +24,8 @@ import {
 } from './normalize-values.js';
 import type { PathSegment } from './yaml-positions.js';
 
-const ORGANIZATION_KEYS = ['Name', 'AcceptedDomains', 'Servers', 'SendConnectors', 'ReceiveConnectors', 'RemoteDomains'] as const;
-const ORGANIZATION_CHILDREN = ['AcceptedDomains', 'Servers', 'SendConnectors', 'ReceiveConnectors', 'RemoteDomains'];
+const ORGANIZATION_KEYS = ['Name', 'AcceptedDomains', 'Servers', 'SendConnectors', 'ReceiveConnectors', 'RemoteDomains', 'Recipients'] as const;
+const ORGANIZATION_CHILDREN = ['AcceptedDomains', 'Servers', 'SendConnectors', 'ReceiveConnectors', 'RemoteDomains', 'Recipients'];
 
 export function normalizeOrganizations(ctx: NormalizeContext, root: Raw): Organization[] {
   return normalizeObjectList(ctx, root, 'organizations', [], {
@@ -66,6 +67,9 @@ function normalizeOrganization(ctx: NormalizeContext, raw: Raw, path: PathSegmen
     extra: extraProperties(ctx, raw, ORGANIZATION_KEYS, path),
     provenance: ctx.provenance(path),
   };
+  // M11: absent means the case says nothing about the organization's directory.
+  const recipients = normalizeRecipients(ctx, raw, path, owner);
+  if (recipients) org.Recipients = recipients;
   markGiven(org, writtenKeys(raw, ORGANIZATION_KEYS));
   return org;
 }

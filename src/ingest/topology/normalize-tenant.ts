@@ -3,6 +3,7 @@ import { markGiven } from '../given-properties.js';
 import { EXCHANGE_ONLINE_INSTANCES } from '../../model/domains.js';
 import type { NormalizeContext } from './normalize-context.js';
 import { normalizeAcceptedDomains, normalizeObjectList } from './normalize-objects.js';
+import { normalizeRecipients } from './normalize-recipients.js';
 import {
   addressSpaceList,
   boolValue,
@@ -22,8 +23,8 @@ import type { PathSegment } from './yaml-positions.js';
 const CONNECTOR_TYPES: readonly ConnectorType[] = ['OnPremises', 'Partner'];
 const JOURNAL_SCOPES: readonly JournalScope[] = ['Global', 'Internal', 'External'];
 
-const TENANT_KEYS = ['Name', 'TenantId', 'AcceptedDomains', 'InboundConnectors', 'OutboundConnectors', 'JournalRules', 'Instance'] as const;
-const TENANT_CHILDREN = ['AcceptedDomains', 'InboundConnectors', 'OutboundConnectors', 'JournalRules'];
+const TENANT_KEYS = ['Name', 'TenantId', 'AcceptedDomains', 'InboundConnectors', 'OutboundConnectors', 'JournalRules', 'Instance', 'Recipients'] as const;
+const TENANT_CHILDREN = ['AcceptedDomains', 'InboundConnectors', 'OutboundConnectors', 'JournalRules', 'Recipients'];
 
 export function normalizeTenants(ctx: NormalizeContext, root: Raw): Tenant[] {
   return normalizeObjectList(ctx, root, 'tenants', [], {
@@ -61,6 +62,9 @@ function normalizeTenant(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): 
   };
   // M13: kept only when written, so a tenant without it stays Worldwide by default.
   if (has(raw, 'Instance')) tenant.Instance = enumValue(raw.Instance, EXCHANGE_ONLINE_INSTANCES, 'Worldwide');
+  // M11: kept only when written — absent means the case says nothing about the directory.
+  const recipients = normalizeRecipients(ctx, raw, path, owner);
+  if (recipients) tenant.Recipients = recipients;
   markGiven(tenant, writtenKeys(raw, TENANT_KEYS));
   return tenant;
 }

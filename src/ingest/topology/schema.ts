@@ -126,6 +126,13 @@ const acceptedDomain: Schema = {
 };
 const acceptedDomains = listOf(acceptedDomain, 'a list of accepted domains');
 
+/** EXO-SEMANTICS M11: an address, or a Get-Recipient / Get-Mailbox / Get-MailUser object. */
+const recipient: Schema = {
+  description: 'an e-mail address, or an object with PrimarySmtpAddress or EmailAddresses',
+  anyOf: [{ type: 'string' }, { type: 'object', anyOf: [{ required: ['PrimarySmtpAddress'] }, { required: ['EmailAddresses'] }] }],
+};
+const recipients = listOf(recipient, 'a list of recipients (addresses, or objects with PrimarySmtpAddress, EmailAddresses, RecipientTypeDetails)');
+
 const connectorType = enumSchema(['OnPremises', 'Partner']);
 
 const inboundConnector = named(
@@ -179,6 +186,12 @@ const tenant = named(
     JournalRules: objectList('journalRule', 'a list of journal rules'),
     // EXO-SEMANTICS M13: the separate Exchange Online instance (default Worldwide).
     Instance: enumSchema(['Worldwide', 'USGovGCCHigh', 'USGovDoD', 'China']),
+    Recipients: recipients,
+    // EXO-SEMANTICS M12 (kept in `extra`): Set-OrganizationConfig -RejectDirectSend, the
+    // Get-BlockedConnector list (names, GUIDs or its objects), Get-OnPremServerReportInfo objects.
+    RejectDirectSend: boolish,
+    BlockedConnectors: listOf({ description: 'a connector name or GUID, or an object with ConnectorId or ConnectorName', anyOf: [{ type: ['string', 'number'] }, { type: 'object' }] }, 'a list of blocked connectors'),
+    OnPremServerReportInfo: listOf({ description: 'an object with ServerFQDN', type: 'object', required: ['ServerFQDN'] }, 'a list of Get-OnPremServerReportInfo objects'),
   },
   'a tenant (an object with Name)',
 );
@@ -244,6 +257,7 @@ const organization = named(
     SendConnectors: objectList('sendConnector', 'a list of send connectors'),
     ReceiveConnectors: objectList('receiveConnector', 'a list of receive connectors'),
     RemoteDomains: objectList('remoteDomain', 'a list of remote domains'),
+    Recipients: recipients,
   },
   'an organization (an object with Name)',
 );
@@ -331,6 +345,7 @@ const flow: Schema = {
     To: { description: 'an e-mail address', type: 'string', minLength: 1 },
     Origin: { description: 'a tenant or organization name, or null', type: ['string', 'number', 'null'] },
     Destination: { description: 'a tenant or organization name, or null', type: ['string', 'number', 'null'] },
+    RecipientExists: { ...boolish, anyOf: [...(boolish.anyOf as Schema[]), { type: 'null' }], description: 'true, false or null' },
     Expect: {
       description: 'a mapping with Outcome, Via, NotVia',
       type: ['object', 'null'],

@@ -1,10 +1,11 @@
+import { detectCsvDelimiter, headerFields, type CsvDelimiter } from '../csv-delimiter.js';
 import { decodeSample } from './trace-encoding.js';
 import { traceLayout, type TraceLayout } from './trace-columns.js';
 
 export interface TraceShape {
   syntax: 'csv' | 'json';
   /** CSV only: `,`, or `;` for `Export-Csv -UseCulture` in cultures with a decimal comma, or a tab. */
-  delimiter: string;
+  delimiter: CsvDelimiter;
   layout: TraceLayout;
 }
 
@@ -20,8 +21,8 @@ export function traceShape(text: string): TraceShape | null {
   }
   const lines = t.split(/\r?\n/, 3);
   const header = lines[0]?.startsWith('#') ? lines[1] ?? '' : lines[0] ?? '';
-  const delimiter = headerDelimiter(header);
-  const layout = traceLayout(splitHeader(header, delimiter));
+  const delimiter = detectCsvDelimiter(header);
+  const layout = traceLayout(headerFields(header, delimiter));
   return layout ? { syntax: 'csv', delimiter, layout } : null;
 }
 
@@ -29,28 +30,6 @@ export function traceShape(text: string): TraceShape | null {
 export function detectTrace(sample: Uint8Array): boolean {
   const text = decodeSample(sample);
   return text !== null && traceShape(text) !== null;
-}
-
-function headerDelimiter(header: string): string {
-  let comma = 0;
-  let semicolon = 0;
-  let tab = 0;
-  let quoted = false;
-  for (const ch of header) {
-    if (ch === '"') quoted = !quoted;
-    else if (quoted) continue;
-    else if (ch === ',') comma++;
-    else if (ch === ';') semicolon++;
-    else if (ch === '\t') tab++;
-  }
-  if (semicolon > comma && semicolon >= tab) return ';';
-  if (tab > comma && tab > semicolon) return '\t';
-  return ',';
-}
-
-/** Header names never hold a delimiter or a quote, so a simple split does. */
-function splitHeader(header: string, delimiter: string): string[] {
-  return header.split(delimiter).map((f) => f.trim().replace(/^"(.*)"$/, '$1'));
 }
 
 /** Property names of the first object, at its top level only. */

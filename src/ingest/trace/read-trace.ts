@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { InputReport } from '../../model/diagnostics.js';
+import type { TraceFileReport } from '../../model/message-trace.js';
 import type { StatusObservation } from '../../model/evidence.js';
 import type { ReadProgress } from '../evidence/evidence-reader.js';
 import { CsvTokenizer } from './csv-tokenizer.js';
@@ -8,7 +8,7 @@ import { DiagnosticLog } from './diagnostic-log.js';
 import { WINDOW } from './event-grouping.js';
 import { JsonElementSplitter } from './json-elements.js';
 import type { TraceField, TraceFormat, TraceLayout } from './trace-columns.js';
-import { chunkDecoder, sniffEncoding, type TraceEncoding } from './trace-encoding.js';
+import { chunkDecoder, sniffEncoding } from './trace-encoding.js';
 import type { TraceMessage } from './trace-message.js';
 import { TraceConsumer } from './trace-consumer.js';
 
@@ -22,13 +22,7 @@ export interface TraceReadOptions {
   onStatus?: (o: StatusObservation) => void;
 }
 
-/** What one trace file yielded: InputReport (rows read and skipped) plus what the file was. */
-export interface TraceFileReport extends InputReport {
-  format: TraceFormat | null;
-  encoding: TraceEncoding | null;
-  /** Messages (per recipient) handed on. */
-  messages: number;
-}
+export type { TraceFileReport } from '../../model/message-trace.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 /** Bytes decoded into one string (UTF-16: 32 KiB of text), well under V8's large-object size. */

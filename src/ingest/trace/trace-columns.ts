@@ -1,3 +1,5 @@
+import type { TraceFormat } from '../../model/message-trace.js';
+
 /**
  * Which message-trace format a header row (or a JSON object's property names) is, and which
  * column holds what. Column names are compared normalised (lower case, letters and digits only)
@@ -6,22 +8,7 @@
  * accepted and the header decides.
  */
 
-export type TraceFormat =
-  /** Get-MessageTrace (FORMATS.md 1a): one row per message and recipient. */
-  | 'get-messagetrace'
-  /** Get-MessageTraceV2 (1b): the same shape without Organization/StartDate/EndDate/Index. */
-  | 'get-messagetrace-v2'
-  /** Graph exchangeMessageTrace (1b). */
-  | 'graph-messagetrace'
-  /** Get-MessageTraceDetail (1a): one row per event of a message and recipient. */
-  | 'get-messagetracedetail'
-  | 'get-messagetracedetail-v2'
-  /** The EAC's on-screen summary exported (1c): Date, Sender, Recipient, Subject, Status. */
-  | 'eac-summary'
-  /** The EAC's enhanced summary / historical search ReportType MessageTrace (1c). */
-  | 'enhanced-summary'
-  /** The EAC's extended report / historical search ReportType MessageTraceDetail (1c, 1d). */
-  | 'extended';
+export type { TraceFormat } from '../../model/message-trace.js';
 
 /** What the readers use; every other column is ignored. */
 export type TraceField =
@@ -147,10 +134,13 @@ function classify(has: Set<string>): TraceFormat | null {
   if (has.has('received') && has.has('senderaddress') && has.has('recipientaddress')) {
     return has.has('organization') || has.has('index') || has.has('startdate') ? 'get-messagetrace' : 'get-messagetrace-v2';
   }
+  // The EAC summary's own column names (FORMATS.md 1c: Date, Sender, Recipient, Subject, Status;
+  // the export writes `Date (UTC)`), all five. Generic names such as From/To are what any mail
+  // gateway's log uses: a CSV of `Date, From, To, Subject, Status, …` is no Microsoft trace.
   const time = has.has('date') || has.has('dateutc') || has.has('datetime') || has.has('received');
-  const sender = has.has('sender') || has.has('senderaddress') || has.has('from');
-  const recipient = has.has('recipient') || has.has('recipientaddress') || has.has('to');
-  if (time && sender && recipient && (has.has('status') || has.has('deliverystatus'))) return 'eac-summary';
+  const sender = has.has('sender') || has.has('senderaddress');
+  const recipient = has.has('recipient') || has.has('recipientaddress');
+  if (time && sender && recipient && has.has('subject') && (has.has('status') || has.has('deliverystatus'))) return 'eac-summary';
   return null;
 }
 
@@ -159,13 +149,4 @@ export function isEventFormat(format: TraceFormat): boolean {
   return format === 'extended' || format === 'get-messagetracedetail' || format === 'get-messagetracedetail-v2';
 }
 
-export const FORMAT_TITLES: Record<TraceFormat, string> = {
-  'get-messagetrace': 'Get-MessageTrace',
-  'get-messagetrace-v2': 'Get-MessageTraceV2',
-  'graph-messagetrace': 'Graph messageTraces',
-  'get-messagetracedetail': 'Get-MessageTraceDetail',
-  'get-messagetracedetail-v2': 'Get-MessageTraceDetailV2',
-  'eac-summary': 'admin center message trace summary',
-  'enhanced-summary': 'enhanced summary report',
-  extended: 'extended report (historical search MessageTraceDetail)',
-};
+export { FORMAT_TITLES } from '../../model/message-trace.js';

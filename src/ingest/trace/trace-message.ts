@@ -1,50 +1,7 @@
 import type { SmtpReply, TraceObservation } from '../../model/evidence.js';
-import type { Provenance } from '../../model/provenance.js';
-import type { TraceFormat } from './trace-columns.js';
+import type { TraceMessage } from '../../model/message-trace.js';
 
-/**
- * One message to one recipient, as a message trace shows it — the unit Get-MessageTrace has one
- * row for. Event reports (extended, Get-MessageTraceDetail) are gathered into these; summary
- * reports give them directly. Richer than the case's TraceObservation: the `trace` command
- * also shows subject, size, events and the outbound connector.
- */
-export interface TraceMessage {
-  format: TraceFormat;
-  /** ISO 8601 UTC time Exchange Online received it (the RECEIVE event), else the earliest time seen. */
-  at: string | null;
-  sender: string | null;
-  recipient: string | null;
-  subject: string | null;
-  /** Get-MessageTrace's word (`Delivered`, `Failed`, `Pending`, `Expanded`, …); for event reports derived from the last status event. */
-  status: string | null;
-  /** As the trace writes it (`Originating`, `Incoming`, `1`, `2`, …). */
-  direction: string | null;
-  messageId: string | null;
-  networkMessageId: string | null;
-  /** The tenant that received it: InboundConnectorData's TenantId, else the report's tenant_id. */
-  tenantId: string | null;
-  /** Get-MessageTrace's `Organization` (the tenant's initial domain), when the format has it. */
-  organization: string | null;
-  inboundConnector: { name: string; type: string | null; tenantId: string | null } | null;
-  outboundConnector: string | null;
-  /** The `connector_id` column of the entry event (an internal receive connector in Exchange Online). */
-  connectorId: string | null;
-  /** ProxiedClientIPAddress, else original_client_ip, else the entry event's client IP (Get-MessageTrace: FromIP). */
-  clientIp: string | null;
-  clientHostname: string | null;
-  /** `S:FromEntity` (`HybridOnPrem` = taken as the tenant's own on-premises organization). */
-  fromEntity: string | null;
-  /** `S:Oorg`: the organization Exchange Online took the sender to be. */
-  originatorOrg: string | null;
-  /** TLS version of the inbound connection (`S:InboundTlsDetails`). */
-  tlsVersion: string | null;
-  response: SmtpReply | null;
-  size: number | null;
-  /** Event ids seen for it, in file order (event reports only). */
-  events: string[];
-  /** The row of its entry event (or its first row). */
-  source: Provenance;
-}
+export type { TraceMessage } from '../../model/message-trace.js';
 
 export function toObservation(m: TraceMessage): TraceObservation {
   return {
@@ -130,7 +87,11 @@ export function parseReply(text: string | null, command: string | null = null): 
 export function domainOf(address: string | null): string | null {
   if (!address) return null;
   const at = address.lastIndexOf('@');
-  const d = (at < 0 ? '' : address.slice(at + 1)).trim().replace(/[>"']+$/, '').toLowerCase();
+  let d = (at < 0 ? '' : address.slice(at + 1)).trim();
+  // Closing `>` and quotes trimmed by a backward scan (a `[>"']+$` regex is quadratic on long runs).
+  let end = d.length;
+  while (end > 0 && (d[end - 1] === '>' || d[end - 1] === '"' || d[end - 1] === "'")) end--;
+  d = d.slice(0, end).toLowerCase();
   return d === '' ? null : d;
 }
 

@@ -1,3 +1,4 @@
+import { connectorOf, tenantOf, type TraceFilters, type TraceGroup, type TraceRollup, type TraceSummary } from '../../model/message-trace.js';
 import { detach, detachMessage, domainOf, type TraceMessage } from './trace-message.js';
 
 /**
@@ -6,60 +7,7 @@ import { detach, detachMessage, domainOf, type TraceMessage } from './trace-mess
  * groups (and the listed messages), never the file size. Answers S1's "since when, and whom".
  */
 
-export interface TraceFilters {
-  /** Inbound connector names (or the report's connector id, or the outbound connector); any matches. */
-  connectors: string[];
-  /** Sender domains; `*.example.com` also matches its subdomains. */
-  senderDomains: string[];
-  /** ISO 8601 bounds, inclusive; a message without a time does not match a bound. */
-  since: string | null;
-  until: string | null;
-}
-
-export interface TraceGroup {
-  /** UTC day `yyyy-mm-dd`, null for messages without a time. */
-  day: string | null;
-  connector: string | null;
-  connectorType: string | null;
-  tenant: string | null;
-  direction: string | null;
-  senderDomain: string | null;
-  messages: number;
-  first: string | null;
-  last: string | null;
-  /** Messages per status (`Delivered`, `Failed`, …; `(none)` when unknown). */
-  statuses: Record<string, number>;
-}
-
-export interface TraceRollup {
-  key: string | null;
-  messages: number;
-  first: string | null;
-  last: string | null;
-}
-
-export interface TraceSummary {
-  totals: { messages: number; first: string | null; last: string | null };
-  groups: TraceGroup[];
-  byConnector: Array<TraceRollup & { connectorType: string | null; tenant: string | null }>;
-  byTenant: TraceRollup[];
-  byDirection: TraceRollup[];
-  bySenderDomain: TraceRollup[];
-  byDay: TraceRollup[];
-  /** The matching messages (with --list), oldest first; at most the limit. */
-  messages: TraceMessage[] | null;
-  notListed: number;
-}
-
-/** The connector a message came in through, as the trace names it. */
-export function connectorOf(m: TraceMessage): string | null {
-  // The enhanced summary has no custom_data; its connector_id is what it says of the connector.
-  return m.inboundConnector?.name ?? (m.format === 'enhanced-summary' ? m.connectorId : null);
-}
-
-export function tenantOf(m: TraceMessage): string | null {
-  return m.inboundConnector?.tenantId ?? m.tenantId ?? m.organization;
-}
+export { connectorOf, tenantOf, type TraceFilters, type TraceGroup, type TraceRollup, type TraceSummary } from '../../model/message-trace.js';
 
 export function matchesFilters(m: TraceMessage, f: TraceFilters): boolean {
   if (f.since !== null && (m.at === null || m.at < f.since)) return false;

@@ -135,4 +135,16 @@ describe('detection by content', () => {
     expect(detectTrace(Buffer.from('[{"Name": "Inbound", "SenderIPAddresses": []}]'))).toBe(false);
     expect(detectTrace(Buffer.from('#Software: Microsoft Exchange Server\r\n#Fields: date-time,connector-id\r\n'))).toBe(false);
   });
+
+  // Issue 13: a third-party gateway's log uses generic names; only columns Microsoft's exports carry
+  // make a trace (FORMATS.md 1a–1d: MessageTraceId/Received+SenderAddress+RecipientAddress, the
+  // extended report's event_id…, the EAC summary's Date, Sender, Recipient, Subject, Status).
+  it('a gateway log with Date, From, To, Subject, Status is no message trace', () => {
+    expect(detectTrace(Buffer.from('Date,From,To,Subject,Status,Bytes,Gateway Node\r\n2026-12-01 10:00,a@contoso.com,b@fabrikam.com,Hi,Sent,1234,gw1\r\n'))).toBe(false);
+    expect(detectTrace(Buffer.from('"Date";"From";"To";"Subject";"Status"\r\n'))).toBe(false);
+    // The EAC summary needs all five of its columns.
+    expect(detectTrace(Buffer.from('Date (UTC),Sender,Recipient,Status\r\n'))).toBe(false);
+    expect(detectTrace(Buffer.from('Date (UTC),Sender,Recipient,Subject,Status\r\n'))).toBe(true);
+    expect(detectTrace(Buffer.from('Date,Sender,Recipient,Subject,Status,Message ID\r\n'))).toBe(true);
+  });
 });

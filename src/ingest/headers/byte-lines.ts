@@ -1,0 +1,91 @@
+/**
+ * Bytes to lines for header files: LF and CRLF, and CR alone (old Mac OS files; RFC 5322 §4.1
+ * lets obsolete text hold bare CR). The line ending is decided by the first one met: a CR not
+ * followed by LF makes a CR-only file, split at every CR; otherwise lines end at LF and a CR before
+ * it is dropped (a bare CR inside such a line stays part of it). Chunks arrive from a stream; each
+ * byte is looked at once, and a line longer than `maxLineBytes` is cut.
+ */
+export class ByteLines {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private cut = false;
+  /** Decided at the first line break: `\n` (LF and CRLF) or `\r` (CR only). */
+  private ending: 0x0a | 0x0d | null = null;
+  /** A CR ended the last chunk: the ending is not known until the next byte. */
+  private crAtChunkEnd = false;
+
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly onLine: (line: Buffer, cut: boolean) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    if (this.crAtChunkEnd) {
+      this.crAtChunkEnd = false;
+      this.ending = chunk[0] === 0x0a ? 0x0a : 0x0d;
+      if (this.ending === 0x0d) this.emitPending(Buffer.alloc(0));
+      else {
+        this.emitPending(Buffer.alloc(0));
+        start = 1;
+      }
+    }
+    if (this.ending === null) {
+      const lf = chunk.indexOf(0x0a, start);
+      const cr = chunk.indexOf(0x0d, start);
+      if (cr >= 0 && (lf < 0 || cr < lf)) {
+        if (cr + 1 === chunk.length) {
+          // CR or CRLF: the next chunk says. The line before the CR is complete either way.
+          this.pendingAppend(chunk.subarray(start, cr));
+          this.crAtChunkEnd = true;
+          return;
+        }
+        this.ending = chunk[cr + 1] === 0x0a ? 0x0a : 0x0d;
+      } else if (lf >= 0) this.ending = 0x0a;
+    }
+    if (this.ending === null) {
+      this.pendingAppend(chunk.subarray(start));
+      return;
+    }
+    const ending = this.ending;
+    for (;;) {
+      const end = chunk.indexOf(ending, start);
+      if (end < 0) break;
+      this.emitPending(chunk.subarray(start, end));
+      start = end + 1;
+    }
+    if (start < chunk.length) this.pendingAppend(chunk.subarray(start));
+  }
+
+  /** The last line, when the input does not end with a line break. */
+  end(): void {
+    if (this.pending.length > 0 || this.crAtChunkEnd) this.emitPending(Buffer.alloc(0));
+    this.crAtChunkEnd = false;
+  }
+
+  private pendingAppend(part: Buffer): void {
+    if (part.length === 0) return;
+    if (this.pendingBytes + part.length <= this.maxLineBytes) {
+      this.pending.push(Buffer.from(part));
+      this.pendingBytes += part.length;
+    } else this.cut = true;
+  }
+
+  private emitPending(part: Buffer): void {
+    let line = part;
+    if (this.pending.length > 0) {
+      this.pendingAppend(part);
+      line = Buffer.concat(this.pending);
+      this.pending = [];
+      this.pendingBytes = 0;
+    } else if (line.length > this.maxLineBytes) {
+      line = line.subarray(0, this.maxLineBytes);
+      this.cut = true;
+    }
+    // LF endings: the CR of a CRLF is not part of the line.
+    if (this.ending !== 0x0d && line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+    const cut = this.cut;
+    this.cut = false;
+    this.onLine(line, cut);
+  }
+}

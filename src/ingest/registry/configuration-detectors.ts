@@ -1,0 +1,45 @@
+import { hasCertificateName } from '../certificate/certificate-names.js';
+import { detectCertificate } from '../certificate/read-certificate.js';
+import { detectEndpointsText } from '../endpoints/endpoint-sets.js';
+import { isEmptyExport } from '../powershell/empty-export.js';
+import { detectExportFormat, type ExportFormat } from '../powershell/read-export.js';
+import { looksLikeText } from '../text-decoding.js';
+import { detectTopology } from '../topology/detect-topology.js';
+import type { DetectionSample } from './input-format.js';
+
+/**
+ * The detectors of configuration formats, each wrapping the format's own test. Confidences:
+ * 1 for a certain marker (a certificate that parses, `kind: mailflow-topology`, the endpoints
+ * web service's shape, PowerShell's output for "no objects"); 0.5 for a PowerShell export, which
+ * is only "output of some Get- cmdlet" — an evidence format that recognises the same text
+ * (a message trace or a queue saved with Export-Csv/ConvertTo-Json) is the more specific answer.
+ */
+
+export function certificateConfidence(s: DetectionSample): number {
+  if (detectCertificate(s.head)) return 1;
+  // Named as a certificate but not parsing: still read as one (and reported broken) unless another format claims it.
+  return hasCertificateName(s.file) ? 0.1 : 0;
+}
+
+/** What PowerShell writes for a cmdlet that returned nothing (powershell/empty-export.ts): only a whole file can say so. */
+export function emptyExportConfidence(s: DetectionSample): number {
+  return s.textIsWhole && looksLikeText(s.text) && isEmptyExport(s.text) ? 1 : 0;
+}
+
+export function topologyConfidence(s: DetectionSample): number {
+  return looksLikeText(s.text) && detectTopology(s.text) ? 1 : 0;
+}
+
+const endpointsShape = (s: DetectionSample): 'endpoints' | 'endpoints-version' | null => (looksLikeText(s.text) ? detectEndpointsText(s.text) : null);
+
+/** Microsoft 365 endpoints web service answers (FORMATS.md 7): the list, or the version answer. */
+export function endpointsConfidence(kind: 'endpoints' | 'endpoints-version'): (s: DetectionSample) => number {
+  return (s) => (s.once(endpointsShape) === kind ? 1 : 0);
+}
+
+const exportSyntax = (s: DetectionSample): ExportFormat | null => (looksLikeText(s.text) ? detectExportFormat(s.text) : null);
+
+/** PowerShell exports (JSON, CSV, CLIXML) and Format-List text pasted instead of an export. */
+export function exportConfidence(format: ExportFormat): (s: DetectionSample) => number {
+  return (s) => (s.once(exportSyntax) === format ? 0.5 : 0);
+}

@@ -1,0 +1,82 @@
+import type { EvidenceReader } from '../evidence/evidence-reader.js';
+import { protocolLogReader } from '../exchange-log/read-protocol-log.js';
+import { trackingLogReader } from '../exchange-log/read-tracking-log.js';
+import { headersEvidenceReader } from '../headers/headers-evidence-reader.js';
+import { ndrEvidenceReader } from '../ndr/ndr-evidence-reader.js';
+import { captureEvidenceReader } from '../pcap/capture-evidence-reader.js';
+import { queueEvidenceReader } from '../queue/queue-evidence-reader.js';
+import { traceEvidenceReader } from '../trace/trace-evidence-reader.js';
+import {
+  certificateConfidence,
+  emptyExportConfidence,
+  endpointsConfidence,
+  exportConfidence,
+  topologyConfidence,
+} from './configuration-detectors.js';
+import type { ConfigurationFormat, DetectionSample, EvidenceFormat, InputFormat } from './input-format.js';
+
+/**
+ * Every input format, configuration and evidence, in one list: the loader detects a file with
+ * each, takes the most confident, and reads the file once with that format's reader. A tie goes
+ * to the format listed first. To add a format: a folder under src/ingest/ with its detector and
+ * reader, and one line here.
+ *
+ * Evidence confidences say how specific each detector is: a capture's magic number is certain;
+ * a message trace's header row (columns only Microsoft's exports carry), an Exchange log's
+ * #Software/#Fields lines and a queue export's LastError beside queue properties are very
+ * specific (0.9); an NDR is a message whose body holds a delivery report (0.8); any block of
+ * mail header fields is message headers (0.7). All beat a generic PowerShell export (0.5), so
+ * evidence saved through PowerShell is streamed by its reader and never read whole as
+ * configuration first.
+ */
+export const FORMATS: readonly InputFormat[] = [
+  configuration('certificate', 'certificate', certificateConfidence),
+  configuration('empty-export', 'empty-export', emptyExportConfidence),
+  configuration('topology', 'topology', topologyConfidence),
+  configuration('endpoints', 'endpoints', endpointsConfidence('endpoints')),
+  configuration('endpoints-version', 'endpoints', endpointsConfidence('endpoints-version')),
+  evidence(captureEvidenceReader, 1),
+  evidence(traceEvidenceReader, 0.9),
+  evidence(protocolLogReader, 0.9),
+  evidence(trackingLogReader, 0.9),
+  evidence(ndrEvidenceReader, 0.8),
+  evidence(headersEvidenceReader, 0.7),
+  evidence(queueEvidenceReader, 0.9),
+  configuration('powershell-clixml', 'export', exportConfidence('powershell-clixml')),
+  configuration('powershell-json', 'export', exportConfidence('powershell-json')),
+  configuration('powershell-csv', 'export', exportConfidence('powershell-csv')),
+  configuration('powershell-formatted', 'export', exportConfidence('powershell-formatted')),
+];
+
+/**
+ * The format of a sample: the most confident of `formats` (ties to the first listed), null when
+ * none claims it. A format certain of it (confidence 1) ends the search: no later one can win.
+ */
+export function detectFormat(sample: DetectionSample, formats: readonly InputFormat[] = FORMATS): InputFormat | null {
+  let best: InputFormat | null = null;
+  let bestConfidence = 0;
+  for (const format of formats) {
+    const confidence = format.detect(sample);
+    if (confidence > bestConfidence) {
+      best = format;
+      bestConfidence = confidence;
+      if (confidence >= 1) break;
+    }
+  }
+  return best;
+}
+
+/** The configuration formats alone (detect.ts's detectKind). */
+export const CONFIGURATION_FORMATS: readonly InputFormat[] = FORMATS.filter((f) => f.kind === 'configuration');
+
+/** The evidence readers, in registry order. */
+export const EVIDENCE_FORMAT_READERS: readonly EvidenceReader[] = FORMATS.flatMap((f) => (f.kind === 'evidence' ? [f.reader] : []));
+
+function configuration(name: ConfigurationFormat['name'], reader: ConfigurationFormat['reader'], detect: (s: DetectionSample) => number): ConfigurationFormat {
+  return { kind: 'configuration', name, reader, detect };
+}
+
+/** An evidence reader's yes/no detector, with the confidence a match carries. */
+function evidence(reader: EvidenceReader, confidence: number): EvidenceFormat {
+  return { kind: 'evidence', name: reader.kind, reader, detect: (s) => (reader.detect(s.head) ? confidence : 0) };
+}
