@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { CmdletError } from '../engine/cmdlet-change.js';
+import { collectScriptCommand } from './command-collect-script.js';
 import { diagnoseCommand } from './command-diagnose.js';
 import { explainCommand } from './command-explain.js';
 import { pcapCommand } from './command-pcap.js';
@@ -26,6 +27,7 @@ Usage:
   mailflow-doctor logs FILE|FOLDER… [--limit N]          SMTP sessions rebuilt from Exchange protocol logs
   mailflow-doctor explain TEXT…|- [--case PATH]          code, meaning, causes and fixes of NDR / SMTP statuses in TEXT
   mailflow-doctor demo                                   diagnose the bundled example (scenario S1)
+  mailflow-doctor collect-script [--onprem|--online|--both]   PowerShell script that collects the evidence into a zip diagnose reads
   mailflow-doctor redact PATH… --out DIR [--map FILE] [--keep NAME…] | redact --reverse --map FILE [FILE…|-]   shareable copy with pseudonyms
 
 Options:
@@ -77,6 +79,8 @@ export async function main(argv: string[]): Promise<number> {
         return await explainCommand(rest);
       case 'redact':
         return await redactCommand(rest);
+      case 'collect-script':
+        return await collectScriptCommand(rest);
       case 'demo':
         return await diagnoseCommand(rest, { paths: [DEMO_CASE], at: DEMO_AT });
       case '--version':

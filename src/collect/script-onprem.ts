@@ -102,17 +102,17 @@ function Copy-ProtocolLogs {
     param([string]$Folder, [string]$Where, [int]$Days)
     $since = (Get-Date).AddDays(-$Days)
     $logs = New-Object System.Collections.ArrayList
-    $services = @(@{ Cmdlet = 'Get-TransportService'; Kind = 'Hub' }, @{ Cmdlet = 'Get-FrontendTransportService'; Kind = 'FrontEnd' })
-    foreach ($service in $services) {
-        if (-not (Test-Cmdlet -Name $service.Cmdlet)) { continue }
-        try {
-            foreach ($t in @(& $service.Cmdlet -ErrorAction Stop)) {
-                [void]$logs.Add(@{ Server = [string]$t.Name; Name = $service.Kind + '-SmtpSend'; Path = [string]$t.SendProtocolLogPath })
-                [void]$logs.Add(@{ Server = [string]$t.Name; Name = $service.Kind + '-SmtpReceive'; Path = [string]$t.ReceiveProtocolLogPath })
-            }
-        } catch {
-            Write-CollectLog -Level 'ERROR' -Where $Where -Step $service.Cmdlet -Text $_.Exception.Message
-        }
+    $services = @()
+    try { $services += @(Get-TransportService -ErrorAction Stop | ForEach-Object { @{ Kind = 'Hub'; Service = $_ } }) }
+    catch { Write-CollectLog -Level 'ERROR' -Where $Where -Step 'Get-TransportService' -Text $_.Exception.Message }
+    if (Test-Cmdlet -Name 'Get-FrontendTransportService') {
+        try { $services += @(Get-FrontendTransportService -ErrorAction Stop | ForEach-Object { @{ Kind = 'FrontEnd'; Service = $_ } }) }
+        catch { Write-CollectLog -Level 'ERROR' -Where $Where -Step 'Get-FrontendTransportService' -Text $_.Exception.Message }
+    }
+    foreach ($s in $services) {
+        $t = $s.Service
+        [void]$logs.Add(@{ Server = [string]$t.Name; Name = $s.Kind + '-SmtpSend'; Path = [string]$t.SendProtocolLogPath })
+        [void]$logs.Add(@{ Server = [string]$t.Name; Name = $s.Kind + '-SmtpReceive'; Path = [string]$t.ReceiveProtocolLogPath })
     }
     foreach ($log in $logs) {
         if ([string]::IsNullOrWhiteSpace($log.Path)) { continue }

@@ -93,7 +93,7 @@ function Write-Topology {
         }
     }
     $path = Join-Path -Path $OutputFolder -ChildPath '${COLLECT_TOPOLOGY_FILE}'
-    Set-Content -LiteralPath $path -Value $lines -Encoding UTF8
+    Set-Content -LiteralPath $path -Value $lines.ToArray() -Encoding UTF8
     Write-CollectLog -Level 'INFO' -Where 'topology' -Step 'topology.yaml' -Text ('{0} source(s), {1} server(s) with public addresses, {2} MX domain(s)' -f $script:Sources.Count, $public.Count, $dns.MX.Count)
 }
 `.trim().split('\n').concat(['']);

@@ -64,6 +64,22 @@ export const POLICY_ENTRIES: readonly NdrEntry[] = [
     references: refs('700', 'GBC'),
   },
   {
+    id: '5.7.711-connector-blocked',
+    code: '5.7.711',
+    text: '550 5.7.711 Access denied, bad inbound connector. AS(2204)',
+    meaning: 'Exchange Online blocked an inbound connector it detected as potentially compromised; mail over that connector is refused until the connector is released.',
+    appearsIn: ['NDR', 'send protocol log', 'queue'],
+    generatedBy: 'Exchange Online (EOP), at RCPT or DATA',
+    outcome: 'rejected',
+    causes: ['The connector (usually an OnPremises connector of a relaying server) sent mail Microsoft judged as spam or abuse: a compromised server, an open relay behind the connector, or a rogue connector.'],
+    fixes: [
+      { step: 'Get-BlockedConnector | Format-List', where: EXO },
+      { step: 'Secure the sending server or remove the rogue connector, then release it: Remove-BlockedConnector -ConnectorId <the ConnectorId Get-BlockedConnector shows>', where: EXO },
+    ],
+    rules: ['connector-or-tenant-blocked'],
+    references: refs('RBC', 'GBC'),
+  },
+  {
     id: '5.7.708-ip-not-accepted',
     code: '5.7.708',
     text: '550 5.7.708 Access denied, traffic not accepted from this IP',

@@ -46,6 +46,7 @@ const SOURCES: Record<string, string> = {
   A6N: 'a6n.co.uk, 2024-05: Get-OnPremServerReportInfo (3P)',
   PAUSE: 'New-TenantExemptionInfo: pausing out-of-date server enforcement — Exchange Team blog (techcommunity 4007169)',
   '700': 'Fix NDR error codes 550 5.7.703, 550 5.7.705, 550 5.7.708, and 550 5.7.750 — https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/fix-error-codes-550-5-7-703-550-5-7-705-550-5-7-708-550-5-7-750',
+  RBC: 'Remove blocked connectors from the Restricted entities page — https://learn.microsoft.com/defender-office-365/connectors-remove-blocked',
   GBC: 'Get-BlockedConnector / Remove-BlockedConnector — https://learn.microsoft.com/powershell/module/exchangepowershell/get-blockedconnector',
   '451AS': 'Fix NDR error code 451 4.7.500-699 (ASxxx) in Exchange Online — https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/fix-error-code-451-4-7-500-699-asxxx-in-exchange-online',
   S28: 'Connection filter IP Allow List and connectors: 550 5.7.1 Unable to Relay: Blocked by Customer Allow list',

@@ -34,6 +34,7 @@ const EXACT: Record<string, EntryOption[]> = {
   '5.7.230': one('5.7.230-out-of-date-blocked'),
   '5.7.705': one('5.7.705-tenant-threshold'),
   '5.7.708': one('5.7.708-ip-not-accepted'),
+  '5.7.711': one('5.7.711-connector-blocked'),
   '5.7.750': one('5.7.750-unregistered-domain'),
   '5.7.703': one('5.7.703-tenant-block-list'),
   '5.7.511': one('5.7.511-banned-sender'),

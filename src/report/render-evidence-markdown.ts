@@ -1,8 +1,12 @@
+import type { DecodedMessage } from '../ingest/headers/decode-message.js';
+import { MEANING_SOURCES } from '../ingest/headers/header-meanings.js';
 import type { CaptureReadResult } from '../model/capture.js';
 import type { TraceRollup } from '../model/message-trace.js';
 import { FORMAT_TITLES } from '../model/message-trace.js';
 import type { InputReport } from '../model/diagnostics.js';
 import type { SmtpSessionObservation } from '../model/evidence.js';
+import { formatSource } from '../model/provenance.js';
+import { renderHeadersText } from './render-headers.js';
 import { cell } from './render-markdown.js';
 import type { LogsResult } from './render-logs.js';
 import { sessionLines, summaryLines } from './render-pcap.js';
@@ -10,7 +14,7 @@ import { listedMessage, type TraceReport } from './render-trace-json.js';
 import { PLAIN } from './style.js';
 
 /**
- * `--format markdown` for the evidence commands (trace, logs, pcap), in the style of the diagnose
+ * `--format markdown` for the evidence commands (trace, logs, pcap, headers), in the style of the diagnose
  * report (render-markdown.ts): a title, the totals in bold, tables an admin pastes into a ticket,
  * and the input problems. Nothing is capped beyond what the command itself listed.
  */
@@ -147,5 +151,30 @@ export function renderPcapMarkdown(r: CaptureReadResult): string {
     const [head, ...rest] = sessionLines(x, i + 1, PLAIN);
     lines.push(`### Session ${i + 1}`, '', `${head!.replace(/^Session \d+: /, '')}`, '', ...fenced(rest.map((l) => l.replace(/^ {2}/, ''))));
   });
+  return lines.join('\n');
+}
+
+/**
+ * `headers --format markdown`: per message the hop table as a Markdown table, then the verdicts and
+ * the decoded Microsoft headers exactly as the text report words them (fenced, so the columns of
+ * the anti-spam fields stay aligned), and the documents the meanings cite.
+ */
+export function renderHeadersMarkdown(messages: readonly DecodedMessage[]): string {
+  const lines = ['# mailflow-doctor message headers', '', `**${messages.length} message(s).**`, ''];
+  messages.forEach((m, i) => {
+    lines.push(`## Message ${i + 1}: ${m.messageId ?? '(no Message-ID)'}`, '');
+    lines.push(`\`${formatSource(m.source)}\`${m.subject ? ` · Subject: ${m.subject}` : ''}${m.from ? ` · From: ${m.from}` : ''}${m.date ? ` · Date: ${m.date}` : ''}`, '');
+    if (m.hops.length === 0) lines.push('No Received headers: the message has no hops to show.', '');
+    else {
+      const rows = m.hops.map((h) => [String(h.number), `${h.from ?? '?'} → ${h.by ?? '?'}`, h.with ?? '—', h.ip ?? '—', h.tls === null ? 'none' : h.tls.version ?? 'TLS (version not stated)', h.date ?? h.dateText ?? '—', h.delaySeconds === null ? '—' : `${h.delaySeconds}s${h.clockSkew ? ' skew' : ''}`, h.vendor ? `${h.kind} (${h.vendor})` : h.kind]);
+      lines.push(...table(['#', 'from → by', 'with', 'IP', 'TLS', 'date', 'delay', 'kind'], rows));
+    }
+    // The verdicts and decoded headers as the text report writes them: one wording for both formats.
+    const text = renderHeadersText([m], PLAIN);
+    const at = text.indexOf('\nVerdicts\n');
+    const end = text.indexOf('\nMeanings cite:');
+    if (at >= 0) lines.push(...fenced(text.slice(at + 1, end >= 0 ? end : undefined).trimEnd().split('\n')));
+  });
+  lines.push('Meanings cite:', '', ...MEANING_SOURCES.map((x) => `- [${x.tag}] <${x.url}>`), '');
   return lines.join('\n');
 }

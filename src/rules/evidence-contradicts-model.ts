@@ -126,19 +126,22 @@ function connectorsOf(f: FlowResult): Set<string> {
 }
 
 /**
- * The status concerns this simulated route: the same recipient domain (when the status names one)
- * and, to tie it to the route rather than to any mail for the domain, the connector, the remote
- * host or the sender's domain.
+ * The status concerns this simulated route: the same recipient and sender domains (when the status
+ * names them) and, to tie it to the route rather than to any mail between the domains, the
+ * connector or the remote host when the status names one.
  */
 function statusOnRoute(f: FlowResult, o: StatusObservation): boolean {
   if (o.recipient && (!o.recipient.includes('@') || domainOf(o.recipient) !== domainOf(f.to))) return false;
+  // A route is its sender and recipient domains: mail from another sender domain (a relay of
+  // fabrikam.com mail, where the model's flow sends contoso.com mail) is another route (M3, M4).
+  const from = senderDomain(o.sender);
+  if (from !== null && from !== domainOf(f.from)) return false;
   if (o.connector) return connectorsOf(f).has(o.connector.trim().toLowerCase());
   if (o.remoteHost) {
     const host = normalizeHost(o.remoteHost);
     return f.hops.some((h) => normalizeHost(h.to) === host) && o.recipient !== null;
   }
-  const from = senderDomain(o.sender);
-  return o.recipient !== null && from !== null && from === domainOf(f.from);
+  return o.recipient !== null && from !== null;
 }
 
 /** RULES.md v2: a deferral or rejection in evidence on a route the simulator predicts as delivered — only where a prediction exists. */

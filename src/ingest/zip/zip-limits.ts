@@ -35,7 +35,7 @@ export const ZIP_LIMITS: ZipLimits = {
   totalBytes: 32 * 1024 ** 3,
   ratio: 200,
   ratioFloor: 1 << 20,
-  nestedDepth: 2,
+  nestedDepth: 1,
   pathDepth: LIMITS.nestingDepth,
   pathLength: 1024,
 };

@@ -40,7 +40,7 @@ h4{font-size:.92rem;margin:.8rem 0 .3rem}
 ol.fix{padding-left:1.4rem}ol.fix li{margin:.3rem 0}
 pre.cmd{background:#0f2740;color:#f0f6fc;border-radius:6px;padding:.45rem .6rem;margin:.25rem 0;white-space:pre-wrap;word-break:break-all;font-size:.84rem}
 .where{color:var(--muted);font-size:.85rem}
-code.url{word-break:break-all}details.ruledoc{margin:.3rem 0}details.ruledoc h4{margin:.5rem 0 .2rem}
+code.url{word-break:break-all}details.ruledoc{margin:.3rem 0;scroll-margin-top:4.5rem}details.ruledoc h4{margin:.5rem 0 .2rem}
 table{border-collapse:collapse;width:100%;font-size:.86rem;margin:.3rem 0}
 th,td{border:1px solid var(--line);padding:.25rem .4rem;text-align:left;vertical-align:top}
 th{background:var(--panel)}
