@@ -3,18 +3,8 @@
 // structure boundaries, duplicated chunks, huge counts and lengths, deep nesting, invalid UTF-8 and
 // UTF-16, byte-order marks and line-ending mixes, NUL bytes.
 
-/** A small deterministic PRNG (mulberry32), so a round is reproducible from its seed. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n) => Math.floor(next() * n), pick: (xs) => xs[Math.floor(next() * xs.length)] };
-}
+/** The benchmarks' seeded PRNG (mulberry32), so a round is reproducible from its seed. */
+export { createRng as prng } from '../bench/prng.mjs';
 
 const BOUNDARIES = [0x0a, 0x2c, 0x3b, 0x3c, 0x3e, 0x7b, 0x7d, 0x5b, 0x5d, 0x3a, 0x22, 0x20];
 

@@ -12,20 +12,10 @@ import type { Provenance } from '../../model/provenance.js';
  */
 
 /** What the reader knows about the place a status text was read. */
-export interface StatusContext {
-  origin: StatusOrigin;
-  at: string | null;
-  sender: string | null;
-  recipient: string | null;
-  connector: string | null;
-  remoteHost: string | null;
-  remoteIp: string | null;
-  clientIp: string | null;
-  tenantId: string | null;
+export type StatusContext = Omit<StatusObservation, 'status' | 'rules' | 'lastError'> & {
   /** The last deferral the source states beside the text (a queue's LastError, a trace's LED), for an expiry. */
   lastError?: string | null;
-  source: Provenance;
-}
+};
 
 export function emptyContext(origin: StatusOrigin, source: Provenance): StatusContext {
   return { origin, at: null, sender: null, recipient: null, connector: null, remoteHost: null, remoteIp: null, clientIp: null, tenantId: null, source };

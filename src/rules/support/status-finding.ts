@@ -1,21 +1,13 @@
 import type { Observed, StatusObservation } from '../../model/evidence.js';
-import type { Evidence, Finding, FindingSubject } from '../finding.js';
-import { describeSpan, groupEvidence, spanOf } from './evidence.js';
+import type { Finding, FindingSubject } from '../finding.js';
+import { describeSpan, spanOf } from './evidence.js';
+import { confirmWithStatuses, statusEvidence } from './status-findings.js';
 
 /**
- * Evidence statuses (NDR-CATALOG, recognised by the evidence readers) as finding evidence: one
- * line per group, with where it was read and who it was for.
+ * Evidence statuses for the tenant-policy rules (M12): the shared status helpers
+ * (status-findings.ts) with the two phrasings these rules use.
  */
-export function statusEvidence(groups: readonly Observed<StatusObservation>[], limit = 5): Evidence[] {
-  const out: Evidence[] = [];
-  for (const g of groups.slice(0, limit)) {
-    const s = g.sample;
-    const who = s.sender || s.recipient ? ` (${s.sender ?? '?'} → ${s.recipient ?? '?'})` : '';
-    const where = s.remoteHost ? ` from ${s.remoteHost}` : '';
-    out.push(...groupEvidence(g, `${s.origin}: "${s.status.text}"${where}${who}${g.count > 1 ? ` ×${g.count}` : ''}`).slice(0, 1));
-  }
-  return out;
-}
+export { statusEvidence };
 
 /** `3 messages between … and …`, counting every observation of the groups. */
 export function statusSpan(groups: readonly Observed<StatusObservation>[], noun = 'message'): string {
@@ -23,14 +15,15 @@ export function statusSpan(groups: readonly Observed<StatusObservation>[], noun 
   return describeSpan(count, first, last, noun);
 }
 
-/** Recipients (or senders) the statuses name, as subjects; a fallback subject when none. */
+/** Recipients the statuses name, as subjects; a fallback subject when none. */
 export function statusSubjects(groups: readonly Observed<StatusObservation>[], fallback: string): FindingSubject[] {
   const recipients = [...new Set(groups.map((g) => g.sample.recipient).filter((r): r is string => !!r))];
   return recipients.length > 0 ? recipients.slice(0, 10).map((r) => ({ type: 'Recipient', name: r })) : [{ type: 'Evidence', name: fallback }];
 }
 
-/** Adds the evidence of statuses to a finding built from the simulation (the same cause seen twice). */
+/** The simulation's finding with the statuses that show the same cause (one root cause, confirmed by evidence). */
 export function withStatusEvidence(f: Finding, groups: readonly Observed<StatusObservation>[]): Finding {
-  if (groups.length === 0) return f;
-  return { ...f, message: `${f.message} The evidence shows it too: ${statusSpan(groups)}.`, evidence: [...f.evidence, ...statusEvidence(groups)] };
+  const copy: Finding = { ...f, evidence: [...f.evidence] };
+  confirmWithStatuses(copy, groups);
+  return copy;
 }
