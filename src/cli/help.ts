@@ -155,8 +155,9 @@ const HEADERS = `Usage:
                                         (.eml, Outlook .msg, mbox, pasted headers; - reads standard input)
 
 Options:
-  --format text|json|html, -f   output format (default text)
+  --format text|json|markdown|html, -f   output format (default text)
 ${OUTPUT_OPTIONS}
+${REDACT_OPTIONS}
 
 Example:
   mailflow-doctor headers bounced-message.eml

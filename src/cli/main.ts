@@ -4,6 +4,7 @@ import { collectScriptCommand } from './command-collect-script.js';
 import { diagnoseCommand } from './command-diagnose.js';
 import { explainCommand } from './command-explain.js';
 import { pcapCommand } from './command-pcap.js';
+import { probeCommand } from './command-probe.js';
 import { redactCommand } from './command-redact.js';
 import { logsCommand } from './command-logs.js';
 import { headersCommand } from './command-headers.js';
@@ -24,6 +25,7 @@ Usage:
   mailflow-doctor headers FILE…|- [--format text|json]   hops, verdicts and Microsoft stamps of message headers
   mailflow-doctor trace FILE… [--connector NAME] [--sender-domain D] [--since T] [--until T] [--list [--limit N]]   summarise message traces (--format text|json|csv)
   mailflow-doctor pcap FILE|- [--keylog FILE]…           every SMTP session in a capture: STARTTLS, TLS, certificates, replies
+  mailflow-doctor probe HOST[:PORT] --from ADDR --to ADDR [--cert PEM --key PEM]   ask the server at RCPT TO whether it would relay (sends no message)
   mailflow-doctor logs FILE|FOLDER… [--limit N]          SMTP sessions rebuilt from Exchange protocol logs
   mailflow-doctor explain TEXT…|- [--case PATH]          code, meaning, causes and fixes of NDR / SMTP statuses in TEXT
   mailflow-doctor demo                                   diagnose the bundled example (scenario S1)
@@ -69,6 +71,8 @@ export async function main(argv: string[]): Promise<number> {
         return await whatIfCommand(rest);
       case 'pcap':
         return await pcapCommand(rest);
+      case 'probe':
+        return await probeCommand(rest);
       case 'logs':
         return await logsCommand(rest);
       case 'headers':

@@ -17,6 +17,8 @@ export interface ProbeOptions {
   /** The target as given (`HOST[:PORT]` or a domain with --mx). */
   target: string;
   host: string;
+  /** The address to connect to when DNS was asked here (--mx with --dns); null: the host name is resolved by the system. */
+  address: string | null;
   port: number;
   from: string;
   to: string;
@@ -90,8 +92,8 @@ export interface ProbeResult {
   serverCheck: ServerCertificateCheck | null;
   /** The certificate the probe had to present (null: none given). */
   ownCertificate: CapturedCertificate | null;
-  /** The client certificate went out in the handshake (the wire shows a non-empty Certificate message). */
-  messageSent: boolean;
+  /** `--send-test-message` was given and the test message's content went out after DATA. */
+  testMessageSent: boolean;
   failure: ProbeFailure | null;
   closedBy: 'quit' | 'server' | 'timeout' | 'error';
 }

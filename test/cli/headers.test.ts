@@ -114,3 +114,20 @@ describe('headers - (standard input: a pasted block is the most common input)', 
     noStack(r.stderr);
   });
 });
+
+describe('headers command: markdown and --redact (issue 15 item 4)', () => {
+  it('--format markdown gives the hop table as Markdown', async () => {
+    const r = await runMain('headers', `${F}cross-premises-anonymous-gateway.eml`, '--format', 'markdown');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\|.*\|$/m);
+    expect(r.stdout).toContain('mx0a-00abcd01.pphosted.com');
+  });
+
+  it('--redact replaces the customer names and addresses of the headers', async () => {
+    const r = await runMain('headers', `${F}cross-premises-anonymous-gateway.eml`, '--redact');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/contoso/i);
+    // Documentation addresses (192.0.2.0/24) are already anonymous and stay (docs/redaction.md).
+    expect(r.stdout).toContain('customer-');
+  });
+});

@@ -1,16 +1,31 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // A short bounded fuzz round (about 60 s) on every test run, so that no reader lands without facing
-// mutated input: `npm test` builds dist/ first, which the harness's workers load. Without a build
-// (a bare `vitest run`) the round is skipped, except in CI.
+// mutated input. The harness's workers load the built readers: `npm test` builds dist/ first. A
+// bare `vitest run` with no build, or a build older than the sources, would judge other code, so
+// the round is skipped then — except in CI, where it must run.
 const ROOT = new URL('../../', import.meta.url).pathname;
-const built = existsSync(`${ROOT}dist/ingest/load-case.js`);
+const BUILT = `${ROOT}dist/ingest/load-case.js`;
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+const fresh = existsSync(BUILT) && statSync(BUILT).mtimeMs >= newestSource(`${ROOT}src`);
 const required = process.env.CI_REQUIRE_INTEGRATION === '1';
 
 describe('fuzz harness, short round', () => {
-  it.skipIf(!built && !required)('finds no reader that throws, hangs, runs out of memory or floods diagnostics', () => {
+  it.skipIf(!fresh && !required)('finds no reader that throws, hangs, runs out of memory or floods diagnostics', () => {
+    expect(fresh, 'dist/ is missing or older than src/: run npm run build first').toBe(true);
     const r = spawnSync(process.execPath, ['fuzz/run.mjs', '--seconds', '60', '--seed', '20261206', '--no-save'], { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
     const out = `${r.stdout}\n${r.stderr}`;
     expect(out).toMatch(/executions/);

@@ -3,23 +3,44 @@ import { DETECTION_SAMPLE_BYTES, DETECTION_TEXT_BYTES, type DetectionSample } fr
 
 /** A sample of `head` (the first bytes of a file of `size` bytes); `head` longer than the bound is cut. */
 export function detectionSample(head: Uint8Array, size: number = head.length, file = ''): DetectionSample {
-  const bounded = head.subarray(0, DETECTION_SAMPLE_BYTES);
-  const textBytes = bounded.subarray(0, DETECTION_TEXT_BYTES);
-  let text: string | null = null;
-  const shared = new Map<(sample: DetectionSample) => unknown, unknown>();
-  const sample: DetectionSample = {
-    file,
-    size,
-    head: bounded,
-    textIsWhole: textBytes.length === size,
-    get text(): string {
-      text ??= decodeText(textBytes);
-      return text;
-    },
-    once<T>(compute: (s: DetectionSample) => T): T {
-      if (!shared.has(compute)) shared.set(compute, compute(sample));
-      return shared.get(compute) as T;
-    },
-  };
-  return sample;
+  return new Sample(head, size, file);
+}
+
+/**
+ * A class, not an object per file with closures: a provider's case has tens of thousands of small
+ * exports, and every allocation per file shows in the load time.
+ */
+class Sample implements DetectionSample {
+  readonly head: Uint8Array;
+  readonly textIsWhole: boolean;
+  private readonly textBytes: Uint8Array;
+  private decoded: string | null = null;
+  private computed: Array<(sample: DetectionSample) => unknown> | null = null;
+  private results: unknown[] | null = null;
+
+  constructor(
+    head: Uint8Array,
+    readonly size: number,
+    readonly file: string,
+  ) {
+    this.head = head.length > DETECTION_SAMPLE_BYTES ? head.subarray(0, DETECTION_SAMPLE_BYTES) : head;
+    this.textBytes = this.head.length > DETECTION_TEXT_BYTES ? this.head.subarray(0, DETECTION_TEXT_BYTES) : this.head;
+    this.textIsWhole = this.textBytes.length === size;
+  }
+
+  get text(): string {
+    this.decoded ??= decodeText(this.textBytes);
+    return this.decoded;
+  }
+
+  once<T>(compute: (sample: DetectionSample) => T): T {
+    this.computed ??= [];
+    this.results ??= [];
+    const at = this.computed.indexOf(compute);
+    if (at >= 0) return this.results[at] as T;
+    const result = compute(this);
+    this.computed.push(compute);
+    this.results.push(result);
+    return result;
+  }
 }

@@ -4,6 +4,7 @@ import { trackingLogReader } from '../exchange-log/read-tracking-log.js';
 import { headersEvidenceReader } from '../headers/headers-evidence-reader.js';
 import { ndrEvidenceReader } from '../ndr/ndr-evidence-reader.js';
 import { captureEvidenceReader } from '../pcap/capture-evidence-reader.js';
+import { probeEvidenceReader } from '../probe/probe-evidence-reader.js';
 import { queueEvidenceReader } from '../queue/queue-evidence-reader.js';
 import { traceEvidenceReader } from '../trace/trace-evidence-reader.js';
 import {
@@ -36,6 +37,7 @@ export const FORMATS: readonly InputFormat[] = [
   configuration('endpoints', 'endpoints', endpointsConfidence('endpoints')),
   configuration('endpoints-version', 'endpoints', endpointsConfidence('endpoints-version')),
   evidence(captureEvidenceReader, 1),
+  evidence(probeEvidenceReader, 1),
   evidence(traceEvidenceReader, 0.9),
   evidence(protocolLogReader, 0.9),
   evidence(trackingLogReader, 0.9),
