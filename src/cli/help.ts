@@ -1,3 +1,4 @@
+import { COLLECT_SCRIPT_USAGE } from './command-collect-script.js';
 import { EXPLAIN_USAGE } from './command-explain.js';
 
 /**
@@ -180,6 +181,7 @@ const HELP: Record<string, string> = {
   pcap: PCAP,
   headers: HEADERS,
   explain: EXPLAIN,
+  'collect-script': COLLECT_SCRIPT_USAGE,
 };
 
 /** The help of a command, or null for a command this table does not hold (`redact` prints its own). */

@@ -19,6 +19,8 @@ export interface ProbeLab {
   /** Issued by the trusted root, but its validity ended in 2021. */
   expired: { cert: string; key: string };
   port: number;
+  /** Implicit TLS (smtpd_tls_wrappermode, as on 465) on a port of its own. */
+  smtpsPort: number;
   maillog: string;
   stop(): Promise<void>;
 }
@@ -105,7 +107,8 @@ export async function startProbeLab(dir: string): Promise<ProbeLab> {
   let last = '';
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    writeFileSync(join(etc, 'master.cf'), [`127.0.0.1:${port} inet n - n - - smtpd`, ...SERVICES].join('\n') + '\n');
+    const smtpsPort = await freePort();
+    writeFileSync(join(etc, 'master.cf'), [`127.0.0.1:${port} inet n - n - - smtpd`, `127.0.0.1:${smtpsPort} inet n - n - - smtpd -o smtpd_tls_wrappermode=yes`, ...SERVICES].join('\n') + '\n');
     const check = await run('postfix', ['-c', etc, 'check'], { timeoutMs: 20_000 });
     if (check.code !== 0) throw new Error(`postfix check failed: ${check.stderr}${log(maillog)}`);
     const start = await run('postfix', ['-c', etc, 'start'], { timeoutMs: 20_000 });
@@ -116,7 +119,7 @@ export async function startProbeLab(dir: string): Promise<ProbeLab> {
     }
     for (let i = 0; i < 100; i++) {
       if (await listening(port)) {
-        return { dir, pki, expired, port, maillog, stop: async () => { await run('postfix', ['-c', etc, 'stop'], { timeoutMs: 20_000 }); started.delete(etc); } };
+        return { dir, pki, expired, port, smtpsPort, maillog, stop: async () => { await run('postfix', ['-c', etc, 'stop'], { timeoutMs: 20_000 }); started.delete(etc); } };
       }
       await sleep(100);
     }

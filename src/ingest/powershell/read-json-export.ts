@@ -84,7 +84,11 @@ function cleanObject(o: Record<string, unknown>): PsObjectValue {
 export function cleanValue(v: unknown): PsValue {
   if (typeof v === 'string') {
     const m = MS_DATE.exec(v);
-    return m?.[1] !== undefined ? new Date(Number(m[1])).toISOString() : v;
+    if (m?.[1] === undefined) return v;
+    // A damaged export can hold a count of milliseconds beyond what a Date holds (±8.64e15):
+    // the text is kept as written rather than losing the file to "Invalid time value".
+    const ms = Number(m[1]);
+    return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : v;
   }
   if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
   if (v === undefined) return null;
