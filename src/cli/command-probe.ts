@@ -81,6 +81,8 @@ export async function probeCommand(args: string[]): Promise<number> {
     if (!value) throw new UsageError(`probe needs ${name} ADDRESS (e.g. --from postmaster@contoso.com --to someone@fabrikam.com).`);
     if (!ADDRESS.test(value)) throw new UsageError(`${name} "${value}" is not an address such as someone@contoso.com.`);
   }
+  // Every value goes on the wire as part of a command line: no spaces or line breaks may smuggle in a second command.
+  if (v.ehlo !== undefined && !/^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])$/.test(v.ehlo)) throw new UsageError(`--ehlo "${v.ehlo}" is not a host name or [address literal].`);
   const format = v.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json (got "${format}").`);
   const starttls = (v.starttls ?? 'require') as StartTlsMode;

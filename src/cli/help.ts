@@ -1,3 +1,4 @@
+import { PROBE_USAGE } from './command-probe.js';
 import { COLLECT_SCRIPT_USAGE } from './command-collect-script.js';
 import { EXPLAIN_USAGE } from './command-explain.js';
 
@@ -182,6 +183,7 @@ const HELP: Record<string, string> = {
   headers: HEADERS,
   explain: EXPLAIN,
   'collect-script': COLLECT_SCRIPT_USAGE,
+  probe: PROBE_USAGE,
 };
 
 /** The help of a command, or null for a command this table does not hold (`redact` prints its own). */

@@ -27,6 +27,7 @@ describe('probe command line (no network)', () => {
     [['probe', 'mx.contoso.com', '--from', 'a@fabrikam.com', '--to', 'b@contoso.org', '--cert', 'x.pem'], /--cert and --key go together/],
     [['probe', 'mx.contoso.com', '--from', 'a@fabrikam.com', '--to', 'b@contoso.org', '--starttls', 'maybe'], /--starttls must be require, try or no/],
     [['probe', 'mx.contoso.com', '--from', 'a@fabrikam.com', '--to', 'b@contoso.org', '--passphrase', 'x'], /Unknown option '--passphrase'/],
+    [['probe', 'mx.contoso.com', '--from', 'a@fabrikam.com', '--to', 'b@contoso.org', '--ehlo', 'x\r\nRCPT TO:<c@d.e>'], /--ehlo "[^]*" is not a host name/],
     [['probe', 'mx.contoso.com:99999', '--from', 'a@fabrikam.com', '--to', 'b@contoso.org'], /port .* must be 1–65535/],
   ])('usage error %#: exit 2 before any connection', async (args, message) => {
     const c = capture();
