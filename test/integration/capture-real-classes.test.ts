@@ -227,7 +227,10 @@ describe.skipIf(unavailable !== null)(unavailable ? `capture classes against rea
   it('openssl s_client sending a ClientHello to the plain SMTP port: the session is kept and the TLS noted', () => {
     const { s, t } = one('clienthello-to-plain-port');
     // Postfix greets, then answers the binary records line by line with 500s; tshark lists the same replies.
-    expect(t.replies[0]).toMatchObject({ code: 220, lines: [BANNER] });
+    // tshark does not always split the greeting's text out when the client's TLS records share its
+    // exchange (its lines come back empty in some runs): the code is compared with tshark, the
+    // text with what Postfix is configured to say.
+    expect(t.replies[0]).toMatchObject({ code: 220 });
     expect(s.replies.map((x) => x.code)).toEqual(t.replies.map((x) => x.code));
     expect(s.replies.slice(1).every((x) => x.code === 500 && x.command === null)).toBe(true);
     expect(s.banner).toBe(BANNER);
