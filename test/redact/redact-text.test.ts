@@ -125,3 +125,28 @@ describe('redactText: token-level pseudonyms (issue 15 item 3)', () => {
     expect(out[4]).toBe('customer-2.example');
   });
 });
+
+describe('display names (issue 15 item 3: no original name in the redacted output)', () => {
+  it("a header's address phrases and an export's DisplayName become name pseudonyms, consistently", () => {
+    const headers = 'From: "Ann Lee" <ann.lee@contoso.com>\r\nTo: Bob Kowalski <bob@fabrikam.com>, postmaster@fabrikam.com\r\nSubject: Lee report\r\n\r\nHello';
+    const json = '[{"DisplayName": "Ann Lee", "PrimarySmtpAddress": "ann.lee@contoso.com"}]';
+    const clixml = '<Obj><MS><S N="DisplayName">Bob Kowalski</S></MS></Obj>';
+    const map = new RedactionMap();
+    for (const t of [headers, json, clixml]) collectText(t, map);
+    map.allocate();
+    const out = [headers, json, clixml].map((t) => redactText(t, map)).join('\n');
+    for (const original of ['Ann', 'Lee', 'Bob', 'Kowalski']) expect(out).not.toContain(original);
+    // The same person's words get the same pseudonyms in every file.
+    const pseudonym = /From: "(\S+) (\S+)"/.exec(out)!;
+    expect(out).toContain(`"DisplayName": "${pseudonym[1]} ${pseudonym[2]}"`);
+    expect(reverseText(out, map)).toContain('Ann Lee');
+  });
+
+  it('words the tool prints (rule ids) are never taken for a name', () => {
+    const text = 'From: Routing Loop <loop@contoso.com>\r\n';
+    const map = new RedactionMap();
+    collectText(text, map);
+    map.allocate();
+    expect(redactText('routing-loop', map)).toBe('routing-loop');
+  });
+});
