@@ -1,6 +1,6 @@
 import { matchCertificateName, matchOneName, normalizeCertName } from '../dist/engine/cert-name-match.js';
 import { certificateProblem } from '../dist/engine/certificate-usability.js';
-import { PARTNER_RESTRICTED, RELAY_DENIED, RELAY_DENIED_ATTR36 } from '../dist/engine/inbound-attribution.js';
+import { RELAY_DENIED, RELAY_DENIED_ATTR36 } from '../dist/engine/inbound-attribution.js';
 import { parseIp, parseIpRange, rangeContains } from '../dist/engine/ip-address.js';
 
 /**
@@ -158,8 +158,8 @@ export function linearAttribute(conn, prepared, ctx) {
     if (ownIp) return fromOnPremises(ownIp, 'ip', [], null);
     const partnerOf = (e) => e.tenant === t && e.connector.Enabled && e.connector.ConnectorType === 'Partner';
     const partner = (certProblem ? undefined : certHits.find((h) => partnerOf(h.entry))?.entry) ?? ipHits.map((h) => h.entry).find(partnerOf);
-    const restricted = partnerRestriction(t, mailFrom, partner);
-    if (restricted) return decision({ outcome: 'rejected', direction: 'none', tenant: t, connector: restricted, matchedBy: 'recipient', response: PARTNER_RESTRICTED });
+    // Partner restrictions (5.7.51) are judged after attribution, with the sender's TLS and the
+    // hybrid cause (EXO-SEMANTICS M15; src/engine/partner-connectors.ts), not here.
     return decision({ outcome: 'accepted', direction: 'inbound', tenant: t, connector: partner?.connector ?? null, matchedBy: 'recipient', recipientInTenant: true });
   }
   if (ctx.isExchangeOnlineDomain(rcpt)) {
@@ -172,21 +172,6 @@ function distinctTenants(entries, except) {
   const out = [];
   for (const e of entries) if (e.tenant !== except && !out.includes(e.tenant)) out.push(e.tenant);
   return out;
-}
-
-/** New-InboundConnector: a Partner connector restricting its SenderDomains to its certificate or IPs. */
-function partnerRestriction(t, mailFrom, matched) {
-  for (const c of t.InboundConnectors) {
-    if (!c.Enabled || c.ConnectorType !== 'Partner') continue;
-    if (!(c.RestrictDomainsToCertificate || c.RestrictDomainsToIPAddresses)) continue;
-    if (matched && matched.connector === c) continue;
-    const covers = c.SenderDomains.some((d) => {
-      const p = d.toLowerCase().replace(/^smtp:/, '').replace(/;\d+$/, '');
-      return p === '*' || p === mailFrom || (p.startsWith('*.') && mailFrom.endsWith(p.slice(1)));
-    });
-    if (covers) return c;
-  }
-  return null;
 }
 
 /** The decision fields both implementations must agree on (the trace is prose, not compared). */

@@ -16,12 +16,6 @@ export const RELAY_DENIED = '550 5.7.64 TenantAttribution; Relay Access Denied';
  * immediate-parent test) nor the P1 domain is accepted [KB4019940][NOTICE].
  */
 export const RELAY_DENIED_ATTR36 = '550 5.7.64 TenantAttribution; Relay Access Denied ATTR36';
-/**
- * The [model] 5.7.51 text, still exported for bench/linear-attribution.mjs (whose reference scan
- * predates M15). Partner restrictions are no longer decided here: see partner-connectors.ts.
- */
-export { PARTNER_TLS_REQUIRED as PARTNER_RESTRICTED } from './partner-connector-decision.js';
-
 export interface Connection {
   sourceIp: string | null;
   certificate: Certificate | null;
