@@ -11,6 +11,7 @@ import { cell } from './render-markdown.js';
 import type { LogsResult } from './render-logs.js';
 import { sessionLines, summaryLines } from './render-pcap.js';
 import { listedMessage, type TraceReport } from './render-trace-json.js';
+import { filterPhrases } from './render-trace.js';
 import { PLAIN } from './style.js';
 
 /**
@@ -49,13 +50,7 @@ function rollup(title: string, rows: readonly TraceRollup[], label: (r: TraceRol
 /** `trace --format markdown`: the files read, the totals, then the messages by connector, sender domain, day, direction and tenant. */
 export function renderTraceMarkdown(r: TraceReport): string {
   const s = r.summary;
-  const f = r.filters;
-  const filters = [
-    f.connectors.length > 0 ? `connector ${f.connectors.map((c) => `"${c}"`).join(' or ')}` : null,
-    f.senderDomains.length > 0 ? `sender domain ${f.senderDomains.join(' or ')}` : null,
-    f.since ? `since ${f.since}` : null,
-    f.until ? `until ${f.until}` : null,
-  ].filter((x): x is string => x !== null);
+  const filters = filterPhrases(r.filters);
   const lines = ['# mailflow-doctor message trace', ''];
   lines.push(...table(['file', 'format', 'rows', 'skipped', 'messages'], r.inputs.map((i) => [`\`${i.file}\``, i.format ? FORMAT_TITLES[i.format] : 'not read', String(i.records), String(i.skipped), String(i.messages)])));
   lines.push(`**${filters.length > 0 ? `Matching ${filters.join(', ')}` : 'All messages'}: ${s.totals.messages}${s.totals.first ? `, ${when(s.totals.first)} to ${when(s.totals.last)}` : ''}** (a message counts once per recipient, as in Get-MessageTrace).`, '');

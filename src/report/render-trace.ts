@@ -15,13 +15,7 @@ export function renderTraceText(r: TraceReport, style: Style = PLAIN): string {
     const what = i.format ? FORMAT_TITLES[i.format] : 'not read';
     out.push(`  ${i.file}: ${what}${i.encoding ? `, ${i.encoding.toUpperCase()}` : ''}; ${i.records} rows, ${i.skipped} skipped, ${i.messages} messages`);
   }
-  const f = r.filters;
-  const filters = [
-    f.connectors.length > 0 ? `connector ${f.connectors.map((c) => `"${c}"`).join(' or ')}` : null,
-    f.senderDomains.length > 0 ? `sender domain ${f.senderDomains.join(' or ')}` : null,
-    f.since ? `since ${f.since}` : null,
-    f.until ? `until ${f.until}` : null,
-  ].filter(Boolean);
+  const filters = filterPhrases(r.filters);
   out.push('');
   out.push(style.bold(`${filters.length > 0 ? `Matching ${filters.join(', ')}` : 'All messages'}: ${s.totals.messages}${s.totals.first ? `, ${when(s.totals.first)} to ${when(s.totals.last)}` : ''}`));
   out.push('  (a message counts once per recipient, as in Get-MessageTrace)');
@@ -61,4 +55,14 @@ function section(out: string[], style: Style, title: string, rows: Array<TraceRo
   for (const r of rows) {
     out.push(`  ${r.label.padEnd(width)}  ${String(r.messages).padStart(countWidth)}  ${when(r.first)} to ${when(r.last)}`);
   }
+}
+
+/** The `trace` filters in words (`connector "X"`, `since …`), for every renderer's heading. */
+export function filterPhrases(f: TraceReport['filters']): string[] {
+  return [
+    f.connectors.length > 0 ? `connector ${f.connectors.map((c) => `"${c}"`).join(' or ')}` : null,
+    f.senderDomains.length > 0 ? `sender domain ${f.senderDomains.join(' or ')}` : null,
+    f.since ? `since ${f.since}` : null,
+    f.until ? `until ${f.until}` : null,
+  ].filter((x): x is string => x !== null);
 }

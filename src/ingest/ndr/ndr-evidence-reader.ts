@@ -1,5 +1,5 @@
-import { open } from 'node:fs/promises';
 import type { InputReport } from '../../model/diagnostics.js';
+import { readFileHead } from '../read-file-head.js';
 import type { HeaderMessageObservation, StatusObservation } from '../../model/evidence.js';
 import type { EvidenceReader } from '../evidence/evidence-reader.js';
 import { toObservation, type DecodedMessage } from '../headers/decode-message.js';
@@ -52,16 +52,9 @@ export async function readNdrFile(file: string, onStatus: (o: StatusObservation)
   report.diagnostics.push(...headers.diagnostics.filter((d) => d.severity === 'warning'));
   let bytes: Buffer;
   try {
-    const handle = await open(file, 'r');
-    try {
-      const size = (await handle.stat()).size;
-      bytes = Buffer.alloc(Math.min(size, MAX_BYTES));
-      const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
-      bytes = bytes.subarray(0, bytesRead);
-      if (size > MAX_BYTES) report.diagnostics.push({ severity: 'warning', location: file, message: `${file}: only the first ${MAX_BYTES / (1024 * 1024)} MiB of the report were read` });
-    } finally {
-      await handle.close();
-    }
+    const head = await readFileHead(file, MAX_BYTES);
+    bytes = head.bytes;
+    if (head.size > MAX_BYTES) report.diagnostics.push({ severity: 'warning', location: file, message: `${file}: only the first ${MAX_BYTES / (1024 * 1024)} MiB of the report were read` });
   } catch (e) {
     report.diagnostics.push({ severity: 'error', location: file, message: `${file}: cannot be read: ${(e as Error).message}` });
     return report;

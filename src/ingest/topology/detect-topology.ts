@@ -1,4 +1,5 @@
 import { isMap, isScalar, parseDocument } from 'yaml';
+import { nestingTooDeep } from './yaml-positions.js';
 
 /** `kind: mailflow-topology` (YAML) or `"kind": "mailflow-topology"` (JSON) somewhere: a cheap first test, most files fail it. */
 const TOPOLOGY_MARKER = /(?:^|[\s{,])["']?kind["']?\s*:\s*["']?mailflow-topology\b/m;
@@ -31,6 +32,8 @@ export function detectTopology(sample: string): boolean {
   return false;
 }
 
+const KIND_NEAR_TOP = /["']?kind["']?\s*:\s*["']mailflow-topology["']/;
+
 /** JSON (or YAML flow style): the top-level object's `kind`, by a real parse. */
 function jsonTopLevelKind(text: string): boolean {
   try {
@@ -38,7 +41,9 @@ function jsonTopLevelKind(text: string): boolean {
     return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as Record<string, unknown>).kind === 'mailflow-topology';
   } catch {
     // Not strict JSON: YAML flow style, or JSON with a syntax error that must still be reported
-    // with its line and column (CONTRACT exit 2).
+    // with its line and column (CONTRACT exit 2). Too deep for the YAML parser's recursion: the
+    // `kind` line decides, and the reader reports the nesting with its position.
+    if (nestingTooDeep(text)) return KIND_NEAR_TOP.test(text.slice(0, 4096));
     const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
     const root = doc.contents;
     if (isMap(root)) {
@@ -46,7 +51,7 @@ function jsonTopLevelKind(text: string): boolean {
         if (isScalar(pair.key) && pair.key.value === 'kind') return isScalar(pair.value) && pair.value.value === 'mailflow-topology';
       }
     }
-    return doc.errors.length > 0 && /["']?kind["']?\s*:\s*["']mailflow-topology["']/.test(text.slice(0, 4096));
+    return doc.errors.length > 0 && KIND_NEAR_TOP.test(text.slice(0, 4096));
   }
 }
 

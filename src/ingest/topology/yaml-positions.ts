@@ -79,6 +79,9 @@ export function nestingTooDeep(text: string): { offset: number } | null {
       indents.push(col);
     }
     let compact = 0;
+    // Implicit keys chained inside one flow entry (`{a: b: c: …}`) nest too; a `,` or a bracket
+    // starts a new entry, so `{"a": 1, "b": 2}` on one line stays flat.
+    let flowCompact = 0;
     let quote = 0;
     for (; i < n; i++) {
       const c = text.charCodeAt(i);
@@ -93,10 +96,16 @@ export function nestingTooDeep(text: string): { offset: number } | null {
         const lf = text.indexOf('\n', i);
         i = lf < 0 ? n : lf;
         break;
-      } else if (c === 91 || c === 123) flow++;
-      else if (c === 93 || c === 125) flow = Math.max(0, flow - 1);
+      } else if (c === 91 || c === 123) {
+        flow++;
+        flowCompact = 0;
+      } else if (c === 93 || c === 125) {
+        flow = Math.max(0, flow - 1);
+        flowCompact = 0;
+      } else if (c === 44) flowCompact = 0;
       else if (flow === 0 && (c === 45 || c === 58 || c === 63) && (i + 1 >= n || text.charCodeAt(i + 1) === 32)) compact++;
-      if (indents.length + flow + compact > max) return { offset: i };
+      else if (flow > 0 && c === 58 && (i + 1 >= n || text.charCodeAt(i + 1) === 32)) flowCompact++;
+      if (indents.length + flow + compact + flowCompact > max) return { offset: i };
     }
     i++;
   }
