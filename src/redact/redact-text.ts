@@ -1,4 +1,4 @@
-import { RULES } from '../rules/index.js';
+import { collectDisplayNames } from './display-names.js';
 import { guidCase, hexCase, inCaseOf, MX_SUFFIXES, RedactionMap, type WordCategory } from './redaction-map.js';
 import { rewriteBase64Parts } from './mime-base64.js';
 import { scanText, type TokenMapper } from './token-scan.js';
@@ -63,42 +63,9 @@ export function collectText(text: string, map: RedactionMap, wordCategory: WordC
   if (wordCategory === null) collectDisplayNames(text, map);
 }
 
-/** Address fields whose phrase (`"Ann Lee" <ann@…>`) names a person (RFC 5322 §3.4). */
-const ADDRESS_FIELD = /^(?:from|to|cc|bcc|reply-to|sender|resent-from|resent-to|resent-sender|disposition-notification-to)[ \t]*:/i;
-/** Export properties that hold a person's or mailbox's display name. */
-const DISPLAY_NAME_PROPERTY = /(?:"(?:DisplayName|SimpleDisplayName)"\s*:\s*"([^"\r\n]{1,200})")|(?:<S N="(?:DisplayName|SimpleDisplayName)">([^<\r\n]{1,200})<\/S>)/g;
-/** Words the tool itself prints (rule ids): a display name must not rename them in a report. */
-const TOOL_WORDS = new Set(RULES.flatMap((r) => r.id.split('-')));
-
-/**
- * People's display names: the phrase of an address in a header line, and DisplayName properties of
- * exports. Their words become `name…` pseudonyms everywhere (addresses are handled as addresses).
- */
-function collectDisplayNames(text: string, map: RedactionMap): void {
-  const register = (phrase: string): void => {
-    for (const w of phrase.split(/[^\p{L}\p{N}]+/u)) if (w.length >= 2 && !/^\d+$/.test(w) && !TOOL_WORDS.has(w.toLowerCase())) map.registerWord(w, 'name');
-  };
-  let start = 0;
-  const n = text.length;
-  while (start < n) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = n;
-    // Header lines are short; a long line is body text or data, not an address field.
-    if (end - start < 4096 && ADDRESS_FIELD.test(text.slice(start, Math.min(end, start + 40)))) {
-      const value = text.slice(text.indexOf(':', start) + 1, end);
-      for (const part of value.split(',')) {
-        const lt = part.indexOf('<');
-        if (lt > 0) register(part.slice(0, lt));
-      }
-    }
-    start = end + 1;
-  }
-  if (text.includes('DisplayName')) for (const m of text.matchAll(DISPLAY_NAME_PROPERTY)) register(m[1] ?? m[2] ?? '');
-}
-
 function collector(map: RedactionMap, wordCategory: WordCategory | null): TokenMapper {
   const words = (text: string, category: WordCategory): void => {
-    for (const w of text.split(/[^A-Za-z0-9]+/)) if (w) map.registerWord(w, category);
+    for (const w of text.split(/[^\p{L}\p{N}]+/u)) if (w) map.registerWord(w, category);
   };
   const domain = (text: string): string => {
     const lower = text.toLowerCase();

@@ -19,16 +19,19 @@ export interface TokenMapper {
   range?(first: string, last: string): string;
 }
 
-/** Characters a token is made of; anything else separates tokens. */
-/** Underscore separates: CLIXML escapes line breaks as `_x000D__x000A_` right against a value. */
-const CHUNK = /[A-Za-z0-9.%+\-*@:]+/g;
+/**
+ * Characters a token is made of; anything else separates tokens. Letters and digits of any script:
+ * a German or Polish name (`Jörg Müller`, `Łukasz`) is one word, as it was when it was noted.
+ * Underscore separates: CLIXML escapes line breaks as `_x000D__x000A_` right against a value.
+ */
+const CHUNK = /[\p{L}\p{N}.%+\-*@:]+/gu;
 const GUID = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/g;
 const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const IPV4_RANGE = /^(\d{1,3}(?:\.\d{1,3}){3})-(\d{1,3}(?:\.\d{1,3}){3})$/;
 const IPV6_CHARS = /^[0-9A-Fa-f:.]+$/;
 const HEX = /^[0-9A-Fa-f]{16,}$/;
 const LABEL = /^(?:\*|[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)$/;
-const WORD = /[A-Za-z0-9]+/g;
+const WORD = /[\p{L}\p{N}]+/gu;
 /** A version number that happens to read as an address (`#Version: 15.0.0.0` in Exchange logs). */
 const VERSION_BEFORE = /version[:=]?\s*$/i;
 

@@ -142,6 +142,30 @@ describe('display names (issue 15 item 3: no original name in the redacted outpu
     expect(reverseText(out, map)).toContain('Ann Lee');
   });
 
+  it('a folded address field (RFC 5322 §2.2.3) has its continuation lines read as part of it', () => {
+    const headers = 'To: "Ann Lee" <ann@contoso.com>,\r\n\t"Carla Nowak" <carla@contoso.com>,\r\n Quentin Blake <team@contoso.com>\r\nSubject: Nowak plan\r\n X-Other: Quinn <q@contoso.com>\r\n';
+    const map = new RedactionMap();
+    collectText(headers, map);
+    map.allocate();
+    const out = redactText(headers, map);
+    for (const original of ['Ann', 'Lee', 'Carla', 'Nowak', 'Quentin', 'Blake']) expect(out).not.toContain(original);
+    expect(reverseText(out, map)).toBe(headers);
+  });
+
+  it('DisplayName columns of Export-Csv (comma and -UseCulture semicolon) and Format-List lines are names', () => {
+    const csv = '#TYPE Deserialized.Microsoft.Exchange.Data.Directory.Management.Mailbox\r\n"Name","DisplayName","PrimarySmtpAddress"\r\n"u1","Ann Lee","ann@contoso.com"\r\n"u2","Nowak, Carla","carla@contoso.com"\r\n';
+    const culture = '\uFEFF"Name";"SimpleDisplayName";"PrimarySmtpAddress"\r\n"u3";"Jörg Müller";"joerg@contoso.de"\r\n';
+    const list = 'Name               : u4\r\nDisplayName        : Priya Raman\r\nPrimarySmtpAddress : priya@contoso.com\r\n';
+    const map = new RedactionMap();
+    for (const t of [csv, culture, list]) collectText(t, map);
+    map.allocate();
+    const out = [csv, culture, list].map((t) => redactText(t, map)).join('\n');
+    for (const original of ['Ann', 'Lee', 'Carla', 'Nowak', 'Jörg', 'Müller', 'Priya', 'Raman']) expect(out).not.toContain(original);
+    // Column names and the other columns' structure are kept.
+    expect(out).toContain('"Name","DisplayName","PrimarySmtpAddress"');
+    expect(out).toContain('"Name";"SimpleDisplayName";"PrimarySmtpAddress"');
+  });
+
   it('words the tool prints (rule ids) are never taken for a name', () => {
     const text = 'From: Routing Loop <loop@contoso.com>\r\n';
     const map = new RedactionMap();
