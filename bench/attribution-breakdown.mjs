@@ -1,7 +1,11 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { certificateProblem } from '../dist/engine/certificate-usability.js';
-import { parseIp } from '../dist/engine/ip-address.js';
 import { AT } from './estate-generator.mjs';
+/** The build to measure: BENCH_DIST (a private build's dist/), else this checkout's dist/. */
+const dist = (path) => (process.env.BENCH_DIST ? pathToFileURL(join(process.env.BENCH_DIST, path)).href : new URL(`../dist/${path}`, import.meta.url).href);
+const { certificateProblem } = await import(dist('engine/certificate-usability.js'));
+const { parseIp } = await import(dist('engine/ip-address.js'));
 
 /**
  * Where one attribution's time goes, piece by piece: each step attribute() takes, timed alone

@@ -1,9 +1,13 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { ConnectorIndex } from '../dist/engine/connector-index.js';
-import { attribute } from '../dist/engine/inbound-attribution.js';
 import { generateConnections } from './connection-generator.mjs';
 import { AT, buildEstate, exchangeOnlineDomainCheck } from './estate-generator.mjs';
 import { decisionOf, firstDifference, linearAttribute, prepareLinear } from './linear-attribution.mjs';
+/** The build to measure: BENCH_DIST (a private build's dist/), else this checkout's dist/. */
+const dist = (path) => (process.env.BENCH_DIST ? pathToFileURL(join(process.env.BENCH_DIST, path)).href : new URL(`../dist/${path}`, import.meta.url).href);
+const { ConnectorIndex } = await import(dist('engine/connector-index.js'));
+const { attribute } = await import(dist('engine/inbound-attribution.js'));
 
 /**
  * Benchmark 1: attribute() with the ConnectorIndex over a 10,000-tenant estate, against a plain

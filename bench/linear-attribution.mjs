@@ -1,7 +1,12 @@
-import { matchCertificateName, matchOneName, normalizeCertName } from '../dist/engine/cert-name-match.js';
-import { certificateProblem } from '../dist/engine/certificate-usability.js';
-import { RELAY_DENIED, RELAY_DENIED_ATTR36 } from '../dist/engine/inbound-attribution.js';
-import { parseIp, parseIpRange, rangeContains } from '../dist/engine/ip-address.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** The build to measure: BENCH_DIST (a private build's dist/), else this checkout's dist/. */
+const dist = (path) => (process.env.BENCH_DIST ? pathToFileURL(join(process.env.BENCH_DIST, path)).href : new URL(`../dist/${path}`, import.meta.url).href);
+const { matchCertificateName, matchOneName, normalizeCertName } = await import(dist('engine/cert-name-match.js'));
+const { certificateProblem } = await import(dist('engine/certificate-usability.js'));
+const { RELAY_DENIED, RELAY_DENIED_ATTR36 } = await import(dist('engine/inbound-attribution.js'));
+const { parseIp, parseIpRange, rangeContains } = await import(dist('engine/ip-address.js'));
 
 /**
  * The reference the connector index is checked and measured against: the same decision as

@@ -2,11 +2,13 @@
 // (dist/), sessions streamed out as they end (keepSessions: false), and writes one JSON line per
 // SMTP session — client, reply codes, certificate SHA-256s — then a summary line. Measured from
 // outside by pcap.mjs; usage: node bench/pcap-reader-child.mjs CAPTURE [KEYLOG]
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 
 const [file, keyLog] = process.argv.slice(2);
 const t0 = performance.now();
-const { readCaptureFile } = await import(new URL('../dist/ingest/pcap/read-capture-file.js', import.meta.url).href);
+const { readCaptureFile } = await import(process.env.BENCH_DIST ? pathToFileURL(join(process.env.BENCH_DIST, 'ingest', 'pcap', 'read-capture-file.js')).href : new URL('../dist/ingest/pcap/read-capture-file.js', import.meta.url).href);
 const imported = performance.now();
 const lines = [];
 const flush = () => {

@@ -18,7 +18,7 @@ import { writeExtendedReport } from './trace-generator.mjs';
  *   node bench/trace.mjs [--quick]      (after npm run build; --quick: 100 MB and 20 MB instead of 1 GB and 100 MB)
  */
 
-export const TRACE_GOALS = { mbPerSecond: 100, ratio: 3, peakRssMb: 256 };
+export const TRACE_GOALS = { mbPerSecond: 200, ratio: 3, peakRssMb: 200 };
 const here = dirname(fileURLToPath(import.meta.url));
 const MB = 1_000_000;
 

@@ -3,29 +3,10 @@ import { parseArgs } from 'node:util';
 import { checkCollectOptions, DEFAULT_COLLECT_OPTIONS, MAX_MESSAGE_TRACE_DAYS, type CollectOptions, type CollectSide } from '../collect/collect-options.js';
 import { collectScript } from '../collect/collect-script.js';
 import { checkWritableFile, UsageError } from './options.js';
+import { COLLECT_SCRIPT_USAGE } from './usage-texts.js';
 
-export const COLLECT_SCRIPT_USAGE = `Usage:
-  mailflow-doctor collect-script [--onprem|--online|--both] > Collect-MailflowEvidence.ps1
+export { COLLECT_SCRIPT_USAGE };
 
-Writes a PowerShell script that collects everything mailflow-doctor reads into one folder and a
-zip file, which \`mailflow-doctor diagnose FILE.zip\` reads as it is. The script runs read-only Get-*
-cmdlets only (Export-Clixml of whole objects), logs a failing cmdlet and goes on, asks for the
-public IP addresses after NAT, looks up MX records, and writes no password or token.
-
-Options:
-  --onprem                      Exchange Management Shell side only
-  --online                      Exchange Online side only
-  --both                        both (default): on-premises first, then Connect-ExchangeOnline
-  --protocol-log-days N         default of -ProtocolLogDays: copy N days of SMTP protocol logs (0)
-  --message-trace-days N        default of -MessageTraceDays: N days of message trace (2, at most ${MAX_MESSAGE_TRACE_DAYS})
-  --recipients                  default -IncludeRecipients on (Get-Recipient; large)
-  --queues                      default -IncludeQueues on (Get-Queue, Get-Message LastError)
-  --delegated-organization D    partners: collect tenant D (repeat for each tenant)
-  --output FILE                 write the script to FILE instead of standard output
-
-Every default can be changed when the script is run (Get-Help .\\Collect-MailflowEvidence.ps1 -Detailed).
-Manual: docs/collect-evidence.md.
-`;
 
 function wholeNumber(value: string | undefined, option: string, fallback: number): number {
   if (value === undefined) return fallback;

@@ -4,21 +4,10 @@ import { explainToJson, renderExplainMarkdown, renderExplainText } from '../repo
 import { loadOrFail } from './load.js';
 import { parseCommon, UsageError } from './options.js';
 import { emit } from './output.js';
+import { EXPLAIN_USAGE } from './usage-texts.js';
 
-export const EXPLAIN_USAGE = `Usage:
-  mailflow-doctor explain TEXT…                          code, meaning, causes and fixes of every status in TEXT
-  mailflow-doctor explain -                              the same for the text on standard input (an NDR, a LastError, log lines)
+export { EXPLAIN_USAGE };
 
-Options:
-  --case PATH                   also name the findings of that case behind each status, and whether
-                                the simulator reproduces it on a route of the case
-  --format text|json|markdown   output format (default text)
-  --output FILE                 write the explanation to FILE
-  --at TIME                     with --case: ISO 8601 moment certificates are judged at (default now)
-
-Exit status: 0 when it ran, whether or not a status was recognised; 2 on a usage error or an
-unreadable --case.
-`;
 
 /** Longest standard input read (an NDR with attachments stays far below; a stray binary cannot exhaust memory). */
 const MAX_STDIN = 32 * 1024 * 1024;

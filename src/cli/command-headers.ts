@@ -1,11 +1,10 @@
-import type { DecodedMessage } from '../ingest/headers/decode-message.js';
+import type { DecodedMessage } from '../model/message-headers.js';
 import { readHeaderFile } from '../ingest/headers/read-header-file.js';
 import type { InputReport } from '../model/diagnostics.js';
 import { headersToJson } from '../report/render-headers-json.js';
 import { renderHeadersText } from '../report/render-headers.js';
 import { renderHeadersMarkdown } from '../report/render-evidence-markdown.js';
-import { headersHtml } from '../report/html/build.js';
-import { InputError } from './load.js';
+import { InputError } from './input-error.js';
 import { parseCommon, REPORT_OPTIONS, UsageError } from './options.js';
 import { emit, styleFor } from './output.js';
 import { terminalProgress } from './progress.js';
@@ -26,7 +25,7 @@ export async function headersCommand(args: string[]): Promise<number> {
   if (messages.length === 0) throw new InputError(diagnostics.map((d) => d.message).join('\n') || 'no message headers found');
   for (const d of diagnostics) process.stderr.write(`${d.severity}: ${d.message}\n`);
   const text =
-    o.format === 'json' ? headersToJson(messages) : o.format === 'html' ? headersHtml(messages, inputs, o.at) : o.format === 'markdown' ? renderHeadersMarkdown(messages) : renderHeadersText(messages, styleFor(o.output));
+    o.format === 'json' ? headersToJson(messages) : o.format === 'html' ? (await import('../report/html/build.js')).headersHtml(messages, inputs, o.at) : o.format === 'markdown' ? renderHeadersMarkdown(messages) : renderHeadersText(messages, styleFor(o.output));
   await emit(text, o);
   return 0;
 }

@@ -4,7 +4,6 @@ import { readTrackingLog } from '../ingest/exchange-log/read-tracking-log.js';
 import { listInputFiles } from '../ingest/walk-inputs.js';
 import { countSession, emptySummary, renderLogsJson, renderLogsText, type LogsResult } from '../report/render-logs.js';
 import { renderLogsMarkdown } from '../report/render-evidence-markdown.js';
-import { logsHtml } from '../report/html/build.js';
 import { parseCommon, REPORT_OPTIONS, UsageError } from './options.js';
 import { emit, styleFor } from './output.js';
 import { terminalProgress } from './progress.js';
@@ -52,7 +51,7 @@ export async function logsCommand(args: string[]): Promise<number> {
     );
     result.files.push(read.report);
   }
-  const text = o.format === 'json' ? renderLogsJson(result) : o.format === 'html' ? logsHtml(result, o.at) : o.format === 'markdown' ? renderLogsMarkdown(result) : renderLogsText(result, styleFor(o.output));
+  const text = o.format === 'json' ? renderLogsJson(result) : o.format === 'html' ? (await import('../report/html/build.js')).logsHtml(result, o.at) : o.format === 'markdown' ? renderLogsMarkdown(result) : renderLogsText(result, styleFor(o.output));
   await emit(text, o);
   const readable = result.files.some((f) => !f.diagnostics.some((d) => d.severity === 'error'));
   return readable ? 0 : 2;

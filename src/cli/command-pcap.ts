@@ -7,7 +7,7 @@ import type { CaptureReadResult, CapturedSession } from '../ingest/pcap/capture-
 import { readCaptureFile } from '../ingest/pcap/read-capture-file.js';
 import { renderPcapMarkdown } from '../report/render-evidence-markdown.js';
 import { pcapJsonParts, renderPcapText } from '../report/render-pcap.js';
-import { pcapHtml } from '../report/html/build.js';
+import { PcapSessionStore } from './pcap-session-store.js';
 import { parseCommon, REPORT_OPTIONS, UsageError, type CommonOptions } from './options.js';
 import { emit, emitPieces, styleFor } from './output.js';
 import { terminalProgress } from './progress.js';
@@ -31,27 +31,30 @@ async function report(o: CommonOptions, file: string, named: (text: string) => s
   if (o.format !== 'json') {
     const result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress() });
     if (result.error !== null) return fail(named(result.error));
-    await emit(named(render(result, o)), o);
+    await emit(named(await render(result, o)), o);
     return 0;
   }
   // JSON for a capture of many sessions: each session is kept as its JSON text only (a fraction of
-  // the objects' size), and the document is written in pieces rather than built as one string.
-  const serialized: { first: number; json: string }[] = [];
-  const onSession = (s: CapturedSession): void => {
-    serialized.push({ first: s.packets.first, json: JSON.stringify(s, null, 2) });
-  };
-  const result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress(), onSession, keepSessions: false });
-  if (result.error !== null) return fail(named(result.error));
-  serialized.sort((a, b) => a.first - b.first);
-  const pieces = pcapJsonParts(result, serialized.map((s) => s.json));
-  await emitPieces((function* () {
-    for (const p of pieces) yield named(p);
-  })(), o);
-  return 0;
+  // the objects' size), past a few MB in a temporary file, and the document is written in pieces
+  // rather than built as one string — memory stays flat whatever the capture's size.
+  const store = new PcapSessionStore();
+  try {
+    const onSession = (s: CapturedSession): void => store.add(s.packets.first, JSON.stringify(s, null, 2));
+    const result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress(), onSession, keepSessions: false });
+    if (result.error !== null) return fail(named(result.error));
+    const pieces = pcapJsonParts(result, store.sorted());
+    await emitPieces((function* () {
+      for (const p of pieces) yield named(p);
+    })(), o);
+    return 0;
+  } finally {
+    store.close();
+  }
 }
 
-function render(result: CaptureReadResult, o: CommonOptions): string {
-  if (o.format === 'html') return pcapHtml(result, o.at);
+async function render(result: CaptureReadResult, o: CommonOptions): Promise<string> {
+  // The page builder is loaded only for a page: it is most of what the command would load otherwise.
+  if (o.format === 'html') return (await import('../report/html/build.js')).pcapHtml(result, o.at);
   if (o.format === 'markdown') return renderPcapMarkdown(result);
   return renderPcapText(result, styleFor(o.output));
 }

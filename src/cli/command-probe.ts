@@ -9,50 +9,12 @@ import { parseTarget, resolveMxTarget, TargetError, type MxTarget } from '../pro
 import type { ProbeOptions, StartTlsMode } from '../probe/probe-types.js';
 import { probeVerdict } from '../probe/probe-verdict.js';
 import { loadOrFail } from './load.js';
+import { PROBE_USAGE } from './usage-texts.js';
+
+export { PROBE_USAGE };
 import { checkWritableFile, UsageError } from './options.js';
 import { emit, styleFor } from './output.js';
 
-export const PROBE_USAGE = `Usage:
-  mailflow-doctor probe HOST[:PORT] --from ADDR --to ADDR [--cert PEM --key PEM | --pfx FILE] [options]
-
-Connects to HOST (port 25; 465 with --implicit-tls) as your on-premises server would, presents the
-client certificate given, and asks at RCPT TO whether the server (Exchange Online) would accept
-mail from --from for --to: 250, or a refusal such as 550 5.7.64 TenantAttribution, explained.
-
-Safety: the probe connects only to HOST (or, with --mx, to the MX of the domain given), and says
-only: EHLO, STARTTLS, EHLO, MAIL FROM, RCPT TO, RSET, QUIT. NO MESSAGE IS SENT unless
---send-test-message is given (then one small message marked as a test). The key, the PFX
-passphrase and the TLS secrets are never printed.
-
-Options:
-  --from ADDR                   MAIL FROM address (its domain decides attribution, EXO-SEMANTICS M4)
-  --to ADDR                     RCPT TO address
-  --cert PEM --key PEM          client certificate (with its chain) and private key, PEM
-  --pfx FILE                    client certificate as PKCS#12; the passphrase is read from the
-                                environment variable ${PFX_PASSPHRASE_VARIABLE} only, never an argument
-  --ehlo NAME                   name given in EHLO (default: this machine's host name)
-  --starttls require|try|no     require (default): stop when TLS cannot be had; try: go on in clear
-  --implicit-tls                TLS from the first byte (SMTPS, port 465)
-  --expect-name NAME            the server certificate must name NAME (like TlsDomain with
-                                DomainValidation); also sent as SNI
-  --ca FILE                     also trust these PEM roots when validating the server's chain
-  --timeout SECONDS             per step (default 30)
-  --keylog FILE                 append the TLS secrets (NSS key log) to FILE for Wireshark or
-                                mailflow-doctor pcap --keylog; keep it private
-  --mx                          HOST is a domain: connect to its lowest-preference MX
-  --dns SERVER                  with --mx: ask this resolver (IP or IP:PORT)
-  --case PATH                   show the simulator's prediction for the same route beside the answer
-  --send-test-message           send one small test message after RCPT TO is accepted
-  --format text|json, -f        json: { sessions: [...], probe: {...} }, readable by diagnose
-  --output FILE, -o FILE        write the report to FILE
-
-Example:
-  mailflow-doctor probe contoso-com.mail.protection.outlook.com --from postmaster@contoso.com \\
-    --to someone@fabrikam.com --cert smtp.pem --key smtp.key --expect-name mail.protection.outlook.com
-
-Exit status: 0 accepted at RCPT TO; 1 refused or deferred (also STARTTLS masked or missing, TLS
-failed); 2 usage error, no connection, a timeout, or a server that closed mid-dialogue.
-`;
 
 const OPTIONS = {
   from: { type: 'string' }, to: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, pfx: { type: 'string' },

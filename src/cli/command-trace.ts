@@ -8,8 +8,7 @@ import { renderTraceText } from '../report/render-trace.js';
 import { renderTraceMarkdown } from '../report/render-evidence-markdown.js';
 import { renderTraceCsv } from '../report/render-trace-csv.js';
 import { renderTraceJson, type TraceReport } from '../report/render-trace-json.js';
-import { traceHtml } from '../report/html/build.js';
-import { InputError } from './load.js';
+import { InputError } from './input-error.js';
 import { REPORT_OPTIONS, UsageError, parseCommon } from './options.js';
 import { emit, styleFor } from './output.js';
 import { terminalProgress } from './progress.js';
@@ -58,7 +57,7 @@ export async function traceCommand(args: string[]): Promise<number> {
   const inputs: TraceFileReport[] = [];
   for (const file of files) inputs.push(await readTraceFile(file, (m) => summarizer.add(m), { progress }));
   const report: TraceReport = { inputs, filters, summary: summarizer.finish() };
-  const text = o.format === 'json' ? renderTraceJson(report) : o.format === 'html' ? traceHtml(report, o.at) : o.format === 'csv' ? renderTraceCsv(report) : o.format === 'markdown' ? renderTraceMarkdown(report) : renderTraceText(report, styleFor(o.output));
+  const text = o.format === 'json' ? renderTraceJson(report) : o.format === 'html' ? (await import('../report/html/build.js')).traceHtml(report, o.at) : o.format === 'csv' ? renderTraceCsv(report) : o.format === 'markdown' ? renderTraceMarkdown(report) : renderTraceText(report, styleFor(o.output));
   await emit(text, o);
   if (o.format !== 'text') {
     // Problems with the files go to standard error too, so that piped JSON/CSV output stays data.

@@ -1,6 +1,4 @@
-import { PROBE_USAGE } from './command-probe.js';
-import { COLLECT_SCRIPT_USAGE } from './command-collect-script.js';
-import { EXPLAIN_USAGE } from './command-explain.js';
+import { COLLECT_SCRIPT_USAGE, EXPLAIN_USAGE, PROBE_USAGE } from './usage-texts.js';
 
 /**
  * `mailflow-doctor COMMAND --help` (and `-h`, and `mailflow-doctor help COMMAND`): what the

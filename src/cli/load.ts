@@ -2,7 +2,9 @@ import type { EvidenceReadOptions } from '../ingest/evidence/evidence-reader.js'
 import { loadCase } from '../ingest/load-case.js';
 import type { Case } from '../model/case.js';
 
-export class InputError extends Error {}
+import { InputError } from './input-error.js';
+
+export { InputError };
 
 /** Reads the case or fails with the contract's exit-2 message (naming the file and the reason). */
 export async function loadOrFail(paths: string[], options: EvidenceReadOptions = {}): Promise<Case> {

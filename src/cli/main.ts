@@ -1,19 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { CmdletError } from '../engine/cmdlet-change.js';
-import { collectScriptCommand } from './command-collect-script.js';
-import { diagnoseCommand } from './command-diagnose.js';
-import { explainCommand } from './command-explain.js';
-import { pcapCommand } from './command-pcap.js';
-import { probeCommand } from './command-probe.js';
-import { redactCommand } from './command-redact.js';
-import { logsCommand } from './command-logs.js';
-import { headersCommand } from './command-headers.js';
-import { simulateCommand } from './command-simulate.js';
-import { traceCommand } from './command-trace.js';
-import { whatIfCommand } from './command-whatif.js';
+import { CmdletError } from '../engine/cmdlet-error.js';
 import { toolVersion } from '../report/html/tool-version.js';
 import { asksForHelp, commandHelp } from './help.js';
-import { InputError } from './load.js';
+import { InputError } from './input-error.js';
 import { UsageError } from './options.js';
 
 const USAGE = `mailflow-doctor — why mail flows the way it does between Exchange, gateways and Exchange Online
@@ -52,6 +41,10 @@ could not be read or was read in part; 2 usage or unreadable input, or nothing u
 export const DEMO_CASE = fileURLToPath(new URL('../../examples/s1-provider-wildcard', import.meta.url));
 export const DEMO_AT = new Date('2026-11-22T12:00:00Z');
 
+/**
+ * Each command's module is loaded when that command runs: loading all of them (the simulator, every
+ * reader, the renderers) costs a short command like `pcap` or `--version` a large part of its run.
+ */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command !== undefined && command !== 'redact') {
@@ -64,29 +57,29 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'diagnose':
-        return await diagnoseCommand(rest);
+        return await (await import('./command-diagnose.js')).diagnoseCommand(rest);
       case 'simulate':
-        return await simulateCommand(rest);
+        return await (await import('./command-simulate.js')).simulateCommand(rest);
       case 'whatif':
-        return await whatIfCommand(rest);
+        return await (await import('./command-whatif.js')).whatIfCommand(rest);
       case 'pcap':
-        return await pcapCommand(rest);
+        return await (await import('./command-pcap.js')).pcapCommand(rest);
       case 'probe':
-        return await probeCommand(rest);
+        return await (await import('./command-probe.js')).probeCommand(rest);
       case 'logs':
-        return await logsCommand(rest);
+        return await (await import('./command-logs.js')).logsCommand(rest);
       case 'headers':
-        return await headersCommand(rest);
+        return await (await import('./command-headers.js')).headersCommand(rest);
       case 'trace':
-        return await traceCommand(rest);
+        return await (await import('./command-trace.js')).traceCommand(rest);
       case 'explain':
-        return await explainCommand(rest);
+        return await (await import('./command-explain.js')).explainCommand(rest);
       case 'redact':
-        return await redactCommand(rest);
+        return await (await import('./command-redact.js')).redactCommand(rest);
       case 'collect-script':
-        return await collectScriptCommand(rest);
+        return await (await import('./command-collect-script.js')).collectScriptCommand(rest);
       case 'demo':
-        return await diagnoseCommand(rest, { paths: [DEMO_CASE], at: DEMO_AT });
+        return await (await import('./command-diagnose.js')).diagnoseCommand(rest, { paths: [DEMO_CASE], at: DEMO_AT });
       case '--version':
       case '-V':
       case 'version':
@@ -124,7 +117,7 @@ async function helpCommand(command: string | undefined): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (command === 'redact') return redactCommand(['--help']);
+  if (command === 'redact') return (await import('./command-redact.js')).redactCommand(['--help']);
   const help = commandHelp(command);
   if (help === null) {
     process.stderr.write(`mailflow-doctor help: unknown command "${command}".\n\n${USAGE}`);

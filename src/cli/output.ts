@@ -4,7 +4,6 @@ import { writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { COLOR, PLAIN, type Style } from '../report/style.js';
 import { relativeToCwd } from './relative-paths.js';
-import { reportRedactor } from './redact-report.js';
 
 /**
  * Colour only for a terminal, and never in files or when NO_COLOR is set. Text wraps to the
@@ -47,7 +46,8 @@ function targetOf(t: Target): OutputTarget {
  * and format is covered at once.
  */
 async function finisher(t: OutputTarget): Promise<(text: string) => string> {
-  const redact = t.redact ? await reportRedactor(t.redact, t.paths ?? []) : null;
+  // Loaded only when asked for: the redactor brings the rule catalog (its words are never pseudonymised).
+  const redact = t.redact ? await (await import('./redact-report.js')).reportRedactor(t.redact, t.paths ?? []) : null;
   return (text) => {
     const relative = relativeToCwd(text);
     return redact ? redact(relative) : relative;

@@ -59,6 +59,17 @@ export interface DomainFacts {
   tenants: Tenant[];
   /** tenants[0], kept here to spare a load on the hot path. */
   first: Tenant;
+  /**
+   * Attribution's trace lines about this domain and `first`, built on first use: the domain and
+   * its tenants never change once the index is built, and the same domains recur across
+   * connections (explain on).
+   */
+  ownSideLine: string | null;
+  anonymousLine: string | null;
+  severalTenantsLine: string | null;
+  /** The Step 3 line naming a Partner connector, for the connector it was built for. */
+  partnerLine: string | null;
+  partnerLineFor: IndexedConnector | null;
 }
 
 /** The connectors' IPv4 values within one /24: single addresses by last octet, blocks /24–/31 longest first. */
@@ -134,19 +145,22 @@ export class ConnectorIndex {
    */
   private readonly v4By24 = new Map<number, Block24>();
   /**
-   * The same blocks in an open-addressing table (keys: /24 number + 1, 0 = empty) built once the
-   * index is complete: a miss — most internet sources — then costs one typed-array probe.
+   * The same blocks in an open-addressing table built once the index is complete: per slot two
+   * integers side by side, the /24 number + 1 (0 = empty) and where the block starts in v4Data.
+   * A miss — most internet sources — costs one typed-array probe, and a hit finds its block's
+   * offset on the same cache line.
    */
-  private v4Keys: Int32Array = new Int32Array(0);
-  private v4Blocks: Block24[] = [];
+  private v4Slots: Int32Array = new Int32Array(0);
   /**
-   * Per slot, the block flattened into one small-integer array — [E, E last octets of single
-   * addresses, then first/last octet of each range] (E = -1: single addresses in the block's
-   * 256-slot table) — and the matching connector lists in the same order: a match then loads
-   * these two arrays and nothing else.
+   * Every block flattened into one integer array: [E, E last octets of single addresses, R, then
+   * first/last octet of each of the R ranges] (E = -1: single addresses in the block's 256-slot
+   * table, kept in v4LowTables at the block's offset). v4ListAt holds, at the position of each
+   * last octet and of each range's first octet, its connector list. A match then loads these
+   * flat arrays and the list, where per-block arrays cost several cache misses per connection.
    */
-  private v4Numbers: number[][] = [];
-  private v4Lists: IndexedConnector[][][] = [];
+  private v4Data: Int32Array = new Int32Array(0);
+  private v4ListAt: IndexedConnector[][] = [];
+  private v4LowTables: ((IndexedConnector[] | undefined)[] | undefined)[] = [];
   private v4Mask = 0;
   /** Enabled, IP-scoped OnPremises connectors per tenant (M3 step 2 when the source IP is unknown). */
   private readonly ipScopedOnPrem = new Map<Tenant, IndexedConnector[]>();
@@ -166,38 +180,51 @@ export class ConnectorIndex {
   private buildV4Table(): void {
     let size = 16;
     while (size < this.v4By24.size * 2) size *= 2;
-    this.v4Keys = new Int32Array(size);
-    this.v4Blocks = new Array<Block24>(size);
-    this.v4Numbers = new Array<number[]>(size);
-    this.v4Lists = new Array<IndexedConnector[][]>(size);
+    this.v4Slots = new Int32Array(size * 2);
     this.v4Mask = size - 1;
+    const data: number[] = [];
+    const listAt: IndexedConnector[][] = [];
+    const lowTables: ((IndexedConnector[] | undefined)[] | undefined)[] = [];
     for (const [key, block] of this.v4By24) {
       block.rangeLows = block.ranges.map((b) => b.start & 255);
       block.rangeHighs = block.ranges.map((b) => b.end & 255);
       block.rangeAlone = block.ranges.map((b) => b.alone);
       let slot = slotOf(key, this.v4Mask);
-      while (this.v4Keys[slot] !== 0) slot = (slot + 1) & this.v4Mask;
-      this.v4Keys[slot] = key + 1;
-      this.v4Blocks[slot] = block;
-      const table = block.exactByLow !== null;
-      const numbers = [table ? -1 : block.exactLows.length, ...(table ? [] : block.exactLows)];
-      const lists = table ? [] : block.exactEntries.slice();
-      for (let i = 0; i < block.rangeLows.length; i++) {
-        numbers.push(block.rangeLows[i]!, block.rangeHighs[i]!);
-        lists.push(block.rangeAlone[i]!);
+      while (this.v4Slots[slot * 2] !== 0) slot = (slot + 1) & this.v4Mask;
+      const at = data.length;
+      this.v4Slots[slot * 2] = key + 1;
+      this.v4Slots[slot * 2 + 1] = at;
+      if (block.exactByLow !== null) {
+        data.push(-1);
+        lowTables[at] = block.exactByLow;
+      } else {
+        data.push(block.exactLows.length);
+        for (let i = 0; i < block.exactLows.length; i++) {
+          listAt[data.length] = block.exactEntries[i]!;
+          data.push(block.exactLows[i]!);
+        }
       }
-      this.v4Numbers[slot] = numbers;
-      this.v4Lists[slot] = lists;
+      data.push(block.rangeLows.length);
+      for (let i = 0; i < block.rangeLows.length; i++) {
+        listAt[data.length] = block.rangeAlone[i]!;
+        data.push(block.rangeLows[i]!, block.rangeHighs[i]!);
+      }
     }
+    this.v4Data = Int32Array.from(data);
+    // Filled densely (an empty list where no list starts) so the array keeps one element kind.
+    const lists = new Array<IndexedConnector[]>(data.length);
+    for (let i = 0; i < data.length; i++) lists[i] = listAt[i] ?? NO_ENTRIES;
+    this.v4ListAt = lists;
+    this.v4LowTables = lowTables;
   }
 
-  /** The table slot of a /24, or -1. */
-  private slotOf24(key: number): number {
-    const keys = this.v4Keys;
+  /** Where the /24's block starts in v4Data, or -1. */
+  private offsetOf24(key: number): number {
+    const slots = this.v4Slots;
     const mask = this.v4Mask;
     for (let slot = slotOf(key, mask); ; slot = (slot + 1) & mask) {
-      const k = keys[slot]!;
-      if (k === key + 1) return slot;
+      const k = slots[slot * 2]!;
+      if (k === key + 1) return slots[slot * 2 + 1]!;
       if (k === 0) return -1;
     }
   }
@@ -209,7 +236,7 @@ export class ConnectorIndex {
       domains.set(d.DomainName, d);
       const facts = this.tenantsByDomain.get(d.DomainName);
       if (facts) facts.tenants.push(tenant);
-      else this.tenantsByDomain.set(d.DomainName, { tenants: [tenant], first: tenant });
+      else this.tenantsByDomain.set(d.DomainName, { tenants: [tenant], first: tenant, ownSideLine: null, anonymousLine: null, severalTenantsLine: null, partnerLine: null, partnerLineFor: null });
     }
     this.domainsOfTenant.set(tenant, domains);
     for (const connector of tenant.InboundConnectors) {
@@ -305,24 +332,31 @@ export class ConnectorIndex {
 
   /** matchIp for an IPv4 address as an unsigned 32-bit number; allocates only when several ranges match. */
   matchIpv4(v: number): IndexedConnector[] {
-    const slot = this.slotOf24(v >>> 8);
-    if (slot < 0) return NO_ENTRIES;
-    const numbers = this.v4Numbers[slot]!;
-    const lists = this.v4Lists[slot]!;
+    const at = this.offsetOf24(v >>> 8);
+    if (at < 0) return NO_ENTRIES;
+    const data = this.v4Data;
+    const lists = this.v4ListAt;
     const low = v & 255;
-    const exactCount = numbers[0]!;
+    const exactCount = data[at]!;
     let out: IndexedConnector[] | null = null;
-    let i = 1;
-    let list = 0;
-    if (exactCount < 0) out = this.v4Blocks[slot]!.exactByLow![low] ?? null;
+    let i = at + 1;
+    if (exactCount < 0) out = this.v4LowTables[at]![low] ?? null;
     else {
-      for (; i <= exactCount; i++) if (out === null && numbers[i] === low) out = lists[i - 1]!;
-      list = exactCount;
+      // The last octets of a block's single addresses are distinct (addExact): the first equal one is the only one.
+      const end = i + exactCount;
+      for (; i < end; i++) {
+        if (data[i] === low) {
+          out = lists[i]!;
+          i = end;
+          break;
+        }
+      }
     }
+    const stop = i + 1 + 2 * data[i]!;
     let shared = true;
-    for (; i < numbers.length; i += 2, list++) {
-      if (low < numbers[i]! || low > numbers[i + 1]!) continue;
-      const alone = lists[list]!;
+    for (i++; i < stop; i += 2) {
+      if (low < data[i]! || low > data[i + 1]!) continue;
+      const alone = lists[i]!;
       if (out === null) out = alone;
       else if (!out.includes(alone[0]!)) {
         if (shared) {

@@ -1,7 +1,7 @@
 import type { InboundConnector, Tenant } from '../model/case.js';
 import { certificateLabel, type Certificate } from '../model/certificate.js';
 import { certificateProblem } from './certificate-usability.js';
-import type { CertificateHit, ConnectorIndex, IndexedConnector } from './connector-index.js';
+import type { CertificateHit, ConnectorIndex, DomainFacts, IndexedConnector } from './connector-index.js';
 import { ipv4Number, parseIp } from './ip-address.js';
 
 /**
@@ -64,6 +64,8 @@ interface CertificateLookup {
   index: ConnectorIndex;
   at: number;
   hits: readonly CertificateHit[];
+  /** hits.length, read without loading the hits array. */
+  hitCount: number;
   problem: string | null;
   /** Step 1's winner: the first active hit of the highest specificity, or null. */
   best: CertificateHit | null;
@@ -77,6 +79,24 @@ interface CertificateLookup {
    */
   partnerTenants: Tenant[];
   partnerEntries: IndexedConnector[];
+  /**
+   * The winner's entry, tenant, connector and matched name read out of `best` once: a connection
+   * then loads this one object instead of the hit, its match and its entry (each a cache miss
+   * across 10,000 tenants).
+   */
+  bestEntry: IndexedConnector | null;
+  bestTenant: Tenant | null;
+  bestConnector: InboundConnector | null;
+  bestCertName: string | null;
+  /** Trace lines that depend only on the certificate and the index, built on first use (explain on). */
+  disabledLines: string[] | null;
+  problemLine: string | null;
+  competingLine: string | null;
+  /** fromOnPremises' lines about the winner and its matched name (they depend on nothing else). */
+  notImmediateLine: string | null;
+  certText: string | null;
+  /** The [TLSBLOG25] relay assumption, or null when it does not apply; undefined until first asked. */
+  relayValueLine: string | null | undefined;
 }
 
 /**
@@ -108,19 +128,70 @@ function lookUpCertificate(cert: Certificate, index: ConnectorIndex, at: Date): 
     }
     const competing = best !== null && activeCount > 1 ? otherTenants(hits, best.entry.tenant) : NO_TENANTS;
     const bestCertDomain = best !== null ? index.certificateDomain(best.entry.tenant, best.match.certName) : null;
-    const partnerTenants: Tenant[] = [];
-    const partnerEntries: IndexedConnector[] = [];
+    // Shared empty lists when no Partner connector matches (most certificates): nothing to load per connection.
+    let partnerTenants = NO_TENANTS;
+    let partnerEntries = NO_ENTRIES;
     for (const h of hits) {
       if (h.entry.activePartner && !partnerTenants.includes(h.entry.tenant)) {
+        if (partnerTenants === NO_TENANTS) {
+          partnerTenants = [];
+          partnerEntries = [];
+        }
         partnerTenants.push(h.entry.tenant);
         partnerEntries.push(h.entry);
       }
     }
-    l = { index, at: t, hits, problem: certificateProblem(cert, at), best, competing, bestCertDomain, partnerTenants, partnerEntries };
+    const bestEntry = best !== null ? best.entry : null;
+    // What every connection reads comes first: the object's first cache line.
+    l = {
+      index,
+      at: t,
+      problem: certificateProblem(cert, at),
+      hitCount: hits.length,
+      bestTenant: bestEntry !== null ? bestEntry.tenant : null,
+      bestConnector: bestEntry !== null ? bestEntry.connector : null,
+      bestCertName: best !== null ? best.match.certName : null,
+      bestCertDomain,
+      competing,
+      partnerTenants,
+      partnerEntries,
+      bestEntry,
+      best,
+      hits,
+      disabledLines: null,
+      problemLine: null,
+      competingLine: null,
+      notImmediateLine: null,
+      certText: null,
+      relayValueLine: undefined,
+    };
     if (Object.isExtensible(cert)) Object.defineProperty(cert, LOOKUP, { value: l, writable: true, configurable: true, enumerable: false });
     else certificateLookups.set(cert, l);
   }
   return l;
+}
+
+/** Step 1's lines for name matches on disabled OnPremises connectors (they depend only on the certificate). */
+function disabledLines(cert: Certificate, hits: readonly CertificateHit[]): string[] {
+  let out: string[] | null = null;
+  for (const h of hits) {
+    if (!isActiveOnPrem(h.entry) && h.entry.connector.ConnectorType === 'OnPremises') {
+      (out ??= []).push(`Certificate ${certificateLabel(cert)} matches ${describe(h.entry)} by name, but that connector is disabled.`);
+    }
+  }
+  return out ?? NO_TEXT;
+}
+
+/** Step 1's line when an active connector matches by name but the certificate is unusable (M3). */
+function problemLine(hits: readonly CertificateHit[], certProblem: string): string {
+  let first: CertificateHit | null = null;
+  for (const h of hits) {
+    if (isActiveOnPrem(h.entry)) {
+      first = h;
+      break;
+    }
+  }
+  return `Certificate name ${first!.match.certName} matches ${describe(first!.entry)}, but the ${certProblem}; Exchange Online does not accept it (M3).`;
 }
 
 function describe(e: IndexedConnector): string {
@@ -130,7 +201,6 @@ function describe(e: IndexedConnector): string {
 
 const NO_TENANTS: Tenant[] = [];
 const NO_ENTRIES: IndexedConnector[] = [];
-const RCPT_ACCEPTED = 1;
 const SENDER_ACCEPTED = 2;
 /** Shared when the trace is not built; nothing is pushed to it then. */
 const NO_TEXT: string[] = [];
@@ -172,40 +242,59 @@ function result(
 // accepted for the tenant's recipients and relayed elsewhere only under the M4 conditions.
 // `certName` is the certificate name that matched the connector at step 1 (null for an IP match).
 // `certDomain` is the M3 certificate-domain test's answer for that name (memoised per certificate).
-// `known` says what the caller already established: RCPT_ACCEPTED (the tenant accepts the RCPT TO
-// domain) or SENDER_ACCEPTED (it accepts the MAIL FROM domain), sparing those lookups.
-function fromOnPremises(a: Attribution, conn: Connection, ctx: AttributionContext, e: IndexedConnector, how: 'certificate' | 'ip', competing: Tenant[], certName: string | null, certDomain: string | null, known = 0): Attribution {
+// `l` is the certificate's lookup for a certificate match (null for an IP match): the trace lines
+// that depend only on the certificate are kept there.
+// `known` says what the caller already established: SENDER_ACCEPTED (the tenant accepts the MAIL
+// FROM domain), sparing that lookup. `rcptFacts`, when the caller already looked the RCPT TO domain
+// up, is that answer (otherwise null). `t` and `connector` are `e`'s, passed so that the decision
+// never loads the entry itself (only the trace does).
+function fromOnPremises(
+  a: Attribution,
+  conn: Connection,
+  ctx: AttributionContext,
+  e: IndexedConnector,
+  t: Tenant,
+  connector: InboundConnector,
+  how: 'certificate' | 'ip',
+  competing: Tenant[],
+  certName: string | null,
+  certDomain: string | null,
+  known: number,
+  rcptFacts: DomainFacts | null,
+  l: CertificateLookup | null,
+): Attribution {
   const index = ctx.index;
   const explain = ctx.explain !== false;
   const trace = a.trace;
   const assumptions = a.assumptions;
   const rcpt = conn.rcptToDomain;
   const mailFrom = conn.mailFromDomain;
-  const t = e.tenant;
-  if (explain && certName !== null && certDomain === null) {
+  if (explain && certName !== null && certDomain === null && l !== null) {
     assumptions.push(
-      `assumed: "${e.connector.Name}" of ${t.Name} attributes certificate name ${certName} although neither that name nor its immediate parent is an accepted domain of ${t.Name}; such connectors work today but "may unexpectedly stop working" (MC1226222, EXO-SEMANTICS M3/M17)`,
+      (l.notImmediateLine ??= `assumed: "${e.connector.Name}" of ${t.Name} attributes certificate name ${certName} although neither that name nor its immediate parent is an accepted domain of ${t.Name}; such connectors work today but "may unexpectedly stop working" (MC1226222, EXO-SEMANTICS M3/M17)`),
     );
   }
-  if (known === RCPT_ACCEPTED || accepts(index, t, rcpt)) {
-    if (explain) trace.push(`${rcpt} is an accepted domain of ${t.Name}: the message comes from the tenant's own on-premises side.`);
-    return result(a, 'accepted', 'outbound', t, e.connector, how, null, true, competing);
+  const facts = rcptFacts ?? index.domainFacts(rcpt);
+  if (facts !== undefined && (facts.first === t || facts.tenants.includes(t))) {
+    if (explain) {
+      // The sentence depends only on the domain and the tenant: kept on the domain's facts for its first tenant.
+      trace.push(
+        facts.first === t
+          ? (facts.ownSideLine ??= ownSideLine(rcpt, t))
+          : ownSideLine(rcpt, t),
+      );
+    }
+    return result(a, 'accepted', 'outbound', t, connector, how, null, true, competing);
   }
   const senderAccepted = known === SENDER_ACCEPTED || accepts(index, t, mailFrom);
   // M3 certificate-domain test [KB4019940]: the matched name or its immediate parent is accepted
   // (needed only when the P1 domain does not already allow the relay).
   if (!certDomain && !senderAccepted) {
     if (explain) {
-      const above = certName !== null ? index.acceptedDomainCovering(t, certName) : null;
-      const certText =
-        certName === null
-          ? 'no certificate matched'
-          : above
-            ? `the certificate name ${certName} sits under the accepted domain ${above} but not immediately (only the name itself or its immediate parent counts, KB4019940)`
-            : `the certificate name ${certName} is not under an accepted domain`;
+      const certText = certName === null || l === null ? 'no certificate matched' : (l.certText ??= certNameText(index, t, certName));
       trace.push(`${rcpt} is not a domain of ${t.Name}, so this is relay; ${certText}, and the MAIL FROM domain ${mailFrom} is not an accepted domain of ${t.Name}, so relay is refused (M4, ATTR36).`);
     }
-    return result(a, 'rejected', 'none', t, e.connector, how, RELAY_DENIED_ATTR36, false, competing);
+    return result(a, 'rejected', 'none', t, connector, how, RELAY_DENIED_ATTR36, false, competing);
   }
   const returning = conn.previousTenants !== undefined && conn.previousTenants.includes(t.Name);
   // M5.1 [model]: only a message that left T over a connector, comes back attributed to T and is
@@ -215,20 +304,37 @@ function fromOnPremises(a: Attribution, conn: Connection, ctx: AttributionContex
       trace.push(`The message already left ${t.Name} through an outbound connector and is attributed to it again while its recipient ${rcpt} is in another Exchange Online tenant: it is lost without a non-delivery report (M5.1).`);
       assumptions.push('assumed: discarded without NDR (observed, undocumented; EXO-SEMANTICS M5.1)');
     }
-    return result(a, 'dropped', 'relay', t, e.connector, how, null, false, competing);
+    return result(a, 'dropped', 'relay', t, connector, how, null, false, competing);
   }
   if (explain) {
     const why = senderAccepted ? `the MAIL FROM domain ${mailFrom}` : `the certificate domain (${certDomain})`;
     trace.push(`${rcpt} is not a domain of ${t.Name}; ${why} is an accepted domain and the ${how} matches the connector, so ${t.Name} relays it (M4).`);
     if (returning) trace.push(`The message had already left ${t.Name}; it is relayed again and followed hop by hop (M5.2).`);
-    const value = e.certificateValue;
-    if (!senderAccepted && value !== null && !value.startsWith('*.') && !index.acceptedDomain(t, value)) {
-      assumptions.push(
-        `assumed: relay through "${e.connector.Name}" follows the immediate-parent test (KB4019940); [TLSBLOG25] says an exact TlsSenderCertificateName (${value}) must itself be an accepted domain of ${t.Name} (EXO-SEMANTICS M3)`,
-      );
+    if (!senderAccepted && l !== null) {
+      const line = l.relayValueLine === undefined ? (l.relayValueLine = relayValueLine(index, e, t)) : l.relayValueLine;
+      if (line !== null) assumptions.push(line);
     }
   }
-  return result(a, 'accepted', 'relay', t, e.connector, how, null, false, competing);
+  return result(a, 'accepted', 'relay', t, connector, how, null, false, competing);
+}
+
+/** Why the matched certificate name does not pass the M3 certificate-domain test (ATTR36 trace). */
+function certNameText(index: ConnectorIndex, t: Tenant, certName: string): string {
+  const above = index.acceptedDomainCovering(t, certName);
+  return above
+    ? `the certificate name ${certName} sits under the accepted domain ${above} but not immediately (only the name itself or its immediate parent counts, KB4019940)`
+    : `the certificate name ${certName} is not under an accepted domain`;
+}
+
+/** The [TLSBLOG25] assumption for relay on the certificate domain, or null when the exact value is itself accepted (or a wildcard). */
+function relayValueLine(index: ConnectorIndex, e: IndexedConnector, t: Tenant): string | null {
+  const value = e.certificateValue;
+  if (value === null || value.startsWith('*.') || index.acceptedDomain(t, value)) return null;
+  return `assumed: relay through "${e.connector.Name}" follows the immediate-parent test (KB4019940); [TLSBLOG25] says an exact TlsSenderCertificateName (${value}) must itself be an accepted domain of ${t.Name} (EXO-SEMANTICS M3)`;
+}
+
+function ownSideLine(rcpt: string, t: Tenant): string {
+  return `${rcpt} is an accepted domain of ${t.Name}: the message comes from the tenant's own on-premises side.`;
 }
 
 /**
@@ -301,23 +407,18 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
 
   // Step 1: the certificate's names against OnPremises connectors' TlsSenderCertificateName
   // (decided once per certificate: see lookUpCertificate).
-  if (l !== null && l.hits.length > 0) {
-    const best = l.best;
+  if (l !== null && l.hitCount > 0) {
     if (explain) {
-      for (const h of l.hits) {
-        if (!isActiveOnPrem(h.entry) && h.entry.connector.ConnectorType === 'OnPremises') {
-          trace.push(`Certificate ${certificateLabel(cert!)} matches ${describe(h.entry)} by name, but that connector is disabled.`);
-        }
-      }
+      const disabled = (l.disabledLines ??= disabledLines(cert!, l.hits));
+      for (let i = 0; i < disabled.length; i++) trace.push(disabled[i]!);
     }
-    if (best !== null && certProblem) {
-      if (explain) {
-        const first = l.hits.find((h) => isActiveOnPrem(h.entry))!;
-        trace.push(`Certificate name ${first.match.certName} matches ${describe(first.entry)}, but the ${certProblem}; Exchange Online does not accept it (M3).`);
-      }
-    } else if (best !== null) {
+    const bestTenant = l.bestTenant;
+    if (bestTenant !== null && certProblem) {
+      if (explain) trace.push((l.problemLine ??= problemLine(l.hits, certProblem)));
+    } else if (bestTenant !== null) {
       const competing = l.competing;
       if (explain) {
+        const best = l.best!;
         trace.push(
           (best.sentence ??=
             `Step 1: certificate name ${best.match.certName} matches TlsSenderCertificateName ${best.entry.connector.TlsSenderCertificateName} of ${describe(best.entry)}` +
@@ -325,10 +426,12 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
         );
         if (best.match.kind !== 'exact') assumptions.push('assumed: wildcard certificate-name matching as described in EXO-SEMANTICS M3');
         if (competing.length > 0) {
-          assumptions.push(`assumed: ${competing.length + 1} tenants' OnPremises connectors match this certificate (unsupported, MC1226222); the most specific match wins`);
+          assumptions.push(
+            (l.competingLine ??= `assumed: ${competing.length + 1} tenants' OnPremises connectors match this certificate (unsupported, MC1226222); the most specific match wins`),
+          );
         }
       }
-      return fromOnPremises(a, conn, ctx, best.entry, 'certificate', competing, best.match.certName, l.bestCertDomain);
+      return fromOnPremises(a, conn, ctx, l.bestEntry!, bestTenant, l.bestConnector!, 'certificate', competing, l.bestCertName, l.bestCertDomain, 0, null, l);
     }
   }
 
@@ -341,21 +444,22 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
       if (e.connector.ConnectorType === 'OnPremises' && !e.connector.Enabled) trace.push(`Source IP ${conn.sourceIp} is in ${describe(e)}, but that connector is disabled.`);
     }
   }
-  const senderTenants = activeIp.length > 0 || conn.sourceIp === null ? index.tenantsAccepting(mailFrom) : NO_TENANTS;
+  // One lookup of the MAIL FROM domain; its first tenant usually answers without loading the list.
+  const senderFacts = activeIp.length > 0 || conn.sourceIp === null ? index.domainFacts(mailFrom) : undefined;
   for (const e of activeIp) {
-    if (senderTenants.includes(e.tenant)) {
+    if (senderFacts !== undefined && (senderFacts.first === e.tenant || senderFacts.tenants.includes(e.tenant))) {
       const competing = activeIp.length > 1 ? otherTenants(activeIp, e.tenant) : NO_TENANTS;
       if (explain) {
         trace.push(`Step 2: source IP ${conn.sourceIp} matches ${describe(e)}, and ${e.tenant.Name} accepts the MAIL FROM domain ${mailFrom}.`);
         if (competing.length > 0) assumptions.push(`assumed: the source IP matches OnPremises connectors in ${competing.length + 1} tenants (unsupported, MC1226222); the one accepting the sender domain wins`);
       }
-      return fromOnPremises(a, conn, ctx, e, 'ip', competing, null, null, SENDER_ACCEPTED);
+      return fromOnPremises(a, conn, ctx, e, e.tenant, e.connector, 'ip', competing, null, null, SENDER_ACCEPTED, null, null);
     }
   }
   if (conn.sourceIp === null) {
     // Unknown is not false (CONTRACT v1.1): exports never carry a server's public address after
     // NAT. The documented default is a sender inside its own connector's SenderIPAddresses.
-    for (const t of senderTenants) {
+    for (const t of senderFacts !== undefined ? senderFacts.tenants : NO_TENANTS) {
       const e = index.ipScopedOnPremConnectors(t)[0];
       if (!e) continue;
       if (explain) {
@@ -364,10 +468,10 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
           `assumed: the sending server's public IP address is not in the case (exports do not carry it after NAT); it is taken to be in SenderIPAddresses of "${e.connector.Name}" of ${t.Name} (${e.connector.SenderIPAddresses.join(', ')}). To check it, give the server's public address as IPAddresses on the server in a topology file`,
         );
       }
-      return fromOnPremises(a, conn, ctx, e, 'ip', NO_TENANTS, null, null, SENDER_ACCEPTED);
+      return fromOnPremises(a, conn, ctx, e, t, e.connector, 'ip', NO_TENANTS, null, null, SENDER_ACCEPTED, null, null);
     }
   }
-  if (explain && activeIp.length > 0 && senderTenants.length === 0) {
+  if (explain && activeIp.length > 0 && senderFacts === undefined) {
     trace.push(`Source IP ${conn.sourceIp} matches ${describe(activeIp[0]!)}, but ${activeIp[0]!.tenant.Name} does not accept the MAIL FROM domain ${mailFrom}; step 2 does not apply.`);
   }
 
@@ -375,11 +479,11 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
   const rcptFacts = index.domainFacts(rcpt);
   if (rcptFacts !== undefined) {
     const t = rcptFacts.first;
-    if (explain && rcptFacts.tenants.length > 1) assumptions.push(`assumed: ${rcpt} is accepted in several tenants; ${t.Name} (the first) receives it`);
+    if (explain && rcptFacts.tenants.length > 1) assumptions.push((rcptFacts.severalTenantsLine ??= `assumed: ${rcpt} is accepted in several tenants; ${t.Name} (the first) receives it`));
     const ownIp = entryOfTenant(activeIp, t, false);
     if (ownIp) {
       if (explain) trace.push(`Step 3: ${rcpt} belongs to ${t.Name}, and the source IP matches its OnPremises connector "${ownIp.connector.Name}".`);
-      return fromOnPremises(a, conn, ctx, ownIp, 'ip', NO_TENANTS, null, null, RCPT_ACCEPTED);
+      return fromOnPremises(a, conn, ctx, ownIp, t, ownIp.connector, 'ip', NO_TENANTS, null, null, 0, rcptFacts, null);
     }
     // The Partner connector the connection's certificate or IP pulls up, named on the hop. Whether
     // the tenant's Partner connectors admit the message (restrictions, RequireTls, scope) is
@@ -387,11 +491,15 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
     // that needs the hop's TLS and sender, which attribution does not see.
     const partner = (certProblem ? undefined : partnerHit(l, t)) ?? entryOfTenant(ipHits, t, true);
     if (explain) {
-      trace.push(
-        partner
-          ? `Step 3: ${rcpt} belongs to ${t.Name}; Partner connector "${partner.connector.Name}" matches the connection (inbound from a partner).`
-          : `Step 3: no connector matches; ${rcpt} belongs to ${t.Name}, so this is anonymous inbound internet mail for that tenant.`,
-      );
+      // These lines depend only on the domain, its first tenant and the Partner connector: kept on the domain's facts.
+      if (partner === undefined) trace.push((rcptFacts.anonymousLine ??= `Step 3: no connector matches; ${rcpt} belongs to ${t.Name}, so this is anonymous inbound internet mail for that tenant.`));
+      else {
+        if (rcptFacts.partnerLineFor !== partner) {
+          rcptFacts.partnerLine = `Step 3: ${rcpt} belongs to ${t.Name}; Partner connector "${partner.connector.Name}" matches the connection (inbound from a partner).`;
+          rcptFacts.partnerLineFor = partner;
+        }
+        trace.push(rcptFacts.partnerLine!);
+      }
     }
     return result(a, 'accepted', 'inbound', t, partner?.connector ?? null, 'recipient', null, true);
   }

@@ -3,6 +3,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { emptyCase, type Case } from '../model/case.js';
 import type { InputReport } from '../model/diagnostics.js';
+import { fileSource } from './byte-source.js';
 import { judgeChainTrust } from './certificate/chain-trust.js';
 import { readCertificateBytes, type CertificateFileRead } from './certificate/read-certificate.js';
 import { sortByPosition } from './diagnostic-order.js';
@@ -250,7 +251,7 @@ async function readEvidence(files: InputFile[], c: Case, options: EvidenceReadOp
   for (const input of files) {
     const reader = input.evidence!;
     try {
-      const report = await reader.read(input.file, collector, options);
+      const report = await reader.read(fileSource(input.file), collector, options);
       c.inputs.push(report);
       if (report.records > 0 || !report.diagnostics.some((d) => d.severity === 'error')) readable++;
     } catch (e) {

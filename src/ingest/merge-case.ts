@@ -97,6 +97,8 @@ function mergeIndexedList(target: Obj[], index: Map<string, Obj>, source: Obj[],
 }
 
 function mergeNamedList(target: Obj[], source: Obj[], key: (o: Obj) => string, nested: Record<string, (o: Obj) => string> = {}): void {
+  // Nothing to add: no index to build (a tenant's files each bring its other lists empty).
+  if (source.length === 0) return;
   mergeIndexedList(target, new Map(target.map((o) => [key(o).toLowerCase(), o])), source, key, nested);
 }
 

@@ -1,3 +1,4 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 
 /**
@@ -42,6 +43,8 @@ export function utf16ByFirstBytes(b: Uint8Array): 'utf-16le' | 'utf-16be' | null
  */
 export function utf16ByNulCount(b: Uint8Array): 'utf-16le' | 'utf-16be' | 'binary' | null {
   const n = Math.min(b.length, 4096) & ~1;
+  // Most files hold no NUL at all: one native search answers them (every file of a case is sampled).
+  if (b.subarray(0, n).indexOf(0) < 0) return null;
   let evenNul = 0;
   let oddNul = 0;
   for (let i = 0; i < n; i += 2) {
@@ -55,6 +58,9 @@ export function utf16ByNulCount(b: Uint8Array): 'utf-16le' | 'utf-16be' | 'binar
 
 /** Whether the bytes are valid UTF-8, allowing a sequence cut at the end of a sample. */
 export function isUtf8Prefix(b: Uint8Array): boolean {
+  // Strict UTF-8 (node:buffer's native check) is a subset of what the loop below accepts: a
+  // whole-valid sample, the usual case, needs no byte-by-byte pass.
+  if (isUtf8(b)) return true;
   const end = b.length;
   let i = 0;
   while (i < end) {
@@ -127,6 +133,24 @@ export function decodeText(bytes: Uint8Array): string {
   if (bom?.encoding === 'utf-8') return b.subarray(3).toString('utf8');
   if (utf16ByFirstBytes(b) === 'utf-16le') return b.toString('utf16le');
   return b.toString('utf8');
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A short run of bytes whose encoding nothing declares (a mail header line, RFC 6532): UTF-8 when
+ * the bytes are valid UTF-8 (a leading UTF-8 BOM dropped, as TextDecoder does), otherwise Latin-1,
+ * which maps every byte to one character so nothing is lost or replaced. ASCII, the usual case,
+ * takes one native check.
+ */
+export function decodeUtf8OrLatin1(bytes: Uint8Array): string {
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isAscii(b)) return b.toString('latin1');
+  try {
+    return STRICT_UTF8.decode(b);
+  } catch {
+    return b.toString('latin1');
+  }
 }
 
 /** True when the bytes look like text rather than binary (no NUL in the sample once decoded). */

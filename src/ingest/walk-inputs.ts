@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 
 export interface InputListing {
   /** Files to read, in a stable order: each given path in turn, folders walked depth-first, names sorted. */
@@ -49,8 +49,7 @@ function codeOrDocumentationExtension(name: string): string | null {
 export async function listInputFiles(paths: readonly string[]): Promise<InputListing> {
   const listing: InputListing = { files: [], missing: [], notWalked: { byExtension: new Map(), folders: new Set() } };
   const seen = new Set<string>();
-  const addFile = (file: string): void => {
-    const key = resolve(file);
+  const addFile = (file: string, key = resolve(file)): void => {
     if (seen.has(key)) return;
     seen.add(key);
     listing.files.push(file);
@@ -67,13 +66,17 @@ export async function listInputFiles(paths: readonly string[]): Promise<InputLis
   const walk = (dir: string): void => {
     const entries = readdirSync(dir, { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // The folder resolved once: an entry's name holds no separator, `.` or `..`, so its absolute
+    // path is the folder's plus the name (resolve() per file shows in a walk of 30,000 files).
+    const absolute = resolve(dir);
+    const prefix = absolute.endsWith(sep) ? absolute : absolute + sep;
     for (const entry of entries) {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (skippedFolder(entry.name)) listing.notWalked.folders.add(entry.name);
         else walk(full);
       } else if (entry.isFile()) {
-        if (!notWalkedFile(entry.name)) addFile(full);
+        if (!notWalkedFile(entry.name)) addFile(full, prefix + entry.name);
       } else if (entry.isSymbolicLink()) {
         let s = null;
         try {

@@ -9,7 +9,9 @@ import type { ProbeCredentials } from './probe-types.js';
  * (MFD_PFX_PASSPHRASE), never from the command line, where other users and shell history would
  * see it; neither the key nor the passphrase is ever printed.
  */
-export const PFX_PASSPHRASE_VARIABLE = 'MFD_PFX_PASSPHRASE';
+import { PFX_PASSPHRASE_VARIABLE } from './probe-passphrase.js';
+
+export { PFX_PASSPHRASE_VARIABLE };
 
 export class CredentialsError extends Error {}
 

@@ -1,5 +1,4 @@
-import type { DecodedMessage } from '../ingest/headers/decode-message.js';
-import { MEANING_SOURCES } from '../ingest/headers/header-meanings.js';
+import { MEANING_SOURCES, type DecodedMessage } from '../model/message-headers.js';
 import type { CaptureReadResult } from '../model/capture.js';
 import type { TraceRollup } from '../model/message-trace.js';
 import { FORMAT_TITLES } from '../model/message-trace.js';

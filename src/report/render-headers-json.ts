@@ -1,4 +1,4 @@
-import type { DecodedMessage } from '../ingest/headers/decode-message.js';
+import type { DecodedMessage } from '../model/message-headers.js';
 
 /**
  * `headers --format json` (CONTRACT): one object per message — a JSON array of them, in file

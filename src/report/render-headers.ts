@@ -1,7 +1,4 @@
-import type { DecodedMessage } from '../ingest/headers/decode-message.js';
-import type { DecodedHop } from '../ingest/headers/hop-chain.js';
-import { MEANING_SOURCES } from '../ingest/headers/header-meanings.js';
-import type { AntispamField } from '../ingest/headers/microsoft-headers.js';
+import { MEANING_SOURCES, type AntispamField, type DecodedHop, type DecodedMessage } from '../model/message-headers.js';
 import { formatSource } from '../model/provenance.js';
 import type { Style } from './style.js';
 

@@ -10,11 +10,12 @@ export function renderPcapJson(r: CaptureReadResult): string {
  * The same document in pieces, from sessions already serialised (`JSON.stringify(session, null,
  * 2)`), so a capture of thousands of sessions is written without one giant string.
  */
-export function* pcapJsonParts(r: CaptureReadResult, sessions: readonly string[]): Generator<string> {
+export function* pcapJsonParts(r: CaptureReadResult, sessions: Iterable<string>): Generator<string> {
   const indent = (json: string, by: string): string => json.replace(/\n/g, `\n${by}`);
   yield `{\n  "capture": ${indent(JSON.stringify(r.summary, null, 2), '  ')},\n  "sessions": [`;
-  for (let i = 0; i < sessions.length; i++) yield `${i === 0 ? '' : ','}\n    ${indent(sessions[i]!, '    ')}`;
-  yield `${sessions.length > 0 ? '\n  ' : ''}],\n  "diagnostics": ${indent(JSON.stringify(r.diagnostics, null, 2), '  ')}\n}\n`;
+  let count = 0;
+  for (const session of sessions) yield `${count++ === 0 ? '' : ','}\n    ${indent(session, '    ')}`;
+  yield `${count > 0 ? '\n  ' : ''}],\n  "diagnostics": ${indent(JSON.stringify(r.diagnostics, null, 2), '  ')}\n}\n`;
 }
 
 /** `pcap --format text`: the capture summary, then each SMTP session as a conversation. */

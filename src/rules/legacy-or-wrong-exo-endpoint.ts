@@ -134,7 +134,8 @@ function addEvidence(rule: Rule, ctx: RuleContext, findings: Finding[], problems
     else if (r.enhanced === '5.7.57' || /\b5\.7\.57\b/.test(text)) seen.push({ problem: '5.7.57', ev: { source, text }, connector });
   };
   const e = evidenceOf(ctx.case);
-  for (const t of e.traces) consider(t.sample.response, formatSource(t.sources[0] ?? t.sample.source), t.sample.connector ?? null);
+  // Only groups with a reply can show one: the source is formatted for those alone (a trace has a group per route).
+  for (const t of e.traces) if (t.sample.response) consider(t.sample.response, formatSource(t.sources[0] ?? t.sample.source), t.sample.connector ?? null);
   for (const s of e.sessions) for (const r of s.sample.replies) consider(r, formatSource(s.sources[0] ?? s.sample.source), s.sample.connector);
   // Recognised statuses (NDR-CATALOG 4.4.62 ATTR35, 5.7.57) from any evidence kind, once per source line.
   const lines = new Set(seen.map((x) => x.ev.source));

@@ -5,6 +5,7 @@ import type { InputReport } from '../../src/model/diagnostics.js';
 import type { EvidenceSet, Observed, StatusObservation } from '../../src/model/evidence.js';
 import { EvidenceCollector } from '../../src/ingest/evidence/evidence-collector.js';
 import { EVIDENCE_READERS } from '../../src/ingest/evidence/evidence-readers.js';
+import { fileSource } from '../../src/ingest/byte-source.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 export const fixture = (path: string) => join(FIXTURES, path);
@@ -14,7 +15,7 @@ export async function readEvidence(file: string): Promise<{ kind: string; report
   const reader = EVIDENCE_READERS.find((r) => r.detect(readFileSync(file).subarray(0, 1 << 20)));
   if (!reader) throw new Error(`no evidence reader detects ${file}`);
   const collector = new EvidenceCollector();
-  const report = await reader.read(file, collector, {});
+  const report = await reader.read(fileSource(file), collector, {});
   return { kind: reader.kind, report, evidence: collector.finish() };
 }
 

@@ -5,6 +5,7 @@ import { parseMime } from '../../src/ingest/ndr/mime-parts.js';
 import { detectNdr, ndrEvidenceReader } from '../../src/ingest/ndr/ndr-evidence-reader.js';
 import { ndrStatuses } from '../../src/ingest/ndr/ndr-statuses.js';
 import { entryIds, fixture, ofEntry, readEvidence, total } from './status-kit.js';
+import { fileSource } from '../../src/ingest/byte-source.js';
 
 /**
  * Non-delivery reports (NDR-CATALOG `NDR`: "Diagnostic information for administrators",
@@ -97,7 +98,7 @@ describe('MIME of a report', () => {
   });
 
   it('a file that cannot be read is a diagnostic, not an exception', async () => {
-    const report = await ndrEvidenceReader.read(fixture('ndr/no-such-file.eml'), { trace() {}, session() {}, message() {} }, {});
+    const report = await ndrEvidenceReader.read(fileSource(fixture('ndr/no-such-file.eml')), { trace() {}, session() {}, message() {} }, {});
     expect(report.diagnostics.some((d) => d.severity === 'error')).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import type { ProbeOptions } from '../../src/probe/probe-types.js';
 import { probeVerdict } from '../../src/probe/probe-verdict.js';
 import { ROOT } from '../helpers/run-cli.js';
 import { OPTIONS, reply, result, tls } from './probe-fixtures.js';
+import { fileSource } from '../../src/ingest/byte-source.js';
 
 const O: ProbeOptions = {
   target: 'mx.contoso.com', host: 'mx.contoso.com', address: null, port: 25, from: 'a@fabrikam.com', to: 'b@contoso.org', ehlo: 'smtp.fabrikam.com',
@@ -47,7 +48,7 @@ describe('saved probe as evidence (no network)', () => {
     writeFileSync(file, renderProbeJson(r, O, probeVerdict(r, OPTIONS), null));
     const sessions: SmtpSessionObservation[] = [];
     const statuses: StatusObservation[] = [];
-    const report = await probeEvidenceReader.read(file, { session: (s) => sessions.push(s), status: (s) => statuses.push(s), trace: () => undefined, message: () => undefined }, {});
+    const report = await probeEvidenceReader.read(fileSource(file), { session: (s) => sessions.push(s), status: (s) => statuses.push(s), trace: () => undefined, message: () => undefined }, {});
     expect(report).toMatchObject({ kind: 'probe', records: 1, skipped: 0, diagnostics: [] });
     expect(sessions[0]).toMatchObject({ origin: 'capture', viewpoint: 'client', client: { ip: '192.0.2.10' }, server: { ip: '203.0.113.25', port: 25 }, starttls: 'accepted' });
     expect(statuses.map((s) => [s.status.entryId, s.sender, s.recipient])).toEqual([['5.7.64-tenant-attribution', 'a@fabrikam.com', 'b@contoso.org']]);
@@ -56,7 +57,7 @@ describe('saved probe as evidence (no network)', () => {
   it('a damaged file is reported, never thrown', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'mfd-probe-ev-')), 'probe.json');
     writeFileSync(file, '{"schema":"mailflow-doctor/probe@1","sessions":[{"nope":1}]}');
-    const report = await probeEvidenceReader.read(file, { session: () => undefined, trace: () => undefined, message: () => undefined }, {});
+    const report = await probeEvidenceReader.read(fileSource(file), { session: () => undefined, trace: () => undefined, message: () => undefined }, {});
     expect(report).toMatchObject({ records: 0, skipped: 1 });
     expect(report.diagnostics[0]!.severity).toBe('warning');
   });

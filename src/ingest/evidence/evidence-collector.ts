@@ -11,6 +11,7 @@ import {
 } from '../../model/evidence.js';
 import type { Provenance } from '../../model/provenance.js';
 import type { EvidenceSink } from './evidence-reader.js';
+import { domainPart, joinGroup, TraceGroups } from './trace-groups.js';
 
 /** More header messages than this are counted, not kept (an mbox of a whole mailbox). */
 export const MESSAGES_KEPT = 10_000;
@@ -25,13 +26,13 @@ export const STATUS_GROUPS_KEPT = 10_000;
  * becomes three groups with counts and first/last times, so memory follows distinct routes.
  */
 export class EvidenceCollector implements EvidenceSink {
-  private readonly traces = new Map<string, Observed<TraceObservation>>();
+  private readonly traces = new TraceGroups();
   private readonly sessions = new Map<string, Observed<SmtpSessionObservation>>();
   private readonly statuses = new Map<string, Observed<StatusObservation>>();
   private readonly evidence: EvidenceSet = emptyEvidence();
 
   trace(o: TraceObservation): void {
-    observe(this.traces, traceKey(o), o, o.at);
+    this.traces.add(o);
   }
 
   session(o: SmtpSessionObservation): void {
@@ -50,7 +51,7 @@ export class EvidenceCollector implements EvidenceSink {
   }
 
   finish(): EvidenceSet {
-    this.evidence.traces = [...this.traces.values()];
+    this.evidence.traces = this.traces.groups();
     this.evidence.sessions = [...this.sessions.values()];
     this.evidence.statuses = [...this.statuses.values()];
     return this.evidence;
@@ -68,37 +69,7 @@ function observe<T extends { source: Provenance }>(
     groups.set(key, { sample: o, count: 1, first: at, last: at, sources: [o.source] });
     return;
   }
-  group.count++;
-  if (group.sources.length < EVIDENCE_SOURCES_KEPT) group.sources.push(o.source);
-  if (at !== null) {
-    // ISO 8601 UTC strings of one shape order as text.
-    if (group.first === null || at < group.first) group.first = at;
-    if (group.last === null || at > group.last) group.last = at;
-  }
-}
-
-function domainPart(address: string | null): string {
-  if (!address) return '';
-  const at = address.lastIndexOf('@');
-  return (at < 0 ? address : address.slice(at + 1)).toLowerCase();
-}
-
-/** What makes two trace rows "the same route": who received it through which connector, between which domains, with what result. */
-function traceKey(o: TraceObservation): string {
-  return [
-    o.tenantId ?? '',
-    o.inboundConnector?.name ?? '',
-    o.inboundConnector?.type ?? '',
-    o.inboundConnector?.tenantId ?? '',
-    o.direction ?? '',
-    domainPart(o.sender),
-    domainPart(o.recipient),
-    o.clientIp ?? '',
-    o.status ?? '',
-    o.response ? `${o.response.code} ${o.response.enhanced ?? ''}` : '',
-    o.origin ?? '',
-    o.connector ?? '',
-  ].join('\u0000');
+  joinGroup(group, o.source, at);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { InputReport } from '../../model/diagnostics.js';
+import type { ByteSource } from '../byte-source.js';
 import type { HeaderMessageObservation, SmtpSessionObservation, StatusObservation, TraceObservation } from '../../model/evidence.js';
 
 /** Receives observations one at a time while a reader streams its file. */
@@ -30,7 +31,8 @@ export interface EvidenceReadOptions {
 
 /**
  * One evidence format (message trace, Exchange log, capture, headers). Evidence files can be
- * several GB, so a reader is handed the path and streams it; detection sees only the start.
+ * several GB, so a reader is handed a ByteSource (a file or bytes in memory, never a path) and
+ * reads it in chunks; detection sees only the start.
  */
 export interface EvidenceReader {
   /** The `inputs[].kind` this reader reports (e.g. `message-trace`, `protocol-log`, `capture`, `headers`). */
@@ -38,8 +40,9 @@ export interface EvidenceReader {
   /** Whether the file's first bytes (up to 1 MiB, raw, any encoding) are this format. */
   detect(sample: Uint8Array): boolean;
   /**
-   * Streams the file into the sink. Never throws on bad content: every record read and skipped is
-   * counted in the report, each skipped one with its position in a diagnostic.
+   * Streams the source into the sink. Never throws on bad content: every record read and skipped
+   * is counted in the report (whose `file` is the source's name), each skipped one with its
+   * position in a diagnostic.
    */
-  read(file: string, sink: EvidenceSink, options: EvidenceReadOptions): Promise<InputReport>;
+  read(source: ByteSource, sink: EvidenceSink, options: EvidenceReadOptions): Promise<InputReport>;
 }

@@ -1,5 +1,5 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { open } from 'node:fs/promises';
+import { toByteSource, type ByteSource } from '../byte-source.js';
 import type { ReadProgress } from '../evidence/evidence-reader.js';
 import { byteOrderMark, utf16ByFirstBytes } from '../text-decoding.js';
 
@@ -69,11 +69,13 @@ export type LineHandler = (text: string, start: number, end: number, lineNumber:
  */
 const CHUNK_BYTES = 120 << 10;
 
-export async function readLogLines(file: string, onLine: LineHandler, progress?: ReadProgress): Promise<LineReadResult> {
-  const handle = await open(file, 'r');
+export async function readLogLines(input: ByteSource | string, onLine: LineHandler, progress?: ReadProgress): Promise<LineReadResult> {
+  const source = toByteSource(input);
+  const file = source.name;
+  const handle = await source.open();
   let inFlight: Promise<{ bytesRead: number }> | null = null;
   try {
-    const size = (await handle.stat()).size;
+    const size = handle.size;
     const head = Buffer.alloc(Math.min(4, size));
     await handle.read(head, 0, head.length, 0);
     const sniff = sniffEncoding(head);

@@ -1,7 +1,8 @@
 import type { Diagnostic, InputReport } from '../../model/diagnostics.js';
 import type { SmtpSessionObservation, StatusObservation } from '../../model/evidence.js';
+import { toByteSource, type ByteSource } from '../byte-source.js';
 import type { EvidenceReader, EvidenceReadOptions } from '../evidence/evidence-reader.js';
-import { headerOfText, logTypeOf, readExchangeLog, type LogHeader, type LogReadResult } from './exchange-log-file.js';
+import { fieldValue, headerOfText, logTypeOf, readExchangeLog, type LogHeader, type LogReadResult } from './exchange-log-file.js';
 import { sampleText } from './log-lines.js';
 import { IDLE_EVICTION_MS, isoTimeMs, SessionTable, type SessionTableCounts } from './session-table.js';
 import type { ProtocolRow } from './smtp-session.js';
@@ -50,11 +51,13 @@ export interface ProtocolLogRead {
  * several header blocks; each `#Fields` line starts a new block and closes the sessions of the last.
  */
 export async function readProtocolLog(
-  file: string,
+  input: ByteSource | string,
   onSession: (o: SmtpSessionObservation) => void,
   options: EvidenceReadOptions = {},
   onStatus: ((o: StatusObservation) => void) | null = null,
 ): Promise<ProtocolLogRead> {
+  const source = toByteSource(input);
+  const file = source.name;
   const counts: SessionTableCounts = { sessions: 0, evicted: 0, evictedSamples: [], openAtEnd: 0 };
   let table: SessionTable | null = null;
   let columns: Columns | null = null;
@@ -73,7 +76,7 @@ export async function readProtocolLog(
     table = null;
   };
   const result = await readExchangeLog(
-    file,
+    source,
     {
       header(header) {
         closeTable();
@@ -103,7 +106,7 @@ export async function readProtocolLog(
         // One row object for every fast-path row: the table copies it when it has to keep it.
         const row = scratch;
         row.time = full ? column(text, starts, c.time) : '';
-        row.timeMs = c.time >= 0 && (full || table.wantsTime) ? isoTimeMs(text, starts[c.time]!) : NaN;
+        row.timeMs = c.time >= 0 && table.wantsTime ? isoTimeMs(text, starts[c.time]!) : NaN;
         row.connector = full ? column(text, starts, c.connector) : '';
         row.sessionId = sessionId;
         row.sequence = c.sequence >= 0 ? digitsAt(text, starts[c.sequence]!, starts[c.sequence + 1]! - 1) : NaN;
@@ -112,6 +115,30 @@ export async function readProtocolLog(
         row.event = column(text, starts, c.event);
         row.data = column(text, starts, c.data);
         row.context = column(text, starts, c.context);
+        row.line = line;
+        table.add(row);
+      },
+      quotedRow(text, fields, line) {
+        const c = columns;
+        if (!c || !table) {
+          if (notProtocolRows++ === 0) firstNotProtocolLine = line;
+          return;
+        }
+        // An id written with `""` inside is found by its text in add(), not by its raw range.
+        const full = fields.escaped[c.session] === 1 || table.lookup(text, fields.starts[c.session]!, fields.ends[c.session]!);
+        const row = scratch;
+        // A quoted row keeps its date-time whatever its place in the session: a status found in it
+        // is dated by its own row (session-statuses.ts).
+        row.time = fieldValue(text, fields, c.time);
+        row.timeMs = c.time >= 0 && table.wantsTime ? isoTimeMs(row.time) : NaN;
+        row.connector = full ? fieldValue(text, fields, c.connector) : '';
+        row.sessionId = full ? fieldValue(text, fields, c.session) : '';
+        row.sequence = c.sequence >= 0 ? digitsAt(text, fields.starts[c.sequence]!, fields.ends[c.sequence]!) : NaN;
+        row.local = full ? fieldValue(text, fields, c.local) : '';
+        row.remote = full ? fieldValue(text, fields, c.remote) : '';
+        row.event = fieldValue(text, fields, c.event);
+        row.data = fieldValue(text, fields, c.data);
+        row.context = fieldValue(text, fields, c.context);
         row.line = line;
         table.add(row);
       },
@@ -225,7 +252,7 @@ export const protocolLogReader: EvidenceReader = {
     const type = exchangeLogTypeOfSample(sample);
     return type === 'smtp-receive' || type === 'smtp-send';
   },
-  async read(file, sink, options) {
-    return (await readProtocolLog(file, (o) => sink.session(o), options, (o) => sink.status?.(o))).report;
+  async read(source, sink, options) {
+    return (await readProtocolLog(source, (o) => sink.session(o), options, (o) => sink.status?.(o))).report;
   },
 };

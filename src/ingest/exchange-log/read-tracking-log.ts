@@ -1,5 +1,6 @@
 import type { InputReport } from '../../model/diagnostics.js';
 import type { SmtpReply, StatusObservation, TraceObservation } from '../../model/evidence.js';
+import { toByteSource, type ByteSource } from '../byte-source.js';
 import { observeStatuses } from '../ndr/status-observations.js';
 import type { EvidenceReader, EvidenceReadOptions } from '../evidence/evidence-reader.js';
 import { readExchangeLog, type LogHeader } from './exchange-log-file.js';
@@ -91,14 +92,16 @@ function statuses(value: string | null, recipients: number): string[] {
  * yet (they name no TLS or certificate); rules can use `readTrackingLog` directly.
  */
 export async function readTrackingLog(
-  file: string,
+  input: ByteSource | string,
   onEvent: (e: TrackingEvent) => void,
   options: EvidenceReadOptions = {},
 ): Promise<InputReport> {
+  const source = toByteSource(input);
+  const file = source.name;
   let columns: Columns | null = null;
   let notTrackingRows = 0;
   const result = await readExchangeLog(
-    file,
+    source,
     {
       header(header) {
         columns = header.type === 'message-tracking' ? columnsOf(header) : null;
@@ -224,9 +227,10 @@ export const trackingLogReader: EvidenceReader = {
   detect(sample) {
     return exchangeLogTypeOfSample(sample) === 'message-tracking';
   },
-  async read(file, sink, options) {
+  async read(source, sink, options) {
+    const file = source.name;
     return readTrackingLog(
-      file,
+      source,
       (e) => {
         for (const o of refusalsOf(e, file)) sink.trace(o);
         for (const o of trackingStatuses(e, file)) sink.status?.(o);

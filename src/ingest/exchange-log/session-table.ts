@@ -228,7 +228,6 @@ function hexKey(text: string, from: number, to: number): number | null {
 }
 
 function sameId(id: string, text: string, from: number, to: number): boolean {
-  if (id.length !== to - from) return false;
-  for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== text.charCodeAt(from + i)) return false;
-  return true;
+  // startsWith at a position compares in native code, several times faster than a loop over the characters.
+  return id.length === to - from && text.startsWith(id, from);
 }

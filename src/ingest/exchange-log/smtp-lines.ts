@@ -37,25 +37,66 @@ export function replyLineText(data: string): string {
   return data.length > 4 ? data.slice(4).trimStart() : '';
 }
 
-const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)/;
+/**
+ * Length of the RFC 3463 enhanced status code starting `text` (`[245].d{1,3}.d{1,3}` followed by
+ * whitespace or the end), 0 when there is none. Read by hand: every reply row of a log comes here,
+ * and a regular expression's match array is an allocation per row.
+ */
+export function enhancedCodeLength(text: string, from = 0): number {
+  const c = text.charCodeAt(from);
+  if ((c !== 50 && c !== 52 && c !== 53) || text.charCodeAt(from + 1) !== 46) return 0;
+  const subjectEnd = digitsEnd(text, from + 2);
+  if (subjectEnd === from + 2 || text.charCodeAt(subjectEnd) !== 46) return 0;
+  const detailEnd = digitsEnd(text, subjectEnd + 1);
+  if (detailEnd === subjectEnd + 1) return 0;
+  if (detailEnd < text.length && !isWhitespace(text.charCodeAt(detailEnd))) return 0;
+  return detailEnd - from;
+}
+
+/** Where a run of at most three digits from `from` ends (a fourth digit then fails the caller's next test). */
+function digitsEnd(text: string, from: number): number {
+  let i = from;
+  while (i < from + 3 && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  return i;
+}
+
+/** JavaScript's `\s`: ASCII whitespace directly, other characters by the regular expression. */
+function isWhitespace(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  return c > 127 && /\s/.test(String.fromCharCode(c));
+}
 
 /** A complete reply from its lines; the enhanced status code (RFC 3463) is read from the first line. */
 export function replyOf(command: string | null, code: number, texts: string[]): SmtpReply {
   if (texts.length === 1) return replyOfText(command, code, texts[0]!);
   const first = texts[0] ?? '';
-  const c = first.charCodeAt(0);
-  // Only `2.`, `4.`, `5.` can start an enhanced code: most texts skip the regular expression.
-  const m = (c === 50 || c === 52 || c === 53) && first.charCodeAt(1) === 46 ? ENHANCED.exec(first) : null;
-  const enhanced = m ? `${m[1]}.${m[2]}.${m[3]}` : null;
-  const stripped = texts.map((t) => (m && t.startsWith(m[0]) ? t.slice(m[0].length).trimStart() : t));
+  const length = enhancedCodeLength(first);
+  const enhanced = length > 0 ? first.slice(0, length) : null;
+  const stripped = texts.map((t) => (enhanced !== null && t.startsWith(enhanced) ? t.slice(length).trimStart() : t));
   return { command, code, enhanced, text: stripped.join(' ').trim() };
+}
+
+/**
+ * `replyOfText(command, code, replyLineText(row))` for a one-line reply row (`550 5.7.1 text`),
+ * read in place: the text is one slice of the row, not three (replies are a third of a log's rows).
+ */
+export function replyOfRow(command: string | null, code: number, data: string): SmtpReply {
+  const end = data.length;
+  let from = end > 4 ? 4 : end;
+  while (from < end && isWhitespace(data.charCodeAt(from))) from++;
+  const length = enhancedCodeLength(data, from);
+  const enhanced = length > 0 ? data.slice(from, from + length) : null;
+  let start = from + length;
+  while (start < end && isWhitespace(data.charCodeAt(start))) start++;
+  let stop = end;
+  while (stop > start && isWhitespace(data.charCodeAt(stop - 1))) stop--;
+  return { command, code, enhanced, text: data.slice(start, stop) };
 }
 
 /** A one-line reply (the common case), without the array the multi-line form needs. */
 export function replyOfText(command: string | null, code: number, text: string): SmtpReply {
-  const c = text.charCodeAt(0);
-  const m = (c === 50 || c === 52 || c === 53) && text.charCodeAt(1) === 46 ? ENHANCED.exec(text) : null;
-  return { command, code, enhanced: m ? `${m[1]}.${m[2]}.${m[3]}` : null, text: m ? text.slice(m[0].length).trim() : text.trim() };
+  const length = enhancedCodeLength(text);
+  return { command, code, enhanced: length > 0 ? text.slice(0, length) : null, text: length > 0 ? text.slice(length).trim() : text.trim() };
 }
 
 /** The verb of a command row (`MAIL FROM:<a@b>` → `MAIL`), upper-cased. */
@@ -86,6 +127,9 @@ export function isMaskedCommand(data: string): boolean {
  */
 export function isMaskedKeyword(line: string): boolean {
   const keyword = keywordOf(line);
+  // Only X, x or * can start a masked keyword: the others skip the regular expressions.
+  const c = keyword.charCodeAt(0);
+  if (c !== 88 && c !== 120 && c !== 42) return false;
   return /^X{4,}A?$/i.test(keyword) || /^\*{4,}$/.test(keyword);
 }
 
@@ -127,9 +171,25 @@ export function extensionsOfOneRowEhloReply(text: string): { greeting: string; e
     greetingEnd = space < 0 ? text.length : space;
   }
   const greeting = text.slice(0, greetingEnd).trim();
+  const keywords = text.slice(greetingEnd);
+  // A server answers every session with the same keywords: the last few answers read are reused.
+  for (const seen of keywordsSeen) if (seen.keywords === keywords) return { greeting, extensions: seen.extensions.slice() };
+  const extensions = extensionLinesOf(keywords);
+  keywordsSeen[keywordsNext] = { keywords: (' ' + keywords).slice(1), extensions: extensions.map((e) => (' ' + e).slice(1)) };
+  keywordsNext = (keywordsNext + 1) % KEYWORDS_REMEMBERED;
+  return { greeting, extensions };
+}
+
+const KEYWORDS_REMEMBERED = 4;
+/** Copies (not slices of a log chunk), so keeping them does not keep a chunk alive. */
+const keywordsSeen: { keywords: string; extensions: string[] }[] = [];
+let keywordsNext = 0;
+
+/** The keywords of a one-row EHLO answer, each followed by its parameters. */
+function extensionLinesOf(keywords: string): string[] {
   const extensions: string[] = [];
   let keyword: string | null = null;
-  for (const token of text.slice(greetingEnd).split(' ')) {
+  for (const token of keywords.split(' ')) {
     if (token === '') continue;
     const isParameter = keyword !== null && TAKES_PARAMETERS.has(keyword) && (/^\d+$/.test(token) || PARAMETER_WORDS.has(token.toUpperCase()));
     if (isParameter) {
@@ -139,7 +199,7 @@ export function extensionsOfOneRowEhloReply(text: string): { greeting: string; e
     extensions.push(token);
     keyword = token.toUpperCase();
   }
-  return { greeting, extensions };
+  return extensions;
 }
 
 /** The keyword of one extension line (`AUTH NTLM LOGIN` → `AUTH`), as written. */

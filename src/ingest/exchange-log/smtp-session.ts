@@ -18,6 +18,7 @@ import {
   replyCodeOf,
   replyLineText,
   replyOf,
+  replyOfRow,
   replyOfText,
 } from './smtp-lines.js';
 import {
@@ -176,16 +177,15 @@ export class SmtpSessionAssembly {
   private replyLine(data: string, row: ProtocolRow): void {
     const code = replyCodeOf(data);
     if (code < 0) return;
-    const text = replyLineText(data);
     if (data.charCodeAt(3) === 45 /* - */) {
       // `250-…`: more lines of this reply follow (every line carries the same code, RFC 5321 4.2.1).
-      this.replyTexts.push(text);
+      this.replyTexts.push(replyLineText(data));
       return;
     }
     let texts: string[] | null = null;
     if (this.replyTexts.length > 0) {
       texts = this.replyTexts;
-      texts.push(text);
+      texts.push(replyLineText(data));
       this.replyTexts = [];
     }
     // The oldest unanswered command; with none left, a second reply to the last one (DATA's
@@ -196,10 +196,10 @@ export class SmtpSessionAssembly {
     const commandMasked = answeredMasked ?? this.lastCommandMasked;
     const reply =
       command === 'EHLO' && code === 250
-        ? replyOfText(command, code, this.ehloAnswer(texts ?? [text]))
+        ? replyOfText(command, code, this.ehloAnswer(texts ?? [replyLineText(data)]))
         : texts
           ? replyOf(command, code, texts)
-          : replyOfText(command, code, text);
+          : replyOfRow(command, code, data);
     reply.text = own(reply.text);
     if (command === '<banner>' && this.banner === null) {
       this.banner = reply.text;
@@ -274,9 +274,9 @@ export class SmtpSessionAssembly {
     }
     this.openCertificate = null;
     if (context.endsWith(' Subject alternate names')) {
-      const single = parseSingleRowCertificate(data, context);
+      const single = singleRowCertificate(data, context);
       if (single) {
-        this.singleRowCertificates[single.owner] ??= ownCertificate(single.certificate);
+        this.singleRowCertificates[single.owner] ??= { ...single.certificate, dnsNames: [...single.certificate.dnsNames] };
         return;
       }
     }
@@ -284,9 +284,9 @@ export class SmtpSessionAssembly {
     // Most information rows (`receiving message`, `Set Session Permissions`, …) are none of those below.
     const c = text.charCodeAt(0);
     if (c !== 84 /* T */ && c !== 67 /* C */) return;
-    const success = parseTlsSuccess(text);
+    const success = tlsSuccessOf(text);
     if (success) {
-      this.tlsSuccess = { protocol: own(success.protocol), version: success.version, cipher: own(success.cipher) };
+      this.tlsSuccess = success;
       return;
     }
     const failure = parseTlsFailure(text);
@@ -364,6 +364,38 @@ export class SmtpSessionAssembly {
   statusObservations(session: SmtpSessionObservation): StatusObservation[] {
     return this.statuses === null ? [] : sessionStatusObservations(this.statuses, session, this.file);
   }
+}
+
+/**
+ * A server logs the same certificate row and the same TLS row in session after session: the last
+ * few rows read are kept with what was read from them (copied out of the chunk), so a repeat costs
+ * a string comparison instead of a parse. Both parses are pure functions of the row text.
+ */
+const REMEMBERED = 4;
+const certificateRowsSeen: { data: string; context: string; read: { owner: CertificateOwner; certificate: CertificateSeen } }[] = [];
+const tlsRowsSeen: { text: string; read: TlsSuccess }[] = [];
+let certificateNext = 0;
+let tlsNext = 0;
+
+function singleRowCertificate(data: string, context: string): { owner: CertificateOwner; certificate: CertificateSeen } | null {
+  for (const seen of certificateRowsSeen) if (seen.data === data && seen.context === context) return seen.read;
+  const single = parseSingleRowCertificate(data, context);
+  if (!single) return null;
+  const read = { owner: single.owner, certificate: ownCertificate(single.certificate) };
+  certificateRowsSeen[certificateNext] = { data: own(data), context: own(context), read };
+  certificateNext = (certificateNext + 1) % REMEMBERED;
+  return read;
+}
+
+/** The TLS success row's reading; the object is shared by the sessions that logged the same row, and never changed. */
+function tlsSuccessOf(text: string): TlsSuccess | null {
+  for (const seen of tlsRowsSeen) if (seen.text === text) return seen.read;
+  const success = parseTlsSuccess(text);
+  if (!success) return null;
+  const read = { protocol: own(success.protocol), version: success.version, cipher: own(success.cipher) };
+  tlsRowsSeen[tlsNext] = { text: own(text), read };
+  tlsNext = (tlsNext + 1) % REMEMBERED;
+  return read;
 }
 
 /** The greeting of a one-row EHLO answer (`host Hello [ip]`), without splitting the keywords. */

@@ -223,12 +223,16 @@ export function commonNameOf(subject: string | null): string | null {
 /** `TlsDomainCapabilities='AcceptCloudServicesMail'; Status='Success'; Domain='mail.protection.outlook.com'`. */
 export function parseTlsDomainCapabilities(text: string): { capabilities: string; status: string; domain: string | null } | null {
   if (!text.startsWith('TlsDomainCapabilities=')) return null;
-  const value = (key: string): string | null => new RegExp(`${key}='([^']*)'`).exec(text)?.[1] ?? null;
-  const capabilities = value('TlsDomainCapabilities');
+  const capabilities = CAPABILITIES_VALUE.exec(text)?.[1] ?? null;
   if (capabilities === null) return null;
-  const domain = value('Domain');
-  return { capabilities, status: value('Status') ?? '', domain: domain === '' ? null : domain };
+  const domain = DOMAIN_VALUE.exec(text)?.[1] ?? null;
+  return { capabilities, status: STATUS_VALUE.exec(text)?.[1] ?? '', domain: domain === '' ? null : domain };
 }
+
+// Compiled once: the row comes once or twice per session.
+const CAPABILITIES_VALUE = /TlsDomainCapabilities='([^']*)'/;
+const STATUS_VALUE = /Status='([^']*)'/;
+const DOMAIN_VALUE = /Domain='([^']*)'/;
 
 /** `Client certificate chain validation status: 'EmptyCertificate'`. */
 export function parseClientCertificateValidation(text: string): string | null {

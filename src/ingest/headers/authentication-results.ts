@@ -1,29 +1,8 @@
 import { parseAuthResultsValue } from './authres-grammar.js';
+import type { ArcSet, AuthenticationResults, AuthResult } from '../../model/message-headers.js';
 import { AUTH_RESULT_VALUES, compauthReasonMeaning, DMARC_ACTIONS } from './header-meanings.js';
 
-/**
- * Authentication-Results (RFC 8601) and the ARC headers (RFC 8617). Exchange Online writes its
- * Authentication-Results without the authserv-id the RFC requires
- * (`spf=pass (sender IP is 192.0.2.1) smtp.mailfrom=contoso.com; dkim=none …;compauth=pass reason=100`).
- */
-export interface AuthResult {
-  method: string;
-  result: string;
-  /** The comment after the result (`(sender IP is 192.0.2.1)`), without parentheses. */
-  comment: string | null;
-  /** `smtp.mailfrom`, `header.d`, `header.from`, `action`, `reason`, … as written. */
-  properties: Record<string, string>;
-  /** What the result (and compauth's reason, DMARC's action) means, from Microsoft's documentation. */
-  meaning: string | null;
-}
-
-export interface AuthenticationResults {
-  /** The header it came from (`Authentication-Results`, `X-MS-Exchange-Authentication-Results`, `ARC-Authentication-Results`). */
-  header: string;
-  authservId: string | null;
-  results: AuthResult[];
-  line: number;
-}
+export type { ArcSet, AuthenticationResults, AuthResult } from '../../model/message-headers.js';
 
 function resultMeaning(method: string, result: string, properties: Record<string, string>): string | null {
   const base = AUTH_RESULT_VALUES[method]?.[result] ?? null;
@@ -60,18 +39,6 @@ export function parseTagList(value: string): Record<string, string> {
 }
 
 /** One ARC set (RFC 8617 §4.1): the three headers of one instance. */
-export interface ArcSet {
-  instance: number;
-  /** ARC-Seal `cv=`: none (first instance), pass or fail — the chain validation the sealer saw. */
-  chainValidation: string | null;
-  /** The sealing domain and selector (ARC-Seal `d=`, `s=`). */
-  sealDomain: string | null;
-  sealSelector: string | null;
-  signatureDomain: string | null;
-  /** ARC-Authentication-Results of this instance. */
-  authservId: string | null;
-  results: AuthResult[];
-}
 
 export function buildArcSets(
   seals: { value: string }[],
@@ -111,6 +78,9 @@ export function buildArcSets(
   return [...sets.values()].sort((a, b) => a.instance - b.instance);
 }
 
+/** What the choice below reads of one header's results (a decoded header, or the grammar's parse alone). */
+type ResultsOfOneHeader = Pick<AuthenticationResults, 'authservId'> & { results: readonly Pick<AuthResult, 'method' | 'result' | 'comment'>[] };
+
 /** What Exchange Online's own Authentication-Results says about SPF and composite authentication (EXO-SEMANTICS M16). */
 export interface ExchangeOnlineAuthentication {
   /** `spf=` result as written (`pass`, `fail`, `softfail`, …), null when absent. */
@@ -133,8 +103,8 @@ function senderIpOf(comment: string | null): string | null {
  * (a gateway's own results carry its authserv-id and come second). With Enhanced Filtering off
  * behind a gateway, `sender IP is` names the gateway and compauth fails (M16, [EF]).
  */
-export function exchangeOnlineAuthentication(headers: readonly AuthenticationResults[]): ExchangeOnlineAuthentication {
-  const has = (h: AuthenticationResults, method: string) => h.results.some((r) => r.method === method);
+export function exchangeOnlineAuthentication(headers: readonly ResultsOfOneHeader[]): ExchangeOnlineAuthentication {
+  const has = (h: ResultsOfOneHeader, method: string) => h.results.some((r) => r.method === method);
   const chosen =
     headers.find((h) => h.authservId === null && (has(h, 'spf') || has(h, 'compauth'))) ?? headers.find((h) => has(h, 'spf')) ?? null;
   const spf = chosen?.results.find((r) => r.method === 'spf') ?? null;

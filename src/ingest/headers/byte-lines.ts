@@ -1,3 +1,12 @@
+import { isAscii, isUtf8 } from 'node:buffer';
+
+/**
+ * Complete lines of one chunk decoded whole: the line is `text.slice(start, end)` (its line break
+ * excluded, and the CR of a CRLF). Each line's text is what decoding its bytes alone gives, but
+ * for a leading U+FEFF, which a decoder of the line alone would drop: the receiver decides.
+ */
+export type TextLineSink = (text: string, start: number, end: number) => void;
+
 /**
  * Bytes to lines for header files: LF and CRLF, and CR alone (old Mac OS files; RFC 5322 §4.1
  * lets obsolete text hold bare CR). The line ending is decided by the first one met: a CR not
@@ -14,9 +23,19 @@ export class ByteLines {
   /** A CR ended the last chunk: the ending is not known until the next byte. */
   private crAtChunkEnd = false;
 
+  /** The first line is always handed out as bytes (its byte order mark is the receiver's to drop). */
+  private firstLineOut = false;
+
+  /**
+   * `onText`, when given, takes the complete lines of a chunk that is ASCII or valid UTF-8, decoded
+   * once (one native check and one string for the chunk instead of a Buffer and a decode per line);
+   * the line that straddles two chunks, and every line of a chunk that is not valid UTF-8 (whose
+   * lines each decode on their own, UTF-8 or Latin-1), still go to `onLine` as bytes.
+   */
   constructor(
     private readonly maxLineBytes: number,
     private readonly onLine: (line: Buffer, cut: boolean) => void,
+    private readonly onText: TextLineSink | null = null,
   ) {}
 
   push(chunk: Buffer): void {
@@ -48,6 +67,7 @@ export class ByteLines {
       return;
     }
     const ending = this.ending;
+    if (this.onText !== null) start = this.textLines(chunk, start, ending, this.onText);
     for (;;) {
       const end = chunk.indexOf(ending, start);
       if (end < 0) break;
@@ -55,6 +75,41 @@ export class ByteLines {
       start = end + 1;
     }
     if (start < chunk.length) this.pendingAppend(chunk.subarray(start));
+  }
+
+  /**
+   * The complete lines of `chunk` from `start` as text, when its bytes up to the last line break
+   * are ASCII or valid UTF-8 (a line break is one ASCII byte, never inside a UTF-8 sequence, so
+   * each line of a valid chunk is valid and decodes to its slice). Returns where the bytes lines
+   * go on: past the last line break, or `start` when the chunk is left to them.
+   */
+  private textLines(chunk: Buffer, start: number, ending: 0x0a | 0x0d, onText: TextLineSink): number {
+    // A line begun in an earlier chunk, and the first line of the input, go out as bytes.
+    if (this.pending.length > 0 || !this.firstLineOut) {
+      const end = chunk.indexOf(ending, start);
+      if (end < 0) return start;
+      this.emitPending(chunk.subarray(start, end));
+      start = end + 1;
+    }
+    const last = chunk.lastIndexOf(ending);
+    if (last < start || last - start > this.maxLineBytes) return start;
+    const region = chunk.subarray(start, last + 1);
+    let text: string;
+    if (isAscii(region)) text = region.toString('latin1');
+    else if (isUtf8(region)) text = region.toString('utf8');
+    else return start;
+    const breakChar = ending === 0x0a ? '\n' : '\r';
+    const stripCr = ending !== 0x0d;
+    let from = 0;
+    for (;;) {
+      const at = text.indexOf(breakChar, from);
+      if (at < 0) break;
+      // LF endings: the CR of a CRLF is not part of the line (as emitPending).
+      const end = stripCr && at > from && text.charCodeAt(at - 1) === 0x0d ? at - 1 : at;
+      onText(text, from, end);
+      from = at + 1;
+    }
+    return last + 1;
   }
 
   /** The last line, when the input does not end with a line break. */
@@ -86,6 +141,7 @@ export class ByteLines {
     if (this.ending !== 0x0d && line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
     const cut = this.cut;
     this.cut = false;
+    this.firstLineOut = true;
     this.onLine(line, cut);
   }
 }

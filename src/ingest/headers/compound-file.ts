@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import type { OpenByteSource } from '../byte-source.js';
 
 /**
  * A read-only reader of the Compound File Binary format ([MS-CFB], the OLE2 "structured storage"
@@ -27,7 +27,7 @@ export function bufferSource(b: Buffer): ByteSource {
   return { size: b.length, read: async (offset, length) => b.subarray(offset, Math.min(b.length, offset + length)) };
 }
 
-export function fileSource(handle: FileHandle, size: number): ByteSource {
+export function fileSource(handle: Pick<OpenByteSource, 'read'>, size: number): ByteSource {
   return {
     size,
     read: async (offset, length) => {

@@ -1,9 +1,9 @@
-import type { HeaderMessageObservation } from '../../model/evidence.js';
-import type { Provenance } from '../../model/provenance.js';
-import { buildArcSets, parseAuthenticationResults, type ArcSet, type AuthenticationResults } from './authentication-results.js';
+import type { HeaderHop, HeaderMessageObservation } from '../../model/evidence.js';
+import type { DecodedHop, DecodedMessage, MessageVerdicts } from '../../model/message-headers.js';
+import { buildArcSets, parseAuthenticationResults } from './authentication-results.js';
 import type { HeaderField } from './header-fields.js';
 import { decodeEncodedWords } from './header-text.js';
-import { buildHops, gatewayHopsInHybridPath, lowestTlsVersion, type DecodedHop } from './hop-chain.js';
+import { buildHops, gatewayHopsInHybridPath, lowestTlsVersion } from './hop-chain.js';
 import { mailDateToIso } from './mail-date.js';
 import type { RawMessage } from './message-split.js';
 import {
@@ -12,51 +12,11 @@ import {
   decodeMicrosoftHeaders,
   enhancedFilteringSignals,
   parseAttributedTenantConnectingIp,
-  type AntispamField,
-  type MicrosoftHeader,
 } from './microsoft-headers.js';
 
-export interface MessageVerdicts {
-  /** Exchange Online and on-premises Exchange (or Edge) both stamped hops. */
-  crossedPremises: boolean;
-  /** Organization-AuthAs (else CrossTenant-AuthAs): Internal → true; Anonymous, External, Partner → false; neither → null. */
-  treatedAsInternal: boolean | null;
-  /** The header and value the verdict rests on. */
-  internalBasis: string | null;
-  /** Hop numbers of gateways between an Exchange Online hop and an on-premises Exchange hop. */
-  gatewayHopsInHybridPath: number[];
-  lowestTlsVersion: string | null;
-  /** Hop numbers whose stamp shows no TLS. */
-  hopsWithoutTls: number[];
-  /** Hop numbers dated before the previous dated hop. */
-  clockSkewHops: number[];
-  /** The tenant the message was attributed to (CrossTenant-Id, else EOP's attribution headers). */
-  tenantId: string | null;
-  /** X-Forefront-Antispam-Report DIR [ASH]: INB inbound, OUT outbound, INT internal; null when absent. */
-  antispamDirection: 'inbound' | 'outbound' | 'internal' | null;
-}
+export type { DecodedMessage, MessageVerdicts } from '../../model/message-headers.js';
 
-/** One message's headers, decoded for the `headers` command (JSON and text) and the evidence. */
-export interface DecodedMessage {
-  source: Provenance;
-  messageId: string | null;
-  subject: string | null;
-  from: string | null;
-  to: string | null;
-  date: string | null;
-  /** The paste had lost its folding or formatting; fields were recovered by their names. */
-  garbled: boolean;
-  fieldCount: number;
-  hops: DecodedHop[];
-  verdicts: MessageVerdicts;
-  microsoftHeaders: MicrosoftHeader[];
-  forefrontAntispamReport: AntispamField[] | null;
-  microsoftAntispam: AntispamField[] | null;
-  authenticationResults: AuthenticationResults[];
-  arc: ArcSet[];
-  /** X-MS-* / X-Microsoft-* headers this version does not explain, verbatim. */
-  unknownMicrosoftHeaders: { name: string; value: string; line: number }[];
-}
+
 
 /** Fields by lower-cased name, in header order (topmost first): built once per message. */
 type FieldIndex = Map<string, HeaderField[]>;
@@ -82,9 +42,9 @@ function first(index: FieldIndex, name: string): string | null {
   return v ? v : null;
 }
 
-const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+export const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
-function internalVerdict(authAs: string | null, crossTenantAuthAs: string | null): { value: boolean | null; basis: string | null } {
+export function internalVerdict(authAs: string | null, crossTenantAuthAs: string | null): { value: boolean | null; basis: string | null } {
   const pick = authAs !== null ? { header: 'X-MS-Exchange-Organization-AuthAs', value: authAs } : crossTenantAuthAs !== null ? { header: 'X-MS-Exchange-CrossTenant-AuthAs', value: crossTenantAuthAs } : null;
   if (!pick) return { value: null, basis: null };
   const v = pick.value.toLowerCase();
@@ -94,7 +54,7 @@ function internalVerdict(authAs: string | null, crossTenantAuthAs: string | null
 
 const DIRECTIONS: Record<string, MessageVerdicts['antispamDirection']> = { INB: 'inbound', OUT: 'outbound', INT: 'internal' };
 
-function antispamDirection(report: string | null): MessageVerdicts['antispamDirection'] {
+export function antispamDirection(report: string | null): MessageVerdicts['antispamDirection'] {
   const m = report === null ? null : /(?:^|;)\s*DIR:\s*([A-Za-z]+)/.exec(report);
   return m ? (DIRECTIONS[m[1]!.toUpperCase()] ?? null) : null;
 }
@@ -153,27 +113,38 @@ export function decodeMessage(raw: RawMessage, file: string): DecodedMessage {
   };
 }
 
+/** A decoded hop as evidence: what the rules read of it. */
+export function observedHop(h: DecodedHop): HeaderHop {
+  return {
+    from: h.from,
+    by: h.by,
+    with: h.with,
+    ip: h.ip,
+    tls: h.tls,
+    date: h.date,
+    delaySeconds: h.delaySeconds,
+    kind: h.kind,
+    ...(h.clockSkew ? { clockSkew: true } : {}),
+    ...(h.serverBuild ? { serverBuild: h.serverBuild } : {}),
+  };
+}
+
 /** The evidence the rules read (model/evidence.ts). */
 export function toObservation(m: DecodedMessage): HeaderMessageObservation {
-  const header = (name: string) => m.microsoftHeaders.find((h) => h.name.toLowerCase() === name)?.value.trim() || null;
+  // The first header of each name, looked up by name: one pass instead of a scan per lookup.
+  const firstByName = new Map<string, string>();
+  for (const h of m.microsoftHeaders) {
+    const lower = h.name.toLowerCase();
+    if (!firstByName.has(lower)) firstByName.set(lower, h.value);
+  }
+  const header = (name: string) => firstByName.get(name)?.trim() || null;
   const attributed = header('x-ms-exchange-crosstenant-originalattributedtenantconnectingip');
   const eopTenant = header('x-eoptenantattributedmessage');
   return {
     messageId: m.messageId,
     subject: m.subject,
     from: m.from,
-    hops: m.hops.map((h) => ({
-      from: h.from,
-      by: h.by,
-      with: h.with,
-      ip: h.ip,
-      tls: h.tls,
-      date: h.date,
-      delaySeconds: h.delaySeconds,
-      kind: h.kind,
-      ...(h.clockSkew ? { clockSkew: true } : {}),
-      ...(h.serverBuild ? { serverBuild: h.serverBuild } : {}),
-    })),
+    hops: m.hops.map(observedHop),
     authAs: header('x-ms-exchange-organization-authas'),
     authSource: header('x-ms-exchange-organization-authsource'),
     authMechanism: header('x-ms-exchange-organization-authmechanism'),

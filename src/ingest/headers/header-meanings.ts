@@ -20,6 +20,8 @@
  * A meaning marked "not documented" is what the header is seen to hold, said as such.
  */
 
+export { MEANING_SOURCES } from '../../model/message-headers.js';
+
 export const NOT_DOCUMENTED = 'not documented by Microsoft';
 
 /** [ASH]: "Fields that aren't described in the table are used exclusively by the Microsoft anti-spam team for diagnostic purposes." */
@@ -252,15 +254,3 @@ export const DMARC_ACTIONS: Record<string, string> = {
   temperror: 'temporary error during DMARC evaluation',
 };
 
-/** The sources the meanings cite, for the reader of a report. */
-export const MEANING_SOURCES: { tag: string; url: string }[] = [
-  { tag: 'FW', url: 'https://learn.microsoft.com/exchange/header-firewall-exchange-2013-help' },
-  { tag: 'ASH', url: 'https://learn.microsoft.com/defender-office-365/message-headers-eop-mdo' },
-  { tag: 'SCL', url: 'https://learn.microsoft.com/defender-office-365/anti-spam-spam-confidence-level-scl-about' },
-  { tag: 'BCL', url: 'https://learn.microsoft.com/defender-office-365/anti-spam-bulk-complaint-level-bcl-about' },
-  { tag: 'HMF', url: 'https://techcommunity.microsoft.com/t5/exchange-team-blog/demystifying-and-troubleshooting-hybrid-mail-flow-when-is-a/ba-p/1420838' },
-  { tag: 'ATT', url: 'https://blogs.technet.microsoft.com/eopfieldnotes/2019/01/03/use-headers-to-determine-which-exchange-online-tenant-a-message-was-attributed-to/' },
-  { tag: 'CSM', url: 'https://learn.microsoft.com/powershell/module/exchangepowershell/new-sendconnector' },
-  { tag: 'EF', url: 'https://learn.microsoft.com/exchange/mail-flow-best-practices/use-connectors-to-configure-mail-flow/enhanced-filtering-for-connectors' },
-  { tag: 'EDGE', url: 'https://learn.microsoft.com/exchange/troubleshoot/email-delivery/email-sent-from-edge-transport-server-appears-as-mail-from-external-contacts' },
-];

@@ -3,23 +3,14 @@
  * a legacy charset a broken MTA let through), sometimes RFC 2047 encoded words.
  */
 
-import { isAscii } from 'node:buffer';
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+import { decodeUtf8OrLatin1 } from '../text-decoding.js';
 
 /**
  * One line's bytes as text: UTF-8 when the bytes are valid UTF-8 (RFC 6532 allows it in header
- * fields), otherwise Latin-1, which maps every byte to one character so nothing is lost or replaced.
+ * fields), otherwise Latin-1, which maps every byte to one character so nothing is lost or replaced
+ * (the shared decoding of text-decoding.ts).
  */
-export function decodeLineBytes(bytes: Uint8Array): string {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isAscii(b)) return b.toString('latin1');
-  try {
-    return UTF8.decode(b);
-  } catch {
-    return b.toString('latin1');
-  }
-}
+export const decodeLineBytes: (bytes: Uint8Array) => string = decodeUtf8OrLatin1;
 
 /** `=?charset[*lang]?B|Q?text?=` (RFC 2047 §2, RFC 2231 §5 language suffix). */
 const ENCODED_WORD = /=\?([^?\s*]+)(?:\*[^?\s]*)?\?([BbQq])\?([^?\s]*)\?=/g;

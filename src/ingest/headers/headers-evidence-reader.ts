@@ -1,7 +1,7 @@
 import type { EvidenceReader } from '../evidence/evidence-reader.js';
 import { decodeText, looksLikeText } from '../text-decoding.js';
-import { toObservation } from './decode-message.js';
 import { startsField } from './header-fields.js';
+import { observeMessage } from './observe-message.js';
 import { looksLikeMsg } from './outlook-msg.js';
 import { HEADERS_KIND, readHeaderFile } from './read-header-file.js';
 
@@ -49,5 +49,6 @@ export function detectHeaders(sample: Uint8Array): boolean {
 export const headersEvidenceReader: EvidenceReader = {
   kind: HEADERS_KIND,
   detect: detectHeaders,
-  read: (file, sink, options) => readHeaderFile(file, (m) => sink.message(toObservation(m)), options.progress),
+  // Only the evidence is decoded (observe-message.ts): the same observation as toObservation(decodeMessage(…)).
+  read: (source, sink, options) => readHeaderFile(source, (o) => sink.message(o), options.progress, observeMessage),
 };

@@ -1,33 +1,12 @@
 import type { HeaderHop } from '../../model/evidence.js';
+import type { DecodedHop } from '../../model/message-headers.js';
 import type { HeaderField } from './header-fields.js';
 import { classifyHop } from './hop-kind.js';
 import { markGatewaysInHybridPath } from './hop-path.js';
 import { parseReceived, type ReceivedStamp } from './received.js';
 
-/** A hop as the `headers` command shows it: the contract's HeaderHop and what else the stamp said. */
-export interface DecodedHop extends HeaderHop {
-  /** 1-based, oldest first. */
-  number: number;
-  fromHost: string | null;
-  byIp: string | null;
-  id: string | null;
-  via: string | null;
-  for: string | null;
-  dateText: string | null;
-  /** How the date was read when the stamp does not follow RFC 5322 §3.6.7 (no `;`, an ISO date). */
-  dateNote: string | null;
-  /** This hop is dated before the previous dated hop: the two servers' clocks disagree. */
-  clockSkew: boolean;
-  /** Gateway product when `kind` is `gateway`. */
-  vendor: string | null;
-  /** The signal `kind` rests on. */
-  kindBasis: string;
-  /** Comments of the `by` clause (`(Postfix)`, `(amavisd-new, port 10024)`): they name the software. */
-  byComments: string[];
-  /** Line of the Received field. */
-  line: number;
-  raw: string;
-}
+export type { DecodedHop } from '../../model/message-headers.js';
+
 
 /**
  * Received fields are prepended by each server (RFC 5321 §4.4), so the bottom one is the oldest:

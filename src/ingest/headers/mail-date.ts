@@ -11,18 +11,53 @@ const NAMED_ZONES: Record<string, number> = { ut: 0, utc: 0, gmt: 0, z: 0, est: 
 
 const DATE = /^(?:[A-Za-z]{3},?\s*)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,7}))?)?\s*([+-]\d{4}|[A-Za-z]{1,5})?\s*$/;
 
+/**
+ * Whether white space must be collapsed before DATE: a run of two or more, or any white space
+ * other than a plain space (tab, CR, LF, and the Unicode spaces `\s` covers — all outside
+ * 0x21–0x7E). Most dates are single-spaced ASCII and skip the replace.
+ */
+function needsCollapse(text: string): boolean {
+  let previousSpace = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20) {
+      if (previousSpace) return true;
+      previousSpace = true;
+    } else if (c < 0x21 || c > 0x7e) return true;
+    else previousSpace = false;
+  }
+  return false;
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * `new Date(t).toISOString()`, written out directly for years 0–9999 (the engine's own formatting
+ * is several times slower, and every Received stamp's date goes through here); other years and
+ * invalid times take the engine's path, so results (and errors) are the same.
+ */
+export function isoFromEpochMs(t: number): string {
+  const d = new Date(t);
+  const year = d.getUTCFullYear();
+  if (!(year >= 0 && year <= 9999)) return d.toISOString();
+  const ms = d.getUTCMilliseconds();
+  const y = year < 10 ? `000${year}` : year < 100 ? `00${year}` : year < 1000 ? `0${year}` : `${year}`;
+  return `${y}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : ms}Z`;
+}
+
 /** Milliseconds since the epoch, or null when the text is not a date these forms cover. */
 export function parseMailDate(text: string): number | null {
   let zoneFromComment: number | null = null;
-  const bare = text
-    .replace(/\(([^()]*)\)/g, (_, inner: string) => {
-      const z = NAMED_ZONES[inner.trim().toLowerCase()];
-      if (z !== undefined) zoneFromComment = z;
-      return ' ';
-    })
-    .replace(/\s+/g, ' ')
-    .trim();
-  const m = DATE.exec(bare);
+  // The comment pass runs only when there is a comment (most dates have none). White space is
+  // collapsed so that DATE's adjacent `\s*` never split a long run in every way (quadratic).
+  const uncommented = !text.includes('(')
+    ? text
+    : text.replace(/\(([^()]*)\)/g, (_, inner: string) => {
+        const z = NAMED_ZONES[inner.trim().toLowerCase()];
+        if (z !== undefined) zoneFromComment = z;
+        return ' ';
+      });
+  const m = DATE.exec((needsCollapse(uncommented) ? uncommented.replace(/\s+/g, ' ') : uncommented).trim());
   if (!m) return null;
   const day = Number(m[1]);
   const month = MONTHS[m[2]!.toLowerCase()];
@@ -61,5 +96,5 @@ export function parseMailDate(text: string): number | null {
 
 export function mailDateToIso(text: string): string | null {
   const t = parseMailDate(text);
-  return t === null ? null : new Date(t).toISOString();
+  return t === null ? null : isoFromEpochMs(t);
 }

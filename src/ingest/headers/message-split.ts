@@ -33,6 +33,19 @@ const HELD_LINES = 20;
  */
 const MBOX_SEPARATOR_DATE = /^From \S*\s+.*\b\d{1,2}:\d\d(:\d\d)?\b.*\d{4}/;
 
+/**
+ * `text.trim() === ''` without building the trimmed copy: ASCII lines (nearly all) are decided
+ * here, any other character by trim() itself, so the set of white space is trim()'s.
+ */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+    return c < 0x80 ? false : text.trim() === '';
+  }
+  return true;
+}
+
 export function isMboxSeparator(text: string, previousBlank: boolean): boolean {
   if (!text.startsWith('From ')) return false;
   return previousBlank || MBOX_SEPARATOR_DATE.test(text);
@@ -79,7 +92,7 @@ export class MessageSplitter {
   }
 
   push(text: string, line: number): void {
-    const blank = text.trim() === '';
+    const blank = isBlank(text);
     const previousBlank = this.previousBlank;
     this.previousBlank = blank;
     if (this.mode === 'mbox' && this.state !== 'headers' && isMboxSeparator(text, previousBlank || this.state === 'before')) {

@@ -1,4 +1,5 @@
 import type { HeaderMessageObservation } from '../../model/evidence.js';
+import type { AntispamField, MicrosoftHeader } from '../../model/message-headers.js';
 import { exchangeOnlineAuthentication, type AuthenticationResults } from './authentication-results.js';
 import type { HeaderField } from './header-fields.js';
 import {
@@ -13,24 +14,9 @@ import {
   sclMeaning,
 } from './header-meanings.js';
 
-/** A header Microsoft stamps, with what its value means. */
-export interface MicrosoftHeader {
-  name: string;
-  value: string;
-  /** What the header is. */
-  meaning: string;
-  /** What this value says, when the documentation gives values a meaning. */
-  valueMeaning: string | null;
-  line: number;
-}
+export type { AntispamField, MicrosoftHeader } from '../../model/message-headers.js';
 
-/** One `KEY:value` of X-Forefront-Antispam-Report or X-Microsoft-Antispam. */
-export interface AntispamField {
-  key: string;
-  value: string;
-  meaning: string;
-  valueMeaning: string | null;
-}
+
 
 const MICROSOFT_PREFIX = /^(x-ms-|x-microsoft-|x-forefront-)/i;
 
@@ -58,6 +44,8 @@ export function decodeMicrosoftHeaders(fields: readonly HeaderField[]): { known:
   const unknown: { name: string; value: string; line: number }[] = [];
   for (const f of fields) {
     const lower = f.name.toLowerCase();
+    // Only names starting `x-` can be Microsoft's: the other fields (Received, From…) skip the lookups.
+    if (!lower.startsWith('x-')) continue;
     const meaning = MICROSOFT_HEADERS[lower] ?? crossPremisesMeaning(f.name) ?? undefined;
     if (meaning !== undefined) known.push({ name: f.name, value: f.value, meaning, valueMeaning: valueMeaningFor(lower, f.value), line: f.line });
     else if (MICROSOFT_PREFIX.test(f.name)) unknown.push({ name: f.name, value: f.value, line: f.line });

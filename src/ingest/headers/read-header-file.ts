@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { sourceChunks, toByteSource, type ByteSource as InputSource } from '../byte-source.js';
 import type { Diagnostic, InputReport } from '../../model/diagnostics.js';
 import type { ReadProgress } from '../evidence/evidence-reader.js';
-import { decodeText } from '../text-decoding.js';
+import { byteOrderMark, decodeText, utf16ByFirstBytes } from '../text-decoding.js';
 import { bufferSource, CompoundFileError, fileSource, type ByteSource } from './compound-file.js';
 import { decodeMessage, type DecodedMessage } from './decode-message.js';
 import { decodeLineBytes } from './header-text.js';
@@ -15,10 +14,13 @@ export const HEADERS_KIND = 'headers';
 
 /** A line longer than this is cut (a binary file has no line ends); header lines are far shorter. */
 const MAX_LINE_BYTES = 1 << 20;
+/** Turns one message's header block into what the caller wants of it (decodeMessage by default). */
+export type MessageDecoder<T> = (raw: RawMessage, file: string) => T;
+
 /** Diagnostics listed one by one per file before the rest are only counted. */
 const DIAGNOSTICS_LISTED = 20;
 
-class Lines {
+class Lines<T = DecodedMessage> {
   private splitter: MessageSplitter | null = null;
   messages = 0;
   readonly diagnostics: Diagnostic[] = [];
@@ -27,8 +29,9 @@ class Lines {
 
   constructor(
     private readonly file: string,
-    private readonly onMessage: (m: DecodedMessage) => void,
+    private readonly onMessage: (m: T) => void,
     private readonly fixedMode: SplitMode | null,
+    private readonly decode: MessageDecoder<T>,
   ) {}
 
   warn(line: number | null, message: string): void {
@@ -45,10 +48,29 @@ class Lines {
   skipsBodyLine(bytes: Buffer): boolean {
     const s = this.splitter;
     if (!s || !s.inBody) return false;
-    if (bytes.length >= 5 && bytes[0] === 0x46 && bytes.toString('latin1', 0, 5) === 'From ') return false;
+    if (bytes.length >= 5 && bytes[0] === 0x46 && bytes[1] === 0x72 && bytes[2] === 0x6f && bytes[3] === 0x6d && bytes[4] === 0x20) return false;
     let blank = true;
-    for (const b of bytes) {
+    // Indexed: a Buffer's iterator costs far more per byte, and every body line passes here.
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
       if (b !== 0x20 && b !== 0x09 && b !== 0x0d) {
+        blank = false;
+        break;
+      }
+    }
+    s.skipBodyLine(blank);
+    return true;
+  }
+
+  /** skipsBodyLine for the line `text.slice(start, end)` of a chunk decoded whole: the same test on its characters. */
+  skipsBodyText(text: string, start: number, end: number): boolean {
+    const s = this.splitter;
+    if (!s || !s.inBody) return false;
+    if (end - start >= 5 && text.startsWith('From ', start)) return false;
+    let blank = true;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0d) {
         blank = false;
         break;
       }
@@ -88,7 +110,7 @@ class Lines {
       );
     }
     this.messages++;
-    this.onMessage(decodeMessage(raw, this.file));
+    this.onMessage(this.decode(raw, this.file));
   }
 
   finish(): { skipped: number } {
@@ -101,7 +123,7 @@ class Lines {
   }
 }
 
-function feedText(text: string, lines: Lines): void {
+function feedText<T>(text: string, lines: Lines<T>): void {
   let line = 0;
   for (const l of text.split(/\r?\n|\r/)) lines.push(l, ++line);
 }
@@ -124,20 +146,23 @@ interface HeaderInput {
 }
 
 const isMsgHead = (head: Buffer) => head.length === 8 && head.readUInt32LE(0) === 0xe011cfd0 && head.readUInt32LE(4) === 0xe11ab1a1;
-const isUtf16Head = (head: Buffer) =>
-  (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (head.length >= 4 && head[0] !== 0 && head[1] === 0 && head[2] !== 0 && head[3] === 0);
+/** UTF-16 by its BOM (`FF FE 00 00` too: decodeText reads it as UTF-16LE), or UTF-16LE by its first bytes. */
+const isUtf16Head = (head: Buffer) => {
+  const bom = byteOrderMark(head)?.encoding;
+  return bom === 'utf-16le' || bom === 'utf-16be' || bom === 'utf-32le' || utf16ByFirstBytes(head) === 'utf-16le';
+};
 
 /** UTF-16 text and .msg files are read whole; larger ones are refused. */
 const WHOLE_LIMIT = 64 << 20;
 
-async function openFile(file: string): Promise<HeaderInput> {
-  const handle = await open(file, 'r');
+async function openSource(input: InputSource): Promise<HeaderInput> {
+  const handle = await input.open();
   try {
-    const size = (await handle.stat()).size;
+    const size = handle.size;
     const head = Buffer.alloc(Math.min(size, 8));
     await handle.read(head, 0, head.length, 0);
     return {
-      label: file,
+      label: input.name,
       head,
       size,
       whole: async (limit) => {
@@ -147,7 +172,7 @@ async function openFile(file: string): Promise<HeaderInput> {
         return bytes;
       },
       source: async () => fileSource(handle, size),
-      chunks: () => createReadStream(file, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>,
+      chunks: () => sourceChunks(input, 1 << 16),
       close: () => handle.close(),
     };
   } catch (e) {
@@ -209,7 +234,19 @@ async function openStdin(): Promise<HeaderInput> {
  * message to `onMessage` as soon as it is decoded. Never throws: what cannot be read is a
  * diagnostic in the report.
  */
-export async function readHeaderFile(file: string, onMessage: (m: DecodedMessage) => void, progress?: ReadProgress): Promise<InputReport> {
+export async function readHeaderFile(source: InputSource | string, onMessage: (m: DecodedMessage) => void, progress?: ReadProgress): Promise<InputReport>;
+/**
+ * The same, each message decoded by `decode` instead of decodeMessage: the evidence path
+ * (observe-message.ts) builds only what the rules read.
+ */
+export async function readHeaderFile<T>(source: InputSource | string, onMessage: (m: T) => void, progress: ReadProgress | undefined, decode: MessageDecoder<T>): Promise<InputReport>;
+export async function readHeaderFile<T>(
+  source: InputSource | string,
+  onMessage: (m: T) => void,
+  progress?: ReadProgress,
+  decode: MessageDecoder<T> = decodeMessage as unknown as MessageDecoder<T>,
+): Promise<InputReport> {
+  const file = typeof source === 'string' ? source : source.name;
   const label = file === STDIN_PATH ? STDIN_LABEL : file;
   const report: InputReport = { file: label, kind: HEADERS_KIND, records: 0, skipped: 0, diagnostics: [] };
   const fail = (message: string): InputReport => {
@@ -218,7 +255,7 @@ export async function readHeaderFile(file: string, onMessage: (m: DecodedMessage
   };
   let input: HeaderInput;
   try {
-    input = file === STDIN_PATH ? await openStdin() : await openFile(file);
+    input = source === STDIN_PATH ? await openStdin() : await openSource(toByteSource(source));
   } catch (e) {
     return fail(`cannot be read: ${(e as Error).message}`);
   }
@@ -230,10 +267,10 @@ export async function readHeaderFile(file: string, onMessage: (m: DecodedMessage
     return fail(file === STDIN_PATH ? 'standard input is empty: no message headers' : 'the file is empty: no message headers');
   }
 
-  let lines: Lines;
+  let lines: Lines<T>;
   try {
     if (isMsgHead(head)) {
-      lines = new Lines(label, onMessage, 'single');
+      lines = new Lines(label, onMessage, 'single', decode);
       try {
         const msg = await readMsgTransportHeaders(await input.source());
         if ('missing' in msg) {
@@ -249,10 +286,10 @@ export async function readHeaderFile(file: string, onMessage: (m: DecodedMessage
       // Notepad's "Unicode" (UTF-16) for pasted headers: small, read whole.
       const bytes = await input.whole(WHOLE_LIMIT);
       if (bytes === null) return fail('UTF-16 text larger than 64 MiB; save pasted headers as UTF-8');
-      lines = new Lines(label, onMessage, null);
+      lines = new Lines(label, onMessage, null, decode);
       feedText(decodeText(bytes), lines);
     } else {
-      lines = new Lines(label, onMessage, null);
+      lines = new Lines(label, onMessage, null, decode);
       await streamLines(input.chunks(), lines, progress);
     }
   } finally {
@@ -274,7 +311,7 @@ export async function readHeaderFile(file: string, onMessage: (m: DecodedMessage
  * line on its own (UTF-8, else Latin-1). Body lines are skipped undecoded; a single message's body
  * is not read at all once its header block has ended.
  */
-async function streamLines(chunks: AsyncIterable<Buffer>, lines: Lines, progress?: ReadProgress): Promise<void> {
+async function streamLines<T>(chunks: AsyncIterable<Buffer>, lines: Lines<T>, progress?: ReadProgress): Promise<void> {
   let lineNumber = 0;
   let bytesRead = 0;
   let first = true;
@@ -282,12 +319,18 @@ async function streamLines(chunks: AsyncIterable<Buffer>, lines: Lines, progress
     let b = bytes;
     if (first) {
       first = false;
-      if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
+      if (byteOrderMark(b)?.encoding === 'utf-8') b = b.subarray(3);
     }
     lineNumber++;
     if (lines.skipsBodyLine(b)) return;
     if (cut) lines.warn(lineNumber, `a line longer than ${MAX_LINE_BYTES} bytes; cut`);
     lines.push(decodeLineBytes(b), lineNumber);
+  }, (text, start, end) => {
+    // Never the first line (byte-lines.ts): its byte order mark is dropped above.
+    lineNumber++;
+    if (lines.skipsBodyText(text, start, end)) return;
+    // A line decoded alone as UTF-8 loses a leading byte order mark (decodeUtf8OrLatin1).
+    lines.push(text.slice(text.charCodeAt(start) === 0xfeff ? start + 1 : start, end), lineNumber);
   });
   for await (const chunk of chunks) {
     bytesRead += chunk.length;

@@ -62,7 +62,20 @@ export function addressIn(written: string): string | null {
 /** An IP as written; a link-local address may carry its zone (`fe80::1%4`, as Exchange writes for MAPI). */
 function isBareIp(s: string): boolean {
   const zone = s.indexOf('%');
-  return isIP(zone >= 0 ? s.slice(0, zone) : s) !== 0;
+  const address = zone >= 0 ? s.slice(0, zone) : s;
+  // An address is hex digits, `.` and `:` only: host names (most words) are told apart without
+  // isIP's two regular expressions.
+  return onlyAddressCharacters(address) && isIP(address) !== 0;
+}
+
+function onlyAddressCharacters(s: string): boolean {
+  if (s === '') return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const ok = (c >= 0x30 && c <= 0x3a) /* 0-9 : */ || c === 0x2e /* . */ || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+    if (!ok) return false;
+  }
+  return true;
 }
 
 const HELO_LABEL = /^(?:helo|ehlo)$/i;
@@ -82,9 +95,18 @@ export interface ClientAddress {
   host: string | null;
 }
 
+/** Printable ASCII and spaces only: splitting at ' ' then gives the words splitting at /\s+/ does. */
+function plainSpaced(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 /** The address of one comment that is not labelled as the HELO, and the name before it. */
 function addressOfComment(comment: string): ClientAddress | null {
-  const words = comment.split(/\s+/).filter((w) => w !== '');
+  const words = (plainSpaced(comment) ? comment.split(' ') : comment.split(/\s+/)).filter((w) => w !== '');
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (HELO_ASSIGNMENT.test(w)) continue;

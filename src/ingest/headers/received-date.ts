@@ -1,4 +1,4 @@
-import { mailDateToIso } from './mail-date.js';
+import { isoFromEpochMs, mailDateToIso } from './mail-date.js';
 
 /**
  * The date of a Received stamp. RFC 5322 §3.6.7: `received = "Received:" [1*received-token / CFWS]
@@ -55,7 +55,7 @@ export function stampDate(dateText: string | null): StampDate {
   if (iso !== null) return { dateText, date: iso, note: null };
   const t = parseIsoLikeDate(dateText);
   if (t === null) return { dateText, date: null, note: null };
-  return { dateText, date: new Date(t).toISOString(), note: 'the date is in ISO 8601 form, not the RFC 5322 §3.3 date-time a Received field holds; read as written' };
+  return { dateText, date: isoFromEpochMs(t), note: 'the date is in ISO 8601 form, not the RFC 5322 §3.3 date-time a Received field holds; read as written' };
 }
 
 /** How many words a date at the end of a stamp can take: `Tue, 4 Mar 2025 10:00:00 +0000` is six. */
@@ -73,7 +73,7 @@ export function trailingDate(words: readonly string[]): { taken: number; date: S
     const rfc = mailDateToIso(text);
     const iso = rfc ?? (() => {
       const t = parseIsoLikeDate(text);
-      return t === null ? null : new Date(t).toISOString();
+      return t === null ? null : isoFromEpochMs(t);
     })();
     if (iso === null) continue;
     const form = rfc !== null ? 'an RFC 5322 date-time' : 'an ISO 8601 date (Go\'s time format, as SendGrid writes it)';

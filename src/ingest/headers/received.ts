@@ -46,47 +46,62 @@ type Token = { kind: 'word'; text: string } | { kind: 'comment'; text: string };
 
 const CLAUSES = new Set(['from', 'by', 'via', 'with', 'id', 'for']);
 
-/** Splits at the last `;` outside comments, and the part before into words and (nested) comments. */
+/**
+ * Splits at the last `;` outside comments, and the part before into words and (nested) comments.
+ * Words lose the commas and semicolons some writers put after them (withoutTrailingPunctuation),
+ * and a word that is nothing else is dropped.
+ */
 function tokenize(value: string): { tokens: Token[]; dateText: string | null } {
   const tokens: Token[] = [];
   let depth = 0;
-  let word = '';
-  let comment = '';
   let lastSemicolon = -1;
   for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
-    if (c === '(' ) depth++;
-    else if (c === ')' && depth > 0) depth--;
-    else if (c === ';' && depth === 0) lastSemicolon = i;
+    const c = value.charCodeAt(i);
+    if (c === 0x28 /* ( */) depth++;
+    else if (c === 0x29 /* ) */ && depth > 0) depth--;
+    else if (c === 0x3b /* ; */ && depth === 0) lastSemicolon = i;
   }
-  const head = lastSemicolon < 0 ? value : value.slice(0, lastSemicolon);
+  // The head (before the date) is read in place: `n` bounds it, no copy is taken.
+  const n = lastSemicolon < 0 ? value.length : lastSemicolon;
   const dateText = lastSemicolon < 0 ? null : value.slice(lastSemicolon + 1).trim() || null;
-  depth = 0;
-  const pushWord = () => {
-    if (word !== '') tokens.push({ kind: 'word', text: word });
-    word = '';
-  };
-  for (let i = 0; i < head.length; i++) {
-    const c = head[i]!;
-    if (depth > 0) {
-      if (c === '(') depth++;
-      else if (c === ')') depth--;
-      if (depth === 0) {
-        tokens.push({ kind: 'comment', text: comment.trim() });
-        comment = '';
-      } else comment += c;
+  // Words and comments are runs of the value: taken as slices, never built a character at a time.
+  let i = 0;
+  while (i < n) {
+    const c = value.charCodeAt(i);
+    if (c === 0x28) {
+      // A comment runs to the `)` that closes it; nested comments stay inside its text.
+      let j = i + 1;
+      for (depth = 1; j < n; j++) {
+        const d = value.charCodeAt(j);
+        if (d === 0x28) depth++;
+        else if (d === 0x29 && --depth === 0) break;
+      }
+      const text = value.slice(i + 1, j).trim();
+      // An unclosed comment still says something (a cut-off paste): keep it.
+      if (j < n || text !== '') tokens.push({ kind: 'comment', text });
+      i = j + 1;
       continue;
     }
-    if (c === '(') {
-      pushWord();
-      depth = 1;
-    } else if (c === ' ' || c === '\t' || c === '\r' || c === '\n') pushWord();
-    else word += c;
+    if (isWordBreak(c)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    for (; j < n; j++) {
+      const d = value.charCodeAt(j);
+      if (d === 0x28 || isWordBreak(d)) break;
+    }
+    let end = j;
+    while (end > i && (value.charCodeAt(end - 1) === 0x2c /* , */ || value.charCodeAt(end - 1) === 0x3b) /* ; */) end--;
+    if (end > i) tokens.push({ kind: 'word', text: value.slice(i, end) });
+    i = j;
   }
-  pushWord();
-  // An unclosed comment still says something (a cut-off paste): keep it.
-  if (depth > 0 && comment.trim() !== '') tokens.push({ kind: 'comment', text: comment.trim() });
   return { tokens, dateText };
+}
+
+/** Space, tab, CR, LF: what separates the words of a stamp. */
+function isWordBreak(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 }
 
 /**
@@ -125,13 +140,16 @@ function tlsFacts(tokens: Token[], withWords: string[]): ReceivedStamp['tls'] {
   for (const t of tokens) {
     if (t.kind !== 'comment') continue;
     const text = t.text;
+    // Each pattern runs only on a comment holding its literal words (ASCII, so the lower-cased
+    // copy finds every case-insensitive match): most comments are addresses and host names.
+    const lower = text.toLowerCase();
     // Exchange, Gmail, Sendmail, Mimecast: `version=TLS1_2, cipher=…` (commas optional).
-    const v = /\bversion=((?:TLS|SSL)v?[\d._]+)/i.exec(text);
-    const c = /\bcipher=([A-Za-z0-9_-]+)/i.exec(text);
+    const v = lower.includes('version=') ? /\bversion=((?:TLS|SSL)v?[\d._]+)/i.exec(text) : null;
+    const c = lower.includes('cipher=') ? /\bcipher=([A-Za-z0-9_-]+)/i.exec(text) : null;
     // Postfix: `using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)`.
-    const p = /\busing ((?:TLS|SSL)v?[\d._]+) with cipher (\S+)/i.exec(text);
+    const p = lower.includes('using ') ? /\busing ((?:TLS|SSL)v?[\d._]+) with cipher (\S+)/i.exec(text) : null;
     // Exim: `(TLS1.3)` or the older `(TLSv1.2:ECDHE-RSA-AES256-GCM-SHA384:256)`.
-    const e = /^((?:TLS|SSL)v?\d(?:[._]\d)?)(?::([A-Za-z0-9_-]+))?(?::\d+)?$/i.exec(text);
+    const e = lower.startsWith('tls') || lower.startsWith('ssl') ? /^((?:TLS|SSL)v?\d(?:[._]\d)?)(?::([A-Za-z0-9_-]+))?(?::\d+)?$/i.exec(text) : null;
     if (v || c || p || e) seen = true;
     version ??= v?.[1] ?? p?.[1] ?? e?.[1] ?? null;
     cipher ??= c?.[1] ?? p?.[2] ?? e?.[2] ?? null;
@@ -166,23 +184,9 @@ function exchangeBuild(protocolWords: readonly string[], id: string | null): str
   return protocolWords.join(' ').toLowerCase() === 'microsoft smtp server' ? id : null;
 }
 
-/** `mx.example.net,` → `mx.example.net`: the commas and semicolons some writers put between clauses. */
-function withoutTrailingPunctuation(word: string): string {
-  let end = word.length;
-  while (end > 0 && (word[end - 1] === ',' || word[end - 1] === ';')) end--;
-  return word.slice(0, end);
-}
-
 export function parseReceived(value: string): ReceivedStamp {
-  const { tokens: written, dateText } = tokenize(value);
-  const tokens: Token[] = [];
-  for (const t of written) {
-    if (t.kind === 'comment') tokens.push(t);
-    else {
-      const text = withoutTrailingPunctuation(t.text);
-      if (text !== '') tokens.push({ kind: 'word', text });
-    }
-  }
+  // `mx.example.net,` is read `mx.example.net` (tokenize drops the punctuation between clauses).
+  const { tokens, dateText } = tokenize(value);
   let date = stampDate(dateText);
   if (dateText === null) {
     // No `;`: a date may still end the stamp (SendGrid). Its words are no clause's.
@@ -197,9 +201,11 @@ export function parseReceived(value: string): ReceivedStamp {
   const clauses = new Map<string, { words: string[]; comments: string[] }>();
   let current: { words: string[]; comments: string[] } | null = null;
   for (const t of tokens) {
-    if (t.kind === 'word' && CLAUSES.has(t.text.toLowerCase()) && !clauses.has(t.text.toLowerCase())) {
+    // Clause names are 2–4 letters: longer words (host names, dates) skip the lower-casing.
+    const name = t.kind === 'word' && t.text.length <= 4 ? t.text.toLowerCase() : null;
+    if (name !== null && CLAUSES.has(name) && !clauses.has(name)) {
       current = { words: [], comments: [] };
-      clauses.set(t.text.toLowerCase(), current);
+      clauses.set(name, current);
       continue;
     }
     if (!current) continue;

@@ -1,5 +1,5 @@
 import type { InputReport } from '../../model/diagnostics.js';
-import { readFileHead } from '../read-file-head.js';
+import { bytesSource, readSourceHead, toByteSource, type ByteSource } from '../byte-source.js';
 import type { HeaderMessageObservation, StatusObservation } from '../../model/evidence.js';
 import type { EvidenceReader } from '../evidence/evidence-reader.js';
 import { toObservation, type DecodedMessage } from '../headers/decode-message.js';
@@ -43,22 +43,27 @@ export function detectNdr(sample: Uint8Array): boolean {
 }
 
 /** Reads one report, handing on its statuses and its headers (with the statuses attached); never throws. */
-export async function readNdrFile(file: string, onStatus: (o: StatusObservation) => void, onMessage: (m: HeaderMessageObservation) => void): Promise<InputReport> {
+export async function readNdrFile(input: ByteSource | string, onStatus: (o: StatusObservation) => void, onMessage: (m: HeaderMessageObservation) => void): Promise<InputReport> {
+  const source = toByteSource(input);
+  const file = source.name;
   const report: InputReport = { file, kind: NDR_KIND, records: 0, skipped: 0, diagnostics: [] };
-  let decoded: DecodedMessage | null = null;
-  const headers = await readHeaderFile(file, (m) => {
-    decoded ??= m;
-  });
-  report.diagnostics.push(...headers.diagnostics.filter((d) => d.severity === 'warning'));
   let bytes: Buffer;
+  let truncated = false;
   try {
-    const head = await readFileHead(file, MAX_BYTES);
+    const head = await readSourceHead(source, MAX_BYTES);
     bytes = head.bytes;
-    if (head.size > MAX_BYTES) report.diagnostics.push({ severity: 'warning', location: file, message: `${file}: only the first ${MAX_BYTES / (1024 * 1024)} MiB of the report were read` });
+    truncated = head.size > MAX_BYTES;
   } catch (e) {
     report.diagnostics.push({ severity: 'error', location: file, message: `${file}: cannot be read: ${(e as Error).message}` });
     return report;
   }
+  // The report's own header block is read from the same bytes: the input is read once.
+  let decoded: DecodedMessage | null = null;
+  const headers = await readHeaderFile(bytesSource(file, bytes), (m) => {
+    decoded ??= m;
+  });
+  report.diagnostics.push(...headers.diagnostics.filter((d) => d.severity === 'warning'));
+  if (truncated) report.diagnostics.push({ severity: 'warning', location: file, message: `${file}: only the first ${MAX_BYTES / (1024 * 1024)} MiB of the report were read` });
   let read: ReturnType<typeof ndrStatuses>;
   try {
     const mime = parseMime(decodeText(bytes).split(/\r?\n/));
@@ -92,9 +97,9 @@ export async function readNdrFile(file: string, onStatus: (o: StatusObservation)
 export const ndrEvidenceReader: EvidenceReader = {
   kind: NDR_KIND,
   detect: detectNdr,
-  read: (file, sink) =>
+  read: (source, sink) =>
     readNdrFile(
-      file,
+      source,
       (o) => sink.status?.(o),
       (m) => sink.message(m),
     ),

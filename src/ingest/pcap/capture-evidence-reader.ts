@@ -13,8 +13,9 @@ import { captureFormat, readCaptureFile } from './read-capture-file.js';
 export const captureEvidenceReader: EvidenceReader = {
   kind: 'capture',
   detect: (sample) => captureFormat(sample) !== null,
-  async read(file, sink, options): Promise<InputReport> {
-    const result = await readCaptureFile(file, {
+  async read(source, sink, options): Promise<InputReport> {
+    const file = source.name;
+    const result = await readCaptureFile(source, {
       keyLogFiles: options.keyLogFiles ?? [],
       ...(options.progress ? { progress: options.progress } : {}),
       keepSessions: false,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Diagnostic } from '../../model/diagnostics.js';
+import { toByteSource, type ByteSource } from '../byte-source.js';
 import type { ReadProgress } from '../evidence/evidence-reader.js';
 import { CaptureDecoder } from './capture-decoder.js';
 import type { CaptureReadResult, CaptureSummary, CapturedSession } from './capture-model.js';
@@ -36,7 +37,9 @@ export function captureFormat(sample: Uint8Array): CaptureFormat | null {
  * Never throws for bad content: damage is reported in `diagnostics`, and `error` is set only when
  * the file is not a capture at all or cannot be opened.
  */
-export async function readCaptureFile(file: string, options: CaptureReadOptions = {}): Promise<CaptureReadResult> {
+export async function readCaptureFile(input: ByteSource | string, options: CaptureReadOptions = {}): Promise<CaptureReadResult> {
+  const source = toByteSource(input);
+  const file = source.name;
   const diagnostics: Diagnostic[] = [];
   const keyLogs = await readKeyLogs(options.keyLogFiles ?? [], diagnostics);
   const sessions: CapturedSession[] = [];
@@ -48,7 +51,7 @@ export async function readCaptureFile(file: string, options: CaptureReadOptions 
   const summary = emptySummary(file, options.keyLogFiles?.length ?? 0);
   let f: ChunkedFile;
   try {
-    f = await ChunkedFile.open(file);
+    f = await ChunkedFile.open(source);
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
     return failed(summary, diagnostics, file, `cannot read ${file}: ${reason}`);

@@ -31,8 +31,13 @@ const LINGER_MS = 10 * 1000;
 /** A connection that is not SMTP is forgotten sooner: met again, it is only classified again. */
 const IGNORED_IDLE_MS = 60 * 1000;
 const SWEEP_EVERY_PACKETS = 8192;
-/** Idle connections are looked for at most this often (capture time), or when there are too many. */
-const SWEEP_EVERY_MS = 10 * 1000;
+/**
+ * Idle connections are looked for at most this often (capture time), or when there are too many:
+ * often enough that a connection is forgotten soon after its LINGER_MS or idle time is up (a
+ * session that ended with RST is held that long), so the connections held are those of the last
+ * LINGER_MS of the capture, not of up to twice that.
+ */
+const SWEEP_EVERY_MS = 1000;
 /** Above this many tracked connections, those that are not SMTP are forgotten first. */
 const MAX_FLOWS = 200_000;
 /**

@@ -52,8 +52,19 @@ export class TlsRecordReader {
           return;
         }
         this.skipping = !this.handler.wants(this.type);
-        this.body = this.skipping ? null : Buffer.allocUnsafe(this.length);
         this.bodyHave = 0;
+        if (!this.skipping && b.length - i >= this.length) {
+          // The whole record is in this segment (the usual case): handed on in place, not copied.
+          // Handlers copy what they keep, since `b` is only valid during this call.
+          const at = i;
+          i += this.length;
+          this.headerHave = 0;
+          this.records++;
+          this.handler.record(this.type, b.subarray(at, i), packet);
+          continue;
+        }
+        // Not from the shared pool: a record is short-lived, and pool slabs are kept whole by any small buffer a lingering session holds in them.
+        this.body = this.skipping ? null : Buffer.allocUnsafeSlow(this.length);
       }
       const take = Math.min(this.length - this.bodyHave, b.length - i);
       if (this.body) b.copy(this.body, this.bodyHave, i, i + take);

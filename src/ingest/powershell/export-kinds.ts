@@ -208,12 +208,13 @@ export function recognizeKind(record: Pick<PsRecord, 'properties' | 'typeNames' 
     const hit = ORDER.find((k) => EXPORT_KINDS[k].types.includes(last));
     if (hit) return hit;
   }
-  // A property Export-Csv flattened still tells what the object is.
-  const names = new Set([...Object.keys(record.properties), ...(record.lost ?? [])]);
-  return recognizeByNames(names);
+  // A property Export-Csv flattened still tells what the object is. Asked of the object itself,
+  // not of a set of its names built per object: a provider's exports hold millions of objects.
+  const { properties, lost } = record;
+  return recognizeByNames({ has: (name) => Object.hasOwn(properties, name) || (lost !== undefined && lost.includes(name)) });
 }
 
-export function recognizeByNames(names: ReadonlySet<string>): ExportKind | null {
+export function recognizeByNames(names: { has(name: string): boolean }): ExportKind | null {
   for (const k of ORDER) {
     const info = EXPORT_KINDS[k];
     if (info.all.every((p) => names.has(p)) && (info.any.length === 0 || info.any.some((p) => names.has(p)))) {

@@ -1,6 +1,6 @@
 import type { CaseMerger } from '../merge-case.js';
 import type { TopologyReadResult } from '../topology/read-topology.js';
-import { emptyHints, place, type PlacementHints } from './placement.js';
+import { emptyHints, place, type Placement, type PlacementHints } from './placement.js';
 import { mapExportFile, statedNames, type ExportFileRead, type ExportFormat, type MappedExport } from './read-export.js';
 
 const FORMATS: readonly string[] = ['powershell-json', 'powershell-csv', 'powershell-clixml', 'powershell-formatted'];
@@ -27,9 +27,15 @@ const NO_HINTS = emptyHints();
  */
 export function prepareExport(read: ExportFileRead): PreparedExport {
   const stated = statedNames([read]);
-  const selfPlaced = read.recognized.length > 0 && read.recognized.every((r) => place(r.kind, r.properties, read.file, NO_HINTS) !== null);
-  if (!selfPlaced) return { read, stated, mapped: null };
-  const mapped = mapExportFile(read, NO_HINTS);
+  if (read.recognized.length === 0) return { read, stated, mapped: null };
+  // The placements found here are the ones mapping would find (same hints): found once.
+  const placements: Placement[] = [];
+  for (const r of read.recognized) {
+    const placement = place(r.kind, r.properties, read.file, NO_HINTS);
+    if (placement === null) return { read, stated, mapped: null };
+    placements.push(placement);
+  }
+  const mapped = mapExportFile(read, NO_HINTS, placements);
   read.recognized = [];
   return { read, stated, mapped };
 }

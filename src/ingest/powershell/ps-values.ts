@@ -80,13 +80,21 @@ const CONVERTERS_BY_KIND: Partial<Record<string, Record<string, Converter>>> = {
 /** Converts in place: the properties belong to the record being read, and a provider's exports hold millions of them. */
 export function convertLiveValues(properties: Record<string, PsValue>, kind?: string): Record<string, PsValue> {
   const own = kind === undefined ? undefined : CONVERTERS_BY_KIND[kind];
-  for (const k in properties) {
-    const convert = own && Object.hasOwn(own, k) ? own[k] : Object.hasOwn(CONVERTERS, k) ? CONVERTERS[k] : undefined;
+  // Each property converts on its own, so the converters' few names are looked up in the object
+  // rather than the object's dozens of names in the converters.
+  for (const k of own === undefined ? CONVERTER_NAMES : CONVERTER_NAMES_WITH[kind!]!) {
+    if (!Object.hasOwn(properties, k)) continue;
+    const convert = own && Object.hasOwn(own, k) ? own[k]! : CONVERTERS[k]!;
     const v = properties[k]!;
-    if (convert && v !== null) properties[k] = convert(v);
+    if (v !== null) properties[k] = convert(v);
   }
   return properties;
 }
+
+const CONVERTER_NAMES: readonly string[] = Object.keys(CONVERTERS);
+const CONVERTER_NAMES_WITH: Partial<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(CONVERTERS_BY_KIND).map(([kind, own]) => [kind, [...new Set([...Object.keys(own ?? {}), ...CONVERTER_NAMES])]]),
+);
 
 function listOf(item: Converter): Converter {
   return (v) => (Array.isArray(v) ? v.map(item) : item(v));

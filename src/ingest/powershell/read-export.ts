@@ -3,7 +3,7 @@ import type { Diagnostic, InputReport } from '../../model/diagnostics.js';
 import { formatLocation } from '../../model/provenance.js';
 import { EXPORT_KINDS, exportCommand, recognizeByNames, recognizeKind, type ExportKind } from './export-kinds.js';
 import { mapRecords, type PlacedRecord } from './map-records.js';
-import { organizationOfObject, place, tenantOfObject, type PlacementHints } from './placement.js';
+import { organizationOfObject, place, tenantOfObject, type Placement, type PlacementHints } from './placement.js';
 import type { PsReadResult, PsValue } from './ps-record.js';
 import { convertLiveValues } from './ps-values.js';
 import { FLATTENED_COLLECTION, detectCsvExport, readCsvExport } from './read-csv-export.js';
@@ -34,6 +34,9 @@ interface RecognizedRecord {
   kind: ExportKind;
   properties: Record<string, PsValue>;
 }
+
+/** EXPORT_KINDS[kind].used as sets, for the per-object tests. */
+const USED_PROPERTIES = Object.fromEntries(Object.entries(EXPORT_KINDS).map(([k, info]) => [k, new Set(info.used)])) as unknown as Record<ExportKind, ReadonlySet<string>>;
 
 export interface ExportFileRead {
   file: string;
@@ -68,15 +71,25 @@ export function readExportFile(text: string, file: string, format: ExportFormat)
     }
     const properties = convertLiveValues(record.properties, kind);
     const lostHere = [...(record.lost ?? [])];
-    for (const [k, v] of Object.entries(properties)) {
+    const used = USED_PROPERTIES[kind];
+    // Only the few properties the mappers use can be lost; the objects have dozens of others.
+    for (const k of used) {
+      const v = Object.hasOwn(properties, k) ? properties[k] : undefined;
       // ConvertTo-Json past its -Depth writes a nested list as its type name or as `@{…}` text.
-      if (typeof v === 'string' && EXPORT_KINDS[kind].used.includes(k) && (FLATTENED_COLLECTION.test(v) || /^@\{.*\}$/s.test(v))) {
+      if (typeof v === 'string' && (FLATTENED_COLLECTION.test(v) || /^@\{.*\}$/s.test(v))) lostHere.push(k);
+    }
+    // Deleted in the object's own order, as they were found before.
+    if (lostHere.length > (record.lost?.length ?? 0)) {
+      const found = new Set(lostHere.slice(record.lost?.length ?? 0));
+      lostHere.length = record.lost?.length ?? 0;
+      for (const k in properties) {
+        if (!found.has(k)) continue;
         lostHere.push(k);
         delete properties[k];
       }
     }
     for (const property of lostHere) {
-      if (!EXPORT_KINDS[kind].used.includes(property)) continue;
+      if (!used.has(property)) continue;
       const key = `${kind}\u0000${property}`;
       const entry = lost.get(key);
       if (entry) entry.count++;
@@ -116,12 +129,16 @@ export interface MappedExport {
   usable: boolean;
 }
 
-/** Places and maps the objects `readExportFile` recognised; completes `read.report`. */
-export function mapExportFile(read: ExportFileRead, hints: PlacementHints): MappedExport {
+/**
+ * Places and maps the objects `readExportFile` recognised; completes `read.report`. `placements`:
+ * what `place` gave for each object with these hints, when the caller has asked already.
+ */
+export function mapExportFile(read: ExportFileRead, hints: PlacementHints, placements?: readonly (Placement | null)[]): MappedExport {
   const { report } = read;
   const placed: PlacedRecord[] = [];
-  for (const r of read.recognized) {
-    const placement = place(r.kind, r.properties, read.file, hints);
+  for (let i = 0; i < read.recognized.length; i++) {
+    const r = read.recognized[i]!;
+    const placement = placements ? placements[i]! : place(r.kind, r.properties, read.file, hints);
     const info = EXPORT_KINDS[r.kind];
     if (placement) {
       placed.push({ ...r, placement });

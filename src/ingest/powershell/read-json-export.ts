@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../model/diagnostics.js';
 import type { PsObjectValue, PsReadResult, PsRecord, PsValue } from './ps-record.js';
+import { indentedArrayItems } from './indented-items.js';
 import { ForwardPositions, LineIndex, jsonErrorOffset, topLevelStarts } from './text-positions.js';
 import { readTruncatedJson } from './truncated-json.js';
 
@@ -28,8 +29,11 @@ export function readJsonExport(text: string, file: string): PsReadResult {
   const body = text.replace(/^\uFEFF/, '');
   let parsed: unknown;
   let cut: Diagnostic | null = null;
+  // ConvertTo-Json's layout gives the items and where they start at once (indented-items.ts);
+  // any other text is parsed whole and its items found by the character scan.
+  const indented = indentedArrayItems(body);
   try {
-    parsed = JSON.parse(body);
+    parsed = indented === null ? JSON.parse(body) : indented.items;
   } catch (e) {
     const message = (e as Error).message;
     const truncated = readTruncatedJson(body);
@@ -46,9 +50,9 @@ export function readJsonExport(text: string, file: string): PsReadResult {
       message: `the export is cut short: the text ends ${truncated.cutAt >= body.length ? 'before the closing ]' : 'inside an object'} (a copy or download that stopped, or a full disk); ${kept === 0 ? 'nothing in it is used' : `the ${kept} whole object(s) before the cut are read, whatever came after is lost`}. Export it again`,
     };
   }
-  const shape = /\\?\/Date\(-?\d+/.test(body) ? 'json-ps51' : 'json-ps7';
+  const shape = hasMsDate(body) ? 'json-ps51' : 'json-ps7';
   const items = Array.isArray(parsed) ? parsed : [parsed];
-  const starts = topLevelStarts(body);
+  const starts = indented?.starts ?? topLevelStarts(body);
   const lines = new ForwardPositions(body);
   const result: PsReadResult = { records: [], skipped: 0, diagnostics: cut ? [cut] : [] };
   items.forEach((item, i) => {
@@ -63,6 +67,21 @@ export function readJsonExport(text: string, file: string): PsReadResult {
     result.records.push(record);
   });
   return result;
+}
+
+/**
+ * Whether the text holds a 5.1 date, `/Date(` then a digit or `-` and a digit (the regular
+ * expression `\\?\/Date\(-?\d+` tried at every offset of a 100 MB export costs more than the
+ * native search for its fixed part).
+ */
+function hasMsDate(body: string): boolean {
+  for (let at = body.indexOf('/Date('); at >= 0; at = body.indexOf('/Date(', at + 1)) {
+    let j = at + 6;
+    if (body.charCodeAt(j) === 0x2d /* - */) j++;
+    const c = body.charCodeAt(j);
+    if (c >= 0x30 && c <= 0x39) return true;
+  }
+  return false;
 }
 
 function location(file: string, pos: { line: number; column: number }): string {

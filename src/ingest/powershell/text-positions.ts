@@ -56,12 +56,13 @@ export function topLevelStarts(text: string): number[] {
   const starts: number[] = [];
   let depth = 0;
   let expectValue = false;
+  const strings = new StringEnds(text);
   for (; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (ch === QUOTE) {
       if (expectValue && depth === 1) starts.push(i);
       expectValue = false;
-      i = skipString(text, i);
+      i = strings.closingQuote(i);
       continue;
     }
     if (ch === SPACE || ch === LF || ch === CR || ch === TAB) continue;
@@ -87,7 +88,6 @@ export function topLevelStarts(text: string): number[] {
 }
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const SPACE = 0x20;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -103,14 +103,34 @@ function skipSpace(text: string, i: number): number {
   return i;
 }
 
-/** Index of the closing quote of the string opening at `i`. */
-function skipString(text: string, i: number): number {
-  for (let j = i + 1; j < text.length; j++) {
-    const ch = text.charCodeAt(j);
-    if (ch === BACKSLASH) j++;
-    else if (ch === QUOTE) return j;
+/**
+ * The closing quotes of the strings of one text, found with the native search rather than a
+ * character at a time (strings are most of an export's text). The next quote and the next
+ * backslash are kept until passed, so each is searched for once: linear whatever the text.
+ */
+class StringEnds {
+  private nextQuote = -1;
+  private nextBackslash = -1;
+
+  constructor(private readonly text: string) {}
+
+  /** Index of the closing quote of the string opening at `i` (the text's length when it has none). */
+  closingQuote(i: number): number {
+    const { text } = this;
+    let j = i + 1;
+    for (;;) {
+      if (this.nextQuote < j) this.nextQuote = indexOrEnd(text, '"', j);
+      if (this.nextBackslash < j) this.nextBackslash = indexOrEnd(text, '\\', j);
+      // A backslash before the quote escapes the character after it (perhaps that quote).
+      if (this.nextBackslash >= this.nextQuote) return this.nextQuote;
+      j = this.nextBackslash + 2;
+    }
   }
-  return text.length;
+}
+
+function indexOrEnd(text: string, ch: string, from: number): number {
+  const at = from >= text.length ? -1 : text.indexOf(ch, from);
+  return at < 0 ? text.length : at;
 }
 
 /** The offset a JSON.parse error names (Node 20: "at position N"; Node 22: "(line L column C)"). */

@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
 import type { CapturedSession } from '../../model/capture.js';
 import type { Diagnostic, InputReport } from '../../model/diagnostics.js';
+import { readSourceHead } from '../byte-source.js';
 import type { EvidenceReader } from '../evidence/evidence-reader.js';
 import { captureStatuses, sessionObservation } from '../pcap/capture-evidence-reader.js';
 
@@ -18,13 +18,15 @@ const MAX_PROBE_BYTES = 16 * 1024 * 1024;
 export const probeEvidenceReader: EvidenceReader = {
   kind: 'probe',
   detect: (sample) => SCHEMA_AT_START.test(Buffer.from(sample.buffer, sample.byteOffset, Math.min(sample.byteLength, 256)).toString('utf8')),
-  async read(file, sink): Promise<InputReport> {
+  async read(source, sink): Promise<InputReport> {
+    const file = source.name;
     const diagnostics: Diagnostic[] = [];
     const report = (records: number, skipped: number): InputReport => ({ file, kind: 'probe', records, skipped, diagnostics });
     let doc: unknown;
     try {
-      if ((await stat(file)).size > MAX_PROBE_BYTES) throw new Error(`larger than ${MAX_PROBE_BYTES} bytes, not a probe report`);
-      doc = JSON.parse(await readFile(file, 'utf8'));
+      const whole = await readSourceHead(source, MAX_PROBE_BYTES);
+      if (whole.size > MAX_PROBE_BYTES) throw new Error(`larger than ${MAX_PROBE_BYTES} bytes, not a probe report`);
+      doc = JSON.parse(whole.bytes.toString('utf8'));
     } catch (e) {
       diagnostics.push({ severity: 'error', location: file, message: `cannot read the probe report: ${(e as Error).message}` });
       return report(0, 1);

@@ -5,5 +5,5 @@ import { detectQueueExport, QUEUE_KIND, readQueueExport } from './read-queue-exp
 export const queueEvidenceReader: EvidenceReader = {
   kind: QUEUE_KIND,
   detect: detectQueueExport,
-  read: (file, sink) => readQueueExport(file, (o) => sink.status?.(o)),
+  read: (source, sink) => readQueueExport(source, (o) => sink.status?.(o)),
 };

@@ -1,5 +1,5 @@
 import type { InputReport } from '../../model/diagnostics.js';
-import { readFileHead } from '../read-file-head.js';
+import { readSourceHead, toByteSource, type ByteSource } from '../byte-source.js';
 import type { StatusObservation } from '../../model/evidence.js';
 import { observeStatuses } from '../ndr/status-observations.js';
 import type { PsReadResult, PsRecord, PsValue } from '../powershell/ps-record.js';
@@ -121,11 +121,13 @@ export function queueStatuses(r: PsRecord): StatusObservation[] {
 }
 
 /** Reads one queue export, handing each status on; never throws. */
-export async function readQueueExport(file: string, onStatus: (o: StatusObservation) => void): Promise<InputReport> {
+export async function readQueueExport(input: ByteSource | string, onStatus: (o: StatusObservation) => void): Promise<InputReport> {
+  const source = toByteSource(input);
+  const file = source.name;
   const report: InputReport = { file, kind: QUEUE_KIND, records: 0, skipped: 0, diagnostics: [] };
   let bytes: Buffer;
   try {
-    const head = await readFileHead(file, MAX_BYTES);
+    const head = await readSourceHead(source, MAX_BYTES);
     bytes = head.bytes;
     if (head.size > MAX_BYTES) report.diagnostics.push({ severity: 'warning', location: file, message: `${file}: only the first ${MAX_BYTES / (1024 * 1024)} MiB of the queue export were read` });
   } catch (e) {

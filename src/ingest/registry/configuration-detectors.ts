@@ -16,9 +16,26 @@ import type { DetectionSample } from './input-format.js';
  */
 
 export function certificateConfidence(s: DetectionSample): number {
-  if (detectCertificate(s.head)) return 1;
+  if (!plainlyNotCertificate(s.head) && detectCertificate(s.head)) return 1;
   // Named as a certificate but not parsing: still read as one (and reported broken) unless another format claims it.
   return hasCertificateName(s.file) ? 0.1 : 0;
+}
+
+const PEM_BEGIN = Buffer.from('-----BEGIN ', 'latin1');
+
+/**
+ * Every file of a case is asked first whether it is a certificate, and a provider's case is tens
+ * of thousands of JSON exports. read-certificate.ts takes PEM armour (`-----BEGIN `), DER (first
+ * byte 0x30, an ASN.1 SEQUENCE) or bare base64 (nothing but base64 letters and white space): a
+ * sample whose first non-blank byte is `{`, `[` or `<` and that holds no `-----BEGIN ` is none of
+ * them, which one search and a look at the first bytes tell without the full test.
+ */
+function plainlyNotCertificate(head: Uint8Array): boolean {
+  let i = 0;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
+  const first = head[i];
+  if (first !== 0x7b && first !== 0x5b && first !== 0x3c) return false;
+  return Buffer.from(head.buffer, head.byteOffset, head.byteLength).indexOf(PEM_BEGIN) < 0;
 }
 
 /** What PowerShell writes for a cmdlet that returned nothing (powershell/empty-export.ts): only a whole file can say so. */

@@ -83,6 +83,8 @@ interface Group {
 
 export class EventGrouper {
   private readonly open = new Map<string, Group>();
+  /** The group last (re)inserted into `open`: its last entry. */
+  private newest: Group | null = null;
   private readonly remembered = new Set<string>();
   private readonly rememberedOrder: string[] = [];
   private rememberedNext = 0;
@@ -106,9 +108,13 @@ export class EventGrouper {
     let group = this.open.get(key);
     if (group) {
       // Most recently touched last: the window drops the message idle longest. Re-inserted under
-      // the group's own copy of the key: the row's is a slice of the decoded chunk.
-      this.open.delete(key);
-      this.open.set(group.key, group);
+      // the group's own copy of the key: the row's is a slice of the decoded chunk. A message's
+      // events mostly follow each other: one already last stays where it is.
+      if (group !== this.newest) {
+        this.open.delete(key);
+        this.open.set(group.key, group);
+        this.newest = group;
+      }
     } else {
       if (this.remembered.has(key)) {
         this.lateRows++;
@@ -118,6 +124,7 @@ export class EventGrouper {
       key = detach(key);
       group = newGroup(key, line);
       this.open.set(key, group);
+      this.newest = group;
       if (this.open.size > this.window) {
         const [oldKey, oldGroup] = this.open.entries().next().value as [string, Group];
         this.open.delete(oldKey);
@@ -131,6 +138,7 @@ export class EventGrouper {
   flush(): void {
     for (const [key, group] of this.open) this.finish(key, group);
     this.open.clear();
+    this.newest = null;
   }
 
   private addEvent(g: Group, row: TraceRow, line: number, detail: boolean): void {

@@ -43,25 +43,42 @@ export class JsonElementSplitter {
         let depth = this.depth;
         let inString = this.inString;
         let escaped = this.escaped;
-        for (; i < len; i++) {
-          const ch = chunk.charCodeAt(i);
-          if (ch === 10) this.line++;
+        const scanFrom = i;
+        // Strings are skipped with indexOf (most of a trace object is text); the next backslash is
+        // looked up once and reused until passed.
+        let backslash = -2;
+        while (i < len) {
           if (inString) {
-            if (escaped) escaped = false;
-            else if (ch === 92) escaped = true;
-            else if (ch === 34) inString = false;
+            if (escaped) {
+              escaped = false;
+              i++;
+              continue;
+            }
+            if (backslash < i && backslash !== -1) backslash = chunk.indexOf('\\', i);
+            let quote = chunk.indexOf('"', i);
+            if (quote < 0) quote = len;
+            if (backslash !== -1 && backslash < quote) {
+              escaped = true;
+              i = backslash + 1;
+              continue;
+            }
+            i = quote;
+            if (i < len) {
+              inString = false;
+              i++;
+            }
             continue;
           }
+          const ch = chunk.charCodeAt(i++);
           if (ch === 34) inString = true;
           else if (ch === 123 || ch === 91) depth++;
           else if (ch === 125 || ch === 93) {
             depth--;
-            if (depth === 0) {
-              i++;
-              break;
-            }
+            if (depth === 0) break;
           }
         }
+        // Lines are counted over what was scanned, strings included, as a character loop would.
+        for (let lf = chunk.indexOf('\n', scanFrom); lf >= 0 && lf < i; lf = chunk.indexOf('\n', lf + 1)) this.line++;
         this.depth = depth;
         this.inString = inString;
         this.escaped = escaped;

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { toByteSource, type ByteSource, type OpenByteSource } from '../byte-source.js';
 import type { TraceFileReport } from '../../model/message-trace.js';
 import type { StatusObservation } from '../../model/evidence.js';
 import type { ReadProgress } from '../evidence/evidence-reader.js';
@@ -36,28 +36,40 @@ const DETECTION_BYTES = 256 * 1024;
  * Never throws: a file that cannot be read, an unknown encoding or a file that is no trace is an
  * error diagnostic; each unreadable row is counted as skipped with its line.
  */
-export async function readTraceFile(file: string, onMessage: (m: TraceMessage) => void, options: TraceReadOptions = {}): Promise<TraceFileReport> {
+export async function readTraceFile(input: ByteSource | string, onMessage: (m: TraceMessage) => void, options: TraceReadOptions = {}): Promise<TraceFileReport> {
+  const source = toByteSource(input);
+  const file = source.name;
   const report: TraceFileReport = { file, kind: 'message-trace', records: 0, skipped: 0, diagnostics: [], format: null, encoding: null, messages: 0 };
   const log = new DiagnosticLog(file);
   const done = (): TraceFileReport => {
     report.diagnostics = log.finish();
     return report;
   };
-  let handle;
+  let handle: OpenByteSource;
   try {
-    handle = await open(file, 'r');
+    handle = await source.open();
   } catch (e) {
     log.add('error', null, `cannot be read: ${(e as Error).message}`);
     return done();
   }
   const progress = options.progress;
+  /** The read of the chunk after the one being parsed. */
+  let ahead: Promise<{ bytesRead: number }> | null = null;
   try {
-    const size = (await handle.stat()).size;
-    const buffer = Buffer.allocUnsafe(options.chunkBytes ?? CHUNK_BYTES);
+    const size = handle.size;
+    // Two buffers: the next chunk is read while this one is decoded and parsed (decoders copy what they keep).
+    const buffers = [Buffer.allocUnsafe(options.chunkBytes ?? CHUNK_BYTES), Buffer.allocUnsafe(options.chunkBytes ?? CHUNK_BYTES)];
+    let turn = 0;
     let position = 0;
     const readChunk = async (): Promise<Buffer> => {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      const buffer = buffers[turn]!;
+      const { bytesRead } = await (ahead ?? handle.read(buffer, 0, buffer.length, position));
       position += bytesRead;
+      turn ^= 1;
+      const next = buffers[turn]!;
+      ahead = bytesRead === 0 ? null : handle.read(next, 0, next.length, position);
+      // A read still running when reading stops early must not surface as an unhandled rejection.
+      ahead?.catch(() => undefined);
       return buffer.subarray(0, bytesRead);
     };
     // Detection looks at a sample; the stream then starts again from the first byte after the BOM.
@@ -107,6 +119,8 @@ export async function readTraceFile(file: string, onMessage: (m: TraceMessage) =
     log.add('error', null, `reading stopped: ${(e as Error).message}`);
     return done();
   } finally {
+    // Set inside readChunk, which the compiler does not follow.
+    await (ahead as Promise<{ bytesRead: number }> | null)?.catch(() => undefined);
     progress?.done();
     await handle.close();
   }

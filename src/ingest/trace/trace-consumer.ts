@@ -17,6 +17,8 @@ export class TraceConsumer {
   private ctx: RowContext | null = null;
   private grouper: EventGrouper | null = null;
   private readonly jsonLayouts = new Map<string, TraceLayout | null>();
+  private lastJsonNames: string[] | null = null;
+  private lastJsonLayout: TraceLayout | null = null;
   private readonly unit: string;
 
   constructor(
@@ -89,11 +91,20 @@ export class TraceConsumer {
 
   jsonObject(o: Record<string, unknown>, line: number): void {
     const names = Object.keys(o);
-    const key = names.join('\u0000');
-    let layout = this.jsonLayouts.get(key);
-    if (layout === undefined) {
-      layout = traceLayout(names);
-      if (this.jsonLayouts.size < 64) this.jsonLayouts.set(key, layout);
+    let layout: TraceLayout | null | undefined;
+    // The objects of one export share their property names: compared with the last object's
+    // (JSON.parse gives the same string for the same name) before a lookup by the joined names.
+    const last = this.lastJsonNames;
+    if (last !== null && last.length === names.length && sameNames(last, names)) layout = this.lastJsonLayout;
+    else {
+      const key = names.join('\u0000');
+      layout = this.jsonLayouts.get(key);
+      if (layout === undefined) {
+        layout = traceLayout(names);
+        if (this.jsonLayouts.size < 64) this.jsonLayouts.set(key, layout);
+      }
+      this.lastJsonNames = names;
+      this.lastJsonLayout = layout;
     }
     if (!layout) {
       this.skip(line, `an object without message-trace properties (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''})`);
@@ -130,6 +141,11 @@ export class TraceConsumer {
       this.log.add('warning', null, 'dates such as 04/03/2025 09:15:02 were read as day/month/year (a 24-hour clock, and no date in the file shows the order); export with ConvertTo-Json or check the exporting computer\'s culture');
     }
   }
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Summary statuses that say the message arrived: nothing to recognise. */

@@ -63,7 +63,12 @@ export class TraceSummarizer {
       this.groups.set(key, group);
     }
     group.messages++;
-    [group.first, group.last] = widen(group.first, group.last, detach(m.at));
+    // Times are strings of their own (trace-dates.ts writes them): kept without a copy.
+    const at = m.at;
+    if (at !== null) {
+      if (group.first === null || at < group.first) group.first = at;
+      if (group.last === null || at > group.last) group.last = at;
+    }
     const s = m.status ?? '(none)';
     group.statuses[s] = (group.statuses[s] ?? 0) + 1;
     if (this.listLimit !== null) {

@@ -11,7 +11,7 @@ import type { InputReport } from '../../model/diagnostics.js';
 import type { TraceReport } from '../render-trace-json.js';
 import type { LogsResult } from '../render-logs.js';
 import type { CaptureReadResult } from '../../model/capture.js';
-import type { DecodedMessage } from '../../ingest/headers/decode-message.js';
+import type { DecodedMessage } from '../../model/message-headers.js';
 import { buildFixPreviews } from './fix-preview.js';
 import { flaggedIndexes, renderDiagnoseHtml } from './render-diagnose.js';
 import { renderWhatIfHtml, type WhatIfJson } from './render-whatif-html.js';

@@ -2,7 +2,7 @@ import type { CertificateSeen, EvidenceSet, HeaderHop, SmtpReply, SmtpSessionObs
 import { formatSource, type Provenance } from '../../model/provenance.js';
 import type { CapturedSession } from '../../model/capture.js';
 import type { TraceGroup } from '../../model/message-trace.js';
-import type { DecodedMessage } from '../../ingest/headers/decode-message.js';
+import type { DecodedMessage } from '../../model/message-headers.js';
 
 /**
  * The evidence views' rows, the same whichever command read the evidence (diagnose's case,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SmtpSessionObservation } from '../../../src/model/evidence.js';
 import { splitCsvLine } from '../../../src/ingest/exchange-log/exchange-log-file.js';
+import { CsvTokenizer } from '../../../src/ingest/trace/csv-tokenizer.js';
 import { readProtocolLog } from '../../../src/ingest/exchange-log/read-protocol-log.js';
 import { IDLE_EVICTION_MS } from '../../../src/ingest/exchange-log/session-table.js';
 import { extensionsOfOneRowEhloReply, parseReplyLine, replyOf } from '../../../src/ingest/exchange-log/smtp-lines.js';
@@ -39,6 +40,32 @@ describe('CSV lines as Exchange writes them', () => {
     expect(out).toEqual(['MAIL FROM:<"a b"@c>', 'ctx']);
     expect(splitCsvLine('a,"b', out)).toMatch(/unterminated/);
     expect(splitCsvLine('a,"b"c', out)).toMatch(/after a closing quote/);
+  });
+});
+
+describe('CSV lines: what the log splitter accepts, the CSV tokenizer reads the same way', () => {
+  // FORMATS.md 2 and 3: values quoted when needed, `""` for a quote, commas inside quotes.
+  const tokenize = (line: string): string[] => {
+    const rows: string[][] = [];
+    const tokenizer = new CsvTokenizer({
+      row: (t) => rows.push(Array.from({ length: t.count }, (_, i) => t.field(i))),
+      malformed: () => rows.push(['<malformed>']),
+    });
+    tokenizer.push(`${line}\r\n`);
+    tokenizer.end();
+    return rows[0]!;
+  };
+  it.each([
+    'a,,b,',
+    '2026-11-20T10:00:00.000Z,EX01\\Default,08DD1,3,10.0.0.1:25,192.0.2.1:5000,>,"220 EX01 ready at Fri, 20 Nov 2026",',
+    '"MAIL FROM:<""a b""@c>",ctx',
+    '"",,""',
+    '"a,b","c ""d"", e",f,""',
+    ',,"x"',
+  ])('%s', (line) => {
+    const out: string[] = [];
+    expect(splitCsvLine(line, out)).toBeNull();
+    expect(out).toEqual(tokenize(line));
   });
 });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EvidenceCollector } from '../../../src/ingest/evidence/evidence-collector.js';
 import { detectHeaders, headersEvidenceReader } from '../../../src/ingest/headers/headers-evidence-reader.js';
 import { FIXTURES } from './read-fixture.js';
+import { fileSource } from '../../../src/ingest/byte-source.js';
 
 const fixture = (name: string) => readFileSync(FIXTURES + name);
 const otherFixtures = (dir: string) => {
@@ -48,7 +49,7 @@ describe('detection by content', () => {
 describe('the evidence reader', () => {
   it('one observation per message with the file and line of its first header', async () => {
     const collector = new EvidenceCollector();
-    const report = await headersEvidenceReader.read(FIXTURES + 'three-messages.mbox', collector, {});
+    const report = await headersEvidenceReader.read(fileSource(FIXTURES + 'three-messages.mbox'), collector, {});
     expect(report).toMatchObject({ kind: 'headers', records: 3, skipped: 0 });
     const evidence = collector.finish();
     expect(evidence.messages.map((m) => [m.messageId, m.source.line])).toEqual([

@@ -6,6 +6,7 @@ import { readCaptureFile } from '../../../src/ingest/pcap/read-capture-file.js';
 import type { SmtpSessionObservation } from '../../../src/model/evidence.js';
 import { removeTempDirs } from '../openssl-helpers.js';
 import { maskedCapture, plainCapture, s2ExchangeOnlineNoClientCertificate, tls12EmptyClientCertificate, tls13ClientCertificate } from './fixture-captures.js';
+import { fileSource } from '../../../src/ingest/byte-source.js';
 
 /** The committed captures the CLI tests and the evidence rules use, and what each must yield. */
 const DIR = fileURLToPath(new URL('../../fixtures/pcap/', import.meta.url));
@@ -64,7 +65,7 @@ describe('capture fixtures', () => {
     expect(captureEvidenceReader.detect(readFileSync(file).subarray(0, 1 << 20))).toBe(true);
     expect(captureEvidenceReader.detect(Buffer.from('date_time,client-ip\r\n'))).toBe(false);
     const seen: SmtpSessionObservation[] = [];
-    const report = await captureEvidenceReader.read(file, { session: (o) => seen.push(o), trace: () => undefined, message: () => undefined }, {});
+    const report = await captureEvidenceReader.read(fileSource(file), { session: (o) => seen.push(o), trace: () => undefined, message: () => undefined }, {});
     expect(report).toMatchObject({ kind: 'capture', skipped: 0 });
     expect(report.records).toBeGreaterThan(10);
     expect(seen).toHaveLength(1);

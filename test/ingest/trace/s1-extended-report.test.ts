@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EvidenceCollector } from '../../../src/ingest/evidence/evidence-collector.js';
 import { traceEvidenceReader } from '../../../src/ingest/trace/trace-evidence-reader.js';
 import { fixture, lineOf, readAll } from './trace-helpers.js';
+import { fileSource } from '../../../src/ingest/byte-source.js';
 
 // Scenario S1 (SCENARIOS.md): the provider tenant's HCW OnPremises connector received its customers'
 // mail. The fixture is a historical search extended report (UTF-16LE, BOM, every field quoted, CRLF,
@@ -100,7 +101,7 @@ describe('S1 extended report', () => {
   it('gives the case the same numbers as observations, through the evidence reader', async () => {
     expect(traceEvidenceReader.detect(bytes.subarray(0, 1 << 20))).toBe(true);
     const collector = new EvidenceCollector();
-    const report = await traceEvidenceReader.read(FILE, collector, {});
+    const report = await traceEvidenceReader.read(fileSource(FILE), collector, {});
     expect(report).toEqual({ file: FILE, kind: 'message-trace', records: rows.length, skipped: 0, diagnostics: [] });
     const evidence = collector.finish();
     const foreign = evidence.traces.filter((t) => t.sample.inboundConnector?.type === 'OnPremises' && !ACCEPTED.includes(t.sample.sender!.split('@')[1]!));

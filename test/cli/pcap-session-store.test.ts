@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { PcapSessionStore } from '../../src/cli/pcap-session-store.js';
+
+/** Sessions arrive as their connections end; `pcap --format json` lists them by first packet. */
+function fill(store: PcapSessionStore, count: number, textOf: (i: number) => string): string[] {
+  const expected: { first: number; i: number; text: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    // Reversed blocks of first-packet numbers, with ties (several sessions with the same first packet).
+    const first = (count - i) >> 1;
+    const text = textOf(i);
+    store.add(first, text);
+    expected.push({ first, i, text });
+  }
+  expected.sort((a, b) => a.first - b.first || a.i - b.i);
+  return expected.map((e) => e.text);
+}
+
+describe('PcapSessionStore', () => {
+  it('gives small sets back in first-packet order, ties in arrival order', () => {
+    const store = new PcapSessionStore();
+    const expected = fill(store, 50, (i) => `{"n": ${i}}`);
+    expect([...store.sorted()]).toEqual(expected);
+    store.close();
+  });
+
+  it('gives the same texts back once they have moved to the temporary file (multi-byte UTF-8 included)', () => {
+    const store = new PcapSessionStore();
+    // ~12 MB of text: past what is kept in memory.
+    const expected = fill(store, 3000, (i) => `{"n": ${i}, "banner": "mx.contoso.com ESMTP – Grüße ✉ ${'x'.repeat(4000)}"}`);
+    const got = [...store.sorted()];
+    store.close();
+    expect(got.length).toBe(expected.length);
+    expect(got).toEqual(expected);
+  });
+});
