@@ -1,11 +1,14 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 
 /**
- * Complete lines of one chunk decoded whole: the line is `text.slice(start, end)` (its line break
- * excluded, and the CR of a CRLF). Each line's text is what decoding its bytes alone gives, but
- * for a leading U+FEFF, which a decoder of the line alone would drop: the receiver decides.
+ * A complete line of a chunk whose bytes up to its last line break are known to be ASCII
+ * (`latin1`) or valid UTF-8 (`utf8`): the line is `chunk[start, end)` (its line break excluded, and
+ * the CR of a CRLF), and `chunk.toString(encoding, start, end)` is its text — what decoding its
+ * bytes alone gives, but for a leading U+FEFF, which a decoder of the line alone drops.
+ * The receiver decodes only the lines it keeps, each into its own string (a slice of one
+ * chunk-wide string would keep the whole chunk alive as long as any kept value).
  */
-export type TextLineSink = (text: string, start: number, end: number) => void;
+export type TextLineSink = (chunk: Buffer, start: number, end: number, encoding: 'latin1' | 'utf8') => void;
 
 /**
  * Bytes to lines for header files: LF and CRLF, and CR alone (old Mac OS files; RFC 5322 §4.1
@@ -27,8 +30,8 @@ export class ByteLines {
   private firstLineOut = false;
 
   /**
-   * `onText`, when given, takes the complete lines of a chunk that is ASCII or valid UTF-8, decoded
-   * once (one native check and one string for the chunk instead of a Buffer and a decode per line);
+   * `onText`, when given, takes the complete lines of a chunk that is ASCII or valid UTF-8, checked
+   * once (one native check for the chunk instead of a Buffer and a check per line);
    * the line that straddles two chunks, and every line of a chunk that is not valid UTF-8 (whose
    * lines each decode on their own, UTF-8 or Latin-1), still go to `onLine` as bytes.
    */
@@ -78,10 +81,10 @@ export class ByteLines {
   }
 
   /**
-   * The complete lines of `chunk` from `start` as text, when its bytes up to the last line break
+   * The complete lines of `chunk` from `start` as ranges, when its bytes up to the last line break
    * are ASCII or valid UTF-8 (a line break is one ASCII byte, never inside a UTF-8 sequence, so
-   * each line of a valid chunk is valid and decodes to its slice). Returns where the bytes lines
-   * go on: past the last line break, or `start` when the chunk is left to them.
+   * each line of a valid chunk is valid on its own). Returns where the bytes lines go on: past
+   * the last line break, or `start` when the chunk is left to them.
    */
   private textLines(chunk: Buffer, start: number, ending: 0x0a | 0x0d, onText: TextLineSink): number {
     // A line begun in an earlier chunk, and the first line of the input, go out as bytes.
@@ -94,19 +97,17 @@ export class ByteLines {
     const last = chunk.lastIndexOf(ending);
     if (last < start || last - start > this.maxLineBytes) return start;
     const region = chunk.subarray(start, last + 1);
-    let text: string;
-    if (isAscii(region)) text = region.toString('latin1');
-    else if (isUtf8(region)) text = region.toString('utf8');
+    let encoding: 'latin1' | 'utf8';
+    if (isAscii(region)) encoding = 'latin1';
+    else if (isUtf8(region)) encoding = 'utf8';
     else return start;
-    const breakChar = ending === 0x0a ? '\n' : '\r';
     const stripCr = ending !== 0x0d;
-    let from = 0;
-    for (;;) {
-      const at = text.indexOf(breakChar, from);
-      if (at < 0) break;
+    let from = start;
+    while (from <= last) {
+      const at = chunk.indexOf(ending, from);
       // LF endings: the CR of a CRLF is not part of the line (as emitPending).
-      const end = stripCr && at > from && text.charCodeAt(at - 1) === 0x0d ? at - 1 : at;
-      onText(text, from, end);
+      const end = stripCr && at > from && chunk[at - 1] === 0x0d ? at - 1 : at;
+      onText(chunk, from, end, encoding);
       from = at + 1;
     }
     return last + 1;

@@ -115,18 +115,11 @@ export function decodeMessage(raw: RawMessage, file: string): DecodedMessage {
 
 /** A decoded hop as evidence: what the rules read of it. */
 export function observedHop(h: DecodedHop): HeaderHop {
-  return {
-    from: h.from,
-    by: h.by,
-    with: h.with,
-    ip: h.ip,
-    tls: h.tls,
-    date: h.date,
-    delaySeconds: h.delaySeconds,
-    kind: h.kind,
-    ...(h.clockSkew ? { clockSkew: true } : {}),
-    ...(h.serverBuild ? { serverBuild: h.serverBuild } : {}),
-  };
+  const hop: HeaderHop = { from: h.from, by: h.by, with: h.with, ip: h.ip, tls: h.tls, date: h.date, delaySeconds: h.delaySeconds, kind: h.kind };
+  // Only when set, in this order (reports list the keys as they were added).
+  if (h.clockSkew) hop.clockSkew = true;
+  if (h.serverBuild) hop.serverBuild = h.serverBuild;
+  return hop;
 }
 
 /** The evidence the rules read (model/evidence.ts). */

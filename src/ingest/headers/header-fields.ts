@@ -35,30 +35,9 @@ const OUTLOOK_TITLE = /^microsoft mail internet headers version \d/i;
  * letters, digits, `-`, `_`. White space before the colon is the obsolete syntax receivers must
  * accept (RFC 5322 §4.5: `obs-received = "Received" *WSP ":" *received-token CRLF`,
  * `obs-optional = field-name *WSP ":" unstructured CRLF`). The name's characters and the white
- * space are disjoint sets, so the match is linear. As a pattern: FIELD_START =
- * `/^([A-Za-z0-9][A-Za-z0-9_-]*)([ \t]*):(.*)$/s`, matched by fieldStart below.
+ * space are disjoint sets, so the match is linear.
  */
-
-/** A name character of FIELD_START: A–Z a–z 0–9, and `_` `-` after the first. */
-function isNameChar(c: number, first: boolean): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || (!first && (c === 0x2d || c === 0x5f));
-}
-
-/**
- * FIELD_START's match, scanned by hand (every header line passes here): the name is the longest
- * run of name characters — a shorter one would be followed by a name character, which is neither
- * white space nor the colon — then spaces and tabs, then the colon.
- */
-function fieldStart(text: string): { name: string; spaceBeforeColon: boolean; rest: string } | null {
-  const n = text.length;
-  if (n === 0 || !isNameChar(text.charCodeAt(0), true)) return null;
-  let i = 1;
-  while (i < n && isNameChar(text.charCodeAt(i), false)) i++;
-  const nameEnd = i;
-  while (i < n && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
-  if (i >= n || text.charCodeAt(i) !== 0x3a) return null;
-  return { name: text.slice(0, nameEnd), spaceBeforeColon: i > nameEnd, rest: text.slice(i + 1) };
-}
+const FIELD_START = /^([A-Za-z0-9][A-Za-z0-9_-]*)([ \t]*):(.*)$/s;
 
 export function isKnownFieldName(name: string): boolean {
   return KNOWN_FIELDS.has(name.toLowerCase()) || KNOWN_PREFIX.test(name);
@@ -76,14 +55,14 @@ function leadingWhitespace(text: string): number {
  * fields of X-Forefront-Antispam-Report (`SFS:(…)`, `CTRY:;`) look the same once folding is lost.
  */
 export function startsField(text: string): FieldStart | null {
-  const raw = fieldStart(text);
-  if (raw === null) return null;
-  const m: FieldStart = [raw.name, raw.rest];
+  const raw = FIELD_START.exec(text);
+  if (!raw) return null;
+  const m: FieldStart = [raw[1]!, raw[3]!];
   const rest = m[1];
   if (rest === '' || rest[0] === ' ' || rest[0] === '\t') return m;
   // A DKIM or ARC `h=` list folded at a colon (`From:Date:Subject:Message-ID`) is no field; such a
   // list has no white space before its colons.
-  if (!raw.spaceBeforeColon && NAME_LIST.test(rest)) return null;
+  if (raw[2] === '' && NAME_LIST.test(rest)) return null;
   // `Name :value` (obsolete white space, no space after the colon) only for a known name, like `Name:value`.
   return isKnownFieldName(m[0]) ? m : null;
 }

@@ -45,6 +45,18 @@ export function isoFromEpochMs(t: number): string {
   return `${y}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : ms}Z`;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Days of a month (0–11) as Date.UTC counts them — it reads a year 0–99 as 1900–1999 — without
+ * building a Date (every Received stamp's date is checked here).
+ */
+function daysInMonth(year: number, month: number): number {
+  if (month !== 1) return DAYS_IN_MONTH[month]!;
+  const y = year >= 0 && year <= 99 ? 1900 + year : year;
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+}
+
 /** Milliseconds since the epoch, or null when the text is not a date these forms cover. */
 export function parseMailDate(text: string): number | null {
   let zoneFromComment: number | null = null;
@@ -88,9 +100,9 @@ export function parseMailDate(text: string): number | null {
     else if (/^[A-IK-Za-ik-z]$/.test(zone)) offsetMinutes = 0;
     else return null;
   }
+  // A day that does not exist in that month (31 Feb) would roll over in Date.UTC: refuse it.
+  if (day > daysInMonth(year, month)) return null;
   const utc = Date.UTC(year, month, day, hour, minute, Math.min(second, 59)) + Math.round(fraction * 1000);
-  // A day that does not exist in that month (31 Feb) rolls over in Date.UTC: refuse it.
-  if (new Date(Date.UTC(year, month, day)).getUTCDate() !== day) return null;
   return utc - offsetMinutes * 60_000;
 }
 

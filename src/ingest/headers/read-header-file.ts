@@ -44,33 +44,16 @@ class Lines<T = DecodedMessage> {
     this.diagnostics.push({ severity: 'warning', location, message: `${location}: ${message}` });
   }
 
-  /** True when the line is a body line that needs no decoding (it cannot start the next message). */
-  skipsBodyLine(bytes: Buffer): boolean {
+  /** True when the line (`bytes[start, end)`) is a body line that needs no decoding (it cannot start the next message). */
+  skipsBodyLine(bytes: Buffer, start = 0, end = bytes.length): boolean {
     const s = this.splitter;
     if (!s || !s.inBody) return false;
-    if (bytes.length >= 5 && bytes[0] === 0x46 && bytes[1] === 0x72 && bytes[2] === 0x6f && bytes[3] === 0x6d && bytes[4] === 0x20) return false;
+    if (end - start >= 5 && bytes[start] === 0x46 && bytes[start + 1] === 0x72 && bytes[start + 2] === 0x6f && bytes[start + 3] === 0x6d && bytes[start + 4] === 0x20) return false;
     let blank = true;
     // Indexed: a Buffer's iterator costs far more per byte, and every body line passes here.
-    for (let i = 0; i < bytes.length; i++) {
+    for (let i = start; i < end; i++) {
       const b = bytes[i];
       if (b !== 0x20 && b !== 0x09 && b !== 0x0d) {
-        blank = false;
-        break;
-      }
-    }
-    s.skipBodyLine(blank);
-    return true;
-  }
-
-  /** skipsBodyLine for the line `text.slice(start, end)` of a chunk decoded whole: the same test on its characters. */
-  skipsBodyText(text: string, start: number, end: number): boolean {
-    const s = this.splitter;
-    if (!s || !s.inBody) return false;
-    if (end - start >= 5 && text.startsWith('From ', start)) return false;
-    let blank = true;
-    for (let i = start; i < end; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 0x20 && c !== 0x09 && c !== 0x0d) {
         blank = false;
         break;
       }
@@ -325,12 +308,13 @@ async function streamLines<T>(chunks: AsyncIterable<Buffer>, lines: Lines<T>, pr
     if (lines.skipsBodyLine(b)) return;
     if (cut) lines.warn(lineNumber, `a line longer than ${MAX_LINE_BYTES} bytes; cut`);
     lines.push(decodeLineBytes(b), lineNumber);
-  }, (text, start, end) => {
+  }, (chunk, start, end, encoding) => {
     // Never the first line (byte-lines.ts): its byte order mark is dropped above.
     lineNumber++;
-    if (lines.skipsBodyText(text, start, end)) return;
+    if (lines.skipsBodyLine(chunk, start, end)) return;
     // A line decoded alone as UTF-8 loses a leading byte order mark (decodeUtf8OrLatin1).
-    lines.push(text.slice(text.charCodeAt(start) === 0xfeff ? start + 1 : start, end), lineNumber);
+    const bom = encoding === 'utf8' && end - start >= 3 && chunk[start] === 0xef && chunk[start + 1] === 0xbb && chunk[start + 2] === 0xbf;
+    lines.push(chunk.toString(encoding, bom ? start + 3 : start, end), lineNumber);
   });
   for await (const chunk of chunks) {
     bytesRead += chunk.length;

@@ -51,7 +51,8 @@ export function addressIn(written: string): string | null {
     s = s.slice(1, close);
     bracketed = true;
   }
-  if (/^ipv6:/i.test(s)) s = s.slice(5);
+  // `IPv6:` literal prefix (RFC 5321 §4.1.3); the first letter spares the pattern on other words.
+  if ((s.charCodeAt(0) | 0x20) === 0x69 /* i */ && /^ipv6:/i.test(s)) s = s.slice(5);
   if (isBareIp(s)) return s;
   // `203.0.113.8:23198` and, inside brackets, Exim 3's `203.0.113.10.4321`: IPv4 and the client port.
   const m = DOTTED_QUAD_PORT.exec(s);
@@ -106,7 +107,8 @@ function plainSpaced(text: string): boolean {
 
 /** The address of one comment that is not labelled as the HELO, and the name before it. */
 function addressOfComment(comment: string): ClientAddress | null {
-  const words = (plainSpaced(comment) ? comment.split(' ') : comment.split(/\s+/)).filter((w) => w !== '');
+  // Most comments are one address (`(192.0.2.1)`, Exchange): one word, no split.
+  const words = plainSpaced(comment) ? (comment.includes(' ') ? comment.split(' ').filter((w) => w !== '') : comment === '' ? [] : [comment]) : comment.split(/\s+/).filter((w) => w !== '');
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (HELO_ASSIGNMENT.test(w)) continue;

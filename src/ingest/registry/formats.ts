@@ -7,6 +7,8 @@ import { captureEvidenceReader } from '../pcap/capture-evidence-reader.js';
 import { probeEvidenceReader } from '../probe/probe-evidence-reader.js';
 import { queueEvidenceReader } from '../queue/queue-evidence-reader.js';
 import { traceEvidenceReader } from '../trace/trace-evidence-reader.js';
+import { traceShape } from '../trace/detect-trace.js';
+import { looksLikeText } from '../text-decoding.js';
 import {
   certificateConfidence,
   emptyExportConfidence,
@@ -38,11 +40,12 @@ export const FORMATS: readonly InputFormat[] = [
   configuration('endpoints-version', 'endpoints', endpointsConfidence('endpoints-version')),
   evidence(captureEvidenceReader, 1),
   evidence(probeEvidenceReader, 1),
-  evidence(traceEvidenceReader, 0.9),
-  evidence(protocolLogReader, 0.9),
-  evidence(trackingLogReader, 0.9),
-  evidence(ndrEvidenceReader, 0.8),
-  evidence(headersEvidenceReader, 0.7),
+  // The trace detector reads the sample's shared text: every file of a provider's case is asked.
+  evidence(traceEvidenceReader, 0.9, (s) => !startsWithMarkup(s, XML) && looksLikeText(s.text) && traceShape(s.text) !== null),
+  evidence(protocolLogReader, 0.9, notMarkup),
+  evidence(trackingLogReader, 0.9, notMarkup),
+  evidence(ndrEvidenceReader, 0.8, notMarkup),
+  evidence(headersEvidenceReader, 0.7, notMarkup),
   evidence(queueEvidenceReader, 0.9),
   configuration('powershell-clixml', 'export', exportConfidence('powershell-clixml')),
   configuration('powershell-json', 'export', exportConfidence('powershell-json')),
@@ -78,7 +81,36 @@ function configuration(name: ConfigurationFormat['name'], reader: ConfigurationF
   return { kind: 'configuration', name, reader, detect };
 }
 
-/** An evidence reader's yes/no detector, with the confidence a match carries. */
-function evidence(reader: EvidenceReader, confidence: number): EvidenceFormat {
-  return { kind: 'evidence', name: reader.kind, reader, detect: (s) => (reader.detect(s.head) ? confidence : 0) };
+/**
+ * An evidence reader's yes/no detector, with the confidence a match carries. `claims` is a cheaper
+ * test the registry runs instead of, or before, the reader's own (null: the reader's alone).
+ */
+function evidence(reader: EvidenceReader, confidence: number, claims: ((s: DetectionSample) => boolean) | null = null): EvidenceFormat {
+  const detect = claims === null ? (s: DetectionSample) => reader.detect(s.head) : claims === notMarkup ? (s: DetectionSample) => notMarkup(s) && reader.detect(s.head) : claims;
+  return { kind: 'evidence', name: reader.kind, reader, detect: (s) => (detect(s) ? confidence : 0) };
+}
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const LESS_THAN = 0x3c;
+/** JSON (`{`, `[`) and XML (`<`): what PowerShell exports start with. */
+const MARKUP = [OPEN_BRACE, OPEN_BRACKET, LESS_THAN];
+/** A message trace can be JSON (ConvertTo-Json), never XML. */
+const XML = [LESS_THAN];
+
+/**
+ * Whether the sample's first byte after white space (and a UTF-8 byte-order mark) is one of
+ * `bytes`. Exchange logs start with `#Software`, header blocks and NDRs with a field name or an
+ * mbox `From ` line: none starts like JSON or XML, so a provider's tens of thousands of exports
+ * are not handed to their detectors at all.
+ */
+function startsWithMarkup(s: DetectionSample, bytes: readonly number[] = MARKUP): boolean {
+  const h = s.head;
+  let i = h.length >= 3 && h[0] === 0xef && h[1] === 0xbb && h[2] === 0xbf ? 3 : 0;
+  while (i < h.length && (h[i] === 0x20 || h[i] === 0x09 || h[i] === 0x0a || h[i] === 0x0d)) i++;
+  return i < h.length && bytes.includes(h[i]!);
+}
+
+function notMarkup(s: DetectionSample): boolean {
+  return !startsWithMarkup(s);
 }

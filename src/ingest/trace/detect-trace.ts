@@ -32,24 +32,53 @@ export function detectTrace(sample: Uint8Array): boolean {
   return text !== null && traceShape(text) !== null;
 }
 
-/** Property names of the first object, at its top level only. */
+/**
+ * Property names of the first object, at its top level only. Every file of a case is asked
+ * whether it is a trace, and a provider's exports are JSON whose first object is a connector with
+ * dozens of nested values: strings are skipped with one search each, not a character at a time.
+ */
 function firstObjectNames(text: string): string[] {
   const start = text.indexOf('{');
   if (start < 0) return [];
   const names: string[] = [];
   let depth = 0;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      if (depth === 1 && /^\s*:/.test(text.slice(j + 1, j + 8))) names.push(text.slice(i + 1, j));
+  const n = text.length;
+  for (let i = start; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      let j = text.indexOf('"', i + 1);
+      // A quote preceded by an odd number of backslashes is escaped: look further.
+      while (j > 0 && escaped(text, j)) j = text.indexOf('"', j + 1);
+      if (j < 0) break;
+      if (depth === 1) {
+        let k = j + 1;
+        while (k < n && k < j + 8 && isBlank(text.charCodeAt(k))) k++;
+        if (text.charCodeAt(k) === COLON) names.push(text.slice(i + 1, j));
+      }
       i = j;
-    } else if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') {
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
       if (depth === 0) break;
     }
   }
   return names;
+}
+
+const QUOTE = 0x22;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/** Whether the quote at `at` is escaped by the backslashes right before it. */
+function escaped(text: string, at: number): boolean {
+  let backslashes = 0;
+  for (let i = at - 1; i >= 0 && text.charCodeAt(i) === 0x5c; i--) backslashes++;
+  return backslashes % 2 === 1;
 }

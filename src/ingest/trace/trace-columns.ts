@@ -92,8 +92,12 @@ const ALIASES: Record<string, TraceField> = {
 };
 
 export function normalizeColumn(name: string): string {
+  // Most names (every property name of an export) are letters and digits only: nothing to remove.
+  if (PLAIN_NAME.test(name)) return name.toLowerCase();
   return name.replace(/^\uFEFF/, '').toLowerCase().replace(/[^a-z0-9]/g, '');
 }
+
+const PLAIN_NAME = /^[A-Za-z0-9]*$/;
 
 export interface TraceLayout {
   format: TraceFormat;

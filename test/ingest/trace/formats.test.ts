@@ -147,4 +147,14 @@ describe('detection by content', () => {
     expect(detectTrace(Buffer.from('Date (UTC),Sender,Recipient,Subject,Status\r\n'))).toBe(true);
     expect(detectTrace(Buffer.from('Date,Sender,Recipient,Subject,Status,Message ID\r\n'))).toBe(true);
   });
+
+  // ConvertTo-Json escapes quotes and backslashes in values (RFC 8259 §7): only the first object's
+  // top-level names decide, whatever its values and nested objects hold.
+  it('reads the first object\'s own property names past escaped quotes and nested values', () => {
+    const trace = (subject: string) =>
+      `[\r\n  {\r\n    "Subject": ${JSON.stringify(subject)},\r\n    "Nested": {"SenderAddress": "x", "Recipient": ["a"]},\r\n    "Received": "2026-12-01T10:00:00",\r\n    "SenderAddress": "a@contoso.com",\r\n    "RecipientAddress": "b@fabrikam.com",\r\n    "Status": "Delivered"\r\n  }\r\n]`;
+    for (const subject of ['plain', 'a "quoted" word', 'ends with a backslash \\', 'a \\"', '{[not structure]}']) expect(detectTrace(Buffer.from(trace(subject))), subject).toBe(true);
+    // Names only inside a nested object are not the first object's.
+    expect(detectTrace(Buffer.from('[{"Name": "x", "Nested": {"Received": "t", "SenderAddress": "a", "RecipientAddress": "b"}}]'))).toBe(false);
+  });
 });
