@@ -14,7 +14,37 @@ import ipaddr from 'ipaddr.js';
  */
 export function isIpAddress(text: string): boolean {
   const t = text.trim();
-  return ipaddr.IPv4.isValidFourPartDecimal(t) || (t.includes(':') && ipaddr.IPv6.isValid(t));
+  return isFourPartDecimal(t) || (t.includes(':') && ipaddr.IPv6.isValid(t));
+}
+
+/**
+ * What ipaddr.IPv4.isValidFourPartDecimal accepts — four decimal parts without leading zeros,
+ * each 0–255 — checked by hand: a provider's topology holds hundreds of thousands of addresses,
+ * and the library builds an address object (in a try/catch) for each check.
+ */
+export function isFourPartDecimal(t: string): boolean {
+  const n = t.length;
+  if (n < 7 || n > 15) return false;
+  let parts = 0;
+  let i = 0;
+  while (i < n) {
+    const start = i;
+    let value = 0;
+    while (i < n) {
+      const c = t.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      value = value * 10 + (c - 48);
+      i++;
+    }
+    const digits = i - start;
+    if (digits === 0 || digits > 3 || value > 255 || (digits > 1 && t.charCodeAt(start) === 48)) return false;
+    parts++;
+    if (i === n) break;
+    if (t.charCodeAt(i) !== 46 || parts === 4) return false;
+    i++;
+    if (i === n) return false;
+  }
+  return parts === 4;
 }
 
 export function isIpRange(text: string): boolean {

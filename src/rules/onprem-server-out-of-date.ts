@@ -65,18 +65,21 @@ function collect(ctx: RuleContext): ServerUse[] {
         use = { org: s.org, server: s.server, tenant: r.tenant, judgement: judgeServer(s.server, ctx.at, serverReportOf(r.tenant)), flows: [], failing: [] };
         uses.set(s.server, use);
       }
-      if (!use.flows.includes(f)) use.flows.push(f);
+      // A flow passes a server's hop at most a few times: checking the last one listed is enough (flows are walked in order).
+      if (use.flows[use.flows.length - 1] !== f) use.flows.push(f);
       const last = f.hops[f.hops.length - 1] === hop;
-      if (last && (f.response === OUT_OF_DATE_THROTTLED || f.response === OUT_OF_DATE_BLOCKED) && !use.failing.includes(f)) use.failing.push(f);
+      if (last && (f.response === OUT_OF_DATE_THROTTLED || f.response === OUT_OF_DATE_BLOCKED) && use.failing[use.failing.length - 1] !== f) use.failing.push(f);
     }
   }
   // Configuration: servers that a send connector names as source for a smart host in Exchange
   // Online, in a case whose tenant has an OnPremises connector, are judged even when no simulated
   // flow reaches Exchange Online through them (another fault may stop the mail earlier).
+  let hybridTenants: HybridTenants | null = null;
   for (const org of ctx.case.organizations) {
     for (const c of org.SendConnectors) {
       if (!c.Enabled || c.DNSRoutingEnabled || !c.SmartHosts.some((h) => isExchangeOnlineHost(h))) continue;
-      const tenant = tenantFor(ctx, c.AddressSpaces.map((a) => a.Domain));
+      hybridTenants ??= hybridTenantsOf(ctx);
+      const tenant = tenantFor(hybridTenants, c.AddressSpaces.map((a) => a.Domain));
       if (!tenant) continue;
       for (const name of c.SourceTransportServers) {
         const server = serverByName(org, name);
@@ -88,10 +91,31 @@ function collect(ctx: RuleContext): ServerUse[] {
   return [...uses.values()];
 }
 
-/** The tenant a hybrid send connector delivers to: one accepting its address space with an OnPremises connector, else the only such tenant. */
-function tenantFor(ctx: RuleContext, domains: readonly string[]): Tenant | null {
+/** The tenants with an enabled OnPremises connector, and which of them accepts each domain (the first, in case order). */
+interface HybridTenants {
+  candidates: Tenant[];
+  byDomain: Map<string, { tenant: Tenant; order: number }>;
+}
+
+/** Built once per run: a provider's case has thousands of organizations, each with a hybrid send connector, and as many tenants. */
+function hybridTenantsOf(ctx: RuleContext): HybridTenants {
   const candidates = ctx.case.tenants.filter((t) => t.InboundConnectors.some((c) => c.Enabled && c.ConnectorType === 'OnPremises'));
-  return candidates.find((t) => t.AcceptedDomains.some((d) => domains.includes(d.DomainName))) ?? (candidates.length === 1 ? candidates[0]! : null);
+  const byDomain = new Map<string, { tenant: Tenant; order: number }>();
+  candidates.forEach((tenant, order) => {
+    for (const d of tenant.AcceptedDomains) if (!byDomain.has(d.DomainName)) byDomain.set(d.DomainName, { tenant, order });
+  });
+  return { candidates, byDomain };
+}
+
+/** The tenant a hybrid send connector delivers to: one accepting its address space with an OnPremises connector, else the only such tenant. */
+function tenantFor(hybrid: HybridTenants, domains: readonly string[]): Tenant | null {
+  // The first candidate (in case order) accepting any of the domains, as a scan of the candidates would find.
+  let best: { tenant: Tenant; order: number } | null = null;
+  for (const d of domains) {
+    const hit = hybrid.byDomain.get(d);
+    if (hit && (best === null || hit.order < best.order)) best = hit;
+  }
+  return best?.tenant ?? (hybrid.candidates.length === 1 ? hybrid.candidates[0]! : null);
 }
 
 function simulationFinding(rule: Rule, ctx: RuleContext, use: ServerUse): Finding | null {

@@ -291,8 +291,10 @@ export async function readHeaderFile<T>(
 
 /**
  * Feeds a byte stream to `lines` line by line (LF, CRLF or CR alone: byte-lines.ts), decoding each
- * line on its own (UTF-8, else Latin-1). Body lines are skipped undecoded; a single message's body
- * is not read at all once its header block has ended.
+ * line on its own (UTF-8, else Latin-1). A chunk that is ASCII or valid UTF-8 is checked once and
+ * its lines decoded straight from it (no Buffer and no check per line); other chunks go line by
+ * line. Body lines are skipped undecoded; a single message's body is not read at all once its
+ * header block has ended.
  */
 async function streamLines<T>(chunks: AsyncIterable<Buffer>, lines: Lines<T>, progress?: ReadProgress): Promise<void> {
   let lineNumber = 0;
