@@ -122,6 +122,30 @@ export function observedHop(h: DecodedHop): HeaderHop {
   return hop;
 }
 
+type StampName =
+  | 'x-ms-exchange-organization-authas'
+  | 'x-ms-exchange-organization-authsource'
+  | 'x-ms-exchange-organization-authmechanism'
+  | 'x-ms-exchange-crosstenant-id'
+  | 'x-ms-exchange-crosstenant-authas'
+  | 'x-ms-exchange-crosstenant-fromentityheader'
+  | 'x-ms-exchange-organization-messagedirectionality'
+  | 'x-originatororg';
+
+/** The Microsoft stamps an observation carries as they are (first header of each name, trimmed; null when absent). */
+export function stampedFields(header: (name: StampName) => string | null) {
+  return {
+    authAs: header('x-ms-exchange-organization-authas'),
+    authSource: header('x-ms-exchange-organization-authsource'),
+    authMechanism: header('x-ms-exchange-organization-authmechanism'),
+    crossTenantId: header('x-ms-exchange-crosstenant-id'),
+    crossTenantAuthAs: header('x-ms-exchange-crosstenant-authas'),
+    crossTenantFromEntityHeader: header('x-ms-exchange-crosstenant-fromentityheader'),
+    directionality: header('x-ms-exchange-organization-messagedirectionality'),
+    originatorOrg: header('x-originatororg'),
+  };
+}
+
 /** The evidence the rules read (model/evidence.ts). */
 export function toObservation(m: DecodedMessage): HeaderMessageObservation {
   // The first header of each name, looked up by name: one pass instead of a scan per lookup.
@@ -138,14 +162,7 @@ export function toObservation(m: DecodedMessage): HeaderMessageObservation {
     subject: m.subject,
     from: m.from,
     hops: m.hops.map(observedHop),
-    authAs: header('x-ms-exchange-organization-authas'),
-    authSource: header('x-ms-exchange-organization-authsource'),
-    authMechanism: header('x-ms-exchange-organization-authmechanism'),
-    crossTenantId: header('x-ms-exchange-crosstenant-id'),
-    crossTenantAuthAs: header('x-ms-exchange-crosstenant-authas'),
-    crossTenantFromEntityHeader: header('x-ms-exchange-crosstenant-fromentityheader'),
-    directionality: header('x-ms-exchange-organization-messagedirectionality'),
-    originatorOrg: header('x-originatororg'),
+    ...stampedFields(header),
     crossedPremises: m.verdicts.crossedPremises,
     treatedAsInternal: m.verdicts.treatedAsInternal,
     hybridPathGatewayHops: m.verdicts.gatewayHopsInHybridPath,

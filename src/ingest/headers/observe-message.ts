@@ -1,7 +1,7 @@
 import type { HeaderMessageObservation } from '../../model/evidence.js';
 import { exchangeOnlineAuthentication } from './authentication-results.js';
 import { parseAuthResultsValue, type ParsedAuthenticationResults } from './authres-grammar.js';
-import { antispamDirection, GUID, internalVerdict, observedHop } from './decode-message.js';
+import { antispamDirection, GUID, internalVerdict, observedHop, stampedFields } from './decode-message.js';
 import type { HeaderField } from './header-fields.js';
 import { crossPremisesMeaning, MICROSOFT_HEADERS } from './header-meanings.js';
 import { decodeEncodedWords } from './header-text.js';
@@ -157,14 +157,7 @@ export function observeMessage(raw: RawMessage, file: string): HeaderMessageObse
     subject: subjectText === null ? null : decodeEncodedWords(subjectText),
     from: fromText === null ? null : decodeEncodedWords(fromText),
     hops: hops.map(observedHop),
-    authAs: header('x-ms-exchange-organization-authas'),
-    authSource: header('x-ms-exchange-organization-authsource'),
-    authMechanism: header('x-ms-exchange-organization-authmechanism'),
-    crossTenantId: header('x-ms-exchange-crosstenant-id'),
-    crossTenantAuthAs: header('x-ms-exchange-crosstenant-authas'),
-    crossTenantFromEntityHeader: header('x-ms-exchange-crosstenant-fromentityheader'),
-    directionality: header('x-ms-exchange-organization-messagedirectionality'),
-    originatorOrg: header('x-originatororg'),
+    ...stampedFields(header),
     crossedPremises: crossedCloud && crossedOnPremises,
     treatedAsInternal: internal.value,
     hybridPathGatewayHops: gatewayHopsInHybridPath(hops),
