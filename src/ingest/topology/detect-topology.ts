@@ -21,7 +21,8 @@ const MAPPING_START = /^(?:\{|["']?[A-Za-z_][\w.-]*["']?[ \t]*:(?:[ \t]|$))/;
  * counts as a topology if it opens as a mapping and has the `kind` line at column 0.
  */
 export function detectTopology(sample: string): boolean {
-  if (!TOPOLOGY_MARKER.test(sample)) return false;
+  // The marker's value is plain text in any case: a search rules out most files before the pattern runs.
+  if (!sample.includes('mailflow-topology') || !TOPOLOGY_MARKER.test(sample)) return false;
   const text = sample.replace(/^\uFEFF/, '');
   // A block mapping's keys sit at column 0, and nothing else of the document can (a nested
   // value, a block scalar's text, a comment or a string all start further in or with `#`/quotes
