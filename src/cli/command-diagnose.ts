@@ -1,6 +1,5 @@
 import { diagnoseCase, diagnosisExitCode } from '../diagnose.js';
 import { renderJsonPieces } from '../report/report-json.js';
-import { diagnoseHtml } from '../report/html/build.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { renderText } from '../report/render-text.js';
 import { loadOrFail } from './load.js';
@@ -15,7 +14,7 @@ export async function diagnoseCommand(args: string[], defaults: { paths?: string
   const d = diagnoseCase(c, { at: o.atGiven ? o.at : defaults.at ?? o.at });
   const target = { ...o, paths };
   if (o.format === 'json') await emitPieces(renderJsonPieces(d), target);
-  else if (o.format === 'html') await emit(diagnoseHtml(d), target);
+  else if (o.format === 'html') await emit((await import('../report/html/build.js')).diagnoseHtml(d), target);
   else await emit(o.format === 'markdown' ? renderMarkdown(d) : renderText(d, styleFor(o.output, o)), target);
   return diagnosisExitCode(d, { allowIncomplete: allowsIncomplete(o) });
 }

@@ -4,7 +4,6 @@ import { incompleteInputs } from '../ingest/input-completeness.js';
 import { flowToJson } from '../report/report-json.js';
 import { markdownFlowRow } from '../report/render-markdown.js';
 import { renderFlow } from '../report/render-text.js';
-import { simulateHtml } from '../report/html/build.js';
 import { loadOrFail } from './load.js';
 import type { Case } from '../model/case.js';
 import { allowsIncomplete, CASE_OPTIONS, parseCommon, REPORT_OPTIONS, UsageError } from './options.js';
@@ -28,7 +27,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
   if (o.format === 'json') {
     text = JSON.stringify({ schema: 'mailflow-doctor/simulate@1', at: o.at.toISOString(), inputs: c.inputs, flows: run.flows.map(flowToJson), incomplete }, null, 2) + '\n';
   } else if (o.format === 'html') {
-    text = simulateHtml({ schema: 'mailflow-doctor/simulate@1', at: o.at.toISOString(), inputs: c.inputs, flows: run.flows.map(flowToJson), incomplete }, c);
+    text = (await import('../report/html/build.js')).simulateHtml({ schema: 'mailflow-doctor/simulate@1', at: o.at.toISOString(), inputs: c.inputs, flows: run.flows.map(flowToJson), incomplete }, c);
   } else if (o.format === 'markdown') {
     text = ['| from | to | origin | outcome | tenants | anomalies |', '| --- | --- | --- | --- | --- | --- |', ...run.flows.map(markdownFlowRow), ''].join('\n');
   } else {

@@ -1,7 +1,6 @@
 import { incompleteExitCode } from '../diagnose.js';
 import { renderWhatIfJson, renderWhatIfMarkdown, renderWhatIfText } from '../report/render-whatif.js';
 import { whatIf, whatIfExitCode } from '../whatif.js';
-import { whatIfHtml } from '../report/html/build.js';
 import { loadOrFail } from './load.js';
 import { allowsIncomplete, CASE_OPTIONS, parseCommon, REPORT_OPTIONS, UsageError } from './options.js';
 import { emit, styleFor } from './output.js';
@@ -14,7 +13,7 @@ export async function whatIfCommand(args: string[]): Promise<number> {
   const paths = o.paths.length > 0 ? o.paths : ['.'];
   const c = await loadOrFail(paths);
   const r = whatIf(c, changes, { at: o.at });
-  const text = o.format === 'json' ? renderWhatIfJson(r) : o.format === 'html' ? whatIfHtml(r) : o.format === 'markdown' ? renderWhatIfMarkdown(r) : renderWhatIfText(r, styleFor(o.output, o));
+  const text = o.format === 'json' ? renderWhatIfJson(r) : o.format === 'html' ? (await import('../report/html/build.js')).whatIfHtml(r) : o.format === 'markdown' ? renderWhatIfMarkdown(r) : renderWhatIfText(r, styleFor(o.output, o));
   await emit(text, { ...o, paths });
   // A prediction from part of the case is no all-clear: said on standard error, and never exit 0.
   const incomplete = r.before.incomplete ?? null;

@@ -51,9 +51,10 @@ export interface Attribution {
   certificateProblem: string | null;
   /** Other tenants whose enabled OnPremises connectors matched the same identity (unsupported, M3). */
   competingTenants: Tenant[];
-  trace: string[];
-  /** Decisions that rest on EXO-SEMANTICS [model] points rather than documented behaviour. */
-  assumptions: string[];
+  /** Shared between answers where it can be (an empty list, always): read it, never change it. */
+  trace: readonly string[];
+  /** Decisions that rest on EXO-SEMANTICS [model] points rather than documented behaviour (read-only, like `trace`). */
+  assumptions: readonly string[];
 }
 
 function isActiveOnPrem(e: IndexedConnector): boolean {
@@ -89,7 +90,7 @@ interface CertificateLookup {
   bestConnector: InboundConnector | null;
   bestCertName: string | null;
   /** Trace lines that depend only on the certificate and the index, built on first use (explain on). */
-  disabledLines: string[] | null;
+  disabledLines: readonly string[] | null;
   problemLine: string | null;
   competingLine: string | null;
   /** fromOnPremises' lines about the winner and its matched name (they depend on nothing else). */
@@ -172,7 +173,7 @@ function lookUpCertificate(cert: Certificate, index: ConnectorIndex, at: Date): 
 }
 
 /** Step 1's lines for name matches on disabled OnPremises connectors (they depend only on the certificate). */
-function disabledLines(cert: Certificate, hits: readonly CertificateHit[]): string[] {
+function disabledLines(cert: Certificate, hits: readonly CertificateHit[]): readonly string[] {
   let out: string[] | null = null;
   for (const h of hits) {
     if (!isActiveOnPrem(h.entry) && h.entry.connector.ConnectorType === 'OnPremises') {
@@ -202,15 +203,52 @@ function describe(e: IndexedConnector): string {
 const NO_TENANTS: Tenant[] = [];
 const NO_ENTRIES: IndexedConnector[] = [];
 const SENDER_ACCEPTED = 2;
-/** Shared when the trace is not built; nothing is pushed to it then. */
-const NO_TEXT: string[] = [];
+/** Every answer without lines (explain off, and most answers' assumptions): frozen, since it is shared. */
+const NO_TEXT: readonly string[] = Object.freeze([]);
+const NO_CERTIFICATE_LINE = 'No TLS client certificate was presented, so no certificate-scoped connector can match (M3 step 1).';
+
+/**
+ * The lines of the attributions in progress, one stack for the trace and one for the assumptions:
+ * a call writes its lines above those of any call it runs within (ctx.isExchangeOnlineDomain is
+ * the caller's code) and copies them out, on return, into an array of exactly their number — no
+ * per-call array grows by pushing, and an answer without assumptions shares NO_TEXT.
+ */
+const traceLines: string[] = [];
+let traceTop = 0;
+const assumptionLines: string[] = [];
+let assumptionTop = 0;
+
+function say(line: string): void {
+  traceLines[traceTop++] = line;
+}
+
+function assume(line: string): void {
+  assumptionLines[assumptionTop++] = line;
+}
+
+/** lines[from..to) as a new array of that exact size (usually one to three lines), or NO_TEXT. */
+function linesFrom(lines: readonly string[], from: number, to: number): readonly string[] {
+  switch (to - from) {
+    case 0:
+      return NO_TEXT;
+    case 1:
+      return [lines[from]!];
+    case 2:
+      return [lines[from]!, lines[from + 1]!];
+    case 3:
+      return [lines[from]!, lines[from + 1]!, lines[from + 2]!];
+    default:
+      return lines.slice(from, to);
+  }
+}
 
 /**
  * The answer under construction: allocated once per call with what every outcome shares, the rest
- * filled in by result() — no other per-call object (this runs once per simulated connection).
+ * filled in by result() and, with explain on, attribute() — no other per-call object (this runs
+ * once per simulated connection).
  */
-function started(certificateProblem: string | null, trace: string[], assumptions: string[]): Attribution {
-  return { outcome: 'rejected', direction: 'none', tenant: null, outsideTenantDomain: null, connector: null, matchedBy: null, response: null, recipientInTenant: false, certificateProblem, competingTenants: NO_TENANTS, trace, assumptions };
+function started(certificateProblem: string | null): Attribution {
+  return { outcome: 'rejected', direction: 'none', tenant: null, outsideTenantDomain: null, connector: null, matchedBy: null, response: null, recipientInTenant: false, certificateProblem, competingTenants: NO_TENANTS, trace: NO_TEXT, assumptions: NO_TEXT };
 }
 
 /** Completes the answer (positional: this runs once per simulated connection). */
@@ -265,12 +303,10 @@ function fromOnPremises(
 ): Attribution {
   const index = ctx.index;
   const explain = ctx.explain !== false;
-  const trace = a.trace;
-  const assumptions = a.assumptions;
   const rcpt = conn.rcptToDomain;
   const mailFrom = conn.mailFromDomain;
   if (explain && certName !== null && certDomain === null && l !== null) {
-    assumptions.push(
+    assume(
       (l.notImmediateLine ??= `assumed: "${e.connector.Name}" of ${t.Name} attributes certificate name ${certName} although neither that name nor its immediate parent is an accepted domain of ${t.Name}; such connectors work today but "may unexpectedly stop working" (MC1226222, EXO-SEMANTICS M3/M17)`),
     );
   }
@@ -278,11 +314,7 @@ function fromOnPremises(
   if (facts !== undefined && (facts.first === t || facts.tenants.includes(t))) {
     if (explain) {
       // The sentence depends only on the domain and the tenant: kept on the domain's facts for its first tenant.
-      trace.push(
-        facts.first === t
-          ? (facts.ownSideLine ??= ownSideLine(rcpt, t))
-          : ownSideLine(rcpt, t),
-      );
+      say(facts.first === t ? (facts.ownSideLine ??= ownSideLine(rcpt, t)) : ownSideLine(rcpt, t));
     }
     return result(a, 'accepted', 'outbound', t, connector, how, null, true, competing);
   }
@@ -292,7 +324,7 @@ function fromOnPremises(
   if (!certDomain && !senderAccepted) {
     if (explain) {
       const certText = certName === null || l === null ? 'no certificate matched' : (l.certText ??= certNameText(index, t, certName));
-      trace.push(`${rcpt} is not a domain of ${t.Name}, so this is relay; ${certText}, and the MAIL FROM domain ${mailFrom} is not an accepted domain of ${t.Name}, so relay is refused (M4, ATTR36).`);
+      say(`${rcpt} is not a domain of ${t.Name}, so this is relay; ${certText}, and the MAIL FROM domain ${mailFrom} is not an accepted domain of ${t.Name}, so relay is refused (M4, ATTR36).`);
     }
     return result(a, 'rejected', 'none', t, connector, how, RELAY_DENIED_ATTR36, false, competing);
   }
@@ -301,18 +333,18 @@ function fromOnPremises(
   // for another Exchange Online tenant is lost; any other return is relayed and followed (M5.2).
   if (returning && ctx.isExchangeOnlineDomain(rcpt)) {
     if (explain) {
-      trace.push(`The message already left ${t.Name} through an outbound connector and is attributed to it again while its recipient ${rcpt} is in another Exchange Online tenant: it is lost without a non-delivery report (M5.1).`);
-      assumptions.push('assumed: discarded without NDR (observed, undocumented; EXO-SEMANTICS M5.1)');
+      say(`The message already left ${t.Name} through an outbound connector and is attributed to it again while its recipient ${rcpt} is in another Exchange Online tenant: it is lost without a non-delivery report (M5.1).`);
+      assume('assumed: discarded without NDR (observed, undocumented; EXO-SEMANTICS M5.1)');
     }
     return result(a, 'dropped', 'relay', t, connector, how, null, false, competing);
   }
   if (explain) {
     const why = senderAccepted ? `the MAIL FROM domain ${mailFrom}` : `the certificate domain (${certDomain})`;
-    trace.push(`${rcpt} is not a domain of ${t.Name}; ${why} is an accepted domain and the ${how} matches the connector, so ${t.Name} relays it (M4).`);
-    if (returning) trace.push(`The message had already left ${t.Name}; it is relayed again and followed hop by hop (M5.2).`);
+    say(`${rcpt} is not a domain of ${t.Name}; ${why} is an accepted domain and the ${how} matches the connector, so ${t.Name} relays it (M4).`);
+    if (returning) say(`The message had already left ${t.Name}; it is relayed again and followed hop by hop (M5.2).`);
     if (!senderAccepted && l !== null) {
       const line = l.relayValueLine === undefined ? (l.relayValueLine = relayValueLine(index, e, t)) : l.relayValueLine;
-      if (line !== null) assumptions.push(line);
+      if (line !== null) assume(line);
     }
   }
   return result(a, 'accepted', 'relay', t, connector, how, null, false, competing);
@@ -347,12 +379,12 @@ function accepts(index: ConnectorIndex, t: Tenant, domain: string): boolean {
 }
 
 /** Connectors whose SenderIPAddresses hold the address; the dotted quad without allocating, anything else parsed in full. */
-function ipHitsOf(sourceIp: string, index: ConnectorIndex, trace: string[] | null): IndexedConnector[] {
+function ipHitsOf(sourceIp: string, index: ConnectorIndex, explain: boolean): IndexedConnector[] {
   const v4 = ipv4Number(sourceIp);
   if (v4 !== null) return index.matchIpv4(v4);
   const ip = parseIp(sourceIp);
   if (ip === null) return NO_ENTRIES;
-  if (ip.family === 6 && trace) trace.push(`Source IP ${sourceIp} is IPv6: SenderIPAddresses holds IPv4 only, so no IP-scoped connector matches (M3).`);
+  if (ip.family === 6 && explain) say(`Source IP ${sourceIp} is IPv6: SenderIPAddresses holds IPv4 only, so no IP-scoped connector matches (M3).`);
   return index.matchIp(ip);
 }
 
@@ -386,10 +418,23 @@ function otherTenants(items: readonly (IndexedConnector | CertificateHit)[], win
 }
 
 export function attribute(conn: Connection, ctx: AttributionContext): Attribution {
+  if (ctx.explain === false) return decide(conn, ctx, false);
+  const traceFrom = traceTop;
+  const assumptionFrom = assumptionTop;
+  try {
+    const a = decide(conn, ctx, true);
+    a.trace = linesFrom(traceLines, traceFrom, traceTop);
+    a.assumptions = linesFrom(assumptionLines, assumptionFrom, assumptionTop);
+    return a;
+  } finally {
+    traceTop = traceFrom;
+    assumptionTop = assumptionFrom;
+  }
+}
+
+/** The attribution itself; with `explain`, its lines go to the stacks above (say, assume). */
+function decide(conn: Connection, ctx: AttributionContext, explain: boolean): Attribution {
   const { index } = ctx;
-  const explain = ctx.explain !== false;
-  const trace: string[] = explain ? [] : NO_TEXT;
-  const assumptions: string[] = explain ? [] : NO_TEXT;
   const cert = conn.certificate;
   const mailFrom = conn.mailFromDomain;
   const rcpt = conn.rcptToDomain;
@@ -398,35 +443,35 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
   let l: CertificateLookup | null = null;
   if (!cert) {
     certProblem = 'no certificate presented';
-    if (explain) trace.push('No TLS client certificate was presented, so no certificate-scoped connector can match (M3 step 1).');
+    if (explain) say(NO_CERTIFICATE_LINE);
   } else {
     l = lookUpCertificate(cert, index, ctx.at);
     certProblem = l.problem;
   }
-  const a = started(certProblem, trace, assumptions);
+  const a = started(certProblem);
 
   // Step 1: the certificate's names against OnPremises connectors' TlsSenderCertificateName
   // (decided once per certificate: see lookUpCertificate).
   if (l !== null && l.hitCount > 0) {
     if (explain) {
       const disabled = (l.disabledLines ??= disabledLines(cert!, l.hits));
-      for (let i = 0; i < disabled.length; i++) trace.push(disabled[i]!);
+      for (let i = 0; i < disabled.length; i++) say(disabled[i]!);
     }
     const bestTenant = l.bestTenant;
     if (bestTenant !== null && certProblem) {
-      if (explain) trace.push((l.problemLine ??= problemLine(l.hits, certProblem)));
+      if (explain) say((l.problemLine ??= problemLine(l.hits, certProblem)));
     } else if (bestTenant !== null) {
       const competing = l.competing;
       if (explain) {
         const best = l.best!;
-        trace.push(
+        say(
           (best.sentence ??=
             `Step 1: certificate name ${best.match.certName} matches TlsSenderCertificateName ${best.entry.connector.TlsSenderCertificateName} of ${describe(best.entry)}` +
             (best.match.kind === 'exact' ? '.' : ` (${best.match.kind === 'wildcard-value' ? 'wildcard value' : 'wildcard certificate'}).`)),
         );
-        if (best.match.kind !== 'exact') assumptions.push('assumed: wildcard certificate-name matching as described in EXO-SEMANTICS M3');
+        if (best.match.kind !== 'exact') assume('assumed: wildcard certificate-name matching as described in EXO-SEMANTICS M3');
         if (competing.length > 0) {
-          assumptions.push(
+          assume(
             (l.competingLine ??= `assumed: ${competing.length + 1} tenants' OnPremises connectors match this certificate (unsupported, MC1226222); the most specific match wins`),
           );
         }
@@ -436,12 +481,12 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
   }
 
   // Step 2: the MAIL FROM domain, only where that tenant's OnPremises connector matches the source IP.
-  const ipHits = conn.sourceIp ? ipHitsOf(conn.sourceIp, index, explain ? trace : null) : NO_ENTRIES;
+  const ipHits = conn.sourceIp ? ipHitsOf(conn.sourceIp, index, explain) : NO_ENTRIES;
   // Usually no hit or one: keep the shared arrays then (the index never changes them).
   const activeIp = ipHits.length === 0 ? NO_ENTRIES : ipHits.length === 1 ? (isActiveOnPrem(ipHits[0]!) ? ipHits : NO_ENTRIES) : ipHits.filter(isActiveOnPrem);
   if (explain) {
     for (const e of ipHits) {
-      if (e.connector.ConnectorType === 'OnPremises' && !e.connector.Enabled) trace.push(`Source IP ${conn.sourceIp} is in ${describe(e)}, but that connector is disabled.`);
+      if (e.connector.ConnectorType === 'OnPremises' && !e.connector.Enabled) say(`Source IP ${conn.sourceIp} is in ${describe(e)}, but that connector is disabled.`);
     }
   }
   // One lookup of the MAIL FROM domain; its first tenant usually answers without loading the list.
@@ -450,8 +495,8 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
     if (senderFacts !== undefined && (senderFacts.first === e.tenant || senderFacts.tenants.includes(e.tenant))) {
       const competing = activeIp.length > 1 ? otherTenants(activeIp, e.tenant) : NO_TENANTS;
       if (explain) {
-        trace.push(`Step 2: source IP ${conn.sourceIp} matches ${describe(e)}, and ${e.tenant.Name} accepts the MAIL FROM domain ${mailFrom}.`);
-        if (competing.length > 0) assumptions.push(`assumed: the source IP matches OnPremises connectors in ${competing.length + 1} tenants (unsupported, MC1226222); the one accepting the sender domain wins`);
+        say(`Step 2: source IP ${conn.sourceIp} matches ${describe(e)}, and ${e.tenant.Name} accepts the MAIL FROM domain ${mailFrom}.`);
+        if (competing.length > 0) assume(`assumed: the source IP matches OnPremises connectors in ${competing.length + 1} tenants (unsupported, MC1226222); the one accepting the sender domain wins`);
       }
       return fromOnPremises(a, conn, ctx, e, e.tenant, e.connector, 'ip', competing, null, null, SENDER_ACCEPTED, null, null);
     }
@@ -463,8 +508,8 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
       const e = index.ipScopedOnPremConnectors(t)[0];
       if (!e) continue;
       if (explain) {
-        trace.push(`Step 2: the source IP is not in the case; ${t.Name} accepts the MAIL FROM domain ${mailFrom} and has the IP-scoped connector ${describe(e)}, taken to match.`);
-        assumptions.push(
+        say(`Step 2: the source IP is not in the case; ${t.Name} accepts the MAIL FROM domain ${mailFrom} and has the IP-scoped connector ${describe(e)}, taken to match.`);
+        assume(
           `assumed: the sending server's public IP address is not in the case (exports do not carry it after NAT); it is taken to be in SenderIPAddresses of "${e.connector.Name}" of ${t.Name} (${e.connector.SenderIPAddresses.join(', ')}). To check it, give the server's public address as IPAddresses on the server in a topology file`,
         );
       }
@@ -472,17 +517,17 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
     }
   }
   if (explain && activeIp.length > 0 && senderFacts === undefined) {
-    trace.push(`Source IP ${conn.sourceIp} matches ${describe(activeIp[0]!)}, but ${activeIp[0]!.tenant.Name} does not accept the MAIL FROM domain ${mailFrom}; step 2 does not apply.`);
+    say(`Source IP ${conn.sourceIp} matches ${describe(activeIp[0]!)}, but ${activeIp[0]!.tenant.Name} does not accept the MAIL FROM domain ${mailFrom}; step 2 does not apply.`);
   }
 
   // Step 3: the RCPT TO domain — ordinary inbound mail for the tenant that accepts it.
   const rcptFacts = index.domainFacts(rcpt);
   if (rcptFacts !== undefined) {
     const t = rcptFacts.first;
-    if (explain && rcptFacts.tenants.length > 1) assumptions.push((rcptFacts.severalTenantsLine ??= `assumed: ${rcpt} is accepted in several tenants; ${t.Name} (the first) receives it`));
+    if (explain && rcptFacts.tenants.length > 1) assume((rcptFacts.severalTenantsLine ??= `assumed: ${rcpt} is accepted in several tenants; ${t.Name} (the first) receives it`));
     const ownIp = entryOfTenant(activeIp, t, false);
     if (ownIp) {
-      if (explain) trace.push(`Step 3: ${rcpt} belongs to ${t.Name}, and the source IP matches its OnPremises connector "${ownIp.connector.Name}".`);
+      if (explain) say(`Step 3: ${rcpt} belongs to ${t.Name}, and the source IP matches its OnPremises connector "${ownIp.connector.Name}".`);
       return fromOnPremises(a, conn, ctx, ownIp, t, ownIp.connector, 'ip', NO_TENANTS, null, null, 0, rcptFacts, null);
     }
     // The Partner connector the connection's certificate or IP pulls up, named on the hop. Whether
@@ -492,21 +537,21 @@ export function attribute(conn: Connection, ctx: AttributionContext): Attributio
     const partner = (certProblem ? undefined : partnerHit(l, t)) ?? entryOfTenant(ipHits, t, true);
     if (explain) {
       // These lines depend only on the domain, its first tenant and the Partner connector: kept on the domain's facts.
-      if (partner === undefined) trace.push((rcptFacts.anonymousLine ??= `Step 3: no connector matches; ${rcpt} belongs to ${t.Name}, so this is anonymous inbound internet mail for that tenant.`));
+      if (partner === undefined) say((rcptFacts.anonymousLine ??= `Step 3: no connector matches; ${rcpt} belongs to ${t.Name}, so this is anonymous inbound internet mail for that tenant.`));
       else {
         if (rcptFacts.partnerLineFor !== partner) {
           rcptFacts.partnerLine = `Step 3: ${rcpt} belongs to ${t.Name}; Partner connector "${partner.connector.Name}" matches the connection (inbound from a partner).`;
           rcptFacts.partnerLineFor = partner;
         }
-        trace.push(rcptFacts.partnerLine!);
+        say(rcptFacts.partnerLine!);
       }
     }
     return result(a, 'accepted', 'inbound', t, partner?.connector ?? null, 'recipient', null, true);
   }
   if (ctx.isExchangeOnlineDomain(rcpt)) {
-    if (explain) trace.push(`Step 3: no connector matches; ${rcpt} has Exchange Online as MX but no tenant in the case accepts it: anonymous inbound mail for a tenant outside the case.`);
+    if (explain) say(`Step 3: no connector matches; ${rcpt} has Exchange Online as MX but no tenant in the case accepts it: anonymous inbound mail for a tenant outside the case.`);
     return result(a, 'accepted', 'inbound', null, null, 'recipient', null, true, NO_TENANTS, rcpt);
   }
-  if (explain) trace.push(`No connector matches and no Exchange Online tenant accepts ${rcpt}: Exchange Online is not an open relay (M3).`);
+  if (explain) say(`No connector matches and no Exchange Online tenant accepts ${rcpt}: Exchange Online is not an open relay (M3).`);
   return result(a, 'rejected', 'none', null, null, null, RELAY_DENIED);
 }
