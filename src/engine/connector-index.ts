@@ -11,7 +11,7 @@ import { partnerConnectorEntry, type PartnerConnectorEntry } from './partner-con
  * connector would have matched but is disabled.
  */
 
-export interface IndexedConnector {
+export interface IndexedConnector extends RelayLineParts {
   tenant: Tenant;
   connector: InboundConnector;
   /** Normalised TlsSenderCertificateName, or null. */
@@ -31,10 +31,33 @@ export interface IndexedConnector {
   activeOnPrem: boolean;
   /** Enabled and of type Partner (M3 step 3), read once like `activeOnPrem`. */
   activePartner: boolean;
+  /** Disabled and of type OnPremises: attribution's trace names it (read once like `activeOnPrem`). */
+  disabledOnPrem: boolean;
   /** `"name" (type) of tenant` for the attribution trace, built on first use. */
   label: string | null;
   /** The tenant's accepted domains by name (shared by its entries): one lookup per relay decision. */
   domains: ReadonlyMap<string, AcceptedDomain>;
+  /**
+   * Attribution's step-2 sentences about this connector, around the connection's source IP and
+   * MAIL FROM domain (built on first use, explain on): the connection's parts are then joined to
+   * one kept piece instead of formatting the whole sentence, and the tenant is not loaded.
+   */
+  stepTwoMiddle: string | null;
+  notSenderMiddle: string | null;
+  disabledIpTail: string | null;
+}
+
+/**
+ * Attribution's relay sentences for one connector matched one way (by IP: kept on its entry; by
+ * certificate: on the certificate's lookup), without the RCPT TO and MAIL FROM domains that a
+ * connection puts between them. Built on first use (explain on).
+ */
+export interface RelayLineParts {
+  relayHead: string | null;
+  relayTail: string | null;
+  certDomainRelayTail: string | null;
+  refusedHead: string | null;
+  refusedTail: string | null;
 }
 
 /** EXO-SEMANTICS M3 [NIC]: SenderIPAddresses holds IPv4 addresses and CIDR blocks /24 through /32 only. */
@@ -59,6 +82,8 @@ export interface DomainFacts {
   tenants: Tenant[];
   /** tenants[0], kept here to spare a load on the hot path. */
   first: Tenant;
+  /** tenants.length > 1, kept here for the same reason. */
+  several: boolean;
   /**
    * Attribution's trace lines about this domain and `first`, built on first use: the domain and
    * its tenants never change once the index is built, and the same domains recur across
@@ -70,6 +95,9 @@ export interface DomainFacts {
   /** The Step 3 line naming a Partner connector, for the connector it was built for. */
   partnerLine: string | null;
   partnerLineFor: IndexedConnector | null;
+  /** The Step 3 line naming first's OnPremises connector that matched the source IP, for that connector. */
+  ownIpLine: string | null;
+  ownIpLineFor: IndexedConnector | null;
 }
 
 /** The connectors' IPv4 values within one /24: single addresses by last octet, blocks /24–/31 longest first. */
@@ -235,8 +263,22 @@ export class ConnectorIndex {
     for (const d of tenant.AcceptedDomains) {
       domains.set(d.DomainName, d);
       const facts = this.tenantsByDomain.get(d.DomainName);
-      if (facts) facts.tenants.push(tenant);
-      else this.tenantsByDomain.set(d.DomainName, { tenants: [tenant], first: tenant, ownSideLine: null, anonymousLine: null, severalTenantsLine: null, partnerLine: null, partnerLineFor: null });
+      if (facts) {
+        facts.tenants.push(tenant);
+        facts.several = true;
+      } else this.tenantsByDomain.set(d.DomainName, {
+          // `first` and the lines most connections read with it come first (one cache line).
+          first: tenant,
+          anonymousLine: null,
+          ownSideLine: null,
+          several: false,
+          tenants: [tenant],
+          severalTenantsLine: null,
+          partnerLine: null,
+          partnerLineFor: null,
+          ownIpLine: null,
+          ownIpLineFor: null,
+        });
     }
     this.domainsOfTenant.set(tenant, domains);
     for (const connector of tenant.InboundConnectors) {
@@ -250,7 +292,26 @@ export class ConnectorIndex {
       }
       const activeOnPrem = connector.Enabled && connector.ConnectorType === 'OnPremises';
       const activePartner = connector.Enabled && connector.ConnectorType === 'Partner';
-      const entry: IndexedConnector = { tenant, connector, certificateValue: value, ranges, ignoredIpValues: ignored ?? NO_TEXT, activeOnPrem, activePartner, label: null, domains };
+      const entry: IndexedConnector = {
+        tenant,
+        connector,
+        certificateValue: value,
+        ranges,
+        ignoredIpValues: ignored ?? NO_TEXT,
+        activeOnPrem,
+        activePartner,
+        disabledOnPrem: !connector.Enabled && connector.ConnectorType === 'OnPremises',
+        label: null,
+        domains,
+        stepTwoMiddle: null,
+        notSenderMiddle: null,
+        disabledIpTail: null,
+        relayHead: null,
+        relayTail: null,
+        certDomainRelayTail: null,
+        refusedHead: null,
+        refusedTail: null,
+      };
       this.entries.push(entry);
       if (ranges.length > 0 && activeOnPrem) push(this.ipScopedOnPrem, tenant, entry);
       if (value) {

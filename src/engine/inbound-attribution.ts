@@ -1,7 +1,7 @@
 import type { InboundConnector, Tenant } from '../model/case.js';
 import { certificateLabel, type Certificate } from '../model/certificate.js';
 import { certificateProblem } from './certificate-usability.js';
-import type { CertificateHit, ConnectorIndex, DomainFacts, IndexedConnector } from './connector-index.js';
+import type { CertificateHit, ConnectorIndex, DomainFacts, IndexedConnector, RelayLineParts } from './connector-index.js';
 import { ipv4Number, parseIp } from './ip-address.js';
 
 /**
@@ -61,7 +61,8 @@ function isActiveOnPrem(e: IndexedConnector): boolean {
   return e.activeOnPrem;
 }
 
-interface CertificateLookup {
+/** The relay sentences' parts (RelayLineParts) are kept here for the winner matched by certificate. */
+interface CertificateLookup extends RelayLineParts {
   index: ConnectorIndex;
   at: number;
   hits: readonly CertificateHit[];
@@ -91,6 +92,12 @@ interface CertificateLookup {
   bestCertName: string | null;
   /** Trace lines that depend only on the certificate and the index, built on first use (explain on). */
   disabledLines: readonly string[] | null;
+  /**
+   * Step 1's sentence about the winner, and whether the winner matched by a wildcard (an
+   * assumption then): kept here so that explain on does not load the hit and its match either.
+   */
+  stepOneLine: string | null;
+  bestIsWildcard: boolean;
   problemLine: string | null;
   competingLine: string | null;
   /** fromOnPremises' lines about the winner and its matched name (they depend on nothing else). */
@@ -143,7 +150,8 @@ function lookUpCertificate(cert: Certificate, index: ConnectorIndex, at: Date): 
       }
     }
     const bestEntry = best !== null ? best.entry : null;
-    // What every connection reads comes first: the object's first cache line.
+    // What every connection reads comes first: the object's first cache line; then the step-1
+    // decision, then the lines explain on reads for most certificate matches, next to it.
     l = {
       index,
       at: t,
@@ -154,17 +162,24 @@ function lookUpCertificate(cert: Certificate, index: ConnectorIndex, at: Date): 
       bestCertName: best !== null ? best.match.certName : null,
       bestCertDomain,
       competing,
+      bestEntry,
+      stepOneLine: null,
+      disabledLines: null,
+      bestIsWildcard: best !== null && best.match.kind !== 'exact',
+      relayHead: null,
+      relayTail: null,
+      certDomainRelayTail: null,
+      relayValueLine: undefined,
       partnerTenants,
       partnerEntries,
-      bestEntry,
       best,
       hits,
-      disabledLines: null,
       problemLine: null,
       competingLine: null,
       notImmediateLine: null,
       certText: null,
-      relayValueLine: undefined,
+      refusedHead: null,
+      refusedTail: null,
     };
     if (Object.isExtensible(cert)) Object.defineProperty(cert, LOOKUP, { value: l, writable: true, configurable: true, enumerable: false });
     else certificateLookups.set(cert, l);
@@ -193,6 +208,12 @@ function problemLine(hits: readonly CertificateHit[], certProblem: string): stri
     }
   }
   return `Certificate name ${first!.match.certName} matches ${describe(first!.entry)}, but the ${certProblem}; Exchange Online does not accept it (M3).`;
+}
+
+function stepOneLine(best: CertificateHit): string {
+  return (best.sentence ??=
+    `Step 1: certificate name ${best.match.certName} matches TlsSenderCertificateName ${best.entry.connector.TlsSenderCertificateName} of ${describe(best.entry)}` +
+    (best.match.kind === 'exact' ? '.' : ` (${best.match.kind === 'wildcard-value' ? 'wildcard value' : 'wildcard certificate'}).`));
 }
 
 function describe(e: IndexedConnector): string {
@@ -321,10 +342,13 @@ function fromOnPremises(
   const senderAccepted = known === SENDER_ACCEPTED || accepts(index, t, mailFrom);
   // M3 certificate-domain test [KB4019940]: the matched name or its immediate parent is accepted
   // (needed only when the P1 domain does not already allow the relay).
+  // The relay sentences' fixed parts: on the certificate's lookup for a certificate match (`how`
+  // is then 'certificate'), else on the entry (`how` is 'ip', and certName and certDomain are null).
+  const parts: RelayLineParts = l ?? e;
   if (!certDomain && !senderAccepted) {
     if (explain) {
-      const certText = certName === null || l === null ? 'no certificate matched' : (l.certText ??= certNameText(index, t, certName));
-      say(`${rcpt} is not a domain of ${t.Name}, so this is relay; ${certText}, and the MAIL FROM domain ${mailFrom} is not an accepted domain of ${t.Name}, so relay is refused (M4, ATTR36).`);
+      const head = (parts.refusedHead ??= ` is not a domain of ${t.Name}, so this is relay; ${certName === null || l === null ? 'no certificate matched' : (l.certText ??= certNameText(index, t, certName))}, and the MAIL FROM domain `);
+      say(rcpt + head + mailFrom + (parts.refusedTail ??= ` is not an accepted domain of ${t.Name}, so relay is refused (M4, ATTR36).`));
     }
     return result(a, 'rejected', 'none', t, connector, how, RELAY_DENIED_ATTR36, false, competing);
   }
@@ -339,8 +363,11 @@ function fromOnPremises(
     return result(a, 'dropped', 'relay', t, connector, how, null, false, competing);
   }
   if (explain) {
-    const why = senderAccepted ? `the MAIL FROM domain ${mailFrom}` : `the certificate domain (${certDomain})`;
-    say(`${rcpt} is not a domain of ${t.Name}; ${why} is an accepted domain and the ${how} matches the connector, so ${t.Name} relays it (M4).`);
+    say(
+      senderAccepted
+        ? rcpt + (parts.relayHead ??= ` is not a domain of ${t.Name}; the MAIL FROM domain `) + mailFrom + (parts.relayTail ??= ` is an accepted domain and the ${how} matches the connector, so ${t.Name} relays it (M4).`)
+        : rcpt + (parts.certDomainRelayTail ??= ` is not a domain of ${t.Name}; the certificate domain (${certDomain}) is an accepted domain and the ${how} matches the connector, so ${t.Name} relays it (M4).`),
+    );
     if (returning) say(`The message had already left ${t.Name}; it is relayed again and followed hop by hop (M5.2).`);
     if (!senderAccepted && l !== null) {
       const line = l.relayValueLine === undefined ? (l.relayValueLine = relayValueLine(index, e, t)) : l.relayValueLine;
@@ -463,13 +490,8 @@ function decide(conn: Connection, ctx: AttributionContext, explain: boolean): At
     } else if (bestTenant !== null) {
       const competing = l.competing;
       if (explain) {
-        const best = l.best!;
-        say(
-          (best.sentence ??=
-            `Step 1: certificate name ${best.match.certName} matches TlsSenderCertificateName ${best.entry.connector.TlsSenderCertificateName} of ${describe(best.entry)}` +
-            (best.match.kind === 'exact' ? '.' : ` (${best.match.kind === 'wildcard-value' ? 'wildcard value' : 'wildcard certificate'}).`)),
-        );
-        if (best.match.kind !== 'exact') assume('assumed: wildcard certificate-name matching as described in EXO-SEMANTICS M3');
+        say((l.stepOneLine ??= stepOneLine(l.best!)));
+        if (l.bestIsWildcard) assume('assumed: wildcard certificate-name matching as described in EXO-SEMANTICS M3');
         if (competing.length > 0) {
           assume(
             (l.competingLine ??= `assumed: ${competing.length + 1} tenants' OnPremises connectors match this certificate (unsupported, MC1226222); the most specific match wins`),
@@ -486,7 +508,7 @@ function decide(conn: Connection, ctx: AttributionContext, explain: boolean): At
   const activeIp = ipHits.length === 0 ? NO_ENTRIES : ipHits.length === 1 ? (isActiveOnPrem(ipHits[0]!) ? ipHits : NO_ENTRIES) : ipHits.filter(isActiveOnPrem);
   if (explain) {
     for (const e of ipHits) {
-      if (e.connector.ConnectorType === 'OnPremises' && !e.connector.Enabled) say(`Source IP ${conn.sourceIp} is in ${describe(e)}, but that connector is disabled.`);
+      if (e.disabledOnPrem) say('Source IP ' + conn.sourceIp + (e.disabledIpTail ??= ` is in ${describe(e)}, but that connector is disabled.`));
     }
   }
   // One lookup of the MAIL FROM domain; its first tenant usually answers without loading the list.
@@ -495,7 +517,7 @@ function decide(conn: Connection, ctx: AttributionContext, explain: boolean): At
     if (senderFacts !== undefined && (senderFacts.first === e.tenant || senderFacts.tenants.includes(e.tenant))) {
       const competing = activeIp.length > 1 ? otherTenants(activeIp, e.tenant) : NO_TENANTS;
       if (explain) {
-        say(`Step 2: source IP ${conn.sourceIp} matches ${describe(e)}, and ${e.tenant.Name} accepts the MAIL FROM domain ${mailFrom}.`);
+        say('Step 2: source IP ' + conn.sourceIp + (e.stepTwoMiddle ??= ` matches ${describe(e)}, and ${e.tenant.Name} accepts the MAIL FROM domain `) + mailFrom + '.');
         if (competing.length > 0) assume(`assumed: the source IP matches OnPremises connectors in ${competing.length + 1} tenants (unsupported, MC1226222); the one accepting the sender domain wins`);
       }
       return fromOnPremises(a, conn, ctx, e, e.tenant, e.connector, 'ip', competing, null, null, SENDER_ACCEPTED, null, null);
@@ -517,17 +539,25 @@ function decide(conn: Connection, ctx: AttributionContext, explain: boolean): At
     }
   }
   if (explain && activeIp.length > 0 && senderFacts === undefined) {
-    say(`Source IP ${conn.sourceIp} matches ${describe(activeIp[0]!)}, but ${activeIp[0]!.tenant.Name} does not accept the MAIL FROM domain ${mailFrom}; step 2 does not apply.`);
+    const e = activeIp[0]!;
+    say('Source IP ' + conn.sourceIp + (e.notSenderMiddle ??= ` matches ${describe(e)}, but ${e.tenant.Name} does not accept the MAIL FROM domain `) + mailFrom + '; step 2 does not apply.');
   }
 
   // Step 3: the RCPT TO domain — ordinary inbound mail for the tenant that accepts it.
   const rcptFacts = index.domainFacts(rcpt);
   if (rcptFacts !== undefined) {
     const t = rcptFacts.first;
-    if (explain && rcptFacts.tenants.length > 1) assume((rcptFacts.severalTenantsLine ??= `assumed: ${rcpt} is accepted in several tenants; ${t.Name} (the first) receives it`));
+    if (explain && rcptFacts.several) assume((rcptFacts.severalTenantsLine ??= `assumed: ${rcpt} is accepted in several tenants; ${t.Name} (the first) receives it`));
     const ownIp = entryOfTenant(activeIp, t, false);
     if (ownIp) {
-      if (explain) say(`Step 3: ${rcpt} belongs to ${t.Name}, and the source IP matches its OnPremises connector "${ownIp.connector.Name}".`);
+      if (explain) {
+        // Depends only on the domain, its first tenant and the connector: kept on the domain's facts, like the Partner line.
+        if (rcptFacts.ownIpLineFor !== ownIp) {
+          rcptFacts.ownIpLine = `Step 3: ${rcpt} belongs to ${t.Name}, and the source IP matches its OnPremises connector "${ownIp.connector.Name}".`;
+          rcptFacts.ownIpLineFor = ownIp;
+        }
+        say(rcptFacts.ownIpLine!);
+      }
       return fromOnPremises(a, conn, ctx, ownIp, t, ownIp.connector, 'ip', NO_TENANTS, null, null, 0, rcptFacts, null);
     }
     // The Partner connector the connection's certificate or IP pulls up, named on the hop. Whether
