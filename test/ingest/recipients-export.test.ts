@@ -1,7 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { caseDirs } from '../helpers/case-dir.js';
 import { diagnoseCase } from '../../src/diagnose.js';
 import { DBEB_RESPONSE } from '../../src/engine/recipient-directory.js';
 import { loadCase } from '../../src/ingest/load-case.js';
@@ -19,20 +17,7 @@ import { clixmlText } from './powershell/clixml-writer.js';
  * Export-Clixml. `EmailAddresses` carry `SMTP:` (primary), `smtp:` and X500 entries (not addresses).
  */
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function caseDir(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mfd-rcpt-'));
-  dirs.push(dir);
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), content);
-  }
-  return dir;
-}
+const caseDir = caseDirs('mfd-rcpt-');
 
 const TENANT = 'contoso.onmicrosoft.com';
 const POD = 'EURPR01A001.PROD.OUTLOOK.COM';

@@ -1,7 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { caseDirs } from '../../helpers/case-dir.js';
 import { loadCase } from '../../../src/ingest/load-case.js';
 import { detectFormattedText } from '../../../src/ingest/powershell/read-format-list.js';
 import { readCsvExport } from '../../../src/ingest/powershell/read-csv-export.js';
@@ -9,20 +7,7 @@ import { readJsonExport } from '../../../src/ingest/powershell/read-json-export.
 import { convertLiveValues } from '../../../src/ingest/powershell/ps-values.js';
 import { ForwardPositions, LineIndex, topLevelStarts } from '../../../src/ingest/powershell/text-positions.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function caseDir(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mfd-ps-'));
-  dirs.push(dir);
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), content);
-  }
-  return dir;
-}
+const caseDir = caseDirs('mfd-ps-');
 
 const TENANT = 'contoso.onmicrosoft.com';
 const inbound = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
