@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseCase } from '../../src/diagnose.js';
 import { DBEB_RESPONSE } from '../../src/engine/recipient-directory.js';
-import { emptyEvidence, type StatusObservation } from '../../src/model/evidence.js';
+import { emptyEvidence } from '../../src/model/evidence.js';
 import type { Case } from '../../src/model/case.js';
 import { whatIf } from '../../src/whatif.js';
 import { AT, exampleTopology, findingsOf, loadTopology, onlyFinding, variant } from './rule-test-kit.js';
+import { statusGroup } from './status-kit.js';
 
 /**
  * RULES.md v2 `recipient-blocked-by-dbeb` (EXO-SEMANTICS M11, NDR-CATALOG "Recipients"):
@@ -83,23 +84,16 @@ describe('recipient-blocked-by-dbeb: configuration (M11)', () => {
 });
 
 function withDbebStatus(c: Case, recipient: string): Case {
-  const text = '550 5.4.1 Recipient address rejected: Access denied. AS(201806281)';
-  const sample: StatusObservation = {
-    status: { entryId: '5.4.1-dbeb', basicCode: 550, enhancedCode: '5.4.1', markers: ['AS(201806281)'], text, offset: 0 },
-    rules: [RULE],
+  // The catalog recognises the text and ties it to this rule (NDR-CATALOG 5.4.1, DBEB).
+  const group = statusGroup('550 5.4.1 Recipient address rejected: Access denied. AS(201806281)', {
+    rule: RULE,
     origin: 'ndr',
     at: '2026-11-20T10:00:00Z',
     sender: 'dave@tailspintoys.com',
     recipient,
-    connector: null,
-    remoteHost: null,
-    remoteIp: null,
-    clientIp: null,
-    lastError: null,
-    tenantId: null,
     source: { file: 'bounce.eml', line: 40 },
-  };
-  c.evidence = { ...emptyEvidence(), statuses: [{ sample, count: 1, first: sample.at, last: sample.at, sources: [sample.source] }] };
+  });
+  c.evidence = { ...emptyEvidence(), statuses: [group] };
   return c;
 }
 
