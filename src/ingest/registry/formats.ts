@@ -18,6 +18,14 @@ import {
 } from './configuration-detectors.js';
 import type { ConfigurationFormat, DetectionSample, EvidenceFormat, InputFormat } from './input-format.js';
 
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const LESS_THAN = 0x3c;
+/** JSON (`{`, `[`) and XML (`<`): what PowerShell exports start with. */
+const MARKUP = [OPEN_BRACE, OPEN_BRACKET, LESS_THAN];
+/** A message trace can be JSON (ConvertTo-Json), never XML. */
+const XML = [LESS_THAN];
+
 /**
  * Every input format, configuration and evidence, in one list: the loader detects a file with
  * each, takes the most confident, and reads the file once with that format's reader. A tie goes
@@ -41,11 +49,11 @@ export const FORMATS: readonly InputFormat[] = [
   evidence(captureEvidenceReader, 1),
   evidence(probeEvidenceReader, 1),
   // The trace detector reads the sample's shared text: every file of a provider's case is asked.
-  evidence(traceEvidenceReader, 0.9, (s) => !startsWithMarkup(s, XML) && looksLikeText(s.text) && traceShape(s.text) !== null),
-  evidence(protocolLogReader, 0.9, notMarkup),
-  evidence(trackingLogReader, 0.9, notMarkup),
-  evidence(ndrEvidenceReader, 0.8, notMarkup),
-  evidence(headersEvidenceReader, 0.7, notMarkup),
+  evidence(traceEvidenceReader, 0.9, { notStartingWith: XML, detect: (s) => looksLikeText(s.text) && traceShape(s.text) !== null }),
+  evidence(protocolLogReader, 0.9, { notStartingWith: MARKUP }),
+  evidence(trackingLogReader, 0.9, { notStartingWith: MARKUP }),
+  evidence(ndrEvidenceReader, 0.8, { notStartingWith: MARKUP }),
+  evidence(headersEvidenceReader, 0.7, { notStartingWith: MARKUP }),
   evidence(queueEvidenceReader, 0.9),
   configuration('powershell-clixml', 'export', exportConfidence('powershell-clixml')),
   configuration('powershell-json', 'export', exportConfidence('powershell-json')),
@@ -81,22 +89,21 @@ function configuration(name: ConfigurationFormat['name'], reader: ConfigurationF
   return { kind: 'configuration', name, reader, detect };
 }
 
-/**
- * An evidence reader's yes/no detector, with the confidence a match carries. `claims` is a cheaper
- * test the registry runs instead of, or before, the reader's own (null: the reader's alone).
- */
-function evidence(reader: EvidenceReader, confidence: number, claims: ((s: DetectionSample) => boolean) | null = null): EvidenceFormat {
-  const detect = claims === null ? (s: DetectionSample) => reader.detect(s.head) : claims === notMarkup ? (s: DetectionSample) => notMarkup(s) && reader.detect(s.head) : claims;
+interface EvidenceDetection {
+  /** First bytes (after white space) this format never starts with: such a sample is not asked at all. */
+  notStartingWith?: readonly number[];
+  /** A test on the shared sample used instead of the reader's own (which decodes its bytes again). */
+  detect?: (s: DetectionSample) => boolean;
+}
+
+/** An evidence reader's yes/no detector, with the confidence a match carries. */
+function evidence(reader: EvidenceReader, confidence: number, how: EvidenceDetection = {}): EvidenceFormat {
+  const test = how.detect ?? ((s: DetectionSample) => reader.detect(s.head));
+  const excluded = how.notStartingWith;
+  const detect = excluded === undefined ? test : (s: DetectionSample) => !startsWithOneOf(s, excluded) && test(s);
   return { kind: 'evidence', name: reader.kind, reader, detect: (s) => (detect(s) ? confidence : 0) };
 }
 
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const LESS_THAN = 0x3c;
-/** JSON (`{`, `[`) and XML (`<`): what PowerShell exports start with. */
-const MARKUP = [OPEN_BRACE, OPEN_BRACKET, LESS_THAN];
-/** A message trace can be JSON (ConvertTo-Json), never XML. */
-const XML = [LESS_THAN];
 
 /**
  * Whether the sample's first byte after white space (and a UTF-8 byte-order mark) is one of
@@ -104,13 +111,10 @@ const XML = [LESS_THAN];
  * mbox `From ` line: none starts like JSON or XML, so a provider's tens of thousands of exports
  * are not handed to their detectors at all.
  */
-function startsWithMarkup(s: DetectionSample, bytes: readonly number[] = MARKUP): boolean {
+function startsWithOneOf(s: DetectionSample, bytes: readonly number[]): boolean {
   const h = s.head;
   let i = h.length >= 3 && h[0] === 0xef && h[1] === 0xbb && h[2] === 0xbf ? 3 : 0;
   while (i < h.length && (h[i] === 0x20 || h[i] === 0x09 || h[i] === 0x0a || h[i] === 0x0d)) i++;
   return i < h.length && bytes.includes(h[i]!);
 }
 
-function notMarkup(s: DetectionSample): boolean {
-  return !startsWithMarkup(s);
-}
