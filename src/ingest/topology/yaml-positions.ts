@@ -104,7 +104,9 @@ export function nestingTooDeep(text: string): { offset: number } | null {
         flowCompact = 0;
       } else if (c === 44) flowCompact = 0;
       else if (flow === 0 && (c === 45 || c === 58 || c === 63) && (i + 1 >= n || text.charCodeAt(i + 1) === 32)) compact++;
-      else if (flow > 0 && c === 58 && (i + 1 >= n || text.charCodeAt(i + 1) === 32)) flowCompact++;
+      // Inside brackets too: a text the JSON reader refuses goes to the YAML parser, whose recovery
+      // reads a run of `- - -` there as nested block sequences (found by the fuzzer).
+      else if (flow > 0 && (c === 45 || c === 58 || c === 63) && (i + 1 >= n || text.charCodeAt(i + 1) === 32)) flowCompact++;
       if (indents.length + flow + compact + flowCompact > max) return { offset: i };
     }
     i++;
