@@ -1,3 +1,4 @@
+import { isoTime } from '../../model/iso-time.js';
 import { readFile } from 'node:fs/promises';
 import type { Diagnostic } from '../../model/diagnostics.js';
 import { toByteSource, type ByteSource } from '../byte-source.js';
@@ -139,7 +140,5 @@ function failed(summary: CaptureSummary, diagnostics: Diagnostic[], file: string
   return { summary, sessions: [], diagnostics, error };
 }
 
-function iso(t: number): string | null {
-  // Interface options (if_tsresol/if_tsoffset) can put a time outside what Date holds (±8.64e15 ms).
-  return Number.isFinite(t) && Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : null;
-}
+/** Interface options (if_tsresol/if_tsoffset) can put a time outside what Date holds. */
+const iso = isoTime;

@@ -1,3 +1,4 @@
+import { isoTime } from '../../model/iso-time.js';
 import { isBookkeeping } from '../exchange-bookkeeping.js';
 import type { AddressSpace } from '../../model/case.js';
 import { normalizeHost, parseAddressSpace } from '../../model/domains.js';
@@ -186,7 +187,8 @@ export function dateValue(value: unknown): { iso: string | null; ok: boolean } {
   if (typeof value === 'string') {
     const ms = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/.exec(value.trim());
     const t = ms?.[1] !== undefined ? Number(ms[1]) : Date.parse(value);
-    if (!Number.isNaN(t)) return { iso: new Date(t).toISOString(), ok: true };
+    const iso = isoTime(t);
+    if (iso !== null) return { iso, ok: true };
   }
   return { iso: null, ok: false };
 }

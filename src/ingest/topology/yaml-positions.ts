@@ -87,7 +87,9 @@ export function nestingTooDeep(text: string): { offset: number } | null {
       const c = text.charCodeAt(i);
       if (c === 10) break;
       if (quote !== 0) {
-        if (c === quote) quote = 0;
+        // `\"` does not end a double-quoted scalar (YAML 1.2 §5.7).
+        if (c === 92 && quote === 34) i++;
+        else if (c === quote) quote = 0;
         continue;
       }
       if (c === 34 || c === 39) quote = c;
@@ -137,6 +139,11 @@ export function parsePositionedWithYaml(text: string, file: string): PositionedD
     const p = lineCounter.linePos(offset);
     return `${file}:${Math.max(p.line, 1)}:${Math.max(p.col, 1)}`;
   };
+  // The parser catches its own stack overflow and reports it once per open level: one message
+  // in the admin's words instead (nestingTooDeep bounds what it can foresee; a parser's error
+  // recovery can nest where the text does not).
+  const overflow = doc.errors.find((e) => e.message.includes('call stack'));
+  if (overflow) return unparsed(text, file, overflow.pos[0], `nesting too deep for the parser to follow (a topology file needs fewer than 10 levels); the file is not read`);
   const errors: Diagnostic[] = doc.errors.map((e) => ({ severity: 'error', location: at(e.pos[0]), message: `YAML syntax: ${firstLine(e.message)}` }));
   visit(doc, {
     Map(_, map) {
