@@ -5,8 +5,6 @@ import { collectScript } from '../collect/collect-script.js';
 import { checkWritableFile, UsageError } from './options.js';
 import { COLLECT_SCRIPT_USAGE } from './usage-texts.js';
 
-export { COLLECT_SCRIPT_USAGE };
-
 
 function wholeNumber(value: string | undefined, option: string, fallback: number): number {
   if (value === undefined) return fallback;

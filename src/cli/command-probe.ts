@@ -10,8 +10,6 @@ import type { ProbeOptions, StartTlsMode } from '../probe/probe-types.js';
 import { probeVerdict } from '../probe/probe-verdict.js';
 import { loadOrFail } from './load.js';
 import { PROBE_USAGE } from './usage-texts.js';
-
-export { PROBE_USAGE };
 import { checkWritableFile, UsageError } from './options.js';
 import { emit, styleFor } from './output.js';
 

@@ -2,6 +2,7 @@ import ipaddr from 'ipaddr.js';
 import type { AddressSpace } from '../model/case.js';
 import { parseTlsCertificateName } from '../model/certificate.js';
 import { parseAddressSpace } from '../model/domains.js';
+import { isFourPartDecimal } from '../model/ip-address.js';
 import { quote } from './cmdlet-error.js';
 import { failValue, type ListItem, type ValueSource } from './cmdlet-convert.js';
 
@@ -14,9 +15,8 @@ import { failValue, type ListItem, type ValueSource } from './cmdlet-convert.js'
 const LABEL = '[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?';
 const HOST = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`, 'i');
 
-function isIPv4(text: string): boolean {
-  return ipaddr.IPv4.isValidFourPartDecimal(text);
-}
+/** Dotted four-part decimal, the IPv4 form Exchange accepts (the same rule the readers apply). */
+const isIPv4 = isFourPartDecimal;
 
 function isIPv6(text: string): boolean {
   return text.includes(':') && ipaddr.IPv6.isValid(text);
