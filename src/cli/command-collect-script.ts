@@ -5,7 +5,6 @@ import { collectScript } from '../collect/collect-script.js';
 import { checkWritableFile, UsageError } from './options.js';
 import { COLLECT_SCRIPT_USAGE } from './usage-texts.js';
 
-
 function wholeNumber(value: string | undefined, option: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (!/^\d{1,4}$/.test(value)) throw new UsageError(`${option} must be a whole number (got "${value}").`);

@@ -6,7 +6,6 @@ import { parseCommon, UsageError } from './options.js';
 import { emit } from './output.js';
 import { EXPLAIN_USAGE } from './usage-texts.js';
 
-
 /** Longest standard input read (an NDR with attachments stays far below; a stray binary cannot exhaust memory). */
 const MAX_STDIN = 32 * 1024 * 1024;
 

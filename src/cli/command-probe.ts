@@ -13,7 +13,6 @@ import { PROBE_USAGE } from './usage-texts.js';
 import { checkWritableFile, UsageError } from './options.js';
 import { emit, styleFor } from './output.js';
 
-
 const OPTIONS = {
   from: { type: 'string' }, to: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, pfx: { type: 'string' },
   ehlo: { type: 'string' }, starttls: { type: 'string' }, 'implicit-tls': { type: 'boolean' }, 'expect-name': { type: 'string' },
