@@ -37,10 +37,16 @@ const OUTLOOK_TITLE = /^microsoft mail internet headers version \d/i;
  * `obs-optional = field-name *WSP ":" unstructured CRLF`). The name's characters and the white
  * space are disjoint sets, so the match is linear.
  */
-const FIELD_START = /^([A-Za-z0-9][A-Za-z0-9_-]*)([ \t]*):(.*)$/s;
+const FIELD_START = /^([A-Za-z0-9][A-Za-z0-9_-]*)[ \t]*:/;
 
 export function isKnownFieldName(name: string): boolean {
   return KNOWN_FIELDS.has(name.toLowerCase()) || KNOWN_PREFIX.test(name);
+}
+
+/** A character (or byte) of a field name: a letter or digit, and after the first also `_` and `-`. */
+function isNameChar(c: number, first: boolean): boolean {
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) return true;
+  return !first && (c === 0x5f || c === 0x2d);
 }
 
 function leadingWhitespace(text: string): number {
@@ -55,14 +61,15 @@ function leadingWhitespace(text: string): number {
  * fields of X-Forefront-Antispam-Report (`SFS:(…)`, `CTRY:;`) look the same once folding is lost.
  */
 export function startsField(text: string): FieldStart | null {
+  // The rest of the line is taken by slice, not matched: the pattern stops at the colon.
   const raw = FIELD_START.exec(text);
   if (!raw) return null;
-  const m: FieldStart = [raw[1]!, raw[3]!];
+  const m: FieldStart = [raw[1]!, text.slice(raw[0].length)];
   const rest = m[1];
   if (rest === '' || rest[0] === ' ' || rest[0] === '\t') return m;
   // A DKIM or ARC `h=` list folded at a colon (`From:Date:Subject:Message-ID`) is no field; such a
   // list has no white space before its colons.
-  if (raw[2] === '' && NAME_LIST.test(rest)) return null;
+  if (raw[0].length === raw[1]!.length + 1 && NAME_LIST.test(rest)) return null;
   // `Name :value` (obsolete white space, no space after the colon) only for a known name, like `Name:value`.
   return isKnownFieldName(m[0]) ? m : null;
 }
@@ -105,6 +112,62 @@ export class HeaderBlock {
     return !this.garbled && this.junkLines.length === 0 && this.hasOrigination;
   }
 
+  /**
+   * The common lines of a header block as a mail program writes it, read straight from their
+   * bytes (`chunk[start, end)`, ASCII or valid UTF-8 as `encoding` says): `Name: value` at the
+   * start of the line, and a folded line of a block whose fields start at column 0. Each is taken
+   * exactly as addLine would take the decoded line, without decoding the line whole or matching
+   * it: only the name and the value (or the folded text) become strings. Returns false, having
+   * done nothing, for any other line — addLine decides those.
+   */
+  addLineBytes(chunk: Buffer, start: number, end: number, encoding: 'latin1' | 'utf8', line: number): boolean {
+    if (start === end) return false;
+    const first = chunk[start]!;
+    if (first === 0x20 || first === 0x09) return this.addFoldedBytes(chunk, start, end, encoding);
+    // startsField: a name, then the colon right after it (no obsolete white space: `From :` is
+    // left to addLine), then white space or nothing (`Name:value` needs the name checked).
+    if (!isNameChar(first, true)) return false;
+    let i = start + 1;
+    while (i < end && isNameChar(chunk[i]!, false)) i++;
+    if (i === end || chunk[i] !== 0x3a) return false;
+    let v = i + 1;
+    if (v < end && chunk[v] !== 0x20 && chunk[v] !== 0x09) return false;
+    // A name line is no Outlook title (that has no colon after its first word) and starts at
+    // column 0, so it is never folding: addLine would push it as a field.
+    while (v < end && (chunk[v] === 0x20 || chunk[v] === 0x09)) v++;
+    // One string for the line (a native call costs more than the slices taken of it).
+    const text = chunk.toString(encoding, start, end);
+    const name = text.slice(0, i - start);
+    this.indent ??= 0;
+    // trim() as addLine's: the white space skipped above is what it would drop first. The name
+    // and white space are ASCII, so byte offsets are character offsets up to the value.
+    this.fields.push({ name, value: v === end ? '' : text.slice(v - start).trim(), line });
+    if (name.length === 4 && ORIGINATION_FIELDS.has(name.toLowerCase())) this.hasOrigination = true;
+    return true;
+  }
+
+  /** An indented line when fields start at column 0: folding (addLine), unless it may name a field. */
+  private addFoldedBytes(chunk: Buffer, start: number, end: number, encoding: 'latin1' | 'utf8'): boolean {
+    const current = this.fields[this.fields.length - 1];
+    if (this.indent !== 0 || current === undefined) return false;
+    let c = start;
+    while (c < end && (chunk[c] === 0x20 || chunk[c] === 0x09)) c++;
+    if (c === end) return false;
+    const b = chunk[c]!;
+    // Control characters (a blank line to the splitter), non-ASCII, and `M` (the Outlook title) go to addLine.
+    if (b < 0x21 || b > 0x7e || (b | 0x20) === 0x6d) return false;
+    if (isNameChar(b, true)) {
+      // `name:` or `name :` may start a known field (addLine's check); any other character after
+      // the name means startsField finds none.
+      let i = c + 1;
+      while (i < end && isNameChar(chunk[i]!, false)) i++;
+      if (i < end && (chunk[i] === 0x3a || chunk[i] === 0x20 || chunk[i] === 0x09)) return false;
+    }
+    const content = chunk.toString(encoding, c, end).trimEnd();
+    current.value = current.value === '' ? content : `${current.value} ${content}`;
+    return true;
+  }
+
   addLine(text: string, line: number): void {
     const lead = leadingWhitespace(text);
     const content = text.slice(lead).trimEnd();
@@ -129,7 +192,8 @@ export class HeaderBlock {
     const folded = lead > this.indent && !(m && spaced(m) && isKnownFieldName(m[0]));
     if (!folded && m) {
       this.fields.push({ name: m[0], value: m[1].trim(), line });
-      if (ORIGINATION_FIELDS.has(m[0].toLowerCase())) this.hasOrigination = true;
+      // Both names are four letters: others skip the lower-casing.
+      if (m[0].length === 4 && ORIGINATION_FIELDS.has(m[0].toLowerCase())) this.hasOrigination = true;
       return;
     }
     if (!current) {

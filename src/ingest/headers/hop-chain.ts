@@ -1,12 +1,24 @@
 import type { HeaderHop } from '../../model/evidence.js';
 import type { DecodedHop } from '../../model/message-headers.js';
 import type { HeaderField } from './header-fields.js';
-import { classifyHop } from './hop-kind.js';
-import { markGatewaysInHybridPath } from './hop-path.js';
-import { parseReceived, type ReceivedStamp } from './received.js';
+import { classifyHop, type HopClassification } from './hop-kind.js';
+import { markGatewaysInHybridPath, type PathHop } from './hop-path.js';
+import { receivedParts, type ReceivedHead } from './received.js';
 
 export type { DecodedHop } from '../../model/message-headers.js';
 
+/** classifyHop reads only a stamp's head: one classification per cached head (received.ts). */
+const KIND_OF_HEAD = new WeakMap<ReceivedHead, HopClassification>();
+
+function classified(head: ReceivedHead, shared: boolean): HopClassification {
+  if (!shared) return classifyHop(head);
+  let kind = KIND_OF_HEAD.get(head);
+  if (kind === undefined) {
+    kind = classifyHop(head);
+    KIND_OF_HEAD.set(head, kind);
+  }
+  return kind;
+}
 
 /**
  * Received fields are prepended by each server (RFC 5321 §4.4), so the bottom one is the oldest:
@@ -17,38 +29,100 @@ export function buildHops(received: HeaderField[]): DecodedHop[] {
   let previousTime: number | null = null;
   for (let i = received.length - 1; i >= 0; i--) {
     const field = received[i]!;
-    const stamp: ReceivedStamp = parseReceived(field.value);
-    const kind = classifyHop(stamp);
-    const time = stamp.date === null ? null : Date.parse(stamp.date);
+    // The head may be shared with other hops (received.ts): its arrays and objects are copied.
+    const { head, date, shared } = receivedParts(field.value);
+    const kind = classified(head, shared);
+    const time = date.time;
     const delaySeconds = time === null || previousTime === null ? null : (time - previousTime) / 1000;
     if (time !== null) previousTime = time;
     hops.push({
       number: hops.length + 1,
-      from: stamp.from,
-      by: stamp.by,
-      with: stamp.with,
-      ip: stamp.ip,
-      tls: stamp.tls,
-      date: stamp.date,
+      from: head.from,
+      by: head.by,
+      with: head.with,
+      ip: head.ip,
+      tls: head.tls === null ? null : { version: head.tls.version, cipher: head.tls.cipher },
+      date: date.date,
       delaySeconds,
       kind: kind.kind,
-      serverBuild: stamp.serverBuild,
-      fromHost: stamp.fromHost,
-      byIp: stamp.byIp,
-      id: stamp.id,
-      via: stamp.via,
-      for: stamp.for,
-      dateText: stamp.dateText,
-      dateNote: stamp.dateNote,
+      serverBuild: head.serverBuild,
+      fromHost: head.fromHost,
+      byIp: head.byIp,
+      id: head.id,
+      via: head.via,
+      for: head.for,
+      dateText: date.dateText,
+      dateNote: date.note,
       clockSkew: delaySeconds !== null && delaySeconds < 0,
       vendor: kind.vendor,
       kindBasis: kind.basis,
-      byComments: stamp.byComments,
+      byComments: head.byComments.slice(),
       line: field.line,
       raw: field.value,
     });
   }
   markGatewaysInHybridPath(hops);
+  return hops;
+}
+
+/**
+ * observedHop's object, keys in its order (reports list them as they were added). Built from an
+ * empty object, not a literal: the first messages' observations are kept by the evidence
+ * collector, and V8 then allocates every later object of a literal's site straight in the old
+ * generation (allocation-site pretenuring; observe-message.ts `unsited`). An empty object has no
+ * allocation site.
+ */
+function evidenceHop(head: ReceivedHead, date: string | null, delaySeconds: number | null, kind: HeaderHop['kind']): HeaderHop {
+  const hop = {} as HeaderHop;
+  hop.from = head.from;
+  hop.by = head.by;
+  hop.with = head.with;
+  hop.ip = head.ip;
+  if (head.tls === null) hop.tls = null;
+  else {
+    const tls = {} as NonNullable<HeaderHop['tls']>;
+    tls.version = head.tls.version;
+    tls.cipher = head.tls.cipher;
+    hop.tls = tls;
+  }
+  hop.date = date;
+  hop.delaySeconds = delaySeconds;
+  hop.kind = kind;
+  return hop;
+}
+
+/**
+ * The evidence of each hop: observedHop of every buildHops hop, in the same order and with the
+ * same keys, built straight from the stamps (the evidence path reads a mailbox of thousands of
+ * messages; the DecodedHop the headers report shows is never made).
+ */
+export function observedHops(received: HeaderField[]): HeaderHop[] {
+  const n = received.length;
+  const hops: HeaderHop[] = [];
+  const classes: HopClassification[] = [];
+  const heads: ReceivedHead[] = [];
+  let previousTime: number | null = null;
+  let anyOther = false;
+  for (let i = n - 1; i >= 0; i--) {
+    const { head, date, shared } = receivedParts(received[i]!.value);
+    const kind = classified(head, shared);
+    const time = date.time;
+    const delaySeconds = time === null || previousTime === null ? null : (time - previousTime) / 1000;
+    if (time !== null) previousTime = time;
+    const hop = evidenceHop(head, date.date, delaySeconds, kind.kind);
+    if (delaySeconds !== null && delaySeconds < 0) hop.clockSkew = true;
+    if (head.serverBuild) hop.serverBuild = head.serverBuild;
+    hops.push(hop);
+    classes.push(kind);
+    heads.push(head);
+    if (kind.kind === 'other') anyOther = true;
+  }
+  // markGatewaysInHybridPath changes only runs of `other` hops: without one it does nothing.
+  if (anyOther) {
+    const path: PathHop[] = hops.map((h, k) => ({ kind: h.kind, vendor: classes[k]!.vendor, kindBasis: classes[k]!.basis, by: h.by, byIp: heads[k]!.byIp, ip: h.ip, byComments: heads[k]!.byComments }));
+    markGatewaysInHybridPath(path);
+    path.forEach((p, k) => (hops[k]!.kind = p.kind));
+  }
   return hops;
 }
 

@@ -1,5 +1,5 @@
 import type { HopKind } from '../../model/evidence.js';
-import type { ReceivedStamp } from './received.js';
+import type { ReceivedHead } from './received.js';
 
 /**
  * Exchange Online's own server names (FORMATS.md §5; EXO-SEMANTICS M1): mailbox and hub servers
@@ -55,7 +55,7 @@ export interface HopClassification {
 }
 
 /** Microsoft's stamp: Exchange Server and Exchange Online both write `with Microsoft SMTP Server`. */
-function isExchangeStamp(r: ReceivedStamp): boolean {
+function isExchangeStamp(r: ReceivedHead): boolean {
   const w = (r.with ?? '').toLowerCase();
   // `mapi` is mailbox submission, written only by Exchange; Exchange's transaction id is its build (`15.2.1544.4`).
   return w.startsWith('microsoft smtp server') || w === 'mapi' || (w === 'https' && /^\d+\.\d+\.\d+\.\d+$/.test(r.id ?? ''));
@@ -72,7 +72,7 @@ function isExchangeStamp(r: ReceivedStamp): boolean {
  * outside Microsoft's names is `exchange-on-premises`; the case's topology (Servers with
  * `Role: Edge`) can say more.
  */
-export function classifyHop(r: ReceivedStamp): HopClassification {
+export function classifyHop(r: ReceivedHead): HopClassification {
   const by = r.by;
   const exchange = isExchangeStamp(r);
   if (isExchangeOnlineHost(by)) {

@@ -57,8 +57,51 @@ function daysInMonth(year: number, month: number): number {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
 }
 
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const isLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+/** Two digits at `i` as a number, -1 when they are not digits. */
+const twoDigits = (t: string, i: number) => (isDigit(t.charCodeAt(i)) && isDigit(t.charCodeAt(i + 1)) ? (t.charCodeAt(i) - 0x30) * 10 + t.charCodeAt(i + 1) - 0x30 : -1);
+
+/**
+ * The form nearly every stamp is written in, `Tue, 4 Mar 2025 09:00:04 +0000` (day name optional,
+ * single spaces, four-digit year, seconds, numeric zone), read without the general pattern; every
+ * Received stamp's date passes here. A text it reads is one DATE reads the same way; anything
+ * else, and any value the checks below refuse, is left to the general path (undefined).
+ */
+function canonicalMailDate(t: string): number | undefined {
+  let i = 0;
+  if (isLetter(t.charCodeAt(0))) {
+    if (!isLetter(t.charCodeAt(1)) || !isLetter(t.charCodeAt(2)) || t.charCodeAt(3) !== 0x2c || t.charCodeAt(4) !== 0x20) return undefined;
+    i = 5;
+  }
+  if (!isDigit(t.charCodeAt(i))) return undefined;
+  let day = t.charCodeAt(i++) - 0x30;
+  if (isDigit(t.charCodeAt(i))) day = day * 10 + t.charCodeAt(i++) - 0x30;
+  if (t.charCodeAt(i) !== 0x20 || t.charCodeAt(i + 4) !== 0x20) return undefined;
+  const month = MONTHS[t.slice(i + 1, i + 4).toLowerCase()];
+  i += 5;
+  const century = twoDigits(t, i);
+  const yy = twoDigits(t, i + 2);
+  // Exactly `YYYY HH:MM:SS ±HHMM` to the end: 4 + 1 + 8 + 1 + 5 characters.
+  if (month === undefined || century < 0 || yy < 0 || t.length !== i + 19 || t.charCodeAt(i + 4) !== 0x20) return undefined;
+  const hour = twoDigits(t, i + 5);
+  const minute = twoDigits(t, i + 8);
+  const second = twoDigits(t, i + 11);
+  if (t.charCodeAt(i + 7) !== 0x3a || t.charCodeAt(i + 10) !== 0x3a || t.charCodeAt(i + 13) !== 0x20) return undefined;
+  const sign = t.charCodeAt(i + 14);
+  const zh = twoDigits(t, i + 15);
+  const zm = twoDigits(t, i + 17);
+  if ((sign !== 0x2b && sign !== 0x2d) || hour < 0 || minute < 0 || second < 0 || zh < 0 || zm < 0) return undefined;
+  const year = century * 100 + yy;
+  if (day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60 || zh > 23 || zm > 59 || day > daysInMonth(year, month)) return undefined;
+  const offsetMinutes = (sign === 0x2d ? -1 : 1) * (zh * 60 + zm);
+  return Date.UTC(year, month, day, hour, minute, Math.min(second, 59)) - offsetMinutes * 60_000;
+}
+
 /** Milliseconds since the epoch, or null when the text is not a date these forms cover. */
 export function parseMailDate(text: string): number | null {
+  const canonical = canonicalMailDate(text);
+  if (canonical !== undefined) return canonical;
   let zoneFromComment: number | null = null;
   // The comment pass runs only when there is a comment (most dates have none). White space is
   // collapsed so that DATE's adjacent `\s*` never split a long run in every way (quadratic).

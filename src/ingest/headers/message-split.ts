@@ -91,6 +91,18 @@ export class MessageSplitter {
     this.previousBlank = blank;
   }
 
+  /**
+   * A line of a header block straight from its bytes (HeaderBlock.addLineBytes): true when taken,
+   * as push would take its decoded text; false, having done nothing, when push must decide.
+   */
+  pushBytes(chunk: Buffer, start: number, end: number, encoding: 'latin1' | 'utf8', line: number): boolean {
+    // In a header block no separator is looked for; a taken line is neither blank nor `From `.
+    if (this.state !== 'headers' || !this.block.addLineBytes(chunk, start, end, encoding, line)) return false;
+    this.previousBlank = false;
+    if (this.blockStart === 0) this.blockStart = line;
+    return true;
+  }
+
   push(text: string, line: number): void {
     const blank = isBlank(text);
     const previousBlank = this.previousBlank;

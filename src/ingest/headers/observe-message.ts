@@ -1,11 +1,11 @@
 import type { HeaderMessageObservation } from '../../model/evidence.js';
 import { exchangeOnlineAuthentication } from './authentication-results.js';
 import { parseAuthResultsValue, type ParsedAuthenticationResults } from './authres-grammar.js';
-import { antispamDirection, GUID, internalVerdict, observedHop, stampedFields } from './decode-message.js';
+import { antispamDirection, GUID, internalVerdict, stampedFields } from './decode-message.js';
 import type { HeaderField } from './header-fields.js';
 import { crossPremisesMeaning, MICROSOFT_HEADERS } from './header-meanings.js';
 import { decodeEncodedWords } from './header-text.js';
-import { buildHops, gatewayHopsInHybridPath, lowestTlsVersion } from './hop-chain.js';
+import { gatewayHopsInHybridPath, lowestTlsVersion, observedHops } from './hop-chain.js';
 import type { RawMessage } from './message-split.js';
 import { parseAttributedTenantConnectingIp } from './microsoft-headers.js';
 
@@ -73,12 +73,33 @@ function roleOf(name: string): NameRole {
 const ROLES = new Map<string, NameRole>();
 const ROLES_KEPT = 4096;
 
+/**
+ * Lengths of the names with a role: most fields of a message (Thread-Index, Content-Type, the
+ * many X-MS-* stamps) have another length and are told IGNORED without hashing the name. Field
+ * names are ASCII (startsField), so lower-casing keeps their length.
+ */
+const ROLE_LENGTHS = new Set<number>([...OTHER, ...WATCHED].map((n) => n.length));
+
+/**
+ * The last name met of each length (modulo NAME_SLOTS, a power of two) and its role: messages
+ * from one system list their fields in the same order, so a name is most often found here by
+ * comparing it whole, without hashing it for ROLES.
+ */
+const NAME_SLOTS = 64;
+const slotNames: (string | undefined)[] = new Array(NAME_SLOTS);
+const slotRoles: (NameRole | undefined)[] = new Array(NAME_SLOTS);
+
 function cachedRole(name: string): NameRole {
+  if (!ROLE_LENGTHS.has(name.length)) return IGNORED;
+  const slot = name.length & (NAME_SLOTS - 1);
+  if (slotNames[slot] === name) return slotRoles[slot]!;
   let role = ROLES.get(name);
   if (role === undefined) {
     role = roleOf(name);
     if (ROLES.size < ROLES_KEPT) ROLES.set(name, role);
   }
+  slotNames[slot] = name;
+  slotRoles[slot] = role;
   return role;
 }
 
@@ -88,6 +109,40 @@ const [RECEIVED, MESSAGE_ID, SUBJECT, FROM, AUTHENTICATION_RESULTS, EXCHANGE_AUT
 function firstValue(f: HeaderField | undefined): string | null {
   const v = f?.value.trim();
   return v ? v : null;
+}
+
+/**
+ * Parsed Authentication-Results by value: a receiver writes the same text for every message from
+ * the same sender domain and address, so a mailbox holds few distinct values. The parse is only
+ * read here (exchangeOnlineAuthentication), never changed, so it is shared. Bounded in entries
+ * and key length; emptied when full.
+ */
+const AUTH_RESULTS = new Map<string, ParsedAuthenticationResults>();
+const AUTH_RESULTS_KEPT = 1024;
+const AUTH_RESULTS_KEY_MAX = 2048;
+
+function parsedAuthResults(value: string): ParsedAuthenticationResults {
+  if (value.length > AUTH_RESULTS_KEY_MAX) return parseAuthResultsValue(value);
+  let parsed = AUTH_RESULTS.get(value);
+  if (parsed === undefined) {
+    parsed = parseAuthResultsValue(value);
+    if (AUTH_RESULTS.size >= AUTH_RESULTS_KEPT) AUTH_RESULTS.clear();
+    AUTH_RESULTS.set(value, parsed);
+  }
+  return parsed;
+}
+
+/**
+ * A shallow copy of `o` by spread (arrays are copied by slice), keys in the same order. Why: V8
+ * tracks each object and array literal's allocation site, and once the objects of a site are
+ * seen to live long — the evidence collector keeps the first messages' observations — every later
+ * object of that site is allocated straight in the old generation (pretenuring). Reading a
+ * mailbox, hundreds of thousands of short-lived observations there made garbage collection a
+ * third of the reading time. A literal copied at once dies young, and a copy has no allocation
+ * site (checked with node --trace-pretenuring-statistics: no site is tenured).
+ */
+function unsited<T extends object>(o: T): T {
+  return { ...o };
 }
 
 export function observeMessage(raw: RawMessage, file: string): HeaderMessageObservation {
@@ -137,7 +192,7 @@ export function observeMessage(raw: RawMessage, file: string): HeaderMessageObse
     const f = watched[slotOf(name)];
     return f === undefined ? null : decodeEncodedWords(f.value).trim() || null;
   };
-  const hops = buildHops(received);
+  const hops = observedHops(received);
   let crossedCloud = false;
   let crossedOnPremises = false;
   for (const h of hops) {
@@ -150,17 +205,19 @@ export function observeMessage(raw: RawMessage, file: string): HeaderMessageObse
   const subjectText = firstValue(subject);
   const fromText = firstValue(from);
   const parsed: ParsedAuthenticationResults[] = [];
-  for (const f of authentication) parsed.push(parseAuthResultsValue(f.value));
-  for (const f of exchangeAuthentication) parsed.push(parseAuthResultsValue(f.value));
-  return {
+  for (const f of authentication) parsed.push(parsedAuthResults(f.value));
+  for (const f of exchangeAuthentication) parsed.push(parsedAuthResults(f.value));
+  // Kept objects are copies made by builtins (see unsited): the collector keeps the first
+  // messages' observations, which must not make V8 pretenure the literals below.
+  return unsited({
     messageId: firstValue(messageId),
     subject: subjectText === null ? null : decodeEncodedWords(subjectText),
     from: fromText === null ? null : decodeEncodedWords(fromText),
-    hops: hops.map(observedHop),
+    hops: hops.slice(),
     ...stampedFields(header),
     crossedPremises: crossedCloud && crossedOnPremises,
     treatedAsInternal: internal.value,
-    hybridPathGatewayHops: gatewayHopsInHybridPath(hops),
+    hybridPathGatewayHops: gatewayHopsInHybridPath(hops).slice(),
     lowestTlsVersion: lowestTlsVersion(hops),
     crossTenantAuthSource: header('x-ms-exchange-crosstenant-authsource'),
     attributedTenantId: (eopTenant ? (GUID.exec(eopTenant)?.[0] ?? null) : null) ?? (attributed ? parseAttributedTenantConnectingIp(attributed).tenantId : null),
@@ -169,6 +226,6 @@ export function observeMessage(raw: RawMessage, file: string): HeaderMessageObse
     // Enhanced Filtering signals (EXO-SEMANTICS M16), as enhancedFilteringSignals reads them.
     ...exchangeOnlineAuthentication(parsed),
     skipListedInternetSender: watched[slotOf('x-ms-exchange-skiplistedinternetsender')] !== undefined,
-    source: { file, line: raw.line },
-  };
+    source: unsited({ file, line: raw.line }),
+  });
 }

@@ -1,4 +1,4 @@
-import { isoFromEpochMs, mailDateToIso } from './mail-date.js';
+import { isoFromEpochMs, parseMailDate } from './mail-date.js';
 
 /**
  * The date of a Received stamp. RFC 5322 §3.6.7: `received = "Received:" [1*received-token / CFWS]
@@ -16,6 +16,8 @@ export interface StampDate {
   date: string | null;
   /** Set when the date was read from a form RFC 5322 does not allow: what was read and why. */
   note: string | null;
+  /** `date` as milliseconds since the epoch (what Date.parse(date) gives), null when date is null. */
+  time: number | null;
 }
 
 /**
@@ -48,14 +50,27 @@ export function parseIsoLikeDate(text: string): number | null {
   return Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59)) + fraction - offset * 60_000;
 }
 
+/**
+ * The last date read, returned again for the same text: the stamps of one message often carry
+ * the same second (a server hands the message on within it). Callers only read a StampDate.
+ */
+let lastDate: StampDate | null = null;
+
 /** The date after the `;`: RFC 5322, else an ISO-like date read with a note. */
 export function stampDate(dateText: string | null): StampDate {
-  if (dateText === null) return { dateText: null, date: null, note: null };
-  const iso = mailDateToIso(dateText);
-  if (iso !== null) return { dateText, date: iso, note: null };
+  if (dateText === null) return { dateText: null, date: null, note: null, time: null };
+  if (lastDate !== null && lastDate.dateText === dateText) return lastDate;
+  lastDate = readStampDate(dateText);
+  return lastDate;
+}
+
+function readStampDate(dateText: string): StampDate {
+  // mailDateToIso, keeping the time: the hop's delay is computed from it.
+  const rfc = parseMailDate(dateText);
+  if (rfc !== null) return { dateText, date: isoFromEpochMs(rfc), note: null, time: rfc };
   const t = parseIsoLikeDate(dateText);
-  if (t === null) return { dateText, date: null, note: null };
-  return { dateText, date: isoFromEpochMs(t), note: 'the date is in ISO 8601 form, not the RFC 5322 §3.3 date-time a Received field holds; read as written' };
+  if (t === null) return { dateText, date: null, note: null, time: null };
+  return { dateText, date: isoFromEpochMs(t), note: 'the date is in ISO 8601 form, not the RFC 5322 §3.3 date-time a Received field holds; read as written', time: t };
 }
 
 /** How many words a date at the end of a stamp can take: `Tue, 4 Mar 2025 10:00:00 +0000` is six. */
@@ -70,16 +85,13 @@ export function trailingDate(words: readonly string[]): { taken: number; date: S
     const text = words.slice(words.length - k).join(' ');
     // A date starts with a digit or a day name; anything else (`id`, a host) is no date.
     if (!/^(?:\d|[A-Za-z]{3},?$)/.test(words[words.length - k]!)) continue;
-    const rfc = mailDateToIso(text);
-    const iso = rfc ?? (() => {
-      const t = parseIsoLikeDate(text);
-      return t === null ? null : isoFromEpochMs(t);
-    })();
-    if (iso === null) continue;
+    const rfc = parseMailDate(text);
+    const time = rfc ?? parseIsoLikeDate(text);
+    if (time === null) continue;
     const form = rfc !== null ? 'an RFC 5322 date-time' : 'an ISO 8601 date (Go\'s time format, as SendGrid writes it)';
     return {
       taken: k,
-      date: { dateText: text, date: iso, note: `the date (${form}) follows the stamp without the ";" RFC 5322 §3.6.7 puts before it; read as written` },
+      date: { dateText: text, date: isoFromEpochMs(time), note: `the date (${form}) follows the stamp without the ";" RFC 5322 §3.6.7 puts before it; read as written`, time },
     };
   }
   return null;

@@ -1,5 +1,5 @@
 import { clientAddress, receiverAddress } from './received-client.js';
-import { stampDate, trailingDate } from './received-date.js';
+import { stampDate, trailingDate, type StampDate } from './received-date.js';
 
 /**
  * One Received header field (RFC 5321 §4.4 "Time-stamp-line", RFC 5322 §3.6.7), parsed as MTAs
@@ -54,13 +54,7 @@ const CLAUSES = new Set(['from', 'by', 'via', 'with', 'id', 'for']);
 function tokenize(value: string): { tokens: Token[]; dateText: string | null } {
   const tokens: Token[] = [];
   let depth = 0;
-  let lastSemicolon = -1;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 0x28 /* ( */) depth++;
-    else if (c === 0x29 /* ) */ && depth > 0) depth--;
-    else if (c === 0x3b /* ; */ && depth === 0) lastSemicolon = i;
-  }
+  const lastSemicolon = lastSemicolonOutsideComments(value);
   // The head (before the date) is read in place: `n` bounds it, no copy is taken.
   const n = lastSemicolon < 0 ? value.length : lastSemicolon;
   const dateText = lastSemicolon < 0 ? null : value.slice(lastSemicolon + 1).trim() || null;
@@ -184,7 +178,116 @@ function exchangeBuild(protocolWords: readonly string[], id: string | null): str
   return protocolWords.join(' ').toLowerCase() === 'microsoft smtp server' ? id : null;
 }
 
+/** What a stamp says before its date (all but dateText, date and dateNote). */
+export type ReceivedHead = Omit<ReceivedStamp, 'dateText' | 'date' | 'dateNote'>;
+
+/**
+ * Heads already parsed, by the text before the date: every message a relay passes to the same
+ * next server the same way carries the same head (only the date after the `;` differs), so a
+ * mailbox of thousands of messages holds few distinct heads. Bounded in entries and in key
+ * length; emptied when full, so hostile input costs at most one parse per stamp, as without it.
+ */
+const HEADS = new Map<string, ReceivedHead>();
+const HEADS_KEPT = 4096;
+const HEAD_KEY_MAX = 1024;
+
+/** The last head met of each text length modulo HEAD_SLOTS (a power of two). */
+const HEAD_SLOTS = 64;
+const slotKeys: (string | undefined)[] = new Array(HEAD_SLOTS);
+const slotHeads: (ReceivedHead | undefined)[] = new Array(HEAD_SLOTS);
+
+/** Index of the last `;` outside comments (where the date begins), -1 when there is none. */
+function lastSemicolonOutsideComments(value: string): number {
+  // Jumps between the three characters that matter with indexOf (native, far faster per character
+  // than a loop over charCodeAt); each of the three positions only moves forward: linear.
+  let depth = 0;
+  let lastSemicolon = -1;
+  let open = value.indexOf('(');
+  let close = value.indexOf(')');
+  let semicolon = value.indexOf(';');
+  for (;;) {
+    const next = Math.min(open < 0 ? Infinity : open, close < 0 ? Infinity : close, semicolon < 0 ? Infinity : semicolon);
+    if (next === Infinity) return lastSemicolon;
+    if (next === open) {
+      depth++;
+      open = value.indexOf('(', next + 1);
+    } else if (next === close) {
+      if (depth > 0) depth--;
+      close = value.indexOf(')', next + 1);
+    } else {
+      if (depth === 0) lastSemicolon = next;
+      semicolon = value.indexOf(';', next + 1);
+    }
+  }
+}
+
+/**
+ * The head of a stamp with a date after its `;` at `semicolon` (shared: callers copy what they
+ * may change). The tokens before the `;` alone decide it, so it is cached by that text.
+ */
+function receivedHead(value: string, semicolon: number): ReceivedHead {
+  if (semicolon > HEAD_KEY_MAX) return headFromTokens(tokenize(value).tokens);
+  const key = value.slice(0, semicolon);
+  // The last head of this length, compared whole (no hash to compute): the same hop text comes
+  // back message after message.
+  const slot = semicolon & (HEAD_SLOTS - 1);
+  if (slotKeys[slot] === key) return slotHeads[slot]!;
+  let head = HEADS.get(key);
+  if (head === undefined) {
+    head = headFromTokens(tokenize(value).tokens);
+    if (HEADS.size >= HEADS_KEPT) HEADS.clear();
+    HEADS.set(key, head);
+  }
+  slotKeys[slot] = key;
+  slotHeads[slot] = head;
+  return head;
+}
+
+/** A stamp read in two parts: its head, and its date. */
+export interface ReceivedParts {
+  head: ReceivedHead;
+  date: StampDate;
+  /** The head is the cached one for its text (the same object every time): read-only, and what is derived from it may be cached by it. */
+  shared: boolean;
+}
+
+export function receivedParts(value: string): ReceivedParts {
+  const semicolon = lastSemicolonOutsideComments(value);
+  const dateText = semicolon < 0 ? null : value.slice(semicolon + 1).trim() || null;
+  // Without a date after the `;`, a date may end the words (trailingDate): read whole, uncached.
+  if (dateText === null) return undatedParts(value);
+  return { head: receivedHead(value, semicolon), date: stampDate(dateText), shared: semicolon <= HEAD_KEY_MAX };
+}
+
 export function parseReceived(value: string): ReceivedStamp {
+  const { head, date } = receivedParts(value);
+  return withDate(head, date);
+}
+
+/** A stamp of a shared head and its own date; spelt out field by field (a spread builds a slow dictionary object). */
+function withDate(head: ReceivedHead, date: StampDate): ReceivedStamp {
+  return {
+    from: head.from,
+    fromHost: head.fromHost,
+    ip: head.ip,
+    by: head.by,
+    byIp: head.byIp,
+    // Copies: the cached head is shared by every stamp with the same text.
+    byComments: head.byComments.slice(),
+    with: head.with,
+    id: head.id,
+    via: head.via,
+    for: head.for,
+    tls: head.tls === null ? null : { version: head.tls.version, cipher: head.tls.cipher },
+    serverBuild: head.serverBuild,
+    dateText: date.dateText,
+    date: date.date,
+    dateNote: date.note,
+  };
+}
+
+/** A stamp without a date after a `;`: its words may end with one (SendGrid). */
+function undatedParts(value: string): ReceivedParts {
   // `mx.example.net,` is read `mx.example.net` (tokenize drops the punctuation between clauses).
   const { tokens, dateText } = tokenize(value);
   let date = stampDate(dateText);
@@ -198,6 +301,11 @@ export function parseReceived(value: string): ReceivedStamp {
       date = trailing.date;
     }
   }
+  return { head: headFromTokens(tokens), date, shared: false };
+}
+
+/** The clauses of a stamp's words and comments (its date already taken off). */
+function headFromTokens(tokens: Token[]): ReceivedHead {
   const clauses = new Map<string, { words: string[]; comments: string[] }>();
   let current: { words: string[]; comments: string[] } | null = null;
   for (const t of tokens) {
@@ -237,8 +345,5 @@ export function parseReceived(value: string): ReceivedStamp {
     for: forWord === null ? null : forWord.replace(/^<|>$/g, ''),
     tls: tlsFacts(tokens, withWords),
     serverBuild: exchangeBuild(protocolWords, id),
-    dateText: date.dateText,
-    date: date.date,
-    dateNote: date.note,
   };
 }
