@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { CaptureReadResult, CapturedSession } from '../ingest/pcap/capture-model.js';
 import { readCaptureFile } from '../ingest/pcap/read-capture-file.js';
 import { renderPcapMarkdown } from '../report/render-evidence-markdown.js';
-import { pcapJsonParts, renderPcapText } from '../report/render-pcap.js';
+import { indentedSessionJson, pcapJsonParts, renderPcapText } from '../report/render-pcap.js';
 import { PcapSessionStore } from './pcap-session-store.js';
 import { parseCommon, REPORT_OPTIONS, UsageError, type CommonOptions } from './options.js';
 import { emit, emitPieces, styleFor } from './output.js';
@@ -39,17 +39,37 @@ async function report(o: CommonOptions, file: string, named: (text: string) => s
   // rather than built as one string — memory stays flat whatever the capture's size.
   const store = new PcapSessionStore();
   try {
-    const onSession = (s: CapturedSession): void => store.add(s.packets.first, JSON.stringify(s, null, 2));
+    const onSession = (s: CapturedSession): void => store.add(s.packets.first, indentedSessionJson(s));
     const result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress(), onSession, keepSessions: false });
     if (result.error !== null) return fail(named(result.error));
-    const pieces = pcapJsonParts(result, store.sorted());
-    await emitPieces((function* () {
-      for (const p of pieces) yield named(p);
-    })(), o);
+    await emitPieces(joined(pcapJsonParts(result, store.sorted(), true), named), o);
     return 0;
   } finally {
     store.close();
   }
+}
+
+/** Pieces are joined up to this many characters before they are written: thousands of small writes cost more than their text. */
+const PIECE_CHARS = 1 << 18;
+
+/**
+ * The document's pieces in fewer, larger ones. Each piece is whole JSON values, so no path or name
+ * spans two of them and joining them changes nothing the output step rewrites.
+ */
+function* joined(pieces: Iterable<string>, named: (text: string) => string): Generator<string> {
+  let parts: string[] = [];
+  let chars = 0;
+  for (const piece of pieces) {
+    const text = named(piece);
+    parts.push(text);
+    chars += text.length;
+    if (chars >= PIECE_CHARS) {
+      yield parts.join('');
+      parts = [];
+      chars = 0;
+    }
+  }
+  if (parts.length > 0) yield parts.join('');
 }
 
 async function render(result: CaptureReadResult, o: CommonOptions): Promise<string> {

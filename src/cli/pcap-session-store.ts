@@ -24,8 +24,9 @@ export class PcapSessionStore {
   private dir: string | null = null;
   private fd = -1;
   private written = 0;
-  private batch: string[] = [];
-  private batchBytes = 0;
+  /** UTF-8 of texts not yet written, `pending[0, pendingBytes)`. */
+  private pending: Buffer | null = null;
+  private pendingBytes = 0;
 
   get size(): number {
     return this.firsts.length;
@@ -82,22 +83,37 @@ export class PcapSessionStore {
     this.textChars = 0;
   }
 
+  /**
+   * Each text is encoded into the write buffer as it comes, so the string dies young: texts held
+   * in a list until a batch is full outlive a few minor collections and are copied by each (tens
+   * of MB of them, more garbage-collector time than the rest of the command's output).
+   */
   private append(json: string): void {
-    const length = Buffer.byteLength(json, 'utf8');
-    this.offsets.push(this.written + this.batchBytes);
-    this.lengths.push(length);
-    this.batch.push(json);
-    this.batchBytes += length;
-    if (this.batchBytes >= WRITE_BATCH) this.flush();
+    // A UTF-16 code unit is at most 3 bytes of UTF-8: `json.length * 3` bytes always hold the text.
+    if (json.length * 3 > WRITE_BATCH - this.pendingBytes) this.flush();
+    const pending = (this.pending ??= Buffer.allocUnsafe(WRITE_BATCH));
+    this.offsets.push(this.written + this.pendingBytes);
+    if (json.length * 3 <= WRITE_BATCH - this.pendingBytes) {
+      const length = pending.write(json, this.pendingBytes, 'utf8');
+      this.lengths.push(length);
+      this.pendingBytes += length;
+      return;
+    }
+    // Longer than a batch could hold: written on its own.
+    const data = Buffer.from(json, 'utf8');
+    this.lengths.push(data.length);
+    this.writeAll(data, data.length);
   }
 
   private flush(): void {
-    if (this.fd < 0 || this.batch.length === 0) return;
-    const data = Buffer.from(this.batch.join(''), 'utf8');
+    if (this.fd < 0 || this.pending === null || this.pendingBytes === 0) return;
+    this.writeAll(this.pending, this.pendingBytes);
+    this.pendingBytes = 0;
+  }
+
+  private writeAll(data: Buffer, length: number): void {
     let done = 0;
-    while (done < data.length) done += writeSync(this.fd, data, done, data.length - done, this.written + done);
-    this.written += data.length;
-    this.batch = [];
-    this.batchBytes = 0;
+    while (done < length) done += writeSync(this.fd, data, done, length - done, this.written + done);
+    this.written += length;
   }
 }

@@ -8,14 +8,28 @@ export function renderPcapJson(r: CaptureReadResult): string {
 
 /**
  * The same document in pieces, from sessions already serialised (`JSON.stringify(session, null,
- * 2)`), so a capture of thousands of sessions is written without one giant string.
+ * 2)`, or `indentedSessionJson` when `indented`), so a capture of thousands of sessions is written
+ * without one giant string.
  */
-export function* pcapJsonParts(r: CaptureReadResult, sessions: Iterable<string>): Generator<string> {
+export function* pcapJsonParts(r: CaptureReadResult, sessions: Iterable<string>, indented = false): Generator<string> {
   const indent = (json: string, by: string): string => json.replace(/\n/g, `\n${by}`);
   yield `{\n  "capture": ${indent(JSON.stringify(r.summary, null, 2), '  ')},\n  "sessions": [`;
   let count = 0;
-  for (const session of sessions) yield `${count++ === 0 ? '' : ','}\n    ${indent(session, '    ')}`;
+  for (const session of sessions) yield `${count++ === 0 ? '' : ','}\n    ${indented ? session : indent(session, '    ')}`;
   yield `${count > 0 ? '\n  ' : ''}],\n  "diagnostics": ${indent(JSON.stringify(r.diagnostics, null, 2), '  ')}\n}\n`;
+}
+
+const NESTED_OPEN = '[\n  [\n    ';
+const NESTED_CLOSE = '\n  ]\n]';
+
+/**
+ * One session as it stands in the document's `sessions` list (`JSON.stringify(session, null, 2)`
+ * with every line after the first indented four more spaces), for `pcapJsonParts(…, true)`: nested
+ * two levels deep, JSON.stringify indents it so itself, sparing a pass over the text.
+ */
+export function indentedSessionJson(session: CapturedSession): string {
+  const json = JSON.stringify([[session]], null, 2);
+  return json.slice(NESTED_OPEN.length, json.length - NESTED_CLOSE.length);
 }
 
 /** `pcap --format text`: the capture summary, then each SMTP session as a conversation. */

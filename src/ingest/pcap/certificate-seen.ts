@@ -2,6 +2,7 @@ import { X509Certificate, createHash } from 'node:crypto';
 import { isSelfSigned } from '../certificate/chain-trust.js';
 import { commonNameFromNodeName, parseSubjectAltNames, windowsDistinguishedName } from '../certificate/x509-names.js';
 import type { CapturedCertificate } from './capture-model.js';
+import { ownedCopy } from './owned-copy.js';
 
 /**
  * A certificate from a TLS Certificate message, described the way the rest of the project
@@ -38,7 +39,7 @@ export function certificateFromDer(der: Uint8Array): CapturedCertificate {
     cache.clear();
     cached = 0;
   }
-  const entry = { der: Buffer.from(bytes), certificate: described };
+  const entry = { der: ownedCopy(bytes), certificate: described };
   if (bucket) bucket.push(entry);
   else cache.set(key, [entry]);
   cached++;

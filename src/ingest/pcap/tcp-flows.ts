@@ -2,6 +2,7 @@ import type { CapturedSession } from './capture-model.js';
 import { be16, be32 } from './byte-order.js';
 import { CaptureSession } from './capture-session.js';
 import { ipv4Text, ipv6Text, type IpPacket } from './ip.js';
+import { ownedCopy } from './owned-copy.js';
 import { classifyFirstBytes, NOT_SMTP, NOT_YET, SENT_BY_SERVER, SMTP_PORTS, TLS_CLIENT_HELLO } from './smtp-detect.js';
 import { TcpStream, type StreamReceiver } from './tcp-reassembly.js';
 import type { TlsSecrets } from './tls-keylog.js';
@@ -329,7 +330,7 @@ export class FlowTable {
 
   private add(ip: IpPacket, hash: number, sport: number, dport: number, packet: number, time: number): TcpFlow {
     const v6 = ip.version === 6;
-    const flow = new TcpFlow(hash, v6, ip.src4, ip.dst4, v6 ? Buffer.from(ip.src6) : null, v6 ? Buffer.from(ip.dst6) : null, sport, dport, packet, time, this);
+    const flow = new TcpFlow(hash, v6, ip.src4, ip.dst4, v6 ? ownedCopy(ip.src6) : null, v6 ? ownedCopy(ip.dst6) : null, sport, dport, packet, time, this);
     flow.nextInBucket = this.buckets.get(hash) ?? null;
     this.buckets.set(hash, flow);
     this.count++;

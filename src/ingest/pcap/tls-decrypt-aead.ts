@@ -8,12 +8,14 @@ import type { AeadAlgorithm } from './tls-decrypt-suites.js';
  */
 export class AeadKey {
   private readonly ccm: boolean;
+  private readonly options: { authTagLength: number };
 
   constructor(
     private readonly aead: AeadAlgorithm,
     private readonly key: Buffer,
   ) {
     this.ccm = aead.algorithm === 'aes-128-ccm';
+    this.options = { authTagLength: aead.tagLength };
   }
 
   get tagLength(): number {
@@ -24,7 +26,7 @@ export class AeadKey {
   open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Buffer | null {
     try {
       // The overloads of createDecipheriv are keyed on literal algorithm names; all three take authTagLength.
-      const decipher = createDecipheriv(this.aead.algorithm as 'aes-128-gcm', this.key, nonce, { authTagLength: this.aead.tagLength });
+      const decipher = createDecipheriv(this.aead.algorithm as 'aes-128-gcm', this.key, nonce, this.options);
       decipher.setAuthTag(tag);
       if (this.ccm) decipher.setAAD(aad, { plaintextLength: ciphertext.length });
       else decipher.setAAD(aad);

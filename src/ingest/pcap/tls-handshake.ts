@@ -4,6 +4,8 @@
  * needs decoded with bounds checks, so a damaged message yields null instead of a throw.
  */
 
+import { ownedCopy } from './owned-copy.js';
+
 export const HS_CLIENT_HELLO = 1;
 export const HS_SERVER_HELLO = 2;
 export const HS_NEW_SESSION_TICKET = 4;
@@ -39,7 +41,7 @@ export class HandshakeReader {
   /** Adds one record's handshake bytes; calls `message` for each whole message. */
   feed(fragment: Buffer, message: (type: number, body: Buffer) => void): void {
     if (this.stopped) return;
-    let data = this.held ? Buffer.concat([this.held, fragment]) : fragment;
+    const data = this.held ? Buffer.concat([this.held, fragment]) : fragment;
     this.held = null;
     let i = 0;
     while (data.length - i >= 4) {
@@ -53,7 +55,6 @@ export class HandshakeReader {
       i += 4 + length;
     }
     if (i < data.length) this.held = Buffer.from(data.subarray(i));
-    data = Buffer.alloc(0);
   }
 }
 
@@ -137,8 +138,8 @@ export function parseClientHello(body: Buffer): ClientHello | null {
   try {
     const c = new Cursor(body);
     const legacyVersion = c.u16();
-    const random = Buffer.from(c.bytes(32));
-    const sessionId = Buffer.from(c.bytes(c.u8()));
+    const random = ownedCopy(c.bytes(32));
+    const sessionId = ownedCopy(c.bytes(c.u8()));
     const suites = c.sub(c.u16());
     const cipherSuites: number[] = [];
     while (suites.left >= 2) cipherSuites.push(suites.u16());
@@ -168,8 +169,8 @@ export function parseServerHello(body: Buffer): ServerHello | null {
   try {
     const c = new Cursor(body);
     const legacyVersion = c.u16();
-    const random = Buffer.from(c.bytes(32));
-    const sessionId = Buffer.from(c.bytes(c.u8()));
+    const random = ownedCopy(c.bytes(32));
+    const sessionId = ownedCopy(c.bytes(c.u8()));
     const cipherSuite = c.u16();
     const compressionMethod = c.u8();
     let selectedVersion: number | null = null;

@@ -1,12 +1,17 @@
 import { createHmac } from 'node:crypto';
+import { ownedCopy } from './owned-copy.js';
 
 /** Hash of a TLS 1.3 suite or TLS 1.2 PRF, by node:crypto name. */
 export type TlsHash = 'sha256' | 'sha384';
 
 export const HASH_LENGTH: Readonly<Record<TlsHash, number>> = { sha256: 32, sha384: 48 };
 
+const ONE = Uint8Array.of(1);
+
 /** HKDF-Expand (RFC 5869 §2.3) with HMAC-`hash`. */
 export function hkdfExpand(hash: TlsHash, prk: Uint8Array, info: Uint8Array, length: number): Buffer {
+  // Traffic keys, IVs and secrets take one block, T(1) = HMAC(PRK, info || 0x01): one update, not three.
+  if (length <= HASH_LENGTH[hash]) return singleBlock(hash, prk, Buffer.concat([info, ONE]), length);
   const out = Buffer.alloc(length);
   let previous: Buffer = Buffer.alloc(0);
   let written = 0;
@@ -17,11 +22,32 @@ export function hkdfExpand(hash: TlsHash, prk: Uint8Array, info: Uint8Array, len
   return out;
 }
 
+function singleBlock(hash: TlsHash, prk: Uint8Array, infoAndCounter: Uint8Array, length: number): Buffer {
+  const block = createHmac(hash, prk).update(infoAndCounter).digest();
+  return length === block.length ? block : ownedCopy(block.subarray(0, length));
+}
+
+/** `info || 0x01` of the labels every session derives (no context), made once: key, iv, traffic upd. */
+const labelInfos = new Map<string, Buffer>();
+
 /**
  * HKDF-Expand-Label (RFC 8446 §7.1): info is struct { uint16 length; opaque label<7..255> = "tls13 " + Label;
  * opaque context<0..255> }.
  */
 export function hkdfExpandLabel(hash: TlsHash, secret: Uint8Array, label: string, context: Uint8Array, length: number): Buffer {
+  if (context.length === 0 && length <= HASH_LENGTH[hash]) {
+    const key = `${label}:${length}`;
+    let infoAndCounter = labelInfos.get(key);
+    if (infoAndCounter === undefined) {
+      infoAndCounter = Buffer.concat([labelInfo(label, context, length), ONE]);
+      labelInfos.set(key, infoAndCounter);
+    }
+    return singleBlock(hash, secret, infoAndCounter, length);
+  }
+  return hkdfExpand(hash, secret, labelInfo(label, context, length), length);
+}
+
+function labelInfo(label: string, context: Uint8Array, length: number): Buffer {
   const fullLabel = Buffer.from(`tls13 ${label}`, 'latin1');
   const info = Buffer.alloc(2 + 1 + fullLabel.length + 1 + context.length);
   info.writeUInt16BE(length, 0);
@@ -29,7 +55,7 @@ export function hkdfExpandLabel(hash: TlsHash, secret: Uint8Array, label: string
   fullLabel.copy(info, 3);
   info[3 + fullLabel.length] = context.length;
   info.set(context, 4 + fullLabel.length);
-  return hkdfExpand(hash, secret, info, length);
+  return info;
 }
 
 /** Write key and IV of one traffic secret (RFC 8446 §7.3). */

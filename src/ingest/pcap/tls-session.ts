@@ -210,7 +210,8 @@ export class TlsSession {
       this.note(`The ${side === CLIENT ? 'client' : 'server'}'s records from packet ${packet} on could not be decrypted with the key log: ${out.error}`);
       return;
     }
-    let plaintext = Buffer.from(out.plaintext.buffer, out.plaintext.byteOffset, out.plaintext.byteLength);
+    // node:crypto gives Buffers already; only another view needs wrapping.
+    let plaintext = Buffer.isBuffer(out.plaintext) ? out.plaintext : Buffer.from(out.plaintext.buffer, out.plaintext.byteOffset, out.plaintext.byteLength);
     if (this.compression !== null && this.compression !== COMPRESSION_NULL) {
       // RFC 5246 §6.2: records are compressed, then protected; decryption gives compressed bytes.
       const inflater = this.compression === COMPRESSION_DEFLATE ? (this.inflaters[side] ??= new DeflateDirection()) : null;

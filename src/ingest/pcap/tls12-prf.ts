@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { TlsHash } from './tls-key-schedule.js';
+import { ownedCopy } from './owned-copy.js';
 
 /** The PRF of a session: TLS 1.2 uses P_SHA256 (or P_SHA384 for *_SHA384 suites); TLS 1.0 and 1.1 use P_MD5 XOR P_SHA1. */
 export type PrfHash = TlsHash | 'md5+sha1';
@@ -57,7 +58,7 @@ export function tls12KeyBlock(
   const block = tls12Prf(hash, masterSecret, 'key expansion', Buffer.concat([serverRandom, clientRandom]), 2 * (macLength + keyLength + fixedIvLength));
   let at = 0;
   const take = (n: number): Buffer => {
-    const part = Buffer.from(block.subarray(at, at + n));
+    const part = ownedCopy(block.subarray(at, at + n));
     at += n;
     return part;
   };
