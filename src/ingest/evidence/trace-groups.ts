@@ -54,7 +54,8 @@ export class TraceGroups {
 
   /** Whether o's key text equals that of g's sample. */
   private same(o: TraceObservation, g: Observed<TraceObservation>): boolean {
-    const gNul = this.withNul.has(g);
+    // Such groups are rare: the set is looked up only when it holds any.
+    const gNul = this.withNul.size > 0 && this.withNul.has(g);
     // U+0000 inside a part shifts the separators: only the whole texts can tell.
     if (this.nul || gNul) return this.nul && gNul && traceKey(o) === traceKey(g.sample);
     const s = g.sample;
@@ -126,7 +127,9 @@ export class TraceGroups {
 
 export function joinGroup(group: Observed<unknown>, source: Provenance, at: string | null): void {
   group.count++;
-  if (group.sources.length < EVIDENCE_SOURCES_KEPT) group.sources.push(source);
+  // A new array of the exact length: push would make room for 19 sources at the second one, and a
+  // trace can hold hundreds of thousands of groups.
+  if (group.sources.length < EVIDENCE_SOURCES_KEPT) group.sources = group.sources.concat(source);
   if (at !== null) {
     // ISO 8601 UTC strings of one shape order as text.
     if (group.first === null || at < group.first) group.first = at;

@@ -45,8 +45,15 @@ export class JsonElementSplitter {
         let escaped = this.escaped;
         const scanFrom = i;
         // Strings are skipped with indexOf (most of a trace object is text); the next backslash is
-        // looked up once and reused until passed.
+        // looked up once and reused until passed. Outside strings only " { } [ ] matter: the scan
+        // jumps to the nearest (ConvertTo-Json indents every property, so most of what lies between
+        // strings is spaces), each found with indexOf and reused until passed (len: none left).
         let backslash = -2;
+        let nextQuote = -1;
+        let nextOpen = -1;
+        let nextClose = -1;
+        let nextOpenArray = -1;
+        let nextCloseArray = -1;
         while (i < len) {
           if (inString) {
             if (escaped) {
@@ -69,6 +76,13 @@ export class JsonElementSplitter {
             }
             continue;
           }
+          if (nextQuote < i) nextQuote = indexOrEnd(chunk, '"', i);
+          if (nextOpen < i) nextOpen = indexOrEnd(chunk, '{', i);
+          if (nextClose < i) nextClose = indexOrEnd(chunk, '}', i);
+          if (nextOpenArray < i) nextOpenArray = indexOrEnd(chunk, '[', i);
+          if (nextCloseArray < i) nextCloseArray = indexOrEnd(chunk, ']', i);
+          i = Math.min(nextQuote, nextOpen, nextClose, nextOpenArray, nextCloseArray);
+          if (i >= len) break;
           const ch = chunk.charCodeAt(i++);
           if (ch === 34) inString = true;
           else if (ch === 123 || ch === 91) depth++;
@@ -160,6 +174,12 @@ export class JsonElementSplitter {
     this.inString = false;
     this.escaped = false;
   }
+}
+
+/** Where `c` next occurs in `text` from `from`, or the text's length when it does not. */
+function indexOrEnd(text: string, c: string, from: number): number {
+  const at = text.indexOf(c, from);
+  return at < 0 ? text.length : at;
 }
 
 function scalarEnd(text: string, from: number): number {
