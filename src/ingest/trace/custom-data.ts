@@ -51,9 +51,46 @@ export interface DecodedCustomData {
   inboundTls: InboundTlsDetails | null;
 }
 
-/** `;` then optional spaces, a type letter, `:`, a key, `=` (or the record's end): a record boundary. */
-const RECORD_START = /;\s*(?=[A-Z]:[A-Za-z0-9_.\-]+(?:=|;|$))/g;
-const RECORD = /^\s*(?:([A-Z]):)?([^=]*?)\s*(?:=([\s\S]*))?$/;
+/**
+ * Record boundaries and records are found by scanning characters, not with regular expressions:
+ * an extended report has a custom_data cell on every entry and SEND event, and splitting it with
+ * a lookahead regex and matching each record cost more than tokenizing the row. The scanner
+ * follows the grammar exactly: a boundary is `;`, then whitespace (as `\s`), then a type letter
+ * `A`–`Z`, `:`, one or more key characters `[A-Za-z0-9_.-]` and `=`, `;` or the end of the text;
+ * a record is optional whitespace, an optional type letter and `:`, the key up to the first `=`
+ * (trailing whitespace dropped) and the value after it.
+ */
+function isSpace(c: number): boolean {
+  // The characters of `\s` (and of String.prototype.trim).
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+function isKeyChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
+}
+
+/** Where the record after the `;` at `semi` starts, or -1 when that `;` is inside a value. */
+function recordStartAfter(text: string, semi: number): number {
+  const len = text.length;
+  let p = semi + 1;
+  while (p < len && isSpace(text.charCodeAt(p))) p++;
+  const letter = text.charCodeAt(p);
+  if (!(letter >= 65 && letter <= 90) || text.charCodeAt(p + 1) !== 58) return -1;
+  let k = p + 2;
+  while (k < len && isKeyChar(text.charCodeAt(k))) k++;
+  if (k === p + 2) return -1;
+  if (k < len && text.charCodeAt(k) !== 61 && text.charCodeAt(k) !== 59) return -1;
+  return p;
+}
+
+/** The value without a trailing `;` and the whitespace after it (a record list ending in a separator). */
+function withoutTrailingSemicolon(value: string): string {
+  let e = value.length;
+  while (e > 0 && isSpace(value.charCodeAt(e - 1))) e--;
+  return e > 0 && value.charCodeAt(e - 1) === 59 ? value.slice(0, e - 1) : value;
+}
 
 export function decodeCustomData(text: string): DecodedCustomData {
   const out: DecodedCustomData = {
@@ -67,15 +104,40 @@ export function decodeCustomData(text: string): DecodedCustomData {
     proxiedClientHostname: null,
     inboundTls: null,
   };
-  if (text.trim() === '') return out;
-  for (const record of text.split(RECORD_START)) {
-    if (record.trim() === '') continue;
-    const m = RECORD.exec(record);
-    if (!m) continue;
-    const type = m[1] ?? '';
-    const key = m[2] ?? '';
-    // Trailing `;` (a record list ending in a separator) is not part of the value.
-    const value = m[3] === undefined ? null : m[3].replace(/;\s*$/, '');
+  const len = text.length;
+  let from = 0;
+  while (from <= len) {
+    // The record runs to the next boundary (`;` + whitespace consumed), or to the end.
+    let end = len;
+    let next = len + 1;
+    for (let semi = text.indexOf(';', from); semi >= 0; semi = text.indexOf(';', semi + 1)) {
+      const start = recordStartAfter(text, semi);
+      if (start >= 0) {
+        end = semi;
+        next = start;
+        break;
+      }
+    }
+    const recordFrom = from;
+    from = next;
+    let p = recordFrom;
+    while (p < end && isSpace(text.charCodeAt(p))) p++;
+    // Blank records (between two separators, or a blank cell) are no record.
+    if (p === end) continue;
+    let type = '';
+    if (p + 1 < end && text.charCodeAt(p + 1) === 58) {
+      const letter = text.charCodeAt(p);
+      if (letter >= 65 && letter <= 90) {
+        type = text[p]!;
+        p += 2;
+      }
+    }
+    let eq = text.indexOf('=', p);
+    if (eq >= end) eq = -1;
+    let keyEnd = eq < 0 ? end : eq;
+    while (keyEnd > p && isSpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
+    const key = text.slice(p, keyEnd);
+    const value = eq < 0 ? null : withoutTrailingSemicolon(text.slice(eq + 1, end));
     out.items.push({ type, key, value });
     const v = value === null ? null : value.trim();
     switch (key) {
@@ -115,8 +177,13 @@ export function decodeCustomData(text: string): DecodedCustomData {
 export function subFields(value: string): SubFields {
   const out: SubFields = [];
   for (const chunk of value.split(';')) {
-    const m = /^\s*([A-Za-z][A-Za-z0-9_.\-]*)=([\s\S]*)$/.exec(chunk);
-    if (m) out.push({ key: m[1]!, value: m[2]!.trim() });
+    // `key=value`: optional whitespace, a letter, key characters, `=` (scanned, as in decodeCustomData).
+    let p = 0;
+    while (p < chunk.length && isSpace(chunk.charCodeAt(p))) p++;
+    const letter = chunk.charCodeAt(p) | 32;
+    let k = p + 1;
+    if (letter >= 97 && letter <= 122) while (k < chunk.length && isKeyChar(chunk.charCodeAt(k))) k++;
+    if (letter >= 97 && letter <= 122 && chunk.charCodeAt(k) === 61) out.push({ key: chunk.slice(p, k), value: chunk.slice(k + 1).trim() });
     else if (out.length > 0) out[out.length - 1]!.value += `;${chunk}`;
     else if (chunk.trim() !== '') out.push({ key: '', value: chunk.trim() });
   }

@@ -79,11 +79,15 @@ interface Group {
   events: string[];
   /** Statuses of its Defer/Fail/Drop events, each tied to its own row; handed out in finish(). */
   statuses: StatusObservation[] | null;
+  /** Neighbours in the window's order, least recently touched first. */
+  older: Group | null;
+  newer: Group | null;
 }
 
 export class EventGrouper {
+  /** Open messages by key; their order (least recently touched first) is the list oldest → newest. */
   private readonly open = new Map<string, Group>();
-  /** The group last (re)inserted into `open`: its last entry. */
+  private oldest: Group | null = null;
   private newest: Group | null = null;
   private readonly remembered = new Set<string>();
   private readonly rememberedOrder: string[] = [];
@@ -111,9 +115,8 @@ export class EventGrouper {
       // the group's own copy of the key: the row's is a slice of the decoded chunk. A message's
       // events mostly follow each other: one already last stays where it is.
       if (group !== this.newest) {
-        this.open.delete(key);
-        this.open.set(group.key, group);
-        this.newest = group;
+        this.unlink(group);
+        this.append(group);
       }
     } else {
       if (this.remembered.has(key)) {
@@ -124,11 +127,13 @@ export class EventGrouper {
       key = detach(key);
       group = newGroup(key, line);
       this.open.set(key, group);
-      this.newest = group;
+      this.append(group);
       if (this.open.size > this.window) {
-        const [oldKey, oldGroup] = this.open.entries().next().value as [string, Group];
-        this.open.delete(oldKey);
-        this.finish(oldKey, oldGroup);
+        // A Map's first entry is found by skipping the holes its deletions leave: the list's head is not.
+        const old = this.oldest!;
+        this.unlink(old);
+        this.open.delete(old.key);
+        this.finish(old.key, old);
       }
     }
     this.addEvent(group, row, line, detail);
@@ -136,9 +141,26 @@ export class EventGrouper {
 
   /** The end of the file: every message still open is reported. */
   flush(): void {
-    for (const [key, group] of this.open) this.finish(key, group);
+    for (let g = this.oldest; g !== null; g = g.newer) this.finish(g.key, g);
     this.open.clear();
+    this.oldest = null;
     this.newest = null;
+  }
+
+  private unlink(g: Group): void {
+    if (g.older) g.older.newer = g.newer;
+    else this.oldest = g.newer;
+    if (g.newer) g.newer.older = g.older;
+    else this.newest = g.older;
+    g.older = null;
+    g.newer = null;
+  }
+
+  private append(g: Group): void {
+    g.older = this.newest;
+    if (this.newest) this.newest.newer = g;
+    else this.oldest = g;
+    this.newest = g;
   }
 
   private addEvent(g: Group, row: TraceRow, line: number, detail: boolean): void {
@@ -297,6 +319,8 @@ function newGroup(key: string, line: number): Group {
     recipients: new Map(),
     events: [],
     statuses: null,
+    older: null,
+    newer: null,
   };
 }
 

@@ -37,6 +37,22 @@ export class TraceSummarizer {
   private first: string | null = null;
   private last: string | null = null;
 
+  /** Each distinct value the groups hold, one detached copy, numbered from 1 (0: none or empty). */
+  private readonly values: string[] = [''];
+  private readonly valueIds = new Map<string, number>();
+
+  private idOf(v: string | null): number {
+    if (v === null || v === '') return 0;
+    let id = this.valueIds.get(v);
+    if (id === undefined) {
+      id = this.values.length;
+      const kept = detach(v);
+      this.values.push(kept);
+      this.valueIds.set(kept, id);
+    }
+    return id;
+  }
+
   /** `listLimit`: null lists nothing, 0 lists everything, N keeps the first N matching messages. */
   constructor(
     private readonly filters: TraceFilters,
@@ -47,24 +63,34 @@ export class TraceSummarizer {
   add(m: TraceMessage): boolean {
     if (!matchesFilters(m, this.filters)) return false;
     this.matched++;
-    [this.first, this.last] = widen(this.first, this.last, m.at);
-    const g = {
-      day: m.at ? m.at.slice(0, 10) : null,
-      connector: connectorOf(m),
-      connectorType: m.inboundConnector?.type ?? null,
-      tenant: tenantOf(m),
-      direction: m.direction,
-      senderDomain: domainOf(m.sender),
-    };
-    const key = [g.day, g.connector, g.connectorType, g.tenant, g.direction, g.senderDomain].map((x) => x ?? '').join('\u0000');
+    const at = m.at;
+    if (at !== null) {
+      if (this.first === null || at < this.first) this.first = at;
+      if (this.last === null || at > this.last) this.last = at;
+    }
+    const day = at ? at.slice(0, 10) : null;
+    const connector = connectorOf(m);
+    const connectorType = m.inboundConnector?.type ?? null;
+    const tenant = tenantOf(m);
+    const direction = m.direction;
+    const senderDomain = domainOf(m.sender);
+    const d = this.idOf(day);
+    const c = this.idOf(connector);
+    const ct = this.idOf(connectorType);
+    const t = this.idOf(tenant);
+    const dir = this.idOf(direction);
+    const sd = this.idOf(senderDomain);
+    // Six numbers, two UTF-16 units each: a short flat key, cheaper to hash and to keep than the values joined.
+    const key = String.fromCharCode(d & 0xffff, d >>> 16, c & 0xffff, c >>> 16, ct & 0xffff, ct >>> 16, t & 0xffff, t >>> 16, dir & 0xffff, dir >>> 16, sd & 0xffff, sd >>> 16);
     let group = this.groups.get(key);
     if (!group) {
-      group = { day: g.day, connector: detach(g.connector), connectorType: detach(g.connectorType), tenant: detach(g.tenant), direction: detach(g.direction), senderDomain: detach(g.senderDomain), messages: 0, first: null, last: null, statuses: {} };
+      // Groups share their values (a connector or tenant recurs in thousands of groups): one copy each.
+      const v = this.values;
+      group = { day: day && v[d]!, connector: connector && v[c]!, connectorType: connectorType && v[ct]!, tenant: tenant && v[t]!, direction: direction && v[dir]!, senderDomain: senderDomain && v[sd]!, messages: 0, first: null, last: null, statuses: {} };
       this.groups.set(key, group);
     }
     group.messages++;
     // Times are strings of their own (trace-dates.ts writes them): kept without a copy.
-    const at = m.at;
     if (at !== null) {
       if (group.first === null || at < group.first) group.first = at;
       if (group.last === null || at > group.last) group.last = at;
@@ -87,8 +113,8 @@ export class TraceSummarizer {
         let r = map.get(k);
         if (!r) map.set(k, (r = { key: k, messages: 0, first: null, last: null }));
         r.messages += g.messages;
-        [r.first] = widen(r.first, null, g.first);
-        [, r.last] = widen(null, r.last, g.last);
+        if (g.first !== null && (r.first === null || g.first < r.first)) r.first = g.first;
+        if (g.last !== null && (r.last === null || g.last > r.last)) r.last = g.last;
       }
       return [...map.values()].sort((a, b) => b.messages - a.messages || cmp(a.key, b.key));
     };
@@ -113,11 +139,6 @@ export class TraceSummarizer {
       notListed: this.notListed,
     };
   }
-}
-
-function widen(first: string | null, last: string | null, at: string | null): [string | null, string | null] {
-  if (at === null) return [first, last];
-  return [first === null || at < first ? at : first, last === null || at > last ? at : last];
 }
 
 /** Nulls last. */
