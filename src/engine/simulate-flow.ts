@@ -7,6 +7,7 @@ import { authAsAtExchangeOnline, crossPremisesNotes } from './cross-premises-tru
 import { admitAtExchangeOnline } from './exo-admission.js';
 import { checkExchangeOnlineEndpoint } from './exo-endpoints.js';
 import { deliverToOnPremises } from './exo-to-onprem.js';
+import { compactFlow } from './flow-compaction.js';
 import { outsideTenantLabel, type AttributionStep, type FlowKind, type FlowResult, type Hop, type HopFailure, type HopSender, type Place } from './flow-types.js';
 import { deferredByExchangeServer } from './hop-failure.js';
 import { attribute, type Attribution } from './inbound-attribution.js';
@@ -359,5 +360,6 @@ function finish(flow: FlowResult, ctx: SimulationContext, senderDomain: string, 
   }
   if (flow.outcome === 'dropped') flow.anomalies.push('lost without a non-delivery report');
   if (flow.outcome === 'looped') flow.anomalies.push('mail loop');
+  compactFlow(flow);
   return flow;
 }
