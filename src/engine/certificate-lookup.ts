@@ -23,7 +23,13 @@ export function isActiveOnPrem(e: IndexedConnector): boolean {
 /** The relay sentences' parts (RelayLineParts) are kept here for the winner matched by certificate. */
 export interface CertificateLookup extends RelayLineParts {
   index: ConnectorIndex;
-  at: number;
+  /**
+   * The time the verdict holds for (Date.getTime()), split into two small integers: stored in the
+   * object itself, where one number field would point to a separate boxed number — one more cache
+   * miss per connection.
+   */
+  atHigh: number;
+  atLow: number;
   hits: readonly CertificateHit[];
   /** hits.length, read without loading the hits array. */
   hitCount: number;
@@ -80,10 +86,15 @@ const certificateLookups = new WeakMap<Certificate, CertificateLookup>();
 const LOOKUP = Symbol('certificate lookup');
 type CertificateWithLookup = Certificate & { [LOOKUP]?: CertificateLookup };
 
+/** CertificateLookup.atHigh/atLow: milliseconds below and above 2^20. */
+const AT_SPLIT = 1_048_576;
+
 export function lookUpCertificate(cert: Certificate, index: ConnectorIndex, at: Date): CertificateLookup {
   const t = at.getTime();
+  const atHigh = Math.floor(t / AT_SPLIT);
+  const atLow = t - atHigh * AT_SPLIT;
   let l = (cert as CertificateWithLookup)[LOOKUP] ?? certificateLookups.get(cert);
-  if (l === undefined || l.index !== index || l.at !== t) {
+  if (l === undefined || l.index !== index || l.atHigh !== atHigh || l.atLow !== atLow) {
     const hits = index.matchCertificate(cert.names);
     // One pass: the first active hit with the highest specificity wins, as a stable sort by specificity would choose.
     let best: CertificateHit | null = null;
@@ -113,7 +124,8 @@ export function lookUpCertificate(cert: Certificate, index: ConnectorIndex, at: 
     // decision, then the lines explain on reads for most certificate matches, next to it.
     l = {
       index,
-      at: t,
+      atHigh,
+      atLow,
       problem: certificateProblem(cert, at),
       hitCount: hits.length,
       bestTenant: bestEntry !== null ? bestEntry.tenant : null,

@@ -1,7 +1,13 @@
-import type { AcceptedDomain, InboundConnector, Tenant } from '../model/case.js';
+import type { AcceptedDomain, Tenant } from '../model/case.js';
 import { exactSpecificity, normalizeCertName, wildcardSpecificity, type CertNameMatch } from './cert-name-match.js';
+import { DomainTable, type DomainFacts } from './domain-table.js';
+import { isSupportedSenderRange, type CertificateHit, type IndexedConnector } from './indexed-connector.js';
 import { parseIpRange, type IpRange, type ParsedIp } from './ip-address.js';
+import { Ipv4BlockTable } from './ipv4-block-table.js';
 import { partnerConnectorEntry, type PartnerConnectorEntry } from './partner-connector-decision.js';
+
+export type { DomainFacts } from './domain-table.js';
+export { isSupportedSenderRange, type CertificateHit, type IndexedConnector, type RelayLineParts } from './indexed-connector.js';
 
 /**
  * Indexes every tenant's inbound connectors by what Exchange Online looks them up by
@@ -11,137 +17,10 @@ import { partnerConnectorEntry, type PartnerConnectorEntry } from './partner-con
  * connector would have matched but is disabled.
  */
 
-export interface IndexedConnector extends RelayLineParts {
-  tenant: Tenant;
-  connector: InboundConnector;
-  /** Normalised TlsSenderCertificateName, or null. */
-  certificateValue: string | null;
-  /** The SenderIPAddresses values Exchange Online accepts: IPv4 addresses and /24–/32 blocks (M3). */
-  ranges: IpRange[];
-  /**
-   * SenderIPAddresses values outside what the parameter accepts (IPv6, prefixes outside /24–/32,
-   * `start-end` ranges, unreadable text): ignored by the simulator, reported by
-   * `ip-connector-unsupported-range` (EXO-SEMANTICS M3, [NIC]).
-   */
-  ignoredIpValues: readonly string[];
-  /**
-   * Enabled and of type OnPremises, read once when the index is built (like the values above): the
-   * attribution hot path then never touches the connector object itself.
-   */
-  activeOnPrem: boolean;
-  /** Enabled and of type Partner (M3 step 3), read once like `activeOnPrem`. */
-  activePartner: boolean;
-  /** Disabled and of type OnPremises: attribution's trace names it (read once like `activeOnPrem`). */
-  disabledOnPrem: boolean;
-  /** `"name" (type) of tenant` for the attribution trace, built on first use. */
-  label: string | null;
-  /** The tenant's accepted domains by name (shared by its entries): one lookup per relay decision. */
-  domains: ReadonlyMap<string, AcceptedDomain>;
-  /**
-   * Attribution's step-2 sentences about this connector, around the connection's source IP and
-   * MAIL FROM domain (built on first use, explain on): the connection's parts are then joined to
-   * one kept piece instead of formatting the whole sentence, and the tenant is not loaded.
-   */
-  stepTwoMiddle: string | null;
-  notSenderMiddle: string | null;
-  disabledIpTail: string | null;
-}
-
-/**
- * Attribution's relay sentences for one connector matched one way (by IP: kept on its entry; by
- * certificate: on the certificate's lookup), without the RCPT TO and MAIL FROM domains that a
- * connection puts between them. Built on first use (explain on).
- */
-export interface RelayLineParts {
-  relayHead: string | null;
-  relayTail: string | null;
-  certDomainRelayTail: string | null;
-  refusedHead: string | null;
-  refusedTail: string | null;
-}
-
-/** EXO-SEMANTICS M3 [NIC]: SenderIPAddresses holds IPv4 addresses and CIDR blocks /24 through /32 only. */
-export function isSupportedSenderRange(r: IpRange): boolean {
-  return r.family === 4 && r.prefixLength !== null && r.prefixLength >= 24 && r.prefixLength <= 32;
-}
-
-export interface CertificateHit {
-  entry: IndexedConnector;
-  match: CertNameMatch;
-  /** The attribution trace's step-1 sentence for this hit, built on first use (hits are memoised). */
-  sentence: string | null;
-}
-
 const NO_TEXT: string[] = [];
 const NO_ENTRIES: IndexedConnector[] = [];
 const NO_TENANTS: Tenant[] = [];
 const NO_PARTNERS: PartnerConnectorEntry[] = [];
-
-/** What attribution asks about a domain, in one lookup: the tenants accepting it (M3 step 3 takes the first). */
-export interface DomainFacts {
-  tenants: Tenant[];
-  /** tenants[0], kept here to spare a load on the hot path. */
-  first: Tenant;
-  /** tenants.length > 1, kept here for the same reason. */
-  several: boolean;
-  /**
-   * Attribution's trace lines about this domain and `first`, built on first use: the domain and
-   * its tenants never change once the index is built, and the same domains recur across
-   * connections (explain on).
-   */
-  ownSideLine: string | null;
-  anonymousLine: string | null;
-  severalTenantsLine: string | null;
-  /** The Step 3 line naming a Partner connector, for the connector it was built for. */
-  partnerLine: string | null;
-  partnerLineFor: IndexedConnector | null;
-  /** The Step 3 line naming first's OnPremises connector that matched the source IP, for that connector. */
-  ownIpLine: string | null;
-  ownIpLineFor: IndexedConnector | null;
-}
-
-/** The connectors' IPv4 values within one /24: single addresses by last octet, blocks /24–/31 longest first. */
-interface Block24 {
-  /**
-   * Single addresses: last octets and their connectors side by side (a short list of small
-   * integers scans without loading an object per address), or past SMALL_BLOCK a 256-slot table.
-   */
-  exactLows: number[];
-  exactEntries: IndexedConnector[][];
-  exactByLow: (IndexedConnector[] | undefined)[] | null;
-  ranges: { start: number; end: number; prefixLength: number; entry: IndexedConnector; alone: IndexedConnector[] }[];
-  /**
-   * The ranges flattened once the index is built, in the same order: first and last octet within
-   * the /24 (small integers) and a one-entry list per range (shared as a result).
-   */
-  rangeLows: number[];
-  rangeHighs: number[];
-  rangeAlone: IndexedConnector[][];
-}
-
-/** Blocks with more single addresses than this get a table by last octet (a provider's shared relay /24). */
-const SMALL_BLOCK = 8;
-
-function addExact(block: Block24, low: number, entry: IndexedConnector): void {
-  let at = block.exactLows.indexOf(low);
-  if (at < 0) {
-    at = block.exactLows.length;
-    block.exactLows.push(low);
-    block.exactEntries.push([]);
-  }
-  const entries = block.exactEntries[at]!;
-  if (entries.includes(entry)) return;
-  entries.push(entry);
-  if (block.exactLows.length > SMALL_BLOCK) {
-    block.exactByLow = new Array<IndexedConnector[] | undefined>(256);
-    for (let i = 0; i < block.exactLows.length; i++) block.exactByLow[block.exactLows[i]!] = block.exactEntries[i];
-  }
-}
-
-/** Multiplicative hash of a /24 number into a power-of-two table. */
-function slotOf(key: number, mask: number): number {
-  return (Math.imul(key, 0x9e3779b1) >>> 8) & mask;
-}
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -167,94 +46,22 @@ export class ConnectorIndex {
   private readonly exactByParent = new Map<string, IndexedConnector[]>();
   /** Wildcard values `*.d` keyed by `d`. */
   private readonly wildcard = new Map<string, IndexedConnector[]>();
-  /**
-   * IPv4 blocks /24–/31 (with single addresses, all Exchange Online accepts on SenderIPAddresses)
-   * by their /24: one lookup per connection. Other values are ignored (M3).
-   */
-  private readonly v4By24 = new Map<number, Block24>();
-  /**
-   * The same blocks in an open-addressing table built once the index is complete: per slot two
-   * integers side by side, the /24 number + 1 (0 = empty) and where the block starts in v4Data.
-   * A miss — most internet sources — costs one typed-array probe, and a hit finds its block's
-   * offset on the same cache line.
-   */
-  private v4Slots: Int32Array = new Int32Array(0);
-  /**
-   * Every block flattened into one integer array: [E, E last octets of single addresses, R, then
-   * first/last octet of each of the R ranges] (E = -1: single addresses in the block's 256-slot
-   * table, kept in v4LowTables at the block's offset). v4ListAt holds, at the position of each
-   * last octet and of each range's first octet, its connector list. A match then loads these
-   * flat arrays and the list, where per-block arrays cost several cache misses per connection.
-   */
-  private v4Data: Int32Array = new Int32Array(0);
-  private v4ListAt: IndexedConnector[][] = [];
-  private v4LowTables: ((IndexedConnector[] | undefined)[] | undefined)[] = [];
-  private v4Mask = 0;
+  /** Supported IPv4 values (all Exchange Online accepts on SenderIPAddresses); other values are ignored (M3). */
+  private readonly v4 = new Ipv4BlockTable();
   /** Enabled, IP-scoped OnPremises connectors per tenant (M3 step 2 when the source IP is unknown). */
   private readonly ipScopedOnPrem = new Map<Tenant, IndexedConnector[]>();
   /** Certificate lookups memoised by the names array: certificates repeat across connections and the index never changes. */
   private readonly certificateHits = new WeakMap<readonly string[], CertificateHit[]>();
   /** Enabled Partner connectors per tenant (M15), in case order; tenants without one have no key. */
   private readonly partnersOfTenant = new Map<Tenant, PartnerConnectorEntry[]>();
-  private readonly tenantsByDomain = new Map<string, DomainFacts>();
+  /** Every accepted domain of the case and the tenants accepting it (attribution's hot path reads it by id). */
+  readonly domains = new DomainTable();
   private readonly domainsOfTenant = new Map<Tenant, Map<string, AcceptedDomain>>();
   private readonly tenantsByName = new Map<string, Tenant>();
 
   constructor(tenants: readonly Tenant[]) {
     for (const tenant of tenants) this.addTenant(tenant);
-    this.buildV4Table();
-  }
-
-  private buildV4Table(): void {
-    let size = 16;
-    while (size < this.v4By24.size * 2) size *= 2;
-    this.v4Slots = new Int32Array(size * 2);
-    this.v4Mask = size - 1;
-    const data: number[] = [];
-    const listAt: IndexedConnector[][] = [];
-    const lowTables: ((IndexedConnector[] | undefined)[] | undefined)[] = [];
-    for (const [key, block] of this.v4By24) {
-      block.rangeLows = block.ranges.map((b) => b.start & 255);
-      block.rangeHighs = block.ranges.map((b) => b.end & 255);
-      block.rangeAlone = block.ranges.map((b) => b.alone);
-      let slot = slotOf(key, this.v4Mask);
-      while (this.v4Slots[slot * 2] !== 0) slot = (slot + 1) & this.v4Mask;
-      const at = data.length;
-      this.v4Slots[slot * 2] = key + 1;
-      this.v4Slots[slot * 2 + 1] = at;
-      if (block.exactByLow !== null) {
-        data.push(-1);
-        lowTables[at] = block.exactByLow;
-      } else {
-        data.push(block.exactLows.length);
-        for (let i = 0; i < block.exactLows.length; i++) {
-          listAt[data.length] = block.exactEntries[i]!;
-          data.push(block.exactLows[i]!);
-        }
-      }
-      data.push(block.rangeLows.length);
-      for (let i = 0; i < block.rangeLows.length; i++) {
-        listAt[data.length] = block.rangeAlone[i]!;
-        data.push(block.rangeLows[i]!, block.rangeHighs[i]!);
-      }
-    }
-    this.v4Data = Int32Array.from(data);
-    // Filled densely (an empty list where no list starts) so the array keeps one element kind.
-    const lists = new Array<IndexedConnector[]>(data.length);
-    for (let i = 0; i < data.length; i++) lists[i] = listAt[i] ?? NO_ENTRIES;
-    this.v4ListAt = lists;
-    this.v4LowTables = lowTables;
-  }
-
-  /** Where the /24's block starts in v4Data, or -1. */
-  private offsetOf24(key: number): number {
-    const slots = this.v4Slots;
-    const mask = this.v4Mask;
-    for (let slot = slotOf(key, mask); ; slot = (slot + 1) & mask) {
-      const k = slots[slot * 2]!;
-      if (k === key + 1) return slots[slot * 2 + 1]!;
-      if (k === 0) return -1;
-    }
+    this.v4.build();
   }
 
   private addTenant(tenant: Tenant): void {
@@ -262,23 +69,7 @@ export class ConnectorIndex {
     const domains = new Map<string, AcceptedDomain>();
     for (const d of tenant.AcceptedDomains) {
       domains.set(d.DomainName, d);
-      const facts = this.tenantsByDomain.get(d.DomainName);
-      if (facts) {
-        facts.tenants.push(tenant);
-        facts.several = true;
-      } else this.tenantsByDomain.set(d.DomainName, {
-          // `first` and the lines most connections read with it come first (one cache line).
-          first: tenant,
-          anonymousLine: null,
-          ownSideLine: null,
-          several: false,
-          tenants: [tenant],
-          severalTenantsLine: null,
-          partnerLine: null,
-          partnerLineFor: null,
-          ownIpLine: null,
-          ownIpLineFor: null,
-        });
+      this.domains.add(d.DomainName, tenant);
     }
     this.domainsOfTenant.set(tenant, domains);
     for (const connector of tenant.InboundConnectors) {
@@ -325,22 +116,8 @@ export class ConnectorIndex {
       if (activePartner) {
         push(this.partnersOfTenant, tenant, partnerConnectorEntry(entry));
       }
-      for (const r of ranges) {
-        // Keyed by the /24 (a small integer, so the map lookup needs no boxed key): every value
-        // Exchange Online accepts lies within one /24.
-        const start = r.start as number;
-        const key = start >>> 8;
-        let block = this.v4By24.get(key);
-        if (!block) this.v4By24.set(key, (block = { exactLows: [], exactEntries: [], exactByLow: null, ranges: [], rangeLows: [], rangeHighs: [], rangeAlone: [] }));
-        if (r.prefixLength === 32) addExact(block, start & 255, entry);
-        else {
-          // Longest prefix first, then case order: the most specific range decides between connectors of one tenant.
-          const item = { start, end: r.end as number, prefixLength: r.prefixLength as number, entry, alone: [entry] };
-          let at = block.ranges.length;
-          while (at > 0 && block.ranges[at - 1]!.prefixLength < item.prefixLength) at--;
-          block.ranges.splice(at, 0, item);
-        }
-      }
+      // Every value Exchange Online accepts lies within one /24 (isSupportedSenderRange).
+      for (const r of ranges) this.v4.add(r.start as number, r.end as number, r.prefixLength as number, entry);
     }
   }
 
@@ -393,41 +170,7 @@ export class ConnectorIndex {
 
   /** matchIp for an IPv4 address as an unsigned 32-bit number; allocates only when several ranges match. */
   matchIpv4(v: number): IndexedConnector[] {
-    const at = this.offsetOf24(v >>> 8);
-    if (at < 0) return NO_ENTRIES;
-    const data = this.v4Data;
-    const lists = this.v4ListAt;
-    const low = v & 255;
-    const exactCount = data[at]!;
-    let out: IndexedConnector[] | null = null;
-    let i = at + 1;
-    if (exactCount < 0) out = this.v4LowTables[at]![low] ?? null;
-    else {
-      // The last octets of a block's single addresses are distinct (addExact): the first equal one is the only one.
-      const end = i + exactCount;
-      for (; i < end; i++) {
-        if (data[i] === low) {
-          out = lists[i]!;
-          i = end;
-          break;
-        }
-      }
-    }
-    const stop = i + 1 + 2 * data[i]!;
-    let shared = true;
-    for (i++; i < stop; i += 2) {
-      if (low < data[i]! || low > data[i + 1]!) continue;
-      const alone = lists[i]!;
-      if (out === null) out = alone;
-      else if (!out.includes(alone[0]!)) {
-        if (shared) {
-          out = out.slice();
-          shared = false;
-        }
-        out.push(alone[0]!);
-      }
-    }
-    return out ?? NO_ENTRIES;
+    return this.v4.match(v);
   }
 
   /** The tenant's Enabled OnPremises connectors scoped by at least one supported IP value. */
@@ -441,12 +184,12 @@ export class ConnectorIndex {
   }
 
   tenantsAccepting(domain: string): readonly Tenant[] {
-    return this.tenantsByDomain.get(domain)?.tenants ?? NO_TENANTS;
+    return this.domains.facts(domain)?.tenants ?? NO_TENANTS;
   }
 
   /** The tenants accepting the domain, or undefined. */
   domainFacts(domain: string): DomainFacts | undefined {
-    return this.tenantsByDomain.get(domain);
+    return this.domains.facts(domain);
   }
 
   acceptedDomain(tenant: Tenant, domain: string): AcceptedDomain | undefined {

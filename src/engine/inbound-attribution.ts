@@ -1,6 +1,6 @@
 import type { InboundConnector, Tenant } from '../model/case.js';
 import type { Certificate } from '../model/certificate.js';
-import type { ConnectorIndex, DomainFacts, IndexedConnector, RelayLineParts } from './connector-index.js';
+import type { ConnectorIndex, IndexedConnector, RelayLineParts } from './connector-index.js';
 import { ipv4Number, parseIp } from './ip-address.js';
 import { describe, disabledLines, isActiveOnPrem, lookUpCertificate, NO_ENTRIES, NO_TENANTS, NO_TEXT, otherTenants, problemLine, stepOneLine, type CertificateLookup } from './certificate-lookup.js';
 
@@ -136,8 +136,8 @@ function result(
 // `l` is the certificate's lookup for a certificate match (null for an IP match): the trace lines
 // that depend only on the certificate are kept there.
 // `known` says what the caller already established: SENDER_ACCEPTED (the tenant accepts the MAIL
-// FROM domain), sparing that lookup. `rcptFacts`, when the caller already looked the RCPT TO domain
-// up, is that answer (otherwise null). `t` and `connector` are `e`'s, passed so that the decision
+// FROM domain), sparing that lookup. `rcptId` is the RCPT TO domain's DomainTable id (-1: no tenant
+// accepts it), looked up by the caller. `t` and `connector` are `e`'s, passed so that the decision
 // never loads the entry itself (only the trace does).
 function fromOnPremises(
   a: Attribution,
@@ -151,7 +151,7 @@ function fromOnPremises(
   certName: string | null,
   certDomain: string | null,
   known: number,
-  rcptFacts: DomainFacts | null,
+  rcptId: number,
   l: CertificateLookup | null,
 ): Attribution {
   const index = ctx.index;
@@ -163,15 +163,16 @@ function fromOnPremises(
       (l.notImmediateLine ??= `assumed: "${e.connector.Name}" of ${t.Name} attributes certificate name ${certName} although neither that name nor its immediate parent is an accepted domain of ${t.Name}; such connectors work today but "may unexpectedly stop working" (MC1226222, EXO-SEMANTICS M3/M17)`),
     );
   }
-  const facts = rcptFacts ?? index.domainFacts(rcpt);
-  if (facts !== undefined && (facts.first === t || facts.tenants.includes(t))) {
+  const domains = index.domains;
+  if (domains.accepts(rcptId, t)) {
     if (explain) {
       // The sentence depends only on the domain and the tenant: kept on the domain's facts for its first tenant.
+      const facts = domains.factsOf(rcptId);
       say(facts.first === t ? (facts.ownSideLine ??= ownSideLine(rcpt, t)) : ownSideLine(rcpt, t));
     }
     return result(a, 'accepted', 'outbound', t, connector, how, null, true, competing);
   }
-  const senderAccepted = known === SENDER_ACCEPTED || accepts(index, t, mailFrom);
+  const senderAccepted = known === SENDER_ACCEPTED || domains.accepts(domains.idOf(mailFrom), t);
   // M3 certificate-domain test [KB4019940]: the matched name or its immediate parent is accepted
   // (needed only when the P1 domain does not already allow the relay).
   // The relay sentences' fixed parts: on the certificate's lookup for a certificate match (`how`
@@ -228,15 +229,6 @@ function ownSideLine(rcpt: string, t: Tenant): string {
   return `${rcpt} is an accepted domain of ${t.Name}: the message comes from the tenant's own on-premises side.`;
 }
 
-/**
- * Whether the tenant accepts the domain, through the index's one domain map (its table stays
- * warmer than 10,000 per-tenant maps, and the answer is usually its first tenant).
- */
-function accepts(index: ConnectorIndex, t: Tenant, domain: string): boolean {
-  const facts = index.domainFacts(domain);
-  return facts !== undefined && (facts.first === t || facts.tenants.includes(t));
-}
-
 /** Connectors whose SenderIPAddresses hold the address; the dotted quad without allocating, anything else parsed in full. */
 function ipHitsOf(sourceIp: string, index: ConnectorIndex, explain: boolean): IndexedConnector[] {
   const v4 = ipv4Number(sourceIp);
@@ -286,6 +278,10 @@ function decide(conn: Connection, ctx: AttributionContext, explain: boolean): At
   const cert = conn.certificate;
   const mailFrom = conn.mailFromDomain;
   const rcpt = conn.rcptToDomain;
+  // Every path needs the RCPT TO domain (step 3, or the own-side test after a connector match):
+  // looked up first, so that its cache misses overlap those of the certificate's lookup.
+  const domains = index.domains;
+  const rcptId = domains.idOf(rcpt);
 
   let certProblem: string | null = null;
   let l: CertificateLookup | null = null;
@@ -319,7 +315,7 @@ function decide(conn: Connection, ctx: AttributionContext, explain: boolean): At
           );
         }
       }
-      return fromOnPremises(a, conn, ctx, l.bestEntry!, bestTenant, l.bestConnector!, 'certificate', competing, l.bestCertName, l.bestCertDomain, 0, null, l);
+      return fromOnPremises(a, conn, ctx, l.bestEntry!, bestTenant, l.bestConnector!, 'certificate', competing, l.bestCertName, l.bestCertDomain, 0, rcptId, l);
     }
   }
 
@@ -332,22 +328,23 @@ function decide(conn: Connection, ctx: AttributionContext, explain: boolean): At
       if (e.disabledOnPrem) say('Source IP ' + conn.sourceIp + (e.disabledIpTail ??= ` is in ${describe(e)}, but that connector is disabled.`));
     }
   }
-  // One lookup of the MAIL FROM domain; its first tenant usually answers without loading the list.
-  const senderFacts = activeIp.length > 0 || conn.sourceIp === null ? index.domainFacts(mailFrom) : undefined;
+  // One lookup of the MAIL FROM domain (the index's domain ids: one map and two dense arrays, the
+  // whole domain table stays warmer than 10,000 per-tenant maps); -1 when no tenant accepts it.
+  const senderId = activeIp.length > 0 || conn.sourceIp === null ? domains.idOf(mailFrom) : -1;
   for (const e of activeIp) {
-    if (senderFacts !== undefined && (senderFacts.first === e.tenant || senderFacts.tenants.includes(e.tenant))) {
+    if (domains.accepts(senderId, e.tenant)) {
       const competing = activeIp.length > 1 ? otherTenants(activeIp, e.tenant) : NO_TENANTS;
       if (explain) {
         say('Step 2: source IP ' + conn.sourceIp + (e.stepTwoMiddle ??= ` matches ${describe(e)}, and ${e.tenant.Name} accepts the MAIL FROM domain `) + mailFrom + '.');
         if (competing.length > 0) assume(`assumed: the source IP matches OnPremises connectors in ${competing.length + 1} tenants (unsupported, MC1226222); the one accepting the sender domain wins`);
       }
-      return fromOnPremises(a, conn, ctx, e, e.tenant, e.connector, 'ip', competing, null, null, SENDER_ACCEPTED, null, null);
+      return fromOnPremises(a, conn, ctx, e, e.tenant, e.connector, 'ip', competing, null, null, SENDER_ACCEPTED, rcptId, null);
     }
   }
   if (conn.sourceIp === null) {
     // Unknown is not false (CONTRACT v1.1): exports never carry a server's public address after
     // NAT. The documented default is a sender inside its own connector's SenderIPAddresses.
-    for (const t of senderFacts !== undefined ? senderFacts.tenants : NO_TENANTS) {
+    for (const t of senderId >= 0 ? domains.factsOf(senderId).tenants : NO_TENANTS) {
       const e = index.ipScopedOnPremConnectors(t)[0];
       if (!e) continue;
       if (explain) {
@@ -356,22 +353,23 @@ function decide(conn: Connection, ctx: AttributionContext, explain: boolean): At
           `assumed: the sending server's public IP address is not in the case (exports do not carry it after NAT); it is taken to be in SenderIPAddresses of "${e.connector.Name}" of ${t.Name} (${e.connector.SenderIPAddresses.join(', ')}). To check it, give the server's public address as IPAddresses on the server in a topology file`,
         );
       }
-      return fromOnPremises(a, conn, ctx, e, t, e.connector, 'ip', NO_TENANTS, null, null, SENDER_ACCEPTED, null, null);
+      return fromOnPremises(a, conn, ctx, e, t, e.connector, 'ip', NO_TENANTS, null, null, SENDER_ACCEPTED, rcptId, null);
     }
   }
-  if (explain && activeIp.length > 0 && senderFacts === undefined) {
+  if (explain && activeIp.length > 0 && senderId < 0) {
     const e = activeIp[0]!;
     say('Source IP ' + conn.sourceIp + (e.notSenderMiddle ??= ` matches ${describe(e)}, but ${e.tenant.Name} does not accept the MAIL FROM domain `) + mailFrom + '; step 2 does not apply.');
   }
 
   // Step 3: the RCPT TO domain — ordinary inbound mail for the tenant that accepts it.
-  const rcptFacts = index.domainFacts(rcpt);
-  if (rcptFacts !== undefined) {
-    const t = rcptFacts.first;
-    if (explain && rcptFacts.several) assume((rcptFacts.severalTenantsLine ??= `assumed: ${rcpt} is accepted in several tenants; ${t.Name} (the first) receives it`));
+  if (rcptId >= 0) {
+    const t = domains.firstTenant(rcptId);
+    // The domain's facts (trace lines kept per domain) are loaded only to explain.
+    const rcptFacts = explain ? domains.factsOf(rcptId) : null;
+    if (rcptFacts !== null && rcptFacts.several) assume((rcptFacts.severalTenantsLine ??= `assumed: ${rcpt} is accepted in several tenants; ${t.Name} (the first) receives it`));
     const ownIp = entryOfTenant(activeIp, t, false);
     if (ownIp) {
-      if (explain) {
+      if (rcptFacts !== null) {
         // Depends only on the domain, its first tenant and the connector: kept on the domain's facts, like the Partner line.
         if (rcptFacts.ownIpLineFor !== ownIp) {
           rcptFacts.ownIpLine = `Step 3: ${rcpt} belongs to ${t.Name}, and the source IP matches its OnPremises connector "${ownIp.connector.Name}".`;
@@ -379,14 +377,14 @@ function decide(conn: Connection, ctx: AttributionContext, explain: boolean): At
         }
         say(rcptFacts.ownIpLine!);
       }
-      return fromOnPremises(a, conn, ctx, ownIp, t, ownIp.connector, 'ip', NO_TENANTS, null, null, 0, rcptFacts, null);
+      return fromOnPremises(a, conn, ctx, ownIp, t, ownIp.connector, 'ip', NO_TENANTS, null, null, 0, rcptId, null);
     }
     // The Partner connector the connection's certificate or IP pulls up, named on the hop. Whether
     // the tenant's Partner connectors admit the message (restrictions, RequireTls, scope) is
     // decided after attribution by partnerConnectorCheck (EXO-SEMANTICS M3 order of checks, M15):
     // that needs the hop's TLS and sender, which attribution does not see.
     const partner = (certProblem ? undefined : partnerHit(l, t)) ?? entryOfTenant(ipHits, t, true);
-    if (explain) {
+    if (rcptFacts !== null) {
       // These lines depend only on the domain, its first tenant and the Partner connector: kept on the domain's facts.
       if (partner === undefined) say((rcptFacts.anonymousLine ??= `Step 3: no connector matches; ${rcpt} belongs to ${t.Name}, so this is anonymous inbound internet mail for that tenant.`));
       else {
