@@ -14,6 +14,15 @@ const SHARED_SETS_MAX = 4096;
 const sharedSets = new Map<string, Set<string>>();
 
 export function markGiven(target: object, keys: Iterable<string>): void {
+  // The common case, an object marked once with a list of distinct names seen before: its shared
+  // set is found by the list itself, without building a set to look it up.
+  if (Array.isArray(keys) && !givenByObject.has(target)) {
+    const known = sharedSets.get(keys.join('\u0000'));
+    if (known !== undefined && known.size === keys.length) {
+      givenByObject.set(target, known);
+      return;
+    }
+  }
   const set = new Set<string>(givenByObject.get(target));
   for (const k of keys) set.add(k);
   const id = [...set].join('\u0000');

@@ -1,5 +1,4 @@
 import type { X509Certificate } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { emptyCase, type Case } from '../model/case.js';
 import type { InputReport } from '../model/diagnostics.js';
@@ -7,17 +6,16 @@ import { fileSource } from './byte-source.js';
 import { judgeChainTrust } from './certificate/chain-trust.js';
 import { readCertificateBytes, type CertificateFileRead } from './certificate/read-certificate.js';
 import { sortByPosition } from './diagnostic-order.js';
-import { hasCertificateName, type InputKind } from './detect.js';
+import { hasCertificateName } from './detect.js';
 import { EndpointsCollector } from './endpoints/collect-endpoints.js';
 import { EvidenceCollector } from './evidence/evidence-collector.js';
-import type { EvidenceReadOptions, EvidenceReader } from './evidence/evidence-reader.js';
+import type { EvidenceReadOptions } from './evidence/evidence-reader.js';
 import { CaseMerger } from './merge-case.js';
 import { addExports, isExportFormat, prepareExport, type PreparedExport } from './powershell/load-exports.js';
 import { readExportFile } from './powershell/read-export.js';
-import { detectionSample } from './registry/detection-sample.js';
-import { detectFormat } from './registry/formats.js';
-import { DETECTION_SAMPLE_BYTES } from './registry/input-format.js';
-import { describeUnknown, KINDS_TRIED } from './describe-unknown.js';
+import { detectInputs } from './registry/detect-inputs.js';
+import type { InputFile } from './registry/read-input.js';
+import { KINDS_TRIED } from './describe-unknown.js';
 import { addDiagnostics, LIMITS, quoteForDiagnostic } from './limits.js';
 import { decodeText } from './text-decoding.js';
 import { checkCaseReferences } from './topology/check-references.js';
@@ -34,19 +32,6 @@ export interface LoadedCase {
    * diagnostics in `case.inputs`.
    */
   fatal: string | null;
-}
-
-interface InputFile {
-  file: string;
-  bytes: Buffer | null;
-  readError: string | null;
-  kind: InputKind;
-  /** Set when the file is evidence (trace, log, capture, headers): streamed later, never read whole. */
-  evidence: EvidenceReader | null;
-  /** An export's whole text when detection already decoded all of it. */
-  text?: string | null;
-  /** For a file no reader recognised: what it looks like (describe-unknown.ts). */
-  looksLike?: string;
 }
 
 /**
@@ -78,10 +63,10 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   // and the file is read once, by that format's reader). Exports are read on the spot (they depend on nothing
   // else) and their bytes let go — a provider's exports run to hundreds of MB; the few topology,
   // certificate and endpoints files are kept for the passes below; evidence is streamed later.
+  // With a second CPU, the reading and detecting run on a worker thread (registry/detect-inputs.ts).
   const exportFiles: PreparedExport[] = [];
   const inputs: InputFile[] = [];
-  for (const f of listing.files) {
-    const input = readInput(f);
+  for await (const input of detectInputs(listing.files)) {
     if (isExportFormat(input.kind) && input.bytes !== null) {
       const read = readExportFile(input.text ?? decodeText(input.bytes), input.file, input.kind);
       input.text = null;
@@ -191,54 +176,6 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
 
 /** The kind of the one report that counts what a folder walk left out by name (walk-inputs.ts). */
 export const NOT_WALKED_KIND = 'not-read';
-
-/**
- * Reads a file with plain synchronous calls: a provider's case folder holds tens of thousands of
- * small exports, and four promise round-trips through the thread pool per file (open, stat, read,
- * close) cost more than the reads themselves. Only files of a kind read here are read whole;
- * evidence is only sampled (it is streamed later).
- */
-function readInput(file: string): InputFile {
-  let fd: number | null = null;
-  try {
-    fd = openSync(file, 'r');
-    const size = fstatSync(fd).size;
-    const buffer = Buffer.allocUnsafe(Math.min(size, DETECTION_SAMPLE_BYTES));
-    const got = readSync(fd, buffer, 0, buffer.length, 0);
-    const head = buffer.subarray(0, got);
-    const sample = detectionSample(head, size, file);
-    // Evidence saved through PowerShell (Get-MessageTraceV2 | Export-Csv / ConvertTo-Json, Get-Queue
-    // exports) looks like a configuration export too: its reader is the more confident, so such a
-    // file is streamed once by it instead of being read whole as configuration first.
-    const format = detectFormat(sample);
-    const evidence = format?.kind === 'evidence' ? format.reader : null;
-    const kind: InputKind = format?.kind === 'configuration' ? format.name : 'unknown';
-    const wanted = format?.kind === 'configuration';
-    let bytes: Buffer | null = null;
-    if (wanted) {
-      if (got === size) bytes = head;
-      else {
-        bytes = Buffer.allocUnsafe(size);
-        head.copy(bytes);
-        let at = got;
-        while (at < size) {
-          const n = readSync(fd, bytes, at, size - at, at);
-          if (n === 0) break;
-          at += n;
-        }
-        bytes = bytes.subarray(0, at);
-      }
-    }
-    // Detection decoded the whole file when it fit in the sample: an export need not be decoded twice.
-    const text = bytes !== null && sample.textIsWhole && isExportFormat(kind) ? sample.text : null;
-    const looksLike = format === null ? describeUnknown(head, size) : undefined;
-    return { file, bytes, readError: null, kind, evidence, text, ...(looksLike ? { looksLike } : {}) };
-  } catch (e) {
-    return { file, bytes: null, readError: (e as Error).message, kind: 'unknown', evidence: null };
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
 
 /**
  * Evidence files are streamed one after another (they can be several GB each: reading them in

@@ -21,7 +21,8 @@ export function certificateConfidence(s: DetectionSample): number {
   return hasCertificateName(s.file) ? 0.1 : 0;
 }
 
-const PEM_BEGIN = Buffer.from('-----BEGIN ', 'latin1');
+const BEGIN = Buffer.from('BEGIN', 'latin1');
+const DASH = 0x2d;
 
 /**
  * Every file of a case is asked first whether it is a certificate, and a provider's case is tens
@@ -35,7 +36,19 @@ function plainlyNotCertificate(head: Uint8Array): boolean {
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
   const first = head[i];
   if (first !== 0x7b && first !== 0x5b && first !== 0x3c) return false;
-  return Buffer.from(head.buffer, head.byteOffset, head.byteLength).indexOf(PEM_BEGIN) < 0;
+  return !holdsPemBegin(Buffer.from(head.buffer, head.byteOffset, head.byteLength));
+}
+
+/**
+ * Whether `-----BEGIN ` occurs in the bytes. The native search skips ahead by the needle's last
+ * byte, and a space is the commonest byte of indented JSON: searching for `BEGIN` and checking
+ * the bytes around each hit is several times faster over tens of thousands of exports.
+ */
+function holdsPemBegin(bytes: Buffer): boolean {
+  for (let at = bytes.indexOf(BEGIN, 5); at >= 0; at = bytes.indexOf(BEGIN, at + 1)) {
+    if (bytes[at + 5] === 0x20 && bytes[at - 1] === DASH && bytes[at - 2] === DASH && bytes[at - 3] === DASH && bytes[at - 4] === DASH && bytes[at - 5] === DASH) return true;
+  }
+  return false;
 }
 
 /** What PowerShell writes for a cmdlet that returned nothing (powershell/empty-export.ts): only a whole file can say so. */

@@ -23,7 +23,9 @@ export interface ObjectListSpec<T> {
 
 export function normalizeObjectList<T>(ctx: NormalizeContext, raw: Raw, key: string, parentPath: readonly PathSegment[], spec: ObjectListSpec<T>): T[] {
   const out: T[] = [];
-  const firstSeen = new Map<string, string>();
+  // Where each name was first seen, as its path: the location text is made only for a repeat (rare),
+  // not for every object of a provider's tens of thousands.
+  const firstSeen = new Map<string, PathSegment[]>();
   const childKeys = spec.childKeys ?? [];
   for (const item of listItems(raw, key, parentPath, false)) {
     ctx.records += 1;
@@ -36,11 +38,11 @@ export function normalizeObjectList<T>(ctx: NormalizeContext, raw: Raw, key: str
     if (idKey !== undefined) {
       const first = firstSeen.get(idKey);
       if (first !== undefined) {
-        ctx.warn(item.path, `duplicate ${spec.label} "${id}" in ${spec.owner} (first at ${first}); this one is ignored`);
+        ctx.warn(item.path, `duplicate ${spec.label} "${id}" in ${spec.owner} (first at ${ctx.location(first)}); this one is ignored`);
         ctx.skipped += 1 + countNested(ctx, item.value, childKeys);
         continue;
       }
-      firstSeen.set(idKey, ctx.location(item.path));
+      firstSeen.set(idKey, item.path);
     }
     out.push(spec.build(item.value, item.path));
   }

@@ -147,12 +147,24 @@ export function dedupe<T>(values: T[]): T[] {
 }
 
 /** Per list of known names (each normaliser has one constant list): a set and a lower-case lookup, built once. */
-const KNOWN_LOOKUPS = new WeakMap<readonly string[], { names: Set<string>; lower: Map<string, string> }>();
+interface KnownLookup {
+  names: Set<string>;
+  lower: Map<string, string>;
+  /**
+   * Other names already found to be no case variant of a known one: an export object carries
+   * dozens of extra properties, the same few dozen names in every object of a provider's estate,
+   * and lower-casing each again shows in the load. Bounded, as the names come from the input.
+   */
+  unrelated: Set<string>;
+}
 
-function knownLookup(known: readonly string[]): { names: Set<string>; lower: Map<string, string> } {
+const KNOWN_LOOKUPS = new WeakMap<readonly string[], KnownLookup>();
+const UNRELATED_MAX = 4096;
+
+function knownLookup(known: readonly string[]): KnownLookup {
   let l = KNOWN_LOOKUPS.get(known);
   if (!l) {
-    l = { names: new Set(known), lower: new Map(known.map((k) => [k.toLowerCase(), k])) };
+    l = { names: new Set(known), lower: new Map(known.map((k) => [k.toLowerCase(), k])), unrelated: new Set() };
     KNOWN_LOOKUPS.set(known, l);
   }
   return l;
@@ -165,13 +177,15 @@ function knownLookup(known: readonly string[]): { names: Set<string>; lower: Map
  */
 export function extraProperties(ctx: NormalizeContext, raw: Raw, known: readonly string[], path: readonly PathSegment[]): Record<string, unknown> {
   const extra: Record<string, unknown> = {};
-  const { names, lower } = knownLookup(known);
+  const { names, lower, unrelated } = knownLookup(known);
   for (const k in raw) {
     if (names.has(k) || (!ctx.keepsBookkeeping && isBookkeeping(k))) continue;
     const v = raw[k];
     extra[k] = v;
+    if (unrelated.has(k)) continue;
     const meant = lower.get(k.toLowerCase());
     if (meant) ctx.warn([...path, k], `property "${k}" is not known; did you mean "${meant}"? (property names are case-sensitive; this value is ignored)`);
+    else if (unrelated.size < UNRELATED_MAX) unrelated.add(k);
   }
   return extra;
 }

@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { fromDetected, readInput, type DetectedInput, type InputFile } from './read-input.js';
+
+/**
+ * Every file of the case read and detected (read-input.ts), in the order given. A provider's case
+ * is tens of thousands of small exports, and reading and detecting them is about a third of the
+ * load: with a second CPU, a worker thread does that while this thread parses and maps what the
+ * worker has done. Both claim chunks of the list from one shared counter — this thread takes the
+ * chunk it needs next itself when the worker has not claimed it (while the worker starts, or if
+ * it fails), so the results come out in the same order, with the same content, either way. A
+ * handful of files never pays for starting a worker.
+ */
+export async function* detectInputs(files: readonly string[], options: DetectInputsOptions = {}): AsyncGenerator<InputFile> {
+  const { minFilesForWorker = WORKER_MIN_FILES, workerFirst = false } = options;
+  const worker = files.length >= minFilesForWorker ? startWorker(files) : null;
+  if (worker === null) {
+    for (const f of files) yield readInput(f);
+    return;
+  }
+  try {
+    const chunks = Math.ceil(files.length / CHUNK);
+    for (let c = 0; c < chunks; c++) {
+      // This thread's own claim on chunk c succeeds only if the worker has not claimed it yet.
+      const mine = !workerFirst && Atomics.compareExchange(worker.state, CLAIMED, c, c + 1) === c;
+      const detected = mine ? null : await worker.take(c);
+      const from = c * CHUNK;
+      const to = Math.min(files.length, from + CHUNK);
+      if (detected === null) for (let i = from; i < to; i++) yield readInput(files[i]!);
+      else for (const d of detected) yield fromDetected(d);
+      Atomics.store(worker.state, CONSUMED, c + 1);
+      Atomics.notify(worker.state, CONSUMED);
+    }
+  } finally {
+    void worker.stop();
+  }
+}
+
+export interface DetectInputsOptions {
+  /** Fewer files than this are read on this thread alone (default 512). */
+  minFilesForWorker?: number;
+  /**
+   * Wait for the worker's results instead of reading a chunk it has not claimed yet (tests: every
+   * chunk then crosses from the worker). A worker that stops still leaves its chunks to this thread.
+   */
+  workerFirst?: boolean;
+}
+
+/** Files per message: small enough to start soon, large enough that messages cost little. */
+const CHUNK = 64;
+/** How many chunks the worker may run ahead of this thread (about 4,000 files). */
+const WINDOW = 64;
+const WORKER_MIN_FILES = 512;
+
+/** Indexes in the shared state: the next chunk to claim, and the chunks this thread has taken. */
+export const CLAIMED = 0;
+export const CONSUMED = 1;
+
+export interface DetectWorkerData {
+  files: readonly string[];
+  chunk: number;
+  window: number;
+  shared: SharedArrayBuffer;
+}
+
+interface RunningWorker {
+  state: Int32Array;
+  /** The worker's results for chunk c, or null when it stopped without them (this thread reads the chunk then). */
+  take(c: number): Promise<DetectedInput[] | null>;
+  stop(): Promise<number>;
+}
+
+function startWorker(files: readonly string[]): RunningWorker | null {
+  if (availableParallelism() < 2) return null;
+  // Only next to the compiled module: run from TypeScript sources (tests), everything stays on this thread.
+  const script = new URL('./detect-worker.js', import.meta.url);
+  if (script.protocol !== 'file:' || !existsSync(fileURLToPath(script))) return null;
+  const shared = new SharedArrayBuffer(8);
+  const state = new Int32Array(shared);
+  let worker: Worker;
+  try {
+    const data: DetectWorkerData = { files, chunk: CHUNK, window: WINDOW, shared };
+    worker = new Worker(script, { workerData: data });
+  } catch {
+    return null;
+  }
+  const arrived = new Map<number, DetectedInput[]>();
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  worker.on('message', (m: { chunk: number; results: DetectedInput[] }) => {
+    arrived.set(m.chunk, m.results);
+    notify();
+  });
+  // A worker that fails (or ends) leaves its unsent chunks to this thread: nothing is lost, only slower.
+  worker.on('error', () => {
+    stopped = true;
+    notify();
+  });
+  worker.on('exit', () => {
+    stopped = true;
+    notify();
+  });
+  return {
+    state,
+    async take(c) {
+      while (!arrived.has(c) && !stopped) await new Promise<void>((resolve) => (wake = resolve));
+      const results = arrived.get(c) ?? null;
+      arrived.delete(c);
+      return results;
+    },
+    stop: () => worker.terminate(),
+  };
+}
