@@ -1,26 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { builtIsFresh, ROOT } from '../helpers/built-dist.js';
 
 // A short bounded fuzz round (about 60 s) on every test run, so that no reader lands without facing
 // mutated input. The harness's workers load the built readers: `npm test` builds dist/ first. A
 // bare `vitest run` with no build, or a build older than the sources, would judge other code, so
 // the round is skipped then — except in CI, where it must run.
-const ROOT = new URL('../../', import.meta.url).pathname;
-const BUILT = `${ROOT}dist/ingest/load-case.js`;
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-const fresh = existsSync(BUILT) && statSync(BUILT).mtimeMs >= newestSource(`${ROOT}src`);
+const fresh = builtIsFresh('dist/ingest/load-case.js');
 const required = process.env.CI_REQUIRE_INTEGRATION === '1';
 
 describe('fuzz harness, short round', () => {

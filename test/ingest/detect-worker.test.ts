@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { builtIsFresh, ROOT } from '../helpers/built-dist.js';
 import { readInput, type InputFile } from '../../src/ingest/registry/read-input.js';
 // @ts-expect-error -- a plain ES module of the benchmarks: a provider's exports as PowerShell writes them
 import { writeProviderExports } from '../../bench/export-generator.mjs';
@@ -14,22 +15,10 @@ import { writeProviderExports } from '../../bench/export-generator.mjs';
 // the built code (next to its compiled module), so these tests use dist/: `npm test` builds it
 // first. They check that the worker's results are what the main thread would have read itself,
 // and that a whole diagnose through the worker prints the same report as one without it.
-const ROOT = new URL('../../', import.meta.url).pathname;
-const WORKER = `${ROOT}dist/ingest/registry/detect-worker.js`;
 // The end-to-end test below leaves the race as it is in use (this thread reads the chunks the worker
 // has not claimed yet); the first one makes every chunk cross from the worker.
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-const fresh = existsSync(WORKER) && statSync(WORKER).mtimeMs >= newestSource(`${ROOT}src`);
+const fresh = builtIsFresh('dist/ingest/registry/detect-worker.js');
 const required = process.env.CI_REQUIRE_INTEGRATION === '1';
 const scratch = mkdtempSync(join(tmpdir(), 'mailflow-detect-worker-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
