@@ -1,6 +1,7 @@
 import type { SmtpReply, StatusObservation } from '../../model/evidence.js';
 import { decodeCustomData } from './custom-data.js';
 import { parseTraceDate } from './trace-dates.js';
+import { RememberedKeys } from './remembered-keys.js';
 import { detach, eventId, isEntryEvent, parseReply, statusOfEvent, type TraceMessage } from './trace-message.js';
 import { detailData, type EventDetails, type RowContext, type TraceRow } from './trace-rows.js';
 import { traceEventStatuses } from './trace-statuses.js';
@@ -28,11 +29,16 @@ export const REMEMBERED = 100_000;
 /** Recipients kept per message (a distribution list's expansion can list thousands). */
 export const RECIPIENTS_KEPT = 1000;
 const EVENTS_KEPT = 32;
+/** Distinct recurring values shared at a time (see EventGrouper.keep). */
+const SHARED_VALUES = 4096;
+const RECENT_SLOTS = 64;
 /** Status observations held per open message until it is complete (its outbound connector known). */
 const STATUSES_KEPT = 32;
 
 interface RecipientState {
   address: string;
+  /** Lowercase, to match the recipient's other rows (the same string as `address` when that is already lowercase). */
+  key: string;
   status: string | null;
   statusAt: string;
   response: SmtpReply | null;
@@ -45,18 +51,19 @@ type Entry = Pick<TraceMessage, 'at' | 'inboundConnector' | 'connectorId' | 'cli
   size: string | null;
 };
 
-function entryOf(at: string | null, line: number, d: EventDetails, originalClientIp: string | null, size: string | null): Entry {
+/** `at`: already detached. `keep`: a detached copy shared with other messages holding the same value. */
+function entryOf(at: string | null, line: number, d: EventDetails, originalClientIp: string | null, size: string | null, keep: (v: string | null) => string | null): Entry {
   const c = d.custom;
   const connector = c?.inboundConnector ?? null;
   return {
-    at: detach(at),
+    at,
     line,
-    inboundConnector: connector?.name ? { name: detach(connector.name), type: detach(connector.type), tenantId: detach(connector.tenantId) } : null,
-    connectorId: detach(d.connectorId),
-    clientIp: detach(c?.proxiedClientIp ?? originalClientIp ?? d.clientIp),
-    clientHostname: detach(c?.proxiedClientHostname ?? d.clientHostname),
-    fromEntity: detach(c?.fromEntity ?? null),
-    originatorOrg: detach(c?.originatorOrg ?? null),
+    inboundConnector: connector?.name ? { name: keep(connector.name)!, type: keep(connector.type), tenantId: keep(connector.tenantId) } : null,
+    connectorId: keep(d.connectorId),
+    clientIp: keep(c?.proxiedClientIp ?? originalClientIp ?? d.clientIp),
+    clientHostname: keep(c?.proxiedClientHostname ?? d.clientHostname),
+    fromEntity: keep(c?.fromEntity ?? null),
+    originatorOrg: keep(c?.originatorOrg ?? null),
     tlsVersion: c?.inboundTls?.version ?? null,
     size: detach(size),
   };
@@ -75,7 +82,10 @@ interface Group {
   tenantId: string | null;
   organization: string | null;
   outboundConnector: string | null;
-  recipients: Map<string, RecipientState>;
+  /** In the order first seen (the order reported); `index` finds one by key once there are many. */
+  recipients: RecipientState[];
+  index: Map<string, RecipientState> | null;
+  /** Each array exactly as long as it holds (concat sizes it; a pushed-to array reserves 17 slots): most messages have 2–5 events. */
   events: string[];
   /** Statuses of its Defer/Fail/Drop events, each tied to its own row; handed out in finish(). */
   statuses: StatusObservation[] | null;
@@ -89,9 +99,33 @@ export class EventGrouper {
   private readonly open = new Map<string, Group>();
   private oldest: Group | null = null;
   private newest: Group | null = null;
-  private readonly remembered = new Set<string>();
-  private readonly rememberedOrder: string[] = [];
-  private rememberedNext = 0;
+  private readonly remembered = new RememberedKeys(REMEMBERED);
+  /**
+   * One detached copy of each value that recurs across messages (direction, tenant, connector,
+   * organization, event ids…), shared by the open messages instead of a copy each: the window
+   * holds 10 000 of them. Bounded: emptied when full, so unique values only cost a lookup.
+   */
+  private readonly shared = new Map<string, string>();
+  /**
+   * The values kept last, by a cheap hash of length and three characters: most lookups end here
+   * with one comparison, where the Map would hash the whole of each new slice.
+   */
+  private readonly recent: (string | undefined)[] = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
+  private readonly keep = (v: string | null): string | null => {
+    if (v === null) return null;
+    const n = v.length;
+    const slot = n === 0 ? 0 : (n * 31 + v.charCodeAt(0) * 7 + v.charCodeAt(n >> 1) * 3 + v.charCodeAt(n - 1)) & (RECENT_SLOTS - 1);
+    const last = this.recent[slot];
+    if (last === v) return last;
+    let kept = this.shared.get(v);
+    if (kept === undefined) {
+      if (this.shared.size >= SHARED_VALUES) this.shared.clear();
+      kept = detach(v);
+      this.shared.set(kept, kept);
+    }
+    this.recent[slot] = kept;
+    return kept;
+  };
   /** Rows of messages already reported (their events were more than WINDOW messages apart). */
   lateRows = 0;
   firstLateLine: number | null = null;
@@ -166,29 +200,35 @@ export class EventGrouper {
   private addEvent(g: Group, row: TraceRow, line: number, detail: boolean): void {
     const eventText = row.get('event') ?? '';
     const event = eventId(eventText);
-    if (g.events.length < EVENTS_KEPT) g.events.push(event);
+    if (g.events.length < EVENTS_KEPT) g.events = g.events.concat(this.keep(event)!);
     // Extended reports write one ISO shape, which orders as text: parsed once per message, in finish().
     const at = this.ctx.format === 'extended' ? row.get('time') : parseTraceDate(row.get('time'), this.ctx.dates);
-    if (at !== null && (g.firstAt === null || at < g.firstAt)) g.firstAt = detach(at);
+    /** The row's time, detached at most once however many of the message's fields keep it. */
+    let atKept: string | null = null;
+    if (at !== null && (g.firstAt === null || at < g.firstAt)) g.firstAt = atKept = detach(at);
     g.sender ??= detach(row.get('sender'));
     g.subject ??= detach(row.get('subject'));
     g.messageId ??= detach(row.get('messageId'));
-    g.networkMessageId ??= detach(row.get('networkMessageId'));
-    g.direction ??= detach(row.get('directionality'));
-    g.tenantId ??= detach(row.get('tenantId'));
-    g.organization ??= detach(row.get('organization'));
+    if (g.networkMessageId === null) {
+      const id = row.get('networkMessageId');
+      // The extended report's key is the network message id: one copy serves both.
+      g.networkMessageId = id === g.key ? g.key : detach(id);
+    }
+    g.direction ??= this.keep(row.get('directionality'));
+    g.tenantId ??= this.keep(row.get('tenantId'));
+    g.organization ??= this.keep(row.get('organization'));
 
     if (isEntryEvent(event)) {
       const details = detail ? detailData(row.get('data')) : extendedDetails(row);
       if (!details.clientIp && !detail) details.clientIp = row.get('clientIp');
       // Several entry events (a resubmission, a second hop): the one with connector data wins, then the first.
       if (g.entry === null || (g.entry.inboundConnector === null && details.custom?.inboundConnector?.name)) {
-        g.entry = entryOf(at, line, details, row.get('originalClientIp'), row.get('size'));
+        g.entry = entryOf((atKept ??= detach(at)), line, details, row.get('originalClientIp'), row.get('size'), this.keep);
       }
     } else if (event === 'SEND' && g.outboundConnector === null) {
       const data = detail ? row.get('data') : row.get('customData');
       if (data && data.includes('TenantOutboundConnectorCustomData')) {
-        g.outboundConnector = detach((detail ? detailData(data).custom : decodeCustomData(data))?.outboundConnector?.name ?? null);
+        g.outboundConnector = this.keep((detail ? detailData(data).custom : decodeCustomData(data))?.outboundConnector?.name ?? null);
       }
     }
 
@@ -205,20 +245,21 @@ export class EventGrouper {
     const addresses = recipientText.includes(';') ? recipientText.split(';').map((a) => a.trim()).filter(Boolean) : [recipientText];
     for (const address of addresses) {
       const k = address.toLowerCase();
-      let r = g.recipients.get(k);
+      let r = recipientOf(g, k);
       if (!r) {
-        if (g.recipients.size >= RECIPIENTS_KEPT) {
+        if (g.recipients.length >= RECIPIENTS_KEPT) {
           this.recipientsNotKept++;
           continue;
         }
-        r = { address: detach(address), status: null, statusAt: '', response: null };
-        g.recipients.set(detach(k), r);
+        const kept = detach(address);
+        r = { address: kept, key: k === address ? kept : detach(k), status: null, statusAt: '', response: null };
+        addRecipient(g, r);
       }
       // The latest status event decides; a later row breaks a tie (the file's order).
       const when = at ?? '';
       if (status !== null && when >= r.statusAt) {
         r.status = status;
-        r.statusAt = detach(when);
+        r.statusAt = at === null ? '' : (atKept ??= detach(at));
         r.response = response;
       }
     }
@@ -244,7 +285,7 @@ export class EventGrouper {
   }
 
   private finish(key: string, g: Group): void {
-    this.remember(key);
+    this.remembered.add(key);
     const e = g.entry;
     const iso = (t: string | null): string | null => (this.ctx.format === 'extended' ? parseTraceDate(t, this.ctx.dates) : t);
     const base: TraceMessage = {
@@ -282,24 +323,15 @@ export class EventGrouper {
         this.onStatus(o);
       }
     }
-    if (g.recipients.size === 0) {
+    if (g.recipients.length === 0) {
       this.emit({ ...base, status: statusOf(g.events) });
       return;
     }
-    for (const r of g.recipients.values()) {
+    for (const r of g.recipients) {
       this.emit({ ...base, recipient: r.address, status: r.status ?? statusOf(g.events), response: r.response });
     }
   }
 
-  private remember(key: string): void {
-    if (this.rememberedOrder.length < REMEMBERED) this.rememberedOrder.push(key);
-    else {
-      this.remembered.delete(this.rememberedOrder[this.rememberedNext]!);
-      this.rememberedOrder[this.rememberedNext] = key;
-      this.rememberedNext = (this.rememberedNext + 1) % REMEMBERED;
-    }
-    this.remembered.add(key);
-  }
 }
 
 function newGroup(key: string, line: number): Group {
@@ -316,12 +348,30 @@ function newGroup(key: string, line: number): Group {
     tenantId: null,
     organization: null,
     outboundConnector: null,
-    recipients: new Map(),
+    recipients: [],
+    index: null,
     events: [],
     statuses: null,
     older: null,
     newer: null,
   };
+}
+
+/** Up to this many recipients a message's list is searched in order; past it, by a Map. */
+const LISTED_RECIPIENTS = 8;
+
+function recipientOf(g: Group, key: string): RecipientState | undefined {
+  if (g.index !== null) return g.index.get(key);
+  for (const r of g.recipients) if (r.key === key) return r;
+  return undefined;
+}
+
+function addRecipient(g: Group, r: RecipientState): void {
+  // Short lists exactly as long as they hold, like `events`; a long one grows the usual way.
+  if (g.recipients.length < LISTED_RECIPIENTS) g.recipients = g.recipients.concat(r);
+  else g.recipients.push(r);
+  if (g.index !== null) g.index.set(r.key, r);
+  else if (g.recipients.length > LISTED_RECIPIENTS) g.index = new Map(g.recipients.map((x) => [x.key, x]));
 }
 
 function extendedDetails(row: TraceRow): EventDetails {
