@@ -13,13 +13,29 @@ const givenByObject = new WeakMap<object, Set<string>>();
 const SHARED_SETS_MAX = 4096;
 const sharedSets = new Map<string, Set<string>>();
 
+/**
+ * The set a frozen list of distinct names was given, by the list itself (a list of repeated names
+ * never gets here, as its set is smaller than the list).
+ */
+const setsByList = new WeakMap<readonly string[], Set<string>>();
+
 export function markGiven(target: object, keys: Iterable<string>): void {
+  // Nothing to add to a set already made (a merge that filled nothing): it stays as it is.
+  if (Array.isArray(keys) && keys.length === 0 && givenByObject.has(target)) return;
   // The common case, an object marked once with a list of distinct names seen before: its shared
   // set is found by the list itself, without building a set to look it up.
   if (Array.isArray(keys) && !givenByObject.has(target)) {
+    // A frozen list passed before (writtenKeys hands out one per set of names): found by identity.
+    const frozen = Object.isFrozen(keys);
+    const same = frozen ? setsByList.get(keys) : undefined;
+    if (same !== undefined) {
+      givenByObject.set(target, same);
+      return;
+    }
     const known = sharedSets.get(keys.join('\u0000'));
     if (known !== undefined && known.size === keys.length) {
       givenByObject.set(target, known);
+      if (frozen) setsByList.set(keys, known);
       return;
     }
   }

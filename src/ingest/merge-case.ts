@@ -105,8 +105,10 @@ function mergeNamedList(target: Obj[], source: Obj[], key: (o: Obj) => string, n
 function mergeObject(target: Obj, source: Obj, nested: Record<string, (o: Obj) => string>): void {
   const filled: string[] = [];
   const sourceGiven = givenProperties(source);
-  for (const [k, v] of Object.entries(source)) {
-    if (k === 'provenance' || k === 'extra' || k in nested) continue;
+  // for…in over own data properties (the model's plain objects) rather than an entries array per merge.
+  for (const k in source) {
+    if (!Object.hasOwn(source, k) || k === 'provenance' || k === 'extra' || k in nested) continue;
+    const v = source[k];
     const given = sourceGiven === undefined ? v !== null : sourceGiven.has(k);
     if (!wasGiven(target, k) && given) {
       target[k] = v;
@@ -115,9 +117,10 @@ function mergeObject(target: Obj, source: Obj, nested: Record<string, (o: Obj) =
   }
   markGiven(target, filled);
   if (source.extra && target.extra) {
-    for (const [k, v] of Object.entries(source.extra)) if (!(k in target.extra)) target.extra[k] = v;
+    for (const k in source.extra) if (Object.hasOwn(source.extra, k) && !(k in target.extra)) target.extra[k] = source.extra[k];
   }
-  for (const [list, key] of Object.entries(nested)) {
+  for (const list in nested) {
+    const key = nested[list]!;
     if (Array.isArray(target[list]) && Array.isArray(source[list])) mergeNamedList(target[list] as Obj[], source[list] as Obj[], key);
     // A list only some inputs carry (Recipients, M11: absent ≠ empty) comes from the first that has it.
     else if (target[list] === undefined && Array.isArray(source[list])) target[list] = source[list];

@@ -70,8 +70,12 @@ export async function listInputFiles(paths: readonly string[]): Promise<InputLis
     // path is the folder's plus the name (resolve() per file shows in a walk of 30,000 files).
     const absolute = resolve(dir);
     const prefix = absolute.endsWith(sep) ? absolute : absolute + sep;
+    // Likewise join(dir, name) is the joined folder plus the name: the folder's part is found once,
+    // from a stand-in name (join normalises the folder, and `.` alone vanishes: join('.', 'a') is 'a').
+    const joined = join(dir, 'x');
+    const joinedDir = joined.slice(0, -1);
     for (const entry of entries) {
-      const full = join(dir, entry.name);
+      const full = joinedDir + entry.name;
       if (entry.isDirectory()) {
         if (skippedFolder(entry.name)) listing.notWalked.folders.add(entry.name);
         else walk(full);

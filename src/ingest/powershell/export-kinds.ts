@@ -215,12 +215,25 @@ export function recognizeKind(record: Pick<PsRecord, 'properties' | 'typeNames' 
 }
 
 export function recognizeByNames(names: { has(name: string): boolean }): ExportKind | null {
+  // Plain loops: asked of every object, and a callback per test would be made per object and kind.
   for (const k of ORDER) {
     const info = EXPORT_KINDS[k];
-    if (info.all.every((p) => names.has(p)) && (info.any.length === 0 || info.any.some((p) => names.has(p)))) {
-      if (info.all.length === 0 && info.any.filter((p) => names.has(p)).length < 2) continue;
+    let all = true;
+    for (const p of info.all) {
+      if (!names.has(p)) {
+        all = false;
+        break;
+      }
+    }
+    if (!all) continue;
+    if (info.any.length === 0) {
+      if (info.all.length === 0) continue;
       return k;
     }
+    let present = 0;
+    for (const p of info.any) if (names.has(p)) present++;
+    if (present === 0 || (info.all.length === 0 && present < 2)) continue;
+    return k;
   }
   return null;
 }

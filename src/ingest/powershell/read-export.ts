@@ -70,23 +70,25 @@ export function readExportFile(text: string, file: string, format: ExportFormat)
       continue;
     }
     const properties = convertLiveValues(record.properties, kind);
-    const lostHere = [...(record.lost ?? [])];
     const used = USED_PROPERTIES[kind];
     // Only the few properties the mappers use can be lost; the objects have dozens of others.
+    // Nothing is built for an object that lost nothing (nearly all of them).
+    let found: Set<string> | null = null;
     for (const k of used) {
       const v = Object.hasOwn(properties, k) ? properties[k] : undefined;
       // ConvertTo-Json past its -Depth writes a nested list as its type name or as `@{…}` text.
-      if (typeof v === 'string' && (FLATTENED_COLLECTION.test(v) || /^@\{.*\}$/s.test(v))) lostHere.push(k);
+      if (typeof v === 'string' && (FLATTENED_COLLECTION.test(v) || /^@\{.*\}$/s.test(v))) (found ??= new Set()).add(k);
     }
+    let lostHere: readonly string[] = record.lost ?? [];
     // Deleted in the object's own order, as they were found before.
-    if (lostHere.length > (record.lost?.length ?? 0)) {
-      const found = new Set(lostHere.slice(record.lost?.length ?? 0));
-      lostHere.length = record.lost?.length ?? 0;
+    if (found !== null) {
+      const all = [...lostHere];
       for (const k in properties) {
         if (!found.has(k)) continue;
-        lostHere.push(k);
+        all.push(k);
         delete properties[k];
       }
+      lostHere = all;
     }
     for (const property of lostHere) {
       if (!used.has(property)) continue;

@@ -111,7 +111,14 @@ export function cleanValue(v: unknown): PsValue {
   }
   if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
   if (v === undefined) return null;
-  if (Array.isArray(v)) return v.map(cleanValue);
+  // In place, like cleanObject: the array is JSON.parse's, and most (ObjectClass, address lists) hold plain strings.
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
+      if (typeof item === 'string' ? item.charCodeAt(0) === 47 /* / */ : typeof item === 'object' || item === undefined) v[i] = cleanValue(item);
+    }
+    return v as PsValue[];
+  }
   const o = v as Record<string, unknown>;
   if ('value' in o) {
     const keys = Object.keys(o);

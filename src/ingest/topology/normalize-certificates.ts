@@ -10,7 +10,7 @@ import {
   extraProperties,
   has,
   optionalBool,
-  textValue,
+  textAt,
   thumbprintValue,
   writtenKeys,
   type Raw,
@@ -62,7 +62,7 @@ function inlineCertificate(ctx: NormalizeContext, raw: Raw, path: PathSegment[])
   if (!/^[0-9A-F]{40}$/.test(thumbprint)) {
     ctx.warn([...path, 'Thumbprint'], `Thumbprint "${thumbprint}" is not 40 hexadecimal digits (a SHA-1 thumbprint as Get-ExchangeCertificate shows it)`);
   }
-  const subject = textValue(ctx, raw.Subject, [...path, 'Subject']) ?? '';
+  const subject = textAt(ctx, raw, 'Subject', path) ?? '';
   const domains = domainList(raw, 'CertificateDomains', path);
   const commonName = subject ? commonNameOf(subject) : null;
   const isSelfSigned = optionalBool(raw.IsSelfSigned);
@@ -72,7 +72,7 @@ function inlineCertificate(ctx: NormalizeContext, raw: Raw, path: PathSegment[])
   const cert: Certificate = {
     Thumbprint: thumbprint,
     Subject: subject,
-    Issuer: textValue(ctx, raw.Issuer, [...path, 'Issuer']) ?? '',
+    Issuer: textAt(ctx, raw, 'Issuer', path) ?? '',
     CertificateDomains: domains,
     NotBefore: date(ctx, raw, 'NotBefore', path),
     NotAfter: date(ctx, raw, 'NotAfter', path),
@@ -81,7 +81,7 @@ function inlineCertificate(ctx: NormalizeContext, raw: Raw, path: PathSegment[])
     Services: services(raw.Services),
     RootCAType: rootCaType,
     Status: status,
-    Server: textValue(ctx, raw.Server, [...path, 'Server'])?.toLowerCase() || null,
+    Server: textAt(ctx, raw, 'Server', path)?.toLowerCase() || null,
     File: null,
     Sha256: null,
     names: [...new Set([...(commonName ? [commonName] : []), ...domains].map((n) => n.toLowerCase()))],
@@ -113,7 +113,7 @@ function services(value: unknown): string | null {
  * judged from itself. A file that cannot be read is an error of this entry; the rest of the case goes on.
  */
 function fileCertificates(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): ReferencedCertificateFile | null {
-  const given = textValue(ctx, raw.File, [...path, 'File']) ?? '';
+  const given = textAt(ctx, raw, 'File', path) ?? '';
   const read = ctx.readCertificateFile(given);
   if (read.error !== null) {
     ctx.error([...path, 'File'], `certificate file "${read.report.file}": ${read.error}`);
@@ -122,7 +122,7 @@ function fileCertificates(ctx: NormalizeContext, raw: Raw, path: PathSegment[]):
   }
   const hasPrivateKey = optionalBool(raw.HasPrivateKey);
   const svc = services(raw.Services);
-  const server = textValue(ctx, raw.Server, [...path, 'Server'])?.toLowerCase() || null;
+  const server = textAt(ctx, raw, 'Server', path)?.toLowerCase() || null;
   const extra = extraProperties(ctx, raw, FILE_KEYS, path);
   for (const cert of read.certificates) {
     if (hasPrivateKey !== null) cert.HasPrivateKey = hasPrivateKey;

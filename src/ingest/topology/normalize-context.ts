@@ -62,6 +62,8 @@ export class NormalizeContext {
    * property itself (e.g. `InboundConnectors: 5`) does not spoil the parent either.
    */
   hasOwnProblem(path: readonly PathSegment[], childKeys: readonly string[] = []): boolean {
+    // A file without schema problems (the usual case) asks this of every object.
+    if (this.problemPaths.length === 0) return false;
     const p = path.map(String);
     return this.problemPaths.some((e) => {
       if (e.length < p.length || !p.every((s, i) => e[i] === s)) return false;

@@ -2,7 +2,7 @@ import type { DnsData, FlowExpectation, FlowOutcome, FlowSpec } from '../../mode
 import { normalizeHost } from '../../model/domains.js';
 import type { NormalizeContext } from './normalize-context.js';
 import { normalizeObjectList } from './normalize-objects.js';
-import { dedupe, enumValue, ipList, isRecord, listItems, normalizeDomain, optionalBool, textList, textValue, type Raw } from './normalize-values.js';
+import { dedupe, enumValue, ipList, isRecord, listItems, normalizeDomain, optionalBool, textList, textAt, type Raw } from './normalize-values.js';
 import type { PathSegment } from './yaml-positions.js';
 
 /** DNS data: each MX or A entry is one record. Keys are lower-cased; a key repeated in another spelling is merged. */
@@ -76,10 +76,10 @@ function normalizeFlow(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): Fl
     };
   }
   const flow: FlowSpec = {
-    From: (textValue(ctx, raw.From, [...path, 'From']) ?? '').toLowerCase(),
-    To: (textValue(ctx, raw.To, [...path, 'To']) ?? '').toLowerCase(),
-    Origin: textValue(ctx, raw.Origin, [...path, 'Origin']) || null,
-    Destination: textValue(ctx, raw.Destination, [...path, 'Destination']) || null,
+    From: (textAt(ctx, raw, 'From', path) ?? '').toLowerCase(),
+    To: (textAt(ctx, raw, 'To', path) ?? '').toLowerCase(),
+    Origin: textAt(ctx, raw, 'Origin', path) || null,
+    Destination: textAt(ctx, raw, 'Destination', path) || null,
     Expect: expectation,
     provenance: ctx.provenance(path),
   };

@@ -2,7 +2,7 @@ import type { Gateway, GatewayNode, GatewayRoute } from '../../model/case.js';
 import { markGiven } from '../given-properties.js';
 import type { NormalizeContext } from './normalize-context.js';
 import { normalizeObjectList } from './normalize-objects.js';
-import { addressSpaceList, boolValue, extraProperties, has, hostList, ipList, textValue, thumbprintValue, writtenKeys, type Raw } from './normalize-values.js';
+import { addressSpaceList, boolValue, extraProperties, has, hostList, ipList, textAt, thumbprintValue, writtenKeys, type Raw } from './normalize-values.js';
 import type { PathSegment } from './yaml-positions.js';
 
 const GATEWAY_KEYS = ['Name', 'Nodes', 'Routes'] as const;
@@ -17,7 +17,7 @@ export function normalizeGateways(ctx: NormalizeContext, root: Raw): Gateway[] {
 }
 
 function normalizeGateway(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): Gateway {
-  const name = textValue(ctx, raw.Name, [...path, 'Name']) ?? '';
+  const name = textAt(ctx, raw, 'Name', path) ?? '';
   const owner = `gateway "${name}"`;
   const g: Gateway = {
     Name: name,
@@ -39,7 +39,7 @@ const NODE_KEYS = ['Name', 'IPAddresses', 'Certificate'] as const;
 
 function normalizeNode(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): GatewayNode {
   const n: GatewayNode = {
-    Name: textValue(ctx, raw.Name, [...path, 'Name'])?.toLowerCase() ?? '',
+    Name: textAt(ctx, raw, 'Name', path)?.toLowerCase() ?? '',
     IPAddresses: ipList(raw, 'IPAddresses', path),
     Certificate: thumbprintValue(ctx, raw.Certificate, [...path, 'Certificate']),
     provenance: ctx.provenance(path),
@@ -52,7 +52,7 @@ const ROUTE_KEYS = ['Name', 'AddressSpaces', 'SmartHosts', 'DNSRoutingEnabled', 
 
 /** Routes need no Name in the topology file; an unnamed route is called by its address spaces. */
 function routeName(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): string {
-  const given = textValue(ctx, raw.Name, [...path, 'Name']);
+  const given = textAt(ctx, raw, 'Name', path);
   if (given) return given;
   // Naming passes no context: the warnings for a bad address space come once, from the route itself.
   const spaces = addressSpaceList(null, raw, 'AddressSpaces', path).map((a) => a.Domain);

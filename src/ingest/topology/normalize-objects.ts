@@ -1,6 +1,6 @@
 import type { AcceptedDomain, DomainType } from '../../model/case.js';
 import type { NormalizeContext } from './normalize-context.js';
-import { domainValue, enumValue, isRecord, listItems, textValue, type Raw } from './normalize-values.js';
+import { domainValue, enumValue, isRecord, listItems, textAt, type Raw } from './normalize-values.js';
 import type { PathSegment } from './yaml-positions.js';
 
 /**
@@ -25,24 +25,38 @@ export function normalizeObjectList<T>(ctx: NormalizeContext, raw: Raw, key: str
   const out: T[] = [];
   // Where each name was first seen, as its path: the location text is made only for a repeat (rare),
   // not for every object of a provider's tens of thousands.
-  const firstSeen = new Map<string, PathSegment[]>();
+  // Made for the second item: most lists of an export object are empty or hold one.
+  let firstSeen: Map<string, PathSegment[]> | null = null;
+  let onlyId: string | undefined;
+  let onlyPath: PathSegment[] = [];
   const childKeys = spec.childKeys ?? [];
-  for (const item of listItems(raw, key, parentPath, false)) {
+  // An array's items are visited in place (no item objects for a provider's tens of thousands).
+  const list = raw[key];
+  const items = Array.isArray(list) ? null : listItems(raw, key, parentPath, false);
+  const count = items === null ? (list as unknown[]).length : items.length;
+  for (let i = 0; i < count; i++) {
+    const item = items === null ? { value: (list as unknown[])[i], path: [...parentPath, key, i] } : items[i]!;
     ctx.records += 1;
     if (!isRecord(item.value) || ctx.hasOwnProblem(item.path, childKeys)) {
       ctx.skipped += 1 + countNested(ctx, item.value, childKeys);
       continue;
     }
-    const id = spec.identity ? spec.identity(item.value, item.path) : textValue(ctx, item.value.Name, [...item.path, 'Name']);
+    const id = spec.identity ? spec.identity(item.value, item.path) : textAt(ctx, item.value, 'Name', item.path);
     const idKey = id?.toLowerCase();
     if (idKey !== undefined) {
-      const first = firstSeen.get(idKey);
+      const first = firstSeen === null ? (idKey === onlyId ? onlyPath : undefined) : firstSeen.get(idKey);
       if (first !== undefined) {
         ctx.warn(item.path, `duplicate ${spec.label} "${id}" in ${spec.owner} (first at ${ctx.location(first)}); this one is ignored`);
         ctx.skipped += 1 + countNested(ctx, item.value, childKeys);
         continue;
       }
-      firstSeen.set(idKey, item.path);
+      if (firstSeen === null && onlyId === undefined) {
+        onlyId = idKey;
+        onlyPath = item.path;
+      } else {
+        firstSeen ??= new Map([[onlyId!, onlyPath]]);
+        firstSeen.set(idKey, item.path);
+      }
     }
     out.push(spec.build(item.value, item.path));
   }
@@ -66,7 +80,7 @@ const DOMAIN_TYPES: readonly DomainType[] = ['Authoritative', 'InternalRelay', '
 /** Accepted domains: a plain string means Authoritative (CONTRACT.md); objects are Get-AcceptedDomain output. */
 export function normalizeAcceptedDomains(ctx: NormalizeContext, raw: Raw, parentPath: readonly PathSegment[], owner: string): AcceptedDomain[] {
   const out: AcceptedDomain[] = [];
-  const seen = new Set<string>();
+  let seen: Set<string> | null = null;
   for (const item of listItems(raw, 'AcceptedDomains', parentPath, true)) {
     ctx.records += 1;
     const value = item.value;
@@ -75,12 +89,12 @@ export function normalizeAcceptedDomains(ctx: NormalizeContext, raw: Raw, parent
       ctx.skipped += 1;
       continue;
     }
-    if (seen.has(domain)) {
+    if (seen?.has(domain)) {
       ctx.warn(item.path, `accepted domain "${domain}" is listed twice in ${owner}; the repeat is ignored`);
       ctx.skipped += 1;
       continue;
     }
-    seen.add(domain);
+    (seen ??= new Set()).add(domain);
     const type = isRecord(value) ? enumValue(value.DomainType, DOMAIN_TYPES, 'Authoritative') : 'Authoritative';
     out.push({ DomainName: domain, DomainType: type, provenance: ctx.provenance(item.path) });
   }

@@ -16,6 +16,7 @@ import {
   isRecord,
   optionalBool,
   textList,
+  textAt,
   textValue,
   thumbprintValue,
   listItems,
@@ -37,7 +38,7 @@ export function normalizeOrganizations(ctx: NormalizeContext, root: Raw): Organi
 }
 
 function normalizeOrganization(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): Organization {
-  const name = textValue(ctx, raw.Name, [...path, 'Name']) ?? '';
+  const name = textAt(ctx, raw, 'Name', path) ?? '';
   const owner = `organization "${name}"`;
   const org: Organization = {
     Name: name,
@@ -84,11 +85,11 @@ function normalizeServer(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): 
     if (t) certificates.push(t);
   }
   const s: ExchangeServer = {
-    Name: textValue(ctx, raw.Name, [...path, 'Name']) ?? '',
-    Fqdn: textValue(ctx, raw.Fqdn, [...path, 'Fqdn'])?.toLowerCase() || null,
+    Name: textAt(ctx, raw, 'Name', path) ?? '',
+    Fqdn: textAt(ctx, raw, 'Fqdn', path)?.toLowerCase() || null,
     // Get-ExchangeServer spells the 2010 roles HubTransport and EdgeTransport.
     Role: enumValue(raw.Role, ROLES, 'Mailbox', { HubTransport: 'Hub', EdgeTransport: 'Edge' }),
-    AdminDisplayVersion: textValue(ctx, raw.AdminDisplayVersion, [...path, 'AdminDisplayVersion']) || null,
+    AdminDisplayVersion: textAt(ctx, raw, 'AdminDisplayVersion', path) || null,
     IPAddresses: ipList(raw, 'IPAddresses', path),
     Certificates: dedupe(certificates),
     extra: extraProperties(ctx, raw, SERVER_KEYS, path),
@@ -117,15 +118,15 @@ const SEND_KEYS = [
 function normalizeSendConnector(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): SendConnector {
   const smartHosts = hostList(raw, 'SmartHosts', path);
   const c: SendConnector = {
-    Name: textValue(ctx, raw.Name, [...path, 'Name']) ?? '',
+    Name: textAt(ctx, raw, 'Name', path) ?? '',
     AddressSpaces: addressSpaceList(ctx, raw, 'AddressSpaces', path),
     SmartHosts: smartHosts,
     DNSRoutingEnabled: has(raw, 'DNSRoutingEnabled') ? boolValue(raw.DNSRoutingEnabled, smartHosts.length === 0) : smartHosts.length === 0,
-    Fqdn: textValue(ctx, raw.Fqdn, [...path, 'Fqdn'])?.toLowerCase() || null,
-    TlsCertificateName: textValue(ctx, raw.TlsCertificateName, [...path, 'TlsCertificateName']) || null,
+    Fqdn: textAt(ctx, raw, 'Fqdn', path)?.toLowerCase() || null,
+    TlsCertificateName: textAt(ctx, raw, 'TlsCertificateName', path) || null,
     RequireTLS: boolValue(raw.RequireTLS, false),
-    TlsAuthLevel: textValue(ctx, raw.TlsAuthLevel, [...path, 'TlsAuthLevel']) || null,
-    TlsDomain: textValue(ctx, raw.TlsDomain, [...path, 'TlsDomain'])?.toLowerCase() || null,
+    TlsAuthLevel: textAt(ctx, raw, 'TlsAuthLevel', path) || null,
+    TlsDomain: textAt(ctx, raw, 'TlsDomain', path)?.toLowerCase() || null,
     SourceTransportServers: dedupe(textList(ctx, raw, 'SourceTransportServers', path)),
     Enabled: boolValue(raw.Enabled, true),
     CloudServicesMailEnabled: boolValue(raw.CloudServicesMailEnabled, false),
@@ -159,14 +160,14 @@ function receiveConnectorServer(ctx: NormalizeContext, raw: Raw, path: PathSegme
 function normalizeReceiveConnector(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): ReceiveConnector {
   const ranges = ipList(raw, 'RemoteIPRanges', path);
   const c: ReceiveConnector = {
-    Name: textValue(ctx, raw.Name, [...path, 'Name']) ?? '',
+    Name: textAt(ctx, raw, 'Name', path) ?? '',
     Server: receiveConnectorServer(ctx, raw, path),
-    Fqdn: textValue(ctx, raw.Fqdn, [...path, 'Fqdn'])?.toLowerCase() || null,
-    TlsCertificateName: textValue(ctx, raw.TlsCertificateName, [...path, 'TlsCertificateName']) || null,
+    Fqdn: textAt(ctx, raw, 'Fqdn', path)?.toLowerCase() || null,
+    TlsCertificateName: textAt(ctx, raw, 'TlsCertificateName', path) || null,
     RemoteIPRanges: has(raw, 'RemoteIPRanges') && raw.RemoteIPRanges !== null ? ranges : [...ALL_ADDRESSES],
-    AuthMechanism: textValue(ctx, raw.AuthMechanism, [...path, 'AuthMechanism']) || null,
-    PermissionGroups: textValue(ctx, raw.PermissionGroups, [...path, 'PermissionGroups']) || null,
-    TransportRole: textValue(ctx, raw.TransportRole, [...path, 'TransportRole']) || null,
+    AuthMechanism: textAt(ctx, raw, 'AuthMechanism', path) || null,
+    PermissionGroups: textAt(ctx, raw, 'PermissionGroups', path) || null,
+    TransportRole: textAt(ctx, raw, 'TransportRole', path) || null,
     Enabled: boolValue(raw.Enabled, true),
     extra: extraProperties(ctx, raw, RECEIVE_KEYS, path),
     provenance: ctx.provenance(path),
@@ -186,7 +187,7 @@ const REMOTE_DOMAIN_KEYS = [
 ] as const;
 
 function normalizeRemoteDomain(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): RemoteDomain {
-  const name = textValue(ctx, raw.Name, [...path, 'Name']) ?? '';
+  const name = textAt(ctx, raw, 'Name', path) ?? '';
   // The built-in remote domain is named "Default" and covers `*`; others are usually named after their domain.
   const domain = domainValue(raw.DomainName) ?? (name.toLowerCase() === 'default' ? '*' : name.toLowerCase());
   const d: RemoteDomain = {
@@ -195,7 +196,7 @@ function normalizeRemoteDomain(ctx: NormalizeContext, raw: Raw, path: PathSegmen
     TargetDeliveryDomain: optionalBool(raw.TargetDeliveryDomain),
     TrustedMailInboundEnabled: optionalBool(raw.TrustedMailInboundEnabled),
     TrustedMailOutboundEnabled: optionalBool(raw.TrustedMailOutboundEnabled),
-    AllowedOOFType: textValue(ctx, raw.AllowedOOFType, [...path, 'AllowedOOFType']) || null,
+    AllowedOOFType: textAt(ctx, raw, 'AllowedOOFType', path) || null,
     IsInternal: optionalBool(raw.IsInternal),
     extra: extraProperties(ctx, raw, REMOTE_DOMAIN_KEYS, path),
     provenance: ctx.provenance(path),

@@ -14,7 +14,7 @@ import {
   has,
   hostList,
   ipList,
-  textValue,
+  textAt,
   writtenKeys,
   type Raw,
 } from './normalize-values.js';
@@ -36,11 +36,11 @@ export function normalizeTenants(ctx: NormalizeContext, root: Raw): Tenant[] {
 }
 
 function normalizeTenant(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): Tenant {
-  const name = textValue(ctx, raw.Name, [...path, 'Name']) ?? '';
+  const name = textAt(ctx, raw, 'Name', path) ?? '';
   const owner = `tenant "${name}"`;
   const tenant: Tenant = {
     Name: name,
-    TenantId: textValue(ctx, raw.TenantId, [...path, 'TenantId']),
+    TenantId: textAt(ctx, raw, 'TenantId', path),
     AcceptedDomains: normalizeAcceptedDomains(ctx, raw, path, owner),
     InboundConnectors: normalizeObjectList(ctx, raw, 'InboundConnectors', path, {
       label: 'inbound connector',
@@ -88,10 +88,10 @@ const INBOUND_KEYS = [
  */
 function normalizeInboundConnector(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): InboundConnector {
   const c: InboundConnector = {
-    Name: textValue(ctx, raw.Name, [...path, 'Name']) ?? '',
+    Name: textAt(ctx, raw, 'Name', path) ?? '',
     ConnectorType: enumValue(raw.ConnectorType, CONNECTOR_TYPES, 'Partner'),
     Enabled: boolValue(raw.Enabled, true),
-    TlsSenderCertificateName: textValue(ctx, raw.TlsSenderCertificateName, [...path, 'TlsSenderCertificateName']) || null,
+    TlsSenderCertificateName: textAt(ctx, raw, 'TlsSenderCertificateName', path) || null,
     SenderIPAddresses: ipList(raw, 'SenderIPAddresses', path),
     // SenderDomains are address spaces (`smtp:*;1`); the model keeps the domain pattern.
     SenderDomains: dedupe(addressSpaceList(ctx, raw, 'SenderDomains', path).map((a) => a.Domain)),
@@ -125,7 +125,7 @@ const OUTBOUND_KEYS = [
 function normalizeOutboundConnector(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): OutboundConnector {
   const smartHosts = hostList(raw, 'SmartHosts', path);
   const c: OutboundConnector = {
-    Name: textValue(ctx, raw.Name, [...path, 'Name']) ?? '',
+    Name: textAt(ctx, raw, 'Name', path) ?? '',
     ConnectorType: enumValue(raw.ConnectorType, CONNECTOR_TYPES, 'Partner'),
     Enabled: boolValue(raw.Enabled, true),
     RecipientDomains: domainList(raw, 'RecipientDomains', path),
@@ -134,8 +134,8 @@ function normalizeOutboundConnector(ctx: NormalizeContext, raw: Raw, path: PathS
     AllAcceptedDomains: boolValue(raw.AllAcceptedDomains, false),
     RouteAllMessagesViaOnPremises: boolValue(raw.RouteAllMessagesViaOnPremises, false),
     IsTransportRuleScoped: boolValue(raw.IsTransportRuleScoped, false),
-    TlsSettings: textValue(ctx, raw.TlsSettings, [...path, 'TlsSettings']) || null,
-    TlsDomain: textValue(ctx, raw.TlsDomain, [...path, 'TlsDomain'])?.toLowerCase() || null,
+    TlsSettings: textAt(ctx, raw, 'TlsSettings', path) || null,
+    TlsDomain: textAt(ctx, raw, 'TlsDomain', path)?.toLowerCase() || null,
     CloudServicesMailEnabled: boolValue(raw.CloudServicesMailEnabled, false),
     extra: extraProperties(ctx, raw, OUTBOUND_KEYS, path),
     provenance: ctx.provenance(path),
@@ -149,10 +149,10 @@ const JOURNAL_KEYS = ['Name', 'Scope', 'Recipient', 'JournalEmailAddress', 'Enab
 /** New-JournalRule: enabled and Global unless told otherwise; no Recipient means every recipient. */
 function normalizeJournalRule(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): JournalRule {
   const r: JournalRule = {
-    Name: textValue(ctx, raw.Name, [...path, 'Name']) ?? '',
+    Name: textAt(ctx, raw, 'Name', path) ?? '',
     Scope: enumValue(raw.Scope, JOURNAL_SCOPES, 'Global'),
-    Recipient: textValue(ctx, raw.Recipient, [...path, 'Recipient'])?.toLowerCase() || null,
-    JournalEmailAddress: textValue(ctx, raw.JournalEmailAddress, [...path, 'JournalEmailAddress'])?.toLowerCase() ?? '',
+    Recipient: textAt(ctx, raw, 'Recipient', path)?.toLowerCase() || null,
+    JournalEmailAddress: textAt(ctx, raw, 'JournalEmailAddress', path)?.toLowerCase() ?? '',
     Enabled: boolValue(raw.Enabled, true),
     extra: extraProperties(ctx, raw, JOURNAL_KEYS, path),
     provenance: ctx.provenance(path),

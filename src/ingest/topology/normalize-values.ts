@@ -54,14 +54,42 @@ export interface ListItem {
  */
 export function listItems(raw: Raw, key: string, parentPath: readonly PathSegment[], splitStrings = true): ListItem[] {
   const value = raw[key];
+  // Most lists of an export object are absent: no path is built for them.
+  if (value === null || value === undefined) return [];
   const path = [...parentPath, key];
   if (Array.isArray(value)) return value.map((v, i) => ({ value: v, path: [...path, i] }));
   if (typeof value === 'string') {
     const parts = splitStrings ? value.split(',') : [value];
     return parts.map((s) => s.trim()).filter((s) => s !== '').map((s) => ({ value: s, path }));
   }
-  if (value === null || value === undefined) return [];
   return [{ value, path }];
+}
+
+/**
+ * The values `listItems` gives, without their paths: for lists whose items are only converted
+ * (addresses, domains, hosts), where a path per item would be built for every object of an
+ * estate and never used.
+ */
+export function listValues(raw: Raw, key: string): unknown[] {
+  const value = raw[key];
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'string') {
+    const out: string[] = [];
+    for (const part of value.split(',')) {
+      const s = part.trim();
+      if (s !== '') out.push(s);
+    }
+    return out;
+  }
+  if (value === null || value === undefined) return [];
+  return [value];
+}
+
+/** `textValue` of `raw[key]`, the path to it built only when the value is a number (which is re-read from the source). */
+export function textAt(ctx: NormalizeContext, raw: Raw, key: string, path: readonly PathSegment[]): string | null {
+  const value = raw[key];
+  if (typeof value === 'string') return value.trim();
+  return textValue(ctx, value, typeof value === 'number' ? [...path, key] : path);
 }
 
 export function textList(ctx: NormalizeContext, raw: Raw, key: string, parentPath: readonly PathSegment[]): string[] {
@@ -90,34 +118,41 @@ export function normalizeDomain(text: string): string {
   return text.trim().toLowerCase().replace(/\.$/, '');
 }
 
-export function domainList(raw: Raw, key: string, parentPath: readonly PathSegment[]): string[] {
-  return dedupe(listItems(raw, key, parentPath).map((i) => domainValue(i.value)).filter((d): d is string => !!d));
+// The list converters take `parentPath` for the callers' symmetry; their items need no position.
+export function domainList(raw: Raw, key: string, _parentPath: readonly PathSegment[]): string[] {
+  const out: string[] = [];
+  for (const v of listValues(raw, key)) {
+    const d = domainValue(v);
+    if (d) out.push(d);
+  }
+  return dedupe(out);
 }
 
-export function hostList(raw: Raw, key: string, parentPath: readonly PathSegment[]): string[] {
-  return dedupe(
-    listItems(raw, key, parentPath)
-      .map((i) => domainValue(i.value))
-      .filter((d): d is string => !!d)
-      .map(normalizeHost),
-  );
+export function hostList(raw: Raw, key: string, _parentPath: readonly PathSegment[]): string[] {
+  const out: string[] = [];
+  for (const v of listValues(raw, key)) {
+    const d = domainValue(v);
+    if (d) out.push(normalizeHost(d));
+  }
+  return dedupe(out);
 }
 
-export function ipList(raw: Raw, key: string, parentPath: readonly PathSegment[]): string[] {
-  return dedupe(
-    listItems(raw, key, parentPath)
-      .filter((i): i is { value: string; path: PathSegment[] } => typeof i.value === 'string')
-      .map((i) => normalizeIpText(i.value)),
-  );
+export function ipList(raw: Raw, key: string, _parentPath: readonly PathSegment[]): string[] {
+  const out: string[] = [];
+  for (const v of listValues(raw, key)) if (typeof v === 'string') out.push(normalizeIpText(v));
+  return dedupe(out);
 }
 
 /** Address spaces (`smtp:contoso.com;1`, `*`, objects); an entry that does not parse is reported and left out. */
 export function addressSpaceList(ctx: NormalizeContext | null, raw: Raw, key: string, parentPath: readonly PathSegment[]): AddressSpace[] {
   const out: AddressSpace[] = [];
-  for (const item of listItems(raw, key, parentPath)) {
-    const parsed = parseAddressSpace(item.value);
+  const values = listValues(raw, key);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    const parsed = parseAddressSpace(value);
     if (parsed) out.push(parsed);
-    else ctx?.warn(item.path, `${key}: ${JSON.stringify(item.value)} is not an address space (expected e.g. smtp:contoso.com;1 or *); ignored`);
+    // The item's path (as listItems gives it) only for the message.
+    else ctx?.warn(Array.isArray(raw[key]) ? [...parentPath, key, i] : [...parentPath, key], `${key}: ${JSON.stringify(value)} is not an address space (expected e.g. smtp:contoso.com;1 or *); ignored`);
   }
   return out;
 }
@@ -133,17 +168,27 @@ export function thumbprintValue(ctx: NormalizeContext, value: unknown, path: rea
 }
 
 /** Canonical spelling of a case-insensitive enumeration value, or the fallback. */
-export function enumValue<T extends string>(value: unknown, allowed: readonly T[], fallback: T, aliases: Record<string, T> = {}): T {
+export function enumValue<T extends string>(value: unknown, allowed: readonly T[], fallback: T, aliases?: Record<string, T>): T {
   if (typeof value !== 'string') return fallback;
   const v = value.trim().toLowerCase();
-  const hit = allowed.find((a) => a.toLowerCase() === v);
-  if (hit) return hit;
-  for (const [alias, target] of Object.entries(aliases)) if (alias.toLowerCase() === v) return target;
+  // The allowed names lower-cased once per list (each caller's is a constant), not per value.
+  const lower = lowerCased(allowed);
+  for (let i = 0; i < lower.length; i++) if (lower[i] === v && allowed[i] !== '') return allowed[i]!;
+  if (aliases !== undefined) for (const alias in aliases) if (Object.hasOwn(aliases, alias) && alias.toLowerCase() === v) return aliases[alias]!;
   return fallback;
 }
 
+const LOWER_CASED = new WeakMap<readonly string[], readonly string[]>();
+
+function lowerCased(names: readonly string[]): readonly string[] {
+  let lower = LOWER_CASED.get(names);
+  if (lower === undefined) LOWER_CASED.set(names, (lower = names.map((n) => n.toLowerCase())));
+  return lower;
+}
+
 export function dedupe<T>(values: T[]): T[] {
-  return [...new Set(values)];
+  // Nothing to drop from fewer than two: the (fresh) array itself.
+  return values.length < 2 ? values : [...new Set(values)];
 }
 
 /** Per list of known names (each normaliser has one constant list): a set and a lower-case lookup, built once. */
@@ -156,6 +201,12 @@ interface KnownLookup {
    * and lower-casing each again shows in the load. Bounded, as the names come from the input.
    */
   unrelated: Set<string>;
+  /**
+   * Per property name already met, what becomes of it, with and without bookkeeping kept: left
+   * out (false), or kept in `extra` (true) — one lookup per property instead of two. Bounded too.
+   */
+  keptWithBookkeeping: Map<string, boolean>;
+  keptWithoutBookkeeping: Map<string, boolean>;
 }
 
 const KNOWN_LOOKUPS = new WeakMap<readonly string[], KnownLookup>();
@@ -164,7 +215,7 @@ const UNRELATED_MAX = 4096;
 function knownLookup(known: readonly string[]): KnownLookup {
   let l = KNOWN_LOOKUPS.get(known);
   if (!l) {
-    l = { names: new Set(known), lower: new Map(known.map((k) => [k.toLowerCase(), k])), unrelated: new Set() };
+    l = { names: new Set(known), lower: new Map(known.map((k) => [k.toLowerCase(), k])), unrelated: new Set(), keptWithBookkeeping: new Map(), keptWithoutBookkeeping: new Map() };
     KNOWN_LOOKUPS.set(known, l);
   }
   return l;
@@ -177,9 +228,16 @@ function knownLookup(known: readonly string[]): KnownLookup {
  */
 export function extraProperties(ctx: NormalizeContext, raw: Raw, known: readonly string[], path: readonly PathSegment[]): Record<string, unknown> {
   const extra: Record<string, unknown> = {};
-  const { names, lower, unrelated } = knownLookup(known);
+  const { names, lower, unrelated, keptWithBookkeeping, keptWithoutBookkeeping } = knownLookup(known);
+  const bookkeeping = ctx.keepsBookkeeping;
+  const kept = bookkeeping ? keptWithBookkeeping : keptWithoutBookkeeping;
   for (const k in raw) {
-    if (names.has(k) || (!ctx.keepsBookkeeping && isBookkeeping(k))) continue;
+    let keep = kept.get(k);
+    if (keep === undefined) {
+      keep = !(names.has(k) || (!bookkeeping && isBookkeeping(k)));
+      if (kept.size < UNRELATED_MAX) kept.set(k, keep);
+    }
+    if (!keep) continue;
     const v = raw[k];
     extra[k] = v;
     if (unrelated.has(k)) continue;
@@ -190,10 +248,31 @@ export function extraProperties(ctx: NormalizeContext, raw: Raw, known: readonly
   return extra;
 }
 
-/** Names of the properties written in the input, among the model's. */
-export function writtenKeys(raw: Raw, known: readonly string[]): string[] {
-  return known.filter((k) => has(raw, k) && raw[k] !== null);
+/**
+ * Names of the properties written in the input, among the model's. The list is shared by every
+ * object that wrote the same ones (never change it): an estate's hundreds of thousands of objects
+ * write a handful of distinct sets, and markGiven finds its set by the list itself.
+ */
+export function writtenKeys(raw: Raw, known: readonly string[]): readonly string[] {
+  if (known.length > 30) return known.filter((k) => has(raw, k) && raw[k] !== null);
+  let mask = 0;
+  for (let i = 0; i < known.length; i++) {
+    const k = known[i]!;
+    if (has(raw, k) && raw[k] !== null) mask |= 1 << i;
+  }
+  let lists = WRITTEN_LISTS.get(known);
+  if (lists === undefined) WRITTEN_LISTS.set(known, (lists = new Map()));
+  let list = lists.get(mask);
+  if (list === undefined) {
+    list = Object.freeze(known.filter((_, i) => (mask & (1 << i)) !== 0));
+    if (lists.size < WRITTEN_LISTS_MAX) lists.set(mask, list);
+  }
+  return list;
 }
+
+/** Per list of known names (a normaliser's constant): the written-names list of each subset seen. */
+const WRITTEN_LISTS = new WeakMap<readonly string[], Map<number, readonly string[]>>();
+const WRITTEN_LISTS_MAX = 4096;
 
 /** `/Date(1735689600000)/` (Windows PowerShell 5.1 ConvertTo-Json) or any Date.parse-able text → ISO 8601. */
 export function dateValue(value: unknown): { iso: string | null; ok: boolean } {
