@@ -3,6 +3,7 @@ import type { Certificate } from '../model/certificate.js';
 import type { ConnectorIndex, IndexedConnector, RelayLineParts } from './connector-index.js';
 import { ipv4Number, parseIp } from './ip-address.js';
 import { describe, disabledLines, isActiveOnPrem, lookUpCertificate, NO_ENTRIES, NO_TENANTS, NO_TEXT, otherTenants, problemLine, stepOneLine, type CertificateLookup } from './certificate-lookup.js';
+import { assume, assumptionMark, rewind, say, takeAssumptions, takeTrace, traceMark } from './attribution-lines.js';
 
 /**
  * Tenant attribution at Exchange Online Protection — EXO-SEMANTICS M3 (priority from
@@ -59,41 +60,6 @@ export interface Attribution {
 
 const SENDER_ACCEPTED = 2;
 const NO_CERTIFICATE_LINE = 'No TLS client certificate was presented, so no certificate-scoped connector can match (M3 step 1).';
-
-/**
- * The lines of the attributions in progress, one stack for the trace and one for the assumptions:
- * a call writes its lines above those of any call it runs within (ctx.isExchangeOnlineDomain is
- * the caller's code) and copies them out, on return, into an array of exactly their number — no
- * per-call array grows by pushing, and an answer without assumptions shares NO_TEXT.
- */
-const traceLines: string[] = [];
-let traceTop = 0;
-const assumptionLines: string[] = [];
-let assumptionTop = 0;
-
-function say(line: string): void {
-  traceLines[traceTop++] = line;
-}
-
-function assume(line: string): void {
-  assumptionLines[assumptionTop++] = line;
-}
-
-/** lines[from..to) as a new array of that exact size (usually one to three lines), or NO_TEXT. */
-function linesFrom(lines: readonly string[], from: number, to: number): readonly string[] {
-  switch (to - from) {
-    case 0:
-      return NO_TEXT;
-    case 1:
-      return [lines[from]!];
-    case 2:
-      return [lines[from]!, lines[from + 1]!];
-    case 3:
-      return [lines[from]!, lines[from + 1]!, lines[from + 2]!];
-    default:
-      return lines.slice(from, to);
-  }
-}
 
 /**
  * The answer under construction: allocated once per call with what every outcome shares, the rest
@@ -259,16 +225,15 @@ function isActivePartner(e: IndexedConnector): boolean {
 
 export function attribute(conn: Connection, ctx: AttributionContext): Attribution {
   if (ctx.explain === false) return decide(conn, ctx, false);
-  const traceFrom = traceTop;
-  const assumptionFrom = assumptionTop;
+  const traceFrom = traceMark();
+  const assumptionFrom = assumptionMark();
   try {
     const a = decide(conn, ctx, true);
-    a.trace = linesFrom(traceLines, traceFrom, traceTop);
-    a.assumptions = linesFrom(assumptionLines, assumptionFrom, assumptionTop);
+    a.trace = takeTrace(traceFrom);
+    a.assumptions = takeAssumptions(assumptionFrom);
     return a;
   } finally {
-    traceTop = traceFrom;
-    assumptionTop = assumptionFrom;
+    rewind(traceFrom, assumptionFrom);
   }
 }
 
