@@ -219,10 +219,22 @@ const commandCount = (steps: FixStep[]): number => steps.filter((s) => s.command
  * Verifies and ranks the candidates of one finding: verified ones first (fewer commands first,
  * else in the rule's order), then those that cannot be simulated; rejected ones are dropped.
  */
+/**
+ * The finding without `candidates`, with `changes` set: the object `{ ...rest, ...changes }` would
+ * give (same keys, same order), built key by key. Object-rest plus spread gives V8 objects about
+ * three times the size, and a diagnosis holds one copy per finding (an estate's tens of thousands).
+ */
+function verifiedCopy(finding: Finding, changes: Pick<Finding, 'fix' | 'fixVerification' | 'alternatives'> | null): Finding {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(finding)) if (key !== 'candidates') out[key] = finding[key as keyof Finding];
+  if (changes) for (const key of Object.keys(changes)) out[key] = changes[key as keyof typeof changes];
+  return out as unknown as Finding;
+}
+
 export function verifyFinding(verifier: FixVerifier, finding: Finding): Finding {
-  const { candidates, ...rest } = finding;
+  const { candidates } = finding;
   const list = candidates && candidates.length > 0 ? candidates : finding.fix.length > 0 ? [{ steps: finding.fix }] : [];
-  if (list.length === 0) return rest;
+  if (list.length === 0) return verifiedCopy(finding, null);
   const judged = list.map((c, i) => ({ c, i, v: verifier.verify(finding, c) }));
   const kept = judged
     .filter((j) => j.v.kind !== 'rejected')
@@ -232,11 +244,11 @@ export function verifyFinding(verifier: FixVerifier, finding: Finding): Finding 
     const why = judged.map((j) => `${j.c.steps.find((s) => s.command)?.command ?? 'the change'} — ${j.v.text}`).join('; ');
     const text = `No single change verified: the simulation rejected every candidate (${why}). Change the configuration by hand and check it with \`mailflow-doctor whatif\` before applying it.`;
     const advice = list[0]!.steps.filter((s) => !s.command && !s.where);
-    return { ...rest, fix: [{ text }, ...advice], fixVerification: { status: 'not-verified', text: `not verified: ${why}` } };
+    return verifiedCopy(finding, { fix: [{ text }, ...advice], fixVerification: { status: 'not-verified', text: `not verified: ${why}` } });
   }
   const [best, ...others] = kept;
   const alternatives: FixAlternative[] = others.map((j) => ({ fix: j.c.steps, verification: status(j.v) }));
-  return { ...rest, fix: best!.c.steps, fixVerification: status(best!.v), ...(alternatives.length > 0 ? { alternatives } : {}) };
+  return verifiedCopy(finding, { fix: best!.c.steps, fixVerification: status(best!.v), ...(alternatives.length > 0 ? { alternatives } : {}) });
 }
 
 /** Verifies every finding's fixes; returns the findings in the same order and a note when the simulation budget ran out. */
