@@ -9,6 +9,7 @@ import {
   type StatusObservation,
   type TraceObservation,
 } from '../../model/evidence.js';
+import type { Diagnostic } from '../../model/diagnostics.js';
 import type { Provenance } from '../../model/provenance.js';
 import type { EvidenceSink } from './evidence-reader.js';
 import { domainPart, joinGroup, TraceGroups } from './trace-groups.js';
@@ -33,6 +34,10 @@ export class EvidenceCollector implements EvidenceSink {
 
   trace(o: TraceObservation): void {
     this.traces.add(o);
+  }
+
+  traceGroupingNotice(file: string): Diagnostic | null {
+    return this.traces.coarseNotice(file);
   }
 
   session(o: SmtpSessionObservation): void {

@@ -1,4 +1,4 @@
-import type { InputReport } from '../../model/diagnostics.js';
+import type { Diagnostic, InputReport } from '../../model/diagnostics.js';
 import type { ByteSource } from '../byte-source.js';
 import type { HeaderMessageObservation, SmtpSessionObservation, StatusObservation, TraceObservation } from '../../model/evidence.js';
 
@@ -12,6 +12,11 @@ export interface EvidenceSink {
    * read at. Optional so that a sink interested in sessions or traces only need not take them.
    */
   status?(observation: StatusObservation): void;
+  /**
+   * What the reader of `file` should add to its report once the file is read: that rows of it were
+   * grouped more coarsely than their route (a bound on memory), null when none were.
+   */
+  traceGroupingNotice?(file: string): Diagnostic | null;
 }
 
 /** Progress of a long read, shown as a bar on a terminal (cli/progress.ts); absent when nobody watches. */

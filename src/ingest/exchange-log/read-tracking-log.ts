@@ -1,3 +1,4 @@
+import { addDiagnostic } from '../limits.js';
 import type { InputReport } from '../../model/diagnostics.js';
 import type { SmtpReply, StatusObservation, TraceObservation } from '../../model/evidence.js';
 import { toByteSource, type ByteSource } from '../byte-source.js';
@@ -229,7 +230,7 @@ export const trackingLogReader: EvidenceReader = {
   },
   async read(source, sink, options) {
     const file = source.name;
-    return readTrackingLog(
+    const report = await readTrackingLog(
       source,
       (e) => {
         for (const o of refusalsOf(e, file)) sink.trace(o);
@@ -237,5 +238,9 @@ export const trackingLogReader: EvidenceReader = {
       },
       options,
     );
+    // Refusals are trace observations: past the bound on distinct routes they are grouped coarsely (trace-groups.ts), which the report says.
+    const notice = sink.traceGroupingNotice?.(report.file);
+    if (notice) addDiagnostic(report.diagnostics, notice, report.file);
+    return report;
   },
 };

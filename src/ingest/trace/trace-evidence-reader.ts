@@ -1,4 +1,5 @@
 import type { EvidenceReader } from '../evidence/evidence-reader.js';
+import { addDiagnostic } from '../limits.js';
 import { detectTrace } from './detect-trace.js';
 import { readTraceFile } from './read-trace.js';
 import { toObservation } from './trace-message.js';
@@ -14,6 +15,9 @@ export const traceEvidenceReader: EvidenceReader = {
   detect: detectTrace,
   async read(source, sink, options) {
     const report = await readTraceFile(source, (m) => sink.trace(toObservation(m)), { progress: options.progress, onStatus: (o) => sink.status?.(o) });
+    // Rows beyond the bound on distinct routes were grouped coarsely (trace-groups.ts): counted, but said.
+    const notice = sink.traceGroupingNotice?.(report.file);
+    if (notice) addDiagnostic(report.diagnostics, notice, report.file);
     return { file: report.file, kind: report.kind, records: report.records, skipped: report.skipped, diagnostics: report.diagnostics };
   },
 };
