@@ -15,8 +15,13 @@ import { isOwnOnPremisesSide, organizationOfHost } from './support/own-onprem-si
  */
 
 interface ConnectorGroup {
-  /** Every row came from a host of the tenant's own on-premises side (RULES.md v2: info). */
-  ownSide: boolean;
+  /**
+   * Who sent the rows: hosts of the tenant's own on-premises side (RULES.md v2: info), other hosts
+   * (the S1 fault: error), or not known — the rows name no client address or host (a trace without
+   * those columns, or rows grouped without them past the evidence collector's bound): the fault is
+   * not proven then, and the finding says what is missing.
+   */
+  side: 'own' | 'foreign' | 'unknown';
   tenantId: string;
   connectorName: string;
   tenant: Tenant;
@@ -44,13 +49,13 @@ export const rule: Rule = {
       // RULES.md v2: the tenant's own on-premises side relaying forwarded mail, application domains
       // or NDRs through its connector is supported (EXO-SEMANTICS M4) — reported as info.
       const org = organizationOfHost(ctx.case, o.clientIp, o.clientHostname);
-      const ownSide = org !== null && isOwnOnPremisesSide(org, tenant, index);
-      const key = `${tenant.Name}\u0000${o.inboundConnector.name.toLowerCase()}\u0000${ownSide ? 'own' : 'foreign'}`;
+      const side = org !== null && isOwnOnPremisesSide(org, tenant, index) ? 'own' : !o.clientIp && !o.clientHostname ? 'unknown' : 'foreign';
+      const key = `${tenant.Name}\u0000${o.inboundConnector.name.toLowerCase()}\u0000${side}`;
       let cg = groups.get(key);
       if (!cg) {
         const name = o.inboundConnector.name.toLowerCase();
         cg = {
-          ownSide,
+          side,
           tenantId: o.inboundConnector.tenantId ?? o.tenantId ?? tenant.TenantId ?? '',
           connectorName: o.inboundConnector.name,
           tenant,
@@ -61,12 +66,23 @@ export const rule: Rule = {
       }
       cg.foreign.push(g);
     }
+    // Rows that name no host join the error where other rows through the same connector prove it
+    // takes other senders' mail: all of them were processed in the tenant. Alone, they are not proof.
+    for (const [key, cg] of groups) {
+      if (cg.side !== 'unknown') continue;
+      const proven = groups.get(key.slice(0, key.lastIndexOf('\u0000') + 1) + 'foreign');
+      if (proven) {
+        proven.foreign.push(...cg.foreign);
+        groups.delete(key);
+      }
+    }
     return [...groups.values()].map((cg) => foreignMailFinding(this, cg));
   },
 };
 
 function foreignMailFinding(rule: Rule, cg: ConnectorGroup): Finding {
-  if (cg.ownSide) return ownSideFinding(rule, cg);
+  if (cg.side === 'own') return ownSideFinding(rule, cg);
+  if (cg.side === 'unknown') return unknownSideFinding(rule, cg);
   const span = spanOf(cg.foreign);
   const domains = [...groupBy(cg.foreign, (g) => senderDomain(g.sample.sender)!)]
     .map(([domain, groups]) => ({ domain, ...spanOf(groups) }))
@@ -121,5 +137,34 @@ function ownSideFinding(rule: Rule, cg: ConnectorGroup): Finding {
     evidence,
     fix: [{ text: 'Nothing to change if these senders are expected (forwarding, applications, NDRs); otherwise find the application or rule on premises that sends them.' }],
     references: ['https://techcommunity.microsoft.com/t5/exchange-team-blog/updated-requirements-for-smtp-relay-through-exchange-online/ba-p/3851357'],
+  };
+}
+
+/**
+ * Rows that name no sending host: the tenant's own servers relaying (supported, M4) and another
+ * sender's host matching the connector (S1) look the same without it, so no error is raised on them.
+ */
+function unknownSideFinding(rule: Rule, cg: ConnectorGroup): Finding {
+  const span = spanOf(cg.foreign);
+  const domains = [...groupBy(cg.foreign, (g) => senderDomain(g.sample.sender)!)].map(([domain, groups]) => `${domain} ${spanOf(groups).count}`);
+  const evidence: Evidence[] = [];
+  for (const g of cg.foreign.slice(0, 5)) {
+    const o = g.sample;
+    evidence.push(...groupEvidence(g, `${o.sender} → ${o.recipient}: received through "${cg.connectorName}" (OnPremises); the trace names no client address or host`).slice(0, 1));
+  }
+  return {
+    rule: rule.id,
+    severity: 'warning',
+    title: rule.title,
+    message: `Message trace: ${describeSpan(span.count, span.first, span.last, 'message')} from domains ${cg.tenant.Name} does not accept (${domains.join(', ')}) came in through its OnPremises connector "${cg.connectorName}", but the trace does not say which host sent them. From the tenant's own on-premises servers this is supported relaying; from any other host it is mail processed in the wrong tenant.`,
+    subjects: [{ type: 'InboundConnector', name: cg.connectorName, tenant: cg.tenant.Name }],
+    evidence,
+    fix: [
+      {
+        text: 'Supply the sending hosts: a trace that carries the client address (the extended report of Start-HistoricalSearch -ReportType MessageTraceDetail has client_ip), or a shorter time window so that every route is kept with its address; then diagnose the case again.',
+        where: 'Exchange Online PowerShell',
+      },
+    ],
+    references: ['https://learn.microsoft.com/exchange/monitoring/trace-an-email-message/run-a-message-trace-and-view-results'],
   };
 }

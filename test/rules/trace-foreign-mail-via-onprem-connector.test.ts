@@ -65,4 +65,13 @@ describe('trace-foreign-mail-via-onprem-connector', () => {
     const foreign = traceRow({ sender: 'noreply@billing-app.example', recipient: 'x@fabrikam.com', inboundConnector: connector, clientIp: '198.51.100.7' });
     expect(evidenceFindings(hybrid, { traces: [foreign] }, 'trace-foreign-mail-via-onprem-connector').map((f) => f.severity)).toEqual(['error']);
   });
+
+  it("a row that names no sending host is not proof of the fault: a warning that says what to supply, never an error (the bar: no error on a value the case does not hold)", () => {
+    const hybrid = exampleTopology('clean-hybrid');
+    const connector = { name: 'Inbound from 8d7c6b5a-4f3e-2d1c-0b9a-887766554433', type: 'OnPremises', tenantId: '0b5f2a8e-3c1d-4e6f-8a9b-1c2d3e4f5a6b' };
+    const unnamed = traceRow({ sender: 'noreply@billing-app.example', recipient: 'x@fabrikam.com', inboundConnector: connector });
+    const found = evidenceFindings(hybrid, { traces: [unnamed] }, 'trace-foreign-mail-via-onprem-connector');
+    expect(found.map((f) => f.severity)).toEqual(['warning']);
+    expect(found[0]!.fix.map((s) => s.text).join(' ')).toMatch(/client address/);
+  });
 });
