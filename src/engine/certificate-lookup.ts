@@ -119,6 +119,11 @@ export function lookUpCertificate(cert: Certificate, index: ConnectorIndex, at: 
         partnerEntries.push(h.entry);
       }
     }
+    // Kept at their exact length: lists grown by push() keep room for ~17 items, per certificate.
+    if (partnerTenants !== NO_TENANTS) {
+      partnerTenants = partnerTenants.slice();
+      partnerEntries = partnerEntries.slice();
+    }
     const bestEntry = best !== null ? best.entry : null;
     // What every connection reads comes first: the object's first cache line; then the step-1
     // decision, then the lines explain on reads for most certificate matches, next to it.

@@ -18,14 +18,27 @@ export { isSupportedSenderRange, type CertificateHit, type IndexedConnector, typ
  */
 
 const NO_TEXT: string[] = [];
+/** Shared by the connectors without a supported IPv4 value (most certificate-scoped ones). */
+const NO_RANGES: IpRange[] = [];
 const NO_ENTRIES: IndexedConnector[] = [];
 const NO_TENANTS: Tenant[] = [];
 const NO_PARTNERS: PartnerConnectorEntry[] = [];
+const NO_HITS: CertificateHit[] = [];
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** Replaces each list grown by push() (room for ~17 items) with an exact copy: the index keeps them for the case's lifetime. */
+function trimLists<K, V>(map: Map<K, V[]>): void {
+  for (const [key, list] of map) if (list.length > 1) map.set(key, list.slice());
+}
+
+/** A shared empty list for an empty one: a Partner connector rarely lists AssociatedAcceptedDomains or TrustedOrganizations. */
+function shareEmpty(list: readonly string[]): readonly string[] {
+  return list.length === 0 ? NO_TEXT : list;
 }
 
 function addHit(hits: CertificateHit[], entry: IndexedConnector, match: CertNameMatch): void {
@@ -56,30 +69,26 @@ export class ConnectorIndex {
   private readonly partnersOfTenant = new Map<Tenant, PartnerConnectorEntry[]>();
   /** Every accepted domain of the case and the tenants accepting it (attribution's hot path reads it by id). */
   readonly domains = new DomainTable();
-  private readonly domainsOfTenant = new Map<Tenant, Map<string, AcceptedDomain>>();
   private readonly tenantsByName = new Map<string, Tenant>();
 
   constructor(tenants: readonly Tenant[]) {
     for (const tenant of tenants) this.addTenant(tenant);
     this.v4.build();
+    for (const lists of [this.exact, this.exactByParent, this.wildcard, this.ipScopedOnPrem, this.partnersOfTenant]) trimLists(lists as Map<unknown, unknown[]>);
   }
 
   private addTenant(tenant: Tenant): void {
     this.tenantsByName.set(tenant.Name.toLowerCase(), tenant);
-    const domains = new Map<string, AcceptedDomain>();
-    for (const d of tenant.AcceptedDomains) {
-      domains.set(d.DomainName, d);
-      this.domains.add(d.DomainName, tenant);
-    }
-    this.domainsOfTenant.set(tenant, domains);
+    for (const d of tenant.AcceptedDomains) this.domains.add(d, tenant);
     for (const connector of tenant.InboundConnectors) {
       const value = connector.TlsSenderCertificateName ? normalizeCertName(connector.TlsSenderCertificateName) : null;
-      const ranges: IpRange[] = [];
+      let ranges: IpRange[] = NO_RANGES;
       let ignored: string[] | null = null;
       for (const text of connector.SenderIPAddresses) {
         const r = parseIpRange(text);
-        if (r && isSupportedSenderRange(r)) ranges.push(r);
-        else (ignored ??= []).push(text);
+        // Lists grow by concat (exact length) rather than push (room for ~17): most hold one value.
+        if (r && isSupportedSenderRange(r)) ranges = ranges.concat(r);
+        else ignored = ignored === null ? [text] : ignored.concat(text);
       }
       const activeOnPrem = connector.Enabled && connector.ConnectorType === 'OnPremises';
       const activePartner = connector.Enabled && connector.ConnectorType === 'Partner';
@@ -93,7 +102,6 @@ export class ConnectorIndex {
         activePartner,
         disabledOnPrem: !connector.Enabled && connector.ConnectorType === 'OnPremises',
         label: null,
-        domains,
         stepTwoMiddle: null,
         notSenderMiddle: null,
         disabledIpTail: null,
@@ -114,7 +122,10 @@ export class ConnectorIndex {
         }
       }
       if (activePartner) {
-        push(this.partnersOfTenant, tenant, partnerConnectorEntry(entry));
+        const partner = partnerConnectorEntry(entry);
+        partner.associatedDomains = shareEmpty(partner.associatedDomains);
+        partner.trustedOrganizations = shareEmpty(partner.trustedOrganizations);
+        push(this.partnersOfTenant, tenant, partner);
       }
       // Every value Exchange Online accepts lies within one /24 (isSupportedSenderRange).
       for (const r of ranges) this.v4.add(r.start as number, r.end as number, r.prefixLength as number, entry);
@@ -128,7 +139,9 @@ export class ConnectorIndex {
   matchCertificate(names: readonly string[]): readonly CertificateHit[] {
     let hits = this.certificateHits.get(names);
     if (!hits) {
-      hits = this.lookUpCertificate(names);
+      const found = this.lookUpCertificate(names);
+      // Kept at its exact length (a list grown by push() keeps room for ~17 hits), or shared when empty.
+      hits = found.length === 0 ? NO_HITS : found.slice();
       this.certificateHits.set(names, hits);
     }
     return hits;
@@ -193,7 +206,7 @@ export class ConnectorIndex {
   }
 
   acceptedDomain(tenant: Tenant, domain: string): AcceptedDomain | undefined {
-    return this.domainsOfTenant.get(tenant)?.get(domain);
+    return this.domains.acceptedBy(this.domains.idOf(domain), tenant);
   }
 
   /**
@@ -202,26 +215,27 @@ export class ConnectorIndex {
    * counts. Returns the accepted domain that passed, or null.
    */
   certificateDomain(tenant: Tenant, name: string): string | null {
-    const domains = this.domainsOfTenant.get(tenant);
-    if (!domains) return null;
     if (name.startsWith('*.')) {
       const d = name.slice(2);
-      return domains.has(d) ? d : null;
+      return this.accepts(tenant, d) ? d : null;
     }
-    if (domains.has(name)) return name;
+    if (this.accepts(tenant, name)) return name;
     const dot = name.indexOf('.');
     if (dot < 0) return null;
     const parent = name.slice(dot + 1);
-    return domains.has(parent) ? parent : null;
+    return this.accepts(tenant, parent) ? parent : null;
+  }
+
+  /** Whether the tenant lists the domain among its accepted domains. */
+  private accepts(tenant: Tenant, domain: string): boolean {
+    return this.domains.accepts(this.domains.idOf(domain), tenant);
   }
 
   /** Any accepted domain of the tenant equal to or above a certificate name (`*.d` from d up). */
   acceptedDomainCovering(tenant: Tenant, name: string): string | null {
-    const domains = this.domainsOfTenant.get(tenant);
-    if (!domains) return null;
     let d = name.startsWith('*.') ? name.slice(2) : name;
     for (;;) {
-      if (domains.has(d)) return d;
+      if (this.accepts(tenant, d)) return d;
       const dot = d.indexOf('.');
       if (dot < 0) return null;
       d = d.slice(dot + 1);

@@ -1,4 +1,4 @@
-import type { Tenant } from '../model/case.js';
+import type { AcceptedDomain, Tenant } from '../model/case.js';
 import type { IndexedConnector } from './indexed-connector.js';
 
 /** What attribution asks about a domain, in one lookup: the tenants accepting it (M3 step 3 takes the first). */
@@ -45,12 +45,31 @@ export class DomainTable {
   private readonly firstTenants: Tenant[] = [];
   /** By id: 1 when several tenants accept the domain, else 0. */
   private readonly severalFlags: number[] = [];
-  private readonly factsById: DomainFacts[] = [];
+  /**
+   * By id: the facts object, built on first use (null until then): most domains are only ever
+   * read through the arrays above, and 10,000s of objects would stay alive with the case. A
+   * domain several tenants accept gets its facts when its second tenant is added (`tenants`).
+   */
+  private readonly factsById: (DomainFacts | null)[] = [];
+  /**
+   * By id: the first tenant's AcceptedDomain object; the other tenants' (rare: a domain several
+   * tenants accept) by id then tenant. One table for the case instead of a Map per tenant.
+   * A tenant listing a domain twice keeps its last entry.
+   */
+  private readonly firstAccepted: AcceptedDomain[] = [];
+  private readonly otherAccepted = new Map<number, Map<Tenant, AcceptedDomain>>();
 
-  add(domain: string, tenant: Tenant): void {
+  add(accepted: AcceptedDomain, tenant: Tenant): void {
+    const domain = accepted.DomainName;
     const id = this.ids[domain];
     if (id !== undefined) {
-      const facts = this.factsById[id]!;
+      if (this.firstTenants[id] === tenant) this.firstAccepted[id] = accepted;
+      else {
+        let others = this.otherAccepted.get(id);
+        if (others === undefined) this.otherAccepted.set(id, (others = new Map()));
+        others.set(tenant, accepted);
+      }
+      const facts = this.factsOf(id);
       facts.tenants.push(tenant);
       facts.several = true;
       this.severalFlags[id] = 1;
@@ -58,8 +77,15 @@ export class DomainTable {
     }
     this.ids[domain] = this.factsById.length;
     this.firstTenants.push(tenant);
+    this.firstAccepted.push(accepted);
     this.severalFlags.push(0);
-    this.factsById.push({
+    this.factsById.push(null);
+  }
+
+  /** The facts of the domain `id` while only its first tenant accepts it. */
+  private newFacts(id: number): DomainFacts {
+    const tenant = this.firstTenants[id]!;
+    const facts: DomainFacts = {
       // `first` and the lines most connections read with it come first (one cache line).
       first: tenant,
       anonymousLine: null,
@@ -71,7 +97,9 @@ export class DomainTable {
       partnerLineFor: null,
       ownIpLine: null,
       ownIpLineFor: null,
-    });
+    };
+    this.factsById[id] = facts;
+    return facts;
   }
 
   /** The domain's id, or -1 when no tenant accepts it. */
@@ -88,17 +116,26 @@ export class DomainTable {
   /** Whether the tenant accepts the domain `id` (-1: no tenant does). */
   accepts(id: number, tenant: Tenant): boolean {
     if (id < 0) return false;
+    // A domain several tenants accept has had its facts since its second tenant was added.
     return this.firstTenants[id] === tenant || (this.severalFlags[id] === 1 && this.factsById[id]!.tenants.includes(tenant));
+  }
+
+  /** The tenant's AcceptedDomain entry for the domain `id` (-1: no tenant accepts it), or undefined. */
+  acceptedBy(id: number, tenant: Tenant): AcceptedDomain | undefined {
+    if (id < 0) return undefined;
+    if (this.firstTenants[id] === tenant) return this.firstAccepted[id];
+    return this.severalFlags[id] === 1 ? this.otherAccepted.get(id)?.get(tenant) : undefined;
   }
 
   /** The facts of the domain `id` (≥ 0). */
   factsOf(id: number): DomainFacts {
-    return this.factsById[id]!;
+    const facts = this.factsById[id];
+    return facts ? facts : this.newFacts(id);
   }
 
   /** The facts of the domain, or undefined when no tenant accepts it. */
   facts(domain: string): DomainFacts | undefined {
     const id = this.ids[domain];
-    return id === undefined ? undefined : this.factsById[id];
+    return id === undefined ? undefined : this.factsOf(id);
   }
 }

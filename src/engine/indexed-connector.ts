@@ -1,4 +1,4 @@
-import type { AcceptedDomain, InboundConnector, Tenant } from '../model/case.js';
+import type { InboundConnector, Tenant } from '../model/case.js';
 import type { CertNameMatch } from './cert-name-match.js';
 import type { IpRange } from './ip-address.js';
 
@@ -27,8 +27,6 @@ export interface IndexedConnector extends RelayLineParts {
   disabledOnPrem: boolean;
   /** `"name" (type) of tenant` for the attribution trace, built on first use. */
   label: string | null;
-  /** The tenant's accepted domains by name (shared by its entries): one lookup per relay decision. */
-  domains: ReadonlyMap<string, AcceptedDomain>;
   /**
    * Attribution's step-2 sentences about this connector, around the connection's source IP and
    * MAIL FROM domain (built on first use, explain on): the connection's parts are then joined to

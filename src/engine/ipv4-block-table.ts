@@ -45,8 +45,8 @@ function slotOf(key: number, mask: number): number {
 }
 
 export class Ipv4BlockTable {
-  /** The blocks by their /24 (a small integer, so the map needs no boxed key) while the index is built. */
-  private readonly by24 = new Map<number, Block24>();
+  /** The blocks by their /24 (a small integer, so the map needs no boxed key) while the index is built; let go by build(). */
+  private by24: Map<number, Block24> | null = new Map<number, Block24>();
   /**
    * The same blocks in an open-addressing table built once the index is complete: per slot two
    * integers side by side, the /24 number + 1 (0 = empty) and where the block starts in `data`.
@@ -68,9 +68,10 @@ export class Ipv4BlockTable {
 
   /** Adds a supported value (`start`..`end` within one /24, prefix /24–/32) of the entry's connector. */
   add(start: number, end: number, prefixLength: number, entry: IndexedConnector): void {
+    const by24 = this.by24!;
     const key = start >>> 8;
-    let block = this.by24.get(key);
-    if (!block) this.by24.set(key, (block = { exactLows: [], exactEntries: [], exactByLow: null, ranges: [] }));
+    let block = by24.get(key);
+    if (!block) by24.set(key, (block = { exactLows: [], exactEntries: [], exactByLow: null, ranges: [] }));
     if (prefixLength === 32) addExact(block, start & 255, entry);
     else {
       // Longest prefix first, then case order: the most specific range decides between connectors of one tenant.
@@ -83,14 +84,15 @@ export class Ipv4BlockTable {
 
   /** Lays the blocks out for lookups; called once, after the last add(). */
   build(): void {
+    const by24 = this.by24!;
     let size = 16;
-    while (size < this.by24.size * 2) size *= 2;
+    while (size < by24.size * 2) size *= 2;
     this.slots = new Int32Array(size * 2);
     this.mask = size - 1;
     const data: number[] = [];
     const listAt: IndexedConnector[][] = [];
     const lowTables: ((IndexedConnector[] | undefined)[] | undefined)[] = [];
-    for (const [key, block] of this.by24) {
+    for (const [key, block] of by24) {
       let slot = slotOf(key, this.mask);
       while (this.slots[slot * 2] !== 0) slot = (slot + 1) & this.mask;
       const at = data.length;
@@ -98,11 +100,13 @@ export class Ipv4BlockTable {
       this.slots[slot * 2 + 1] = at;
       if (block.exactByLow !== null) {
         data.push(-1);
+        for (let i = 0; i < block.exactLows.length; i++) block.exactByLow[block.exactLows[i]!] = block.exactEntries[i]!.slice();
         lowTables[at] = block.exactByLow;
       } else {
         data.push(block.exactLows.length);
         for (let i = 0; i < block.exactLows.length; i++) {
-          listAt[data.length] = block.exactEntries[i]!;
+          // Copied to its exact length: a list grown by push() keeps room for ~17 connectors.
+          listAt[data.length] = block.exactEntries[i]!.slice();
           data.push(block.exactLows[i]!);
         }
       }
@@ -118,6 +122,8 @@ export class Ipv4BlockTable {
     for (let i = 0; i < data.length; i++) lists[i] = listAt[i] ?? NO_ENTRIES;
     this.listAt = lists;
     this.lowTables = lowTables;
+    // The build-time blocks are laid out above; keeping them would hold ~3 objects per address for the case's lifetime.
+    this.by24 = null;
   }
 
   /** Where the /24's block starts in `data`, or -1. */
