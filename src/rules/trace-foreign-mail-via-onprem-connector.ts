@@ -121,13 +121,7 @@ function foreignMailFinding(rule: Rule, cg: ConnectorGroup): Finding {
 
 /** The tenant's own on-premises servers relayed non-accepted senders: supported (M4), info only. */
 function ownSideFinding(rule: Rule, cg: ConnectorGroup): Finding {
-  const span = spanOf(cg.foreign);
-  const domains = [...groupBy(cg.foreign, (g) => senderDomain(g.sample.sender)!)].map(([domain, groups]) => `${domain} ${spanOf(groups).count}`);
-  const evidence: Evidence[] = [];
-  for (const g of cg.foreign.slice(0, 5)) {
-    const o = g.sample;
-    evidence.push(...groupEvidence(g, `${o.sender} → ${o.recipient}: received through "${cg.connectorName}" (OnPremises) from ${o.clientIp ?? o.clientHostname ?? 'an on-premises server'}`).slice(0, 1));
-  }
+  const { span, domains, evidence } = rowsSummary(cg, (o) => ` from ${o.clientIp ?? o.clientHostname ?? 'an on-premises server'}`);
   return {
     rule: rule.id,
     severity: 'info',
@@ -145,13 +139,7 @@ function ownSideFinding(rule: Rule, cg: ConnectorGroup): Finding {
  * sender's host matching the connector (S1) look the same without it, so no error is raised on them.
  */
 function unknownSideFinding(rule: Rule, cg: ConnectorGroup): Finding {
-  const span = spanOf(cg.foreign);
-  const domains = [...groupBy(cg.foreign, (g) => senderDomain(g.sample.sender)!)].map(([domain, groups]) => `${domain} ${spanOf(groups).count}`);
-  const evidence: Evidence[] = [];
-  for (const g of cg.foreign.slice(0, 5)) {
-    const o = g.sample;
-    evidence.push(...groupEvidence(g, `${o.sender} → ${o.recipient}: received through "${cg.connectorName}" (OnPremises); the trace names no client address or host`).slice(0, 1));
-  }
+  const { span, domains, evidence } = rowsSummary(cg, () => '; the trace names no client address or host');
   return {
     rule: rule.id,
     severity: 'warning',
@@ -167,4 +155,16 @@ function unknownSideFinding(rule: Rule, cg: ConnectorGroup): Finding {
     ],
     references: ['https://learn.microsoft.com/exchange/monitoring/trace-an-email-message/run-a-message-trace-and-view-results'],
   };
+}
+
+/** The span of a group's rows, `domain count` per sender domain, and the first rows as evidence (`where` ends each row's text: who sent it). */
+function rowsSummary(cg: ConnectorGroup, where: (o: TraceObservation) => string): { span: ReturnType<typeof spanOf>; domains: string[]; evidence: Evidence[] } {
+  const span = spanOf(cg.foreign);
+  const domains = [...groupBy(cg.foreign, (g) => senderDomain(g.sample.sender)!)].map(([domain, groups]) => `${domain} ${spanOf(groups).count}`);
+  const evidence: Evidence[] = [];
+  for (const g of cg.foreign.slice(0, 5)) {
+    const o = g.sample;
+    evidence.push(...groupEvidence(g, `${o.sender} → ${o.recipient}: received through "${cg.connectorName}" (OnPremises)${where(o)}`).slice(0, 1));
+  }
+  return { span, domains, evidence };
 }
