@@ -1,6 +1,7 @@
 import { EVIDENCE_SOURCES_KEPT, type Observed, type SmtpReply, type TraceObservation } from '../../model/evidence.js';
 import type { Diagnostic } from '../../model/diagnostics.js';
 import type { Provenance } from '../../model/provenance.js';
+import { StringPool } from '../trace/string-pool.js';
 import { detach } from '../trace/trace-message.js';
 
 /**
@@ -51,7 +52,7 @@ export class TraceGroups {
   private readonly order: Group[] = [];
   /** Groups whose key parts themselves hold U+0000 (hostile input): compared by whole key text. */
   private readonly withNul = new Set<Group>();
-  private readonly pool = new StringPool();
+  private readonly pool = new StringPool(STRINGS_POOLED);
   /** Rows that joined a coarse group, and the coarsest level reached, by file: said in that file's report. */
   private readonly coarse = new Map<string, { rows: number; level: number }>();
   private nul = false;
@@ -313,19 +314,6 @@ function forgetRoute(s: TraceObservation): void {
  * a trace's groups differ in one or two parts. Bounded, so text that never repeats costs no more
  * than a copy each.
  */
-class StringPool {
-  private readonly kept = new Map<string, string>();
-
-  get<T extends string | null | undefined>(s: T): T {
-    if (s === null || s === undefined) return s;
-    const hit = this.kept.get(s);
-    if (hit !== undefined) return hit as T;
-    const own = detach(s);
-    if (this.kept.size < STRINGS_POOLED) this.kept.set(own, own);
-    return own as T;
-  }
-}
-
 const STRINGS_POOLED = 50_000;
 
 /**

@@ -2,6 +2,7 @@ import type { SmtpReply, StatusObservation } from '../../model/evidence.js';
 import { decodeCustomData } from './custom-data.js';
 import { parseTraceDate } from './trace-dates.js';
 import { RememberedKeys } from './remembered-keys.js';
+import { StringPool } from './string-pool.js';
 import { detach, eventId, isEntryEvent, parseReply, statusOfEvent, type TraceMessage } from './trace-message.js';
 import { detailData, type EventDetails, type RowContext, type TraceRow } from './trace-rows.js';
 import { traceEventStatuses } from './trace-statuses.js';
@@ -29,9 +30,8 @@ export const REMEMBERED = 100_000;
 /** Recipients kept per message (a distribution list's expansion can list thousands). */
 export const RECIPIENTS_KEPT = 1000;
 const EVENTS_KEPT = 32;
-/** Distinct recurring values shared at a time (see EventGrouper.keep). */
+/** Distinct recurring values shared at a time (see EventGrouper.shared). */
 const SHARED_VALUES = 4096;
-const RECENT_SLOTS = 64;
 /** Status observations held per open message until it is complete (its outbound connector known). */
 const STATUSES_KEPT = 32;
 
@@ -103,29 +103,10 @@ export class EventGrouper {
   /**
    * One detached copy of each value that recurs across messages (direction, tenant, connector,
    * organization, event ids…), shared by the open messages instead of a copy each: the window
-   * holds 10 000 of them. Bounded: emptied when full, so unique values only cost a lookup.
+   * holds 10 000 of them.
    */
-  private readonly shared = new Map<string, string>();
-  /**
-   * The values kept last, by a cheap hash of length and three characters: most lookups end here
-   * with one comparison, where the Map would hash the whole of each new slice.
-   */
-  private readonly recent: (string | undefined)[] = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
-  private readonly keep = (v: string | null): string | null => {
-    if (v === null) return null;
-    const n = v.length;
-    const slot = n === 0 ? 0 : (n * 31 + v.charCodeAt(0) * 7 + v.charCodeAt(n >> 1) * 3 + v.charCodeAt(n - 1)) & (RECENT_SLOTS - 1);
-    const last = this.recent[slot];
-    if (last === v) return last;
-    let kept = this.shared.get(v);
-    if (kept === undefined) {
-      if (this.shared.size >= SHARED_VALUES) this.shared.clear();
-      kept = detach(v);
-      this.shared.set(kept, kept);
-    }
-    this.recent[slot] = kept;
-    return kept;
-  };
+  private readonly shared = new StringPool(SHARED_VALUES);
+  private readonly keep = (v: string | null): string | null => this.shared.get(v);
   /** Rows of messages already reported (their events were more than WINDOW messages apart). */
   lateRows = 0;
   firstLateLine: number | null = null;
