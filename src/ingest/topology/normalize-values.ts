@@ -58,11 +58,8 @@ export function listItems(raw: Raw, key: string, parentPath: readonly PathSegmen
   if (value === null || value === undefined) return [];
   const path = [...parentPath, key];
   if (Array.isArray(value)) return value.map((v, i) => ({ value: v, path: [...path, i] }));
-  if (typeof value === 'string') {
-    const parts = splitStrings ? value.split(',') : [value];
-    return parts.map((s) => s.trim()).filter((s) => s !== '').map((s) => ({ value: s, path }));
-  }
-  return [{ value, path }];
+  const values = typeof value === 'string' && !splitStrings ? [value.trim()].filter((s) => s !== '') : listValues(raw, key);
+  return values.map((v) => ({ value: v, path }));
 }
 
 /**
@@ -70,6 +67,11 @@ export function listItems(raw: Raw, key: string, parentPath: readonly PathSegmen
  * (addresses, domains, hosts), where a path per item would be built for every object of an
  * estate and never used.
  */
+/** The path listItems gives the i-th of listValues(raw, key): its index only in an array. */
+function listItemPath(raw: Raw, key: string, parentPath: readonly PathSegment[], i: number): PathSegment[] {
+  return Array.isArray(raw[key]) ? [...parentPath, key, i] : [...parentPath, key];
+}
+
 export function listValues(raw: Raw, key: string): unknown[] {
   const value = raw[key];
   if (Array.isArray(value)) return value;
@@ -152,7 +154,7 @@ export function addressSpaceList(ctx: NormalizeContext | null, raw: Raw, key: st
     const parsed = parseAddressSpace(value);
     if (parsed) out.push(parsed);
     // The item's path (as listItems gives it) only for the message.
-    else ctx?.warn(Array.isArray(raw[key]) ? [...parentPath, key, i] : [...parentPath, key], `${key}: ${JSON.stringify(value)} is not an address space (expected e.g. smtp:contoso.com;1 or *); ignored`);
+    else ctx?.warn(listItemPath(raw, key, parentPath, i), `${key}: ${JSON.stringify(value)} is not an address space (expected e.g. smtp:contoso.com;1 or *); ignored`);
   }
   return out;
 }
