@@ -1,3 +1,4 @@
+import { doubled } from '../typed-arrays.js';
 import type { ReadProgress } from '../evidence/evidence-reader.js';
 import type { ByteSource } from '../byte-source.js';
 import { readLogLines, type LineReadResult } from './log-lines.js';
@@ -306,14 +307,7 @@ export function splitCsvRanges(text: string, from: number, to: number, fields: F
 }
 
 function growFields(fields: FieldRanges): void {
-  const size = fields.starts.length * 2;
-  const starts = new Int32Array(size);
-  starts.set(fields.starts);
-  const ends = new Int32Array(size);
-  ends.set(fields.ends);
-  const escaped = new Uint8Array(size);
-  escaped.set(fields.escaped);
-  fields.starts = starts;
-  fields.ends = ends;
-  fields.escaped = escaped;
+  fields.starts = doubled(fields.starts);
+  fields.ends = doubled(fields.ends);
+  fields.escaped = doubled(fields.escaped);
 }

@@ -1,3 +1,5 @@
+import { doubled } from '../typed-arrays.js';
+
 /**
  * A streaming CSV tokenizer for message-trace exports (RFC 4180: fields quoted with `"`, `""` for a
  * quote inside, CR, LF or CRLF between rows, line breaks allowed inside quoted fields). Text is
@@ -67,16 +69,9 @@ export class CsvTokenizer {
   }
 
   private grow(): void {
-    const size = this.starts.length * 2;
-    const starts = new Int32Array(size);
-    starts.set(this.starts);
-    const ends = new Int32Array(size);
-    ends.set(this.ends);
-    const kinds = new Uint8Array(size);
-    kinds.set(this.kinds);
-    this.starts = starts;
-    this.ends = ends;
-    this.kinds = kinds;
+    this.starts = doubled(this.starts);
+    this.ends = doubled(this.ends);
+    this.kinds = doubled(this.kinds);
   }
 
   private scan(buf: string, final: boolean): void {
