@@ -3,7 +3,7 @@ import type { DecodedHop } from '../../model/message-headers.js';
 import type { HeaderField } from './header-fields.js';
 import { classifyHop, type HopClassification } from './hop-kind.js';
 import { markGatewaysInHybridPath, type PathHop } from './hop-path.js';
-import { receivedParts, type ReceivedHead } from './received.js';
+import { receivedParts, type ReceivedHead, type ReceivedParts } from './received.js';
 
 export type { DecodedHop } from '../../model/message-headers.js';
 
@@ -26,15 +26,8 @@ function classified(head: ReceivedHead, shared: boolean): HopClassification {
  */
 export function buildHops(received: HeaderField[]): DecodedHop[] {
   const hops: DecodedHop[] = [];
-  let previousTime: number | null = null;
-  for (let i = received.length - 1; i >= 0; i--) {
-    const field = received[i]!;
-    // The head may be shared with other hops (received.ts): its arrays and objects are copied.
-    const { head, date, shared } = receivedParts(field.value);
-    const kind = classified(head, shared);
-    const time = date.time;
-    const delaySeconds = time === null || previousTime === null ? null : (time - previousTime) / 1000;
-    if (time !== null) previousTime = time;
+  // The head may be shared with other hops (received.ts): its arrays and objects are copied.
+  eachStampOldestFirst(received, (field, { head, date }, kind, delaySeconds) => {
     hops.push({
       number: hops.length + 1,
       from: head.from,
@@ -60,9 +53,28 @@ export function buildHops(received: HeaderField[]): DecodedHop[] {
       line: field.line,
       raw: field.value,
     });
-  }
+  });
   markGatewaysInHybridPath(hops);
   return hops;
+}
+
+/**
+ * Each stamp oldest first (every server prepends its own, RFC 5321 §4.4), with its classification
+ * and its signed delay since the previous dated stamp.
+ */
+function eachStampOldestFirst(
+  received: HeaderField[],
+  visit: (field: HeaderField, parts: ReceivedParts, kind: HopClassification, delaySeconds: number | null) => void,
+): void {
+  let previousTime: number | null = null;
+  for (let i = received.length - 1; i >= 0; i--) {
+    const field = received[i]!;
+    const parts = receivedParts(field.value);
+    const time = parts.date.time;
+    const delaySeconds = time === null || previousTime === null ? null : (time - previousTime) / 1000;
+    if (time !== null) previousTime = time;
+    visit(field, parts, classified(parts.head, parts.shared), delaySeconds);
+  }
 }
 
 /**
@@ -97,18 +109,11 @@ function evidenceHop(head: ReceivedHead, date: string | null, delaySeconds: numb
  * messages; the DecodedHop the headers report shows is never made).
  */
 export function observedHops(received: HeaderField[]): HeaderHop[] {
-  const n = received.length;
   const hops: HeaderHop[] = [];
   const classes: HopClassification[] = [];
   const heads: ReceivedHead[] = [];
-  let previousTime: number | null = null;
   let anyOther = false;
-  for (let i = n - 1; i >= 0; i--) {
-    const { head, date, shared } = receivedParts(received[i]!.value);
-    const kind = classified(head, shared);
-    const time = date.time;
-    const delaySeconds = time === null || previousTime === null ? null : (time - previousTime) / 1000;
-    if (time !== null) previousTime = time;
+  eachStampOldestFirst(received, (_field, { head, date }, kind, delaySeconds) => {
     const hop = evidenceHop(head, date.date, delaySeconds, kind.kind);
     if (delaySeconds !== null && delaySeconds < 0) hop.clockSkew = true;
     if (head.serverBuild) hop.serverBuild = head.serverBuild;
@@ -116,7 +121,7 @@ export function observedHops(received: HeaderField[]): HeaderHop[] {
     classes.push(kind);
     heads.push(head);
     if (kind.kind === 'other') anyOther = true;
-  }
+  });
   // markGatewaysInHybridPath changes only runs of `other` hops: without one it does nothing.
   if (anyOther) {
     const path: PathHop[] = hops.map((h, k) => ({ kind: h.kind, vendor: classes[k]!.vendor, kindBasis: classes[k]!.basis, by: h.by, byIp: heads[k]!.byIp, ip: h.ip, byComments: heads[k]!.byComments }));
