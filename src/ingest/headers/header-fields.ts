@@ -43,6 +43,21 @@ export function isKnownFieldName(name: string): boolean {
   return KNOWN_FIELDS.has(name.toLowerCase()) || KNOWN_PREFIX.test(name);
 }
 
+const TITLE_WORDS = 'microsoft mail internet headers version ';
+
+/** OUTLOOK_TITLE at `chunk[at]`: its words in any case (ASCII, as the pattern's `i` matches), then a digit. */
+function isOutlookTitle(chunk: Buffer, at: number, end: number): boolean {
+  if (end - at <= TITLE_WORDS.length) return false;
+  for (let k = 0; k < TITLE_WORDS.length; k++) {
+    const want = TITLE_WORDS.charCodeAt(k);
+    const got = chunk[at + k]!;
+    // `| 0x20` lower-cases a letter and makes no other byte a lower-case letter; spaces match only themselves.
+    if (want === 0x20 ? got !== 0x20 : (got | 0x20) !== want) return false;
+  }
+  const digit = chunk[at + TITLE_WORDS.length]!;
+  return digit >= 0x30 && digit <= 0x39;
+}
+
 /** A character (or byte) of a field name: a letter or digit, and after the first also `_` and `-`. */
 function isNameChar(c: number, first: boolean): boolean {
   if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) return true;
@@ -87,9 +102,62 @@ function spaced(m: FieldStart): boolean {
   return rest === '' || rest[0] === ' ' || rest[0] === '\t';
 }
 
+/**
+ * Field names met before, by a hash of their bytes (SEEN_NAMES slots, the last name of each
+ * kept): messages repeat the same few hundred names, each turned into a string once instead of a
+ * native decode per field, and the reader's readsField answer is kept beside it. A slot whose
+ * name differs is replaced, so memory and work stay bounded whatever the names.
+ */
+const SEEN_NAMES = 1024;
+const seenNames: (string | undefined)[] = new Array(SEEN_NAMES);
+const seenReader: (((name: string) => boolean) | undefined)[] = new Array(SEEN_NAMES);
+const seenReads: (boolean | undefined)[] = new Array(SEEN_NAMES);
+
+/**
+ * The slot of the name that followed each slot's name last time (-1: none yet), and the slot of
+ * the last name met: messages from one system list their fields in the same order.
+ */
+const seenNext = new Int32Array(SEEN_NAMES).fill(-1);
+let lastSlot = 0;
+
+/**
+ * The slot of the predicted name (seenNext of the last one) when `chunk[start, end)` starts with
+ * exactly it and a colon; else -1. A slot only ever holds a name read from a line (nameOf), so
+ * the bytes matched are a name's.
+ */
+function predictedName(chunk: Buffer, start: number, end: number): number {
+  const slot = seenNext[lastSlot]!;
+  if (slot < 0) return -1;
+  const name = seenNames[slot]!;
+  const n = name.length;
+  if (end - start <= n || chunk[start + n] !== 0x3a) return -1;
+  for (let k = 0; k < n; k++) if (chunk[start + k] !== name.charCodeAt(k)) return -1;
+  return slot;
+}
+
+/** The ASCII name `chunk[start, end)` as a string, the one met before when it is in its slot. */
+function nameOf(chunk: Buffer, start: number, end: number, slot: number): string {
+  const seen = seenNames[slot];
+  if (seen !== undefined && seen.length === end - start) {
+    let k = 0;
+    while (k < seen.length && seen.charCodeAt(k) === chunk[start + k]) k++;
+    if (k === seen.length) return seen;
+  }
+  // The name is ASCII (isNameChar): its bytes are its text in either encoding.
+  const name = chunk.toString('latin1', start, end);
+  seenNames[slot] = name;
+  seenReader[slot] = undefined;
+  return name;
+}
+
 /** The header fields of one message, fed line by line (blank lines are handled by the caller). */
 export class HeaderBlock {
+  /** The fields in order: those the reader reads when `readsField` is given, else all of them. */
   readonly fields: HeaderField[] = [];
+  /** Every field met, read or not. */
+  private fieldCount = 0;
+  /** Line of the first field met (0 before any). */
+  firstLine = 0;
   /** Lines before the first field that are not fields (reported, then ignored). */
   readonly junkLines: number[] = [];
   /** Set when the block was visibly damaged by copy and paste (lost folding, title line, indentation). */
@@ -98,9 +166,20 @@ export class HeaderBlock {
   private hasOrigination = false;
   /** Indentation of the first field line: a pasted block may be indented as a whole. */
   private indent: number | null = null;
+  /** False while the current field is one the reader never reads (not in `fields`). */
+  private currentKept = true;
+
+  /**
+   * `readsField`, when given, names the fields the message's reader reads: a field it does not
+   * read is left out of `fields`, and when taken from its bytes (addLineBytes) its lines are never
+   * decoded — a mailbox's messages carry dozens of such fields (Thread-Index, DKIM-Signature,
+   * anti-spam stamps) and only a few are evidence. It still counts as a field for everything
+   * else (isEmpty, firstLine, folding, From/Date).
+   */
+  constructor(private readonly readsField: ((name: string) => boolean) | null = null) {}
 
   get isEmpty(): boolean {
-    return this.fields.length === 0;
+    return this.fieldCount === 0;
   }
 
   /**
@@ -128,44 +207,85 @@ export class HeaderBlock {
     // left to addLine), then white space or nothing (`Name:value` needs the name checked).
     if (!isNameChar(first, true)) return false;
     let i = start + 1;
-    while (i < end && isNameChar(chunk[i]!, false)) i++;
+    // The name the last field was followed by last time (seenNext), when this line starts with
+    // it and a colon: the same name, its bytes checked once. Else the name's hash for the names
+    // seen before (nameOf), taken in the pass that finds its end.
+    let slot = this.readsField === null ? -1 : predictedName(chunk, start, end);
+    let hash = first;
+    if (slot >= 0) i = start + seenNames[slot]!.length;
+    else while (i < end && isNameChar(chunk[i]!, false)) hash = (Math.imul(hash, 31) + chunk[i++]!) | 0;
     if (i === end || chunk[i] !== 0x3a) return false;
     let v = i + 1;
     if (v < end && chunk[v] !== 0x20 && chunk[v] !== 0x09) return false;
     // A name line is no Outlook title (that has no colon after its first word) and starts at
     // column 0, so it is never folding: addLine would push it as a field.
     while (v < end && (chunk[v] === 0x20 || chunk[v] === 0x09)) v++;
-    // One string for the line (a native call costs more than the slices taken of it).
-    const text = chunk.toString(encoding, start, end);
-    const name = text.slice(0, i - start);
     this.indent ??= 0;
-    // trim() as addLine's: the white space skipped above is what it would drop first. The name
-    // and white space are ASCII, so byte offsets are character offsets up to the value.
-    this.fields.push({ name, value: v === end ? '' : text.slice(v - start).trim(), line });
+    let name: string;
+    let value: string;
+    if (this.readsField === null) {
+      // One string for the line (a native call costs more than the slices taken of it).
+      const text = chunk.toString(encoding, start, end);
+      name = text.slice(0, i - start);
+      // trim() as addLine's: the white space skipped above is what it would drop first. The name
+      // and white space are ASCII, so byte offsets are character offsets up to the value.
+      value = v === end ? '' : text.slice(v - start).trim();
+      this.currentKept = true;
+    } else {
+      if (slot < 0) {
+        slot = hash & (SEEN_NAMES - 1);
+        name = nameOf(chunk, start, i, slot);
+      } else name = seenNames[slot]!;
+      seenNext[lastSlot] = slot;
+      lastSlot = slot;
+      // Whether the reader reads it, asked once per name met (the slot holds the last answer).
+      if (seenReader[slot] !== this.readsField) {
+        seenReader[slot] = this.readsField;
+        seenReads[slot] = this.readsField(name);
+      }
+      this.currentKept = seenReads[slot]!;
+      // The value alone, only when read. (Decoding a folded field's lines once and joining slices
+      // of that string measured slower: readers flatten the rope of slices again.)
+      value = v === end || !this.currentKept ? '' : chunk.toString(encoding, v, end).trim();
+    }
+    this.counted(line);
+    if (this.currentKept) this.fields.push({ name, value, line });
     if (name.length === 4 && ORIGINATION_FIELDS.has(name.toLowerCase())) this.hasOrigination = true;
     return true;
   }
 
   /** An indented line when fields start at column 0: folding (addLine), unless it may name a field. */
   private addFoldedBytes(chunk: Buffer, start: number, end: number, encoding: 'latin1' | 'utf8'): boolean {
-    const current = this.fields[this.fields.length - 1];
-    if (this.indent !== 0 || current === undefined) return false;
+    if (this.indent !== 0 || this.fieldCount === 0) return false;
     let c = start;
     while (c < end && (chunk[c] === 0x20 || chunk[c] === 0x09)) c++;
     if (c === end) return false;
     const b = chunk[c]!;
-    // Control characters (a blank line to the splitter), non-ASCII, and `M` (the Outlook title) go to addLine.
-    if (b < 0x21 || b > 0x7e || (b | 0x20) === 0x6d) return false;
+    // Control characters (a blank line to the splitter), non-ASCII, and the Outlook title go to addLine.
+    if (b < 0x21 || b > 0x7e || ((b | 0x20) === 0x6d && isOutlookTitle(chunk, c, end))) return false;
     if (isNameChar(b, true)) {
-      // `name:` or `name :` may start a known field (addLine's check); any other character after
-      // the name means startsField finds none.
+      // addLine takes an indented line as a field only when startsField finds `name:` or
+      // `name :` (FIELD_START) with a spaced value (spaced: white space or nothing after the
+      // colon) and a known name; such lines go to addLine. Any other character after the name and
+      // its white space, or a printable one right after the colon (`09:00:04` of a folded date),
+      // makes it folding.
       let i = c + 1;
       while (i < end && isNameChar(chunk[i]!, false)) i++;
-      if (i < end && (chunk[i] === 0x3a || chunk[i] === 0x20 || chunk[i] === 0x09)) return false;
+      while (i < end && (chunk[i] === 0x20 || chunk[i] === 0x09)) i++;
+      if (i < end && chunk[i] === 0x3a && !(i + 1 < end && chunk[i + 1]! > 0x20 && chunk[i + 1]! < 0x7f)) return false;
     }
+    // Taken as folding either way; a value the reader never reads is not built.
+    if (!this.currentKept) return true;
+    // The current field is the last one kept (currentKept).
+    const current = this.fields[this.fields.length - 1]!;
     const content = chunk.toString(encoding, c, end).trimEnd();
     current.value = current.value === '' ? content : `${current.value} ${content}`;
     return true;
+  }
+
+  /** One more field, at `line`. */
+  private counted(line: number): void {
+    if (this.fieldCount++ === 0) this.firstLine = line;
   }
 
   addLine(text: string, line: number): void {
@@ -177,7 +297,6 @@ export class HeaderBlock {
       this.garbled = true;
       return;
     }
-    const current = this.fields[this.fields.length - 1];
     const m = startsField(content);
     if (this.indent === null) {
       if (!m) {
@@ -191,16 +310,20 @@ export class HeaderBlock {
     // field no folded value starts with, as pasted blocks with uneven indentation show.
     const folded = lead > this.indent && !(m && spaced(m) && isKnownFieldName(m[0]));
     if (!folded && m) {
-      this.fields.push({ name: m[0], value: m[1].trim(), line });
+      this.counted(line);
+      this.currentKept = this.readsField === null || this.readsField(m[0]);
+      if (this.currentKept) this.fields.push({ name: m[0], value: m[1].trim(), line });
       // Both names are four letters: others skip the lower-casing.
       if (m[0].length === 4 && ORIGINATION_FIELDS.has(m[0].toLowerCase())) this.hasOrigination = true;
       return;
     }
-    if (!current) {
+    if (this.fieldCount === 0) {
       this.junkLines.push(line);
       return;
     }
     if (!folded) this.garbled = true;
+    if (!this.currentKept) return;
+    const current = this.fields[this.fields.length - 1]!;
     current.value = current.value === '' ? content : `${current.value} ${content}`;
   }
 }

@@ -150,6 +150,8 @@ export function lowestTlsVersion(hops: readonly HeaderHop[]): string | null {
  * only an Edge Transport server may sit there (seed 004, SCENARIOS S4 item 5).
  */
 export function gatewayHopsInHybridPath(hops: readonly HeaderHop[]): number[] {
+  // Only a gateway hop is ever listed: most messages have none, and need no more than this look.
+  if (!hops.some((h) => h.kind === 'gateway')) return [];
   const isOnPremises = (k: string) => k === 'exchange-on-premises' || k === 'exchange-edge';
   // Linear in the number of hops: a header of 10,000 Received lines stays cheap.
   const cloudAfter: boolean[] = new Array(hops.length + 1).fill(false);

@@ -31,18 +31,51 @@ function needsCollapse(text: string): boolean {
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
+/** Date.UTC(0, 0, 1) (year 0000, not 1900) and Date.UTC(10000, 0, 1): the times isoFromEpochMs writes out itself. */
+const YEAR_0_MS = -62_167_219_200_000;
+const YEAR_10000_MS = 253_402_300_800_000;
+const DAY_MS = 86_400_000;
+
+/** The date part (`2025-03-04T`) of the last day written: the stamps of a mailbox fall on few days. */
+let lastDay = NaN;
+let lastDayText = '';
+
+/** `YYYY-MM-DDT` of a day counted from 1970-01-01 (proleptic Gregorian, as Date counts; H. Hinnant's civil_from_days). */
+function dayText(days: number): string {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const y = year < 10 ? `000${year}` : year < 100 ? `00${year}` : year < 1000 ? `0${year}` : `${year}`;
+  return `${y}-${pad2(month)}-${pad2(day)}T`;
+}
+
 /**
- * `new Date(t).toISOString()`, written out directly for years 0–9999 (the engine's own formatting
- * is several times slower, and every Received stamp's date goes through here); other years and
- * invalid times take the engine's path, so results (and errors) are the same.
+ * `new Date(t).toISOString()`, written out directly for whole milliseconds in years 0–9999 (the
+ * engine's own formatting is several times slower, and every Received stamp's date goes through
+ * here) by integer arithmetic, without a Date; other years, fractions and invalid times take the
+ * engine's path, so results (and errors) are the same.
  */
 export function isoFromEpochMs(t: number): string {
-  const d = new Date(t);
-  const year = d.getUTCFullYear();
-  if (!(year >= 0 && year <= 9999)) return d.toISOString();
-  const ms = d.getUTCMilliseconds();
-  const y = year < 10 ? `000${year}` : year < 100 ? `00${year}` : year < 1000 ? `0${year}` : `${year}`;
-  return `${y}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : ms}Z`;
+  if (!(t >= YEAR_0_MS && t < YEAR_10000_MS) || !Number.isInteger(t)) return new Date(t).toISOString();
+  const days = Math.floor(t / DAY_MS);
+  if (days !== lastDay) {
+    lastDayText = dayText(days);
+    lastDay = days;
+  }
+  const msOfDay = t - days * DAY_MS;
+  const ms = msOfDay % 1000;
+  const seconds = (msOfDay - ms) / 1000;
+  const second = seconds % 60;
+  const minutes = (seconds - second) / 60;
+  const minute = minutes % 60;
+  const hour = (minutes - minute) / 60;
+  return `${lastDayText}${pad2(hour)}:${pad2(minute)}:${pad2(second)}.${ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : ms}Z`;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -63,6 +96,21 @@ const isLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0
 const twoDigits = (t: string, i: number) => (isDigit(t.charCodeAt(i)) && isDigit(t.charCodeAt(i + 1)) ? (t.charCodeAt(i) - 0x30) * 10 + t.charCodeAt(i + 1) - 0x30 : -1);
 
 /**
+ * MONTHS[t.slice(at, at + 3).toLowerCase()] without the copies: every month name is three ASCII
+ * letters, so any other character (whatever toLowerCase would make of it) names no month.
+ */
+function monthAt(t: string, at: number): number | undefined {
+  const a = t.charCodeAt(at);
+  const b = t.charCodeAt(at + 1);
+  const c = t.charCodeAt(at + 2);
+  if (!isLetter(a) || !isLetter(b) || !isLetter(c)) return undefined;
+  return MONTH_CODES.get(((a | 0x20) << 16) | ((b | 0x20) << 8) | (c | 0x20));
+}
+
+/** MONTHS by the three lower-case letter codes packed in one number. */
+const MONTH_CODES = new Map(Object.entries(MONTHS).map(([name, n]) => [(name.charCodeAt(0) << 16) | (name.charCodeAt(1) << 8) | name.charCodeAt(2), n]));
+
+/**
  * The form nearly every stamp is written in, `Tue, 4 Mar 2025 09:00:04 +0000` (day name optional,
  * single spaces, four-digit year, seconds, numeric zone), read without the general pattern; every
  * Received stamp's date passes here. A text it reads is one DATE reads the same way; anything
@@ -78,7 +126,7 @@ function canonicalMailDate(t: string): number | undefined {
   let day = t.charCodeAt(i++) - 0x30;
   if (isDigit(t.charCodeAt(i))) day = day * 10 + t.charCodeAt(i++) - 0x30;
   if (t.charCodeAt(i) !== 0x20 || t.charCodeAt(i + 4) !== 0x20) return undefined;
-  const month = MONTHS[t.slice(i + 1, i + 4).toLowerCase()];
+  const month = monthAt(t, i + 1);
   i += 5;
   const century = twoDigits(t, i);
   const yy = twoDigits(t, i + 2);

@@ -4,6 +4,7 @@ import { HeaderBlock, isKnownFieldName, startsField, type HeaderField } from './
 export interface RawMessage {
   /** Line of the first header field. */
   line: number;
+  /** The fields in order; with a `readsField` (MessageSplitter), only those it names. */
   fields: HeaderField[];
   garbled: boolean;
   /** Lines in the header block that are neither fields nor folded values. */
@@ -57,7 +58,7 @@ export function isMboxSeparator(text: string, previousBlank: boolean): boolean {
  */
 export class MessageSplitter {
   private state: State;
-  private block = new HeaderBlock();
+  private block: HeaderBlock;
   private previousBlank = true;
   /** Lines before the first `From ` line of an mbox. */
   readonly strayLines: number[] = [];
@@ -72,8 +73,11 @@ export class MessageSplitter {
   constructor(
     private readonly mode: SplitMode,
     private readonly onMessage: (m: RawMessage) => void,
+    /** The fields whose values the messages' reader reads (HeaderBlock); null: all of them. */
+    private readonly readsField: ((name: string) => boolean) | null = null,
   ) {
     this.state = mode === 'mbox' ? 'before' : 'headers';
+    this.block = new HeaderBlock(readsField);
   }
 
   /** In a body: lines matter only as possible `From ` separators (mbox) or not at all (single). */
@@ -179,7 +183,7 @@ export class MessageSplitter {
     if (this.state === 'after-blank' && b.garbled) for (const held of this.held) b.addLine(held.text, held.line);
     if (!b.isEmpty) {
       this.onMessage({
-        line: b.fields[0]!.line,
+        line: b.firstLine,
         fields: b.fields,
         garbled: b.garbled,
         junkLines: b.junkLines,
@@ -189,7 +193,7 @@ export class MessageSplitter {
     } else if (this.state !== 'before' && this.blockStart > 0) {
       this.emptyBlocks.push(this.blockStart);
     }
-    this.block = new HeaderBlock();
+    this.block = new HeaderBlock(this.readsField);
     this.blockStart = 0;
     this.held = [];
     this.resumedAfterBlank = null;

@@ -121,14 +121,21 @@ const AUTH_RESULTS = new Map<string, ParsedAuthenticationResults>();
 const AUTH_RESULTS_KEPT = 1024;
 const AUTH_RESULTS_KEY_MAX = 2048;
 
+/** The last value parsed and its parse: compared whole before the map hashes the value. */
+let lastAuthResultsValue: string | null = null;
+let lastAuthResults: ParsedAuthenticationResults | null = null;
+
 function parsedAuthResults(value: string): ParsedAuthenticationResults {
   if (value.length > AUTH_RESULTS_KEY_MAX) return parseAuthResultsValue(value);
+  if (value === lastAuthResultsValue) return lastAuthResults!;
   let parsed = AUTH_RESULTS.get(value);
   if (parsed === undefined) {
     parsed = parseAuthResultsValue(value);
     if (AUTH_RESULTS.size >= AUTH_RESULTS_KEPT) AUTH_RESULTS.clear();
     AUTH_RESULTS.set(value, parsed);
   }
+  lastAuthResultsValue = value;
+  lastAuthResults = parsed;
   return parsed;
 }
 
@@ -144,6 +151,12 @@ function parsedAuthResults(value: string): ParsedAuthenticationResults {
 function unsited<T extends object>(o: T): T {
   return { ...o };
 }
+
+/**
+ * The fields observeMessage reads: the splitter leaves all others out, undecoded (HeaderBlock) —
+ * the greater part of a message's header bytes.
+ */
+observeMessage.readsField = (name: string): boolean => cachedRole(name) !== IGNORED;
 
 export function observeMessage(raw: RawMessage, file: string): HeaderMessageObservation {
   const received: HeaderField[] = [];

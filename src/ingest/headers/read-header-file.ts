@@ -16,8 +16,12 @@ export const HEADERS_KIND = 'headers';
 const CHUNK_BYTES = 1 << 18;
 /** A line longer than this is cut (a binary file has no line ends); header lines are far shorter. */
 const MAX_LINE_BYTES = 1 << 20;
-/** Turns one message's header block into what the caller wants of it (decodeMessage by default). */
-export type MessageDecoder<T> = (raw: RawMessage, file: string) => T;
+/**
+ * Turns one message's header block into what the caller wants of it (decodeMessage by default).
+ * `readsField`, when set, names the fields it reads: the others are left out of its RawMessage
+ * (HeaderBlock), their lines undecoded.
+ */
+export type MessageDecoder<T> = ((raw: RawMessage, file: string) => T) & { readsField?: (name: string) => boolean };
 
 /** Diagnostics listed one by one per file before the rest are only counted. */
 const DIAGNOSTICS_LISTED = 20;
@@ -78,7 +82,7 @@ class Lines<T = DecodedMessage> {
     if (!this.splitter) {
       if (text.trim() === '') return;
       const mode = this.fixedMode ?? (text.startsWith('From ') ? 'mbox' : 'single');
-      this.splitter = new MessageSplitter(mode, (m) => this.message(m));
+      this.splitter = new MessageSplitter(mode, (m) => this.message(m), this.decode.readsField ?? null);
     }
     this.splitter.push(text, line);
   }
@@ -328,12 +332,27 @@ async function streamLines<T>(chunks: AsyncIterable<Buffer>, lines: Lines<T>, pr
     const bom = encoding === 'utf8' && end - start >= 3 && chunk[start] === 0xef && chunk[start + 1] === 0xbb && chunk[start + 2] === 0xbf;
     lines.push(chunk.toString(encoding, bom ? start + 3 : start, end), lineNumber);
   });
-  for await (const chunk of chunks) {
-    bytesRead += chunk.length;
-    splitter.push(chunk);
-    // An .eml's body (attachments: megabytes) is never needed once its header block has ended.
-    if (lines.finished) return;
-    progress?.update(bytesRead);
+  const iterator = chunks[Symbol.asyncIterator]();
+  try {
+    let pending = iterator.next();
+    for (;;) {
+      const r = await pending;
+      if (r.done) break;
+      // The next chunk is asked for before this one is split: its read runs in the thread pool
+      // meanwhile instead of after. (Awaited below, or left when the reading stops early: marked
+      // handled so that a failure nobody waits for is no unhandled rejection.)
+      pending = iterator.next();
+      pending.catch(() => undefined);
+      const chunk = r.value;
+      bytesRead += chunk.length;
+      splitter.push(chunk);
+      // An .eml's body (attachments: megabytes) is never needed once its header block has ended.
+      if (lines.finished) return;
+      progress?.update(bytesRead);
+    }
+  } finally {
+    // As for-await on leaving early: the source is closed (a no-op once it has ended).
+    await iterator.return?.(undefined);
   }
   splitter.end();
 }

@@ -191,8 +191,12 @@ const HEADS = new Map<string, ReceivedHead>();
 const HEADS_KEPT = 4096;
 const HEAD_KEY_MAX = 1024;
 
-/** The last head met of each text length modulo HEAD_SLOTS (a power of two). */
-const HEAD_SLOTS = 64;
+/**
+ * The last two heads met in each pair of HEAD_SLOTS (a power of two) slots, the pair chosen by the
+ * text's length and two of its characters: a message's few stamps then rarely push each other out
+ * (one relay's stamps often have equal lengths).
+ */
+const HEAD_SLOTS = 256;
 const slotKeys: (string | undefined)[] = new Array(HEAD_SLOTS);
 const slotHeads: (ReceivedHead | undefined)[] = new Array(HEAD_SLOTS);
 
@@ -228,16 +232,20 @@ function lastSemicolonOutsideComments(value: string): number {
 function receivedHead(value: string, semicolon: number): ReceivedHead {
   if (semicolon > HEAD_KEY_MAX) return headFromTokens(tokenize(value).tokens);
   const key = value.slice(0, semicolon);
-  // The last head of this length, compared whole (no hash to compute): the same hop text comes
-  // back message after message.
-  const slot = semicolon & (HEAD_SLOTS - 1);
+  // The last heads of its pair of slots, compared whole (no hash to compute): the same hop text
+  // comes back message after message.
+  const slot = (semicolon ^ (key.charCodeAt(semicolon >> 1) << 2) ^ (key.charCodeAt(semicolon >> 2) << 5)) & (HEAD_SLOTS - 2);
   if (slotKeys[slot] === key) return slotHeads[slot]!;
+  if (slotKeys[slot + 1] === key) return slotHeads[slot + 1]!;
   let head = HEADS.get(key);
   if (head === undefined) {
     head = headFromTokens(tokenize(value).tokens);
     if (HEADS.size >= HEADS_KEPT) HEADS.clear();
     HEADS.set(key, head);
   }
+  // The newer of the pair first; the older one moves to the second slot.
+  slotKeys[slot + 1] = slotKeys[slot];
+  slotHeads[slot + 1] = slotHeads[slot];
   slotKeys[slot] = key;
   slotHeads[slot] = head;
   return head;
