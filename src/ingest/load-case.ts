@@ -3,23 +3,20 @@ import { dirname, resolve } from 'node:path';
 import { emptyCase, type Case } from '../model/case.js';
 import type { InputReport } from '../model/diagnostics.js';
 import { fileSource } from './byte-source.js';
-import { judgeChainTrust } from './certificate/chain-trust.js';
-import { readCertificateBytes, type CertificateFileRead } from './certificate/read-certificate.js';
+import type { CertificateFileRead } from './certificate/read-certificate.js';
+import { hasCertificateName } from './certificate/certificate-names.js';
 import { sortByPosition } from './diagnostic-order.js';
-import { hasCertificateName } from './detect.js';
-import { EndpointsCollector } from './endpoints/collect-endpoints.js';
 import { EvidenceCollector } from './evidence/evidence-collector.js';
 import type { EvidenceReadOptions } from './evidence/evidence-reader.js';
-import { CaseMerger } from './merge-case.js';
-import { addExports, isExportFormat, prepareExport, type PreparedExport } from './powershell/load-exports.js';
-import { readExportFile } from './powershell/read-export.js';
+import { isExportFormat } from './powershell/export-formats.js';
+import type { PreparedExport } from './powershell/load-exports.js';
 import { detectInputs } from './registry/detect-inputs.js';
-import type { InputFile } from './registry/read-input.js';
+import type { InputFile } from './registry/input-file.js';
 import { KINDS_TRIED } from './describe-unknown.js';
 import { addDiagnostics, LIMITS, quoteForDiagnostic } from './limits.js';
 import { decodeText } from './text-decoding.js';
 import { checkCaseReferences } from './topology/check-references.js';
-import { readTopology, type TopologyReadResult } from './topology/read-topology.js';
+import type { TopologyReadResult } from './topology/read-topology.js';
 import { listInputFiles, notWalkedSummary } from './walk-inputs.js';
 import { withZipInputs } from './zip/zip-inputs.js';
 
@@ -68,6 +65,7 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   const inputs: InputFile[] = [];
   for await (const input of detectInputs(listing.files)) {
     if (isExportFormat(input.kind) && input.bytes !== null) {
+      const { readExportFile, prepareExport } = await configurationReaders();
       const read = readExportFile(input.text ?? decodeText(input.bytes), input.file, input.kind);
       input.text = null;
       exportFiles.push(prepareExport(read));
@@ -75,13 +73,16 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
     }
     inputs.push(input);
   }
+  // Configuration's readers (the YAML and certificate parsers, the export mapping) are loaded for a
+  // case that holds any: one of evidence alone, a message trace say, does without them.
+  const configuration = exportFiles.length > 0 || inputs.some((i) => i.evidence === null) ? await configurationReaders() : null;
 
   // Topologies first: they say which certificate files they have already read.
   const topologies = new Map<string, TopologyReadResult>();
   const referenced = new Set<string>();
   for (const input of inputs) {
     if (input.kind !== 'topology' || !input.bytes) continue;
-    const result = readTopology(decodeText(input.bytes), input.file, dirname(input.file));
+    const result = configuration!.readTopology(decodeText(input.bytes), input.file, dirname(input.file));
     // Read once: a provider's thousands of topology files need not stay in memory until the end.
     input.bytes = null;
     topologies.set(input.file, result);
@@ -89,9 +90,9 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   }
 
   const x509: X509Certificate[] = [];
-  const merger = new CaseMerger(c);
+  const merger = configuration === null ? null : new configuration.CaseMerger(c);
   const reportedCertificateFiles = new Set<string>();
-  const endpoints = new EndpointsCollector();
+  const endpoints = configuration === null ? null : new configuration.EndpointsCollector();
   let readable = 0;
   let emptyExports = 0;
   const evidenceFiles: InputFile[] = [];
@@ -113,7 +114,7 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
         reportedCertificateFiles.add(f.resolvedPath);
         x509.push(...f.x509);
       }
-      merger.add(fragment);
+      merger!.add(fragment);
       if (topology.fatal) fatal.push(topology.fatal);
       else readable++;
       continue;
@@ -126,13 +127,13 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
       continue;
     }
     if (input.kind === 'endpoints' || input.kind === 'endpoints-version') {
-      c.inputs.push(endpoints.add(input.kind, decodeText(input.bytes ?? Buffer.alloc(0)), input.file));
+      c.inputs.push(endpoints!.add(input.kind, decodeText(input.bytes ?? Buffer.alloc(0)), input.file));
       continue;
     }
     if (input.kind === 'certificate' || hasCertificateName(input.file)) {
-      const read: CertificateFileRead = readCertificateBytes(input.bytes ?? Buffer.alloc(0), input.file);
+      const read: CertificateFileRead = configuration!.readCertificateBytes(input.bytes ?? Buffer.alloc(0), input.file);
       input.bytes = null;
-      merger.addCertificates(read.certificates);
+      merger!.addCertificates(read.certificates);
       c.inputs.push(read.report);
       x509.push(...read.x509);
       if (read.certificates.length > 0) readable++;
@@ -153,11 +154,12 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
     });
   }
 
-  readable += addExports(exportFiles, topologies.values(), merger);
+  if (configuration !== null) readable += configuration.addExports(exportFiles, topologies.values(), merger!);
   readable += await readEvidence(evidenceFiles, c, options);
-  merger.finish();
-  endpoints.finish(c);
-  rejudgeCertificateChains(c, x509);
+  // Without configuration there is nothing to merge: the case keeps its empty lists as they are.
+  merger?.finish();
+  endpoints?.finish(c);
+  if (configuration !== null) rejudgeCertificateChains(c, x509, configuration.judgeChainTrust);
   checkCaseReferences(c);
   for (const report of c.inputs) sortByPosition(report.diagnostics);
 
@@ -205,7 +207,7 @@ function errorReport(file: string, kind: string, message: string): InputReport {
 }
 
 /** Chains may run through certificates of any file of the case (an intermediate saved on its own). */
-function rejudgeCertificateChains(c: Case, pool: X509Certificate[]): void {
+function rejudgeCertificateChains(c: Case, pool: X509Certificate[], judgeChainTrust: ConfigurationReaders['judgeChainTrust']): void {
   const byThumbprint = new Map(pool.map((x) => [x.fingerprint.replace(/:/g, '').toUpperCase(), x]));
   for (const cert of c.certificates) {
     if (cert.File === null) continue;
@@ -227,4 +229,34 @@ function boundDiagnostics(c: Case): void {
     }
     for (const d of input.diagnostics) if (d.message.length > longest) d.message = quoteForDiagnostic(d.message, longest);
   }
+}
+
+/** The readers of configuration files, loaded once, when the case holds any (see load). */
+async function loadConfigurationReaders() {
+  const [chainTrust, certificates, endpoints, merge, exports, exportReader, topology] = await Promise.all([
+    import('./certificate/chain-trust.js'),
+    import('./certificate/read-certificate.js'),
+    import('./endpoints/collect-endpoints.js'),
+    import('./merge-case.js'),
+    import('./powershell/load-exports.js'),
+    import('./powershell/read-export.js'),
+    import('./topology/read-topology.js'),
+  ]);
+  return {
+    judgeChainTrust: chainTrust.judgeChainTrust,
+    readCertificateBytes: certificates.readCertificateBytes,
+    EndpointsCollector: endpoints.EndpointsCollector,
+    CaseMerger: merge.CaseMerger,
+    addExports: exports.addExports,
+    prepareExport: exports.prepareExport,
+    readExportFile: exportReader.readExportFile,
+    readTopology: topology.readTopology,
+  };
+}
+
+type ConfigurationReaders = Awaited<ReturnType<typeof loadConfigurationReaders>>;
+let configurationReadersLoaded: Promise<ConfigurationReaders> | null = null;
+
+function configurationReaders(): Promise<ConfigurationReaders> {
+  return (configurationReadersLoaded ??= loadConfigurationReaders());
 }

@@ -1,13 +1,9 @@
 import type { CaseMerger } from '../merge-case.js';
 import type { TopologyReadResult } from '../topology/read-topology.js';
 import { emptyHints, place, type Placement, type PlacementHints } from './placement.js';
-import { mapExportFile, statedNames, type ExportFileRead, type ExportFormat, type MappedExport } from './read-export.js';
+import { mapExportFile, statedNames, type ExportFileRead, type MappedExport } from './read-export.js';
 
-const FORMATS: readonly string[] = ['powershell-json', 'powershell-csv', 'powershell-clixml', 'powershell-formatted'];
-
-export function isExportFormat(kind: string): kind is ExportFormat {
-  return FORMATS.includes(kind);
-}
+export { isExportFormat } from './export-formats.js';
 
 /** An export file read, and mapped already when nothing about it waits for the rest of the case. */
 export interface PreparedExport {

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { fromDetected, readInput, type DetectedInput, type InputFile } from './read-input.js';
+import type { DetectedInput, InputFile } from './input-file.js';
+import { fromDetectedLazily, readInputLazily } from './lazy-detect.js';
 
 /**
  * Every file of the case read and detected (read-input.ts), in the order given. A provider's case
@@ -17,7 +18,7 @@ export async function* detectInputs(files: readonly string[], options: DetectInp
   const { minFilesForWorker = WORKER_MIN_FILES, workerFirst = false } = options;
   const worker = files.length >= minFilesForWorker ? startWorker(files) : null;
   if (worker === null) {
-    for (const f of files) yield readInput(f);
+    for (const f of files) yield await readInputLazily(f);
     return;
   }
   try {
@@ -28,8 +29,8 @@ export async function* detectInputs(files: readonly string[], options: DetectInp
       const detected = mine ? null : await worker.take(c);
       const from = c * CHUNK;
       const to = Math.min(files.length, from + CHUNK);
-      if (detected === null) for (let i = from; i < to; i++) yield readInput(files[i]!);
-      else for (const d of detected) yield fromDetected(d);
+      if (detected === null) for (let i = from; i < to; i++) yield await readInputLazily(files[i]!);
+      else for (const d of detected) yield await fromDetectedLazily(d);
       Atomics.store(worker.state, CONSUMED, c + 1);
       Atomics.notify(worker.state, CONSUMED);
     }

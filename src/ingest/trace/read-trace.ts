@@ -20,6 +20,8 @@ export interface TraceReadOptions {
   window?: number;
   /** Receives the statuses (NDR-CATALOG) of events that did not deliver, each with its row. */
   onStatus?: (o: StatusObservation) => void;
+  /** The messages only become observations (trace-rows.ts RowContext.observationOnly). */
+  observationOnly?: boolean;
 }
 
 export type { TraceFileReport } from '../../model/message-trace.js';
@@ -95,7 +97,7 @@ export async function readTraceFile(input: ByteSource | string, onMessage: (m: T
       return done();
     }
     report.format = shape.layout.format;
-    const consumer = new TraceConsumer(file, shape.syntax, log, report, onMessage, options.window ?? WINDOW, options.onStatus ?? null);
+    const consumer = new TraceConsumer(file, shape.syntax, log, report, onMessage, options.window ?? WINDOW, options.onStatus ?? null, options.observationOnly ?? false);
     progress?.start(file, size);
     const feed = shape.syntax === 'csv' ? csvFeed(consumer, shape.delimiter) : jsonFeed(consumer);
     const decoder = chunkDecoder(sniff.encoding);

@@ -29,6 +29,7 @@ export class TraceConsumer {
     private readonly onMessage: (m: TraceMessage) => void,
     private readonly window: number,
     private readonly onStatus: ((o: StatusObservation) => void) | null = null,
+    private readonly observationOnly = false,
   ) {
     this.unit = syntax === 'csv' ? 'row' : 'object';
   }
@@ -56,7 +57,7 @@ export class TraceConsumer {
       this.grouper?.flush();
     }
     this.report.format ??= layout.format;
-    this.ctx = newRowContext(this.file, layout.format);
+    this.ctx = newRowContext(this.file, layout.format, this.observationOnly);
     this.grouper = isEventFormat(layout.format) ? new EventGrouper(this.ctx, this.emit, this.window, this.onStatus) : null;
   }
 

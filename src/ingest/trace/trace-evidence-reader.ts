@@ -14,7 +14,11 @@ export const traceEvidenceReader: EvidenceReader = {
   kind: 'message-trace',
   detect: detectTrace,
   async read(source, sink, options) {
-    const report = await readTraceFile(source, (m) => sink.trace(toObservation(m)), { progress: options.progress, onStatus: (o) => sink.status?.(o) });
+    const report = await readTraceFile(source, (m) => sink.trace(toObservation(m)), {
+      progress: options.progress,
+      onStatus: (o) => sink.status?.(o),
+      observationOnly: true,
+    });
     // Rows beyond the bound on distinct routes were grouped coarsely (trace-groups.ts): counted, but said.
     const notice = sink.traceGroupingNotice?.(report.file);
     if (notice) addDiagnostic(report.diagnostics, notice, report.file);

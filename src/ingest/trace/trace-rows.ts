@@ -12,15 +12,26 @@ export interface RowContext {
   file: string;
   format: TraceFormat;
   dates: DateContext;
+  /**
+   * The messages only become observations (toObservation): a summary row's subject, organization,
+   * connector id and size, which an observation does not keep, are left unread (null).
+   */
+  observationOnly?: boolean;
 }
 
-export function newRowContext(file: string, format: TraceFormat): RowContext {
-  return { file, format, dates: newDateContext() };
+export function newRowContext(file: string, format: TraceFormat, observationOnly = false): RowContext {
+  return { file, format, dates: newDateContext(), observationOnly };
 }
 
 function size(text: string | null): number | null {
   if (text === null) return null;
-  const n = Number(text.replace(/[,\s]/g, ''));
+  // Export-Csv writes plain digits, with no separator to drop: no replace for them.
+  let plain = text.length > 0;
+  for (let i = 0; plain && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    plain = c >= 48 && c <= 57;
+  }
+  const n = Number(plain ? text : text.replace(/[,\s]/g, ''));
   return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
@@ -61,16 +72,18 @@ export function summaryMessage(row: TraceRow, line: number, ctx: RowContext): Tr
   m.at = parseTraceDate(row.get('time'), ctx.dates);
   m.sender = row.get('sender');
   m.recipient = row.get('recipient');
-  m.subject = row.get('subject');
   m.status = row.get('status');
   m.direction = row.get('directionality');
   m.messageId = row.get('messageId');
-  m.organization = row.get('organization');
   m.tenantId = row.get('tenantId');
   m.clientIp = row.get('fromIp') ?? row.get('originalClientIp');
-  m.connectorId = row.get('connectorId');
-  m.size = size(row.get('size'));
   m.response = parseReply(row.get('detail'));
+  if (!ctx.observationOnly) {
+    m.subject = row.get('subject');
+    m.organization = row.get('organization');
+    m.connectorId = row.get('connectorId');
+    m.size = size(row.get('size'));
+  }
   return m;
 }
 
