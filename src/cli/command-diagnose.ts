@@ -13,9 +13,11 @@ export async function diagnoseCommand(args: string[], defaults: { paths?: string
   const c = await loadOrFail(paths, { keyLogFiles: (o.values.keylog as string[] | undefined) ?? [], progress: terminalProgress() });
   const d = diagnoseCase(c, { at: o.atGiven ? o.at : defaults.at ?? o.at });
   const target = { ...o, paths };
-  if (o.format === 'json') await emitPieces(renderJsonPieces(d), target);
+  const status = diagnosisExitCode(d, { allowIncomplete: allowsIncomplete(o) });
+  // The JSON report is the diagnosis's last use: its findings and flows are let go as they are written.
+  if (o.format === 'json') await emitPieces(renderJsonPieces(d, { release: true }), target);
   else if (o.format === 'html') await emit((await import('../report/html/build.js')).diagnoseHtml(d), target);
   else await emit(o.format === 'markdown' ? renderMarkdown(d) : renderText(d, styleFor(o.output, o)), target);
-  return diagnosisExitCode(d, { allowIncomplete: allowsIncomplete(o) });
+  return status;
 }
 

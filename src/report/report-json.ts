@@ -119,12 +119,24 @@ export function renderJson(d: Diagnosis): string {
 /** The top-level arrays that grow with the estate: written one element at a time. */
 const LARGE_ARRAYS = new Set(['inputs', 'findings', 'flows']);
 
+export interface JsonPiecesOptions {
+  /**
+   * The caller hands the diagnosis over (the CLI, which has already taken the exit status from it):
+   * each finding and flow is let go from `d` once written. JSON.stringify flattens every string it
+   * writes in place, so a finding or flow still held after its turn keeps a flat copy of each of
+   * its texts to the end of the run (an estate's report: tens of MB); let go, the copies die young.
+   */
+  release?: boolean;
+}
+
 /**
  * The same text as renderJson, in pieces: a service provider's report (10,000 tenants: ~80 MB)
  * is never held as one string, nor every flow's JSON object at once.
  */
-export function* renderJsonPieces(d: Diagnosis): Generator<string> {
+export function* renderJsonPieces(d: Diagnosis, options: JsonPiecesOptions = {}): Generator<string> {
   const report = buildJsonReport(d, []);
+  // The rules' own findings share their texts with `findings`: let go too, or they keep the copies.
+  if (options.release) d.ruleFindings = undefined;
   const entries = Object.entries(report).filter(([, v]) => v !== undefined);
   yield '{\n';
   for (let i = 0; i < entries.length; i++) {
@@ -134,6 +146,7 @@ export function* renderJsonPieces(d: Diagnosis): Generator<string> {
       yield `  ${JSON.stringify(key)}: [\n`;
       for (let j = 0; j < items.length; j++) {
         const item = key === 'flows' ? flowToJson(items[j] as FlowResult) : items[j];
+        if (options.release && key !== 'inputs') (items as unknown[])[j] = null;
         // JSON strings never hold a raw line break, so indenting after every \n is exact.
         yield `    ${JSON.stringify(item, null, 2).replace(/\n/g, '\n    ')}${j < items.length - 1 ? ',' : ''}\n`;
       }

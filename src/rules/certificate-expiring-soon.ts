@@ -43,15 +43,36 @@ function isHybridOrRelayRoute(ctx: RuleContext, p: Presenter): boolean {
   return cert !== null && ctx.simulation.context.index.matchCertificate(cert.names).some((h) => h.entry.connector.Enabled);
 }
 
+/** Days until the certificate expires, when that is within the warning window; else null (expired, undated or far off). */
+function daysLeftOf(cert: Certificate, at: Date): number | null {
+  if (certificateTimeStatus(cert, at) !== 'valid' || !cert.NotAfter) return null;
+  const notAfter = Date.parse(cert.NotAfter);
+  if (Number.isNaN(notAfter)) return null;
+  const daysLeft = Math.floor((notAfter - at.getTime()) / DAY_MS);
+  return daysLeft > WARN_DAYS ? null : daysLeft;
+}
+
+/**
+ * The routes that depend on each certificate that expires soon. Certificates far from expiry are
+ * skipped before their uses are listed: an estate's thousands of them would otherwise each get a
+ * list of labels built and dropped (garbage that outlives the rule in the old generation).
+ */
 function dependents(ctx: RuleContext): Map<string, Dependent> {
   const out = new Map<string, Dependent>();
+  // Judged by the first certificate seen with a thumbprint, as the finding is (its entry's `cert`).
+  const soon = new Map<string, boolean>();
+  const expiresSoon = (cert: Certificate): boolean => {
+    let v = soon.get(cert.Thumbprint);
+    if (v === undefined) soon.set(cert.Thumbprint, (v = daysLeftOf(cert, ctx.at) !== null));
+    return v;
+  };
   const entry = (cert: Certificate): Dependent => {
     let d = out.get(cert.Thumbprint);
     if (!d) out.set(cert.Thumbprint, (d = { cert, presenters: [], uses: [], receive: [] }));
     return d;
   };
   for (const p of ctx.presenters) {
-    if (!p.certificate || !isHybridOrRelayRoute(ctx, p)) continue;
+    if (!p.certificate || !isHybridOrRelayRoute(ctx, p) || !expiresSoon(p.certificate)) continue;
     const d = entry(p.certificate);
     d.presenters.push(p);
     const subject: FindingSubject = p.connector && p.organization
@@ -62,7 +83,7 @@ function dependents(ctx: RuleContext): Map<string, Dependent> {
   for (const t of onPremisesTargets(ctx)) {
     const cert = t.ev.offer?.certificate;
     const rc = landedConnector(t.ev);
-    if (!cert || !rc) continue;
+    if (!cert || !rc || !expiresSoon(cert)) continue;
     const d = entry(cert);
     const server = t.ev.server?.Name ?? rc.Server ?? '';
     d.uses.push({ subject: receiveConnectorSubject(rc, t.ev.org), label: `receive connector "${rc.Name}"${server ? ` on ${server}` : ''}, where Exchange Online delivers`, source: formatSource(rc.provenance) });
@@ -96,11 +117,8 @@ export const rule: Rule = {
     const findings: Finding[] = [];
     for (const d of dependents(ctx).values()) {
       const { cert } = d;
-      if (certificateTimeStatus(cert, ctx.at) !== 'valid' || !cert.NotAfter) continue;
-      const notAfter = Date.parse(cert.NotAfter);
-      if (Number.isNaN(notAfter)) continue;
-      const daysLeft = Math.floor((notAfter - ctx.at.getTime()) / DAY_MS);
-      if (daysLeft > WARN_DAYS) continue;
+      const daysLeft = daysLeftOf(cert, ctx.at);
+      if (daysLeft === null || !cert.NotAfter) continue;
       const renew = `Renew the certificate for ${cert.names.join(', ')} before ${cert.NotAfter}`;
       // Pointing a route at "another" certificate with this one's issuer and subject changes nothing.
       const itself = tlsCertificateNameValue(cert);

@@ -59,6 +59,7 @@ import { rule as certificateExpiringSoon } from './certificate-expiring-soon.js'
 import { rule as enhancedFilteringMissing } from './enhanced-filtering-missing.js';
 import { rule as enhancedFilteringUnsupportedConfig } from './enhanced-filtering-unsupported-config.js';
 import { rule as mc1226222AntiPattern } from './mc1226222-anti-pattern.js';
+import { flattenFindingTexts } from './support/flat-texts.js';
 
 /** The rule catalog (RULES.md): configuration and simulation first, then evidence. */
 export const RULES: readonly Rule[] = [
@@ -126,7 +127,7 @@ export function ruleContext(c: Case, simulation: SimulationRun): RuleContext {
 
 /** Runs every rule (or the given ones); most severe first, then by rule and message for stable output. */
 export function runRules(ctx: RuleContext, rules: readonly Rule[] = RULES): Finding[] {
-  const findings = rules.filter((r) => !r.afterOthers).flatMap((r) => r.run(ctx));
-  for (const r of rules) if (r.afterOthers) findings.push(...r.run(ctx, [...findings]));
+  const findings = rules.filter((r) => !r.afterOthers).flatMap((r) => flattenFindingTexts(r.run(ctx)));
+  for (const r of rules) if (r.afterOthers) findings.push(...flattenFindingTexts(r.run(ctx, [...findings])));
   return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message));
 }
