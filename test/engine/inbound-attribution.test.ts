@@ -236,3 +236,41 @@ describe('unknown is not false (CONTRACT v1.1): the source IP is not in the case
     expect(run([t], { sourceIp: null, mailFromDomain: 'contoso.com', rcptToDomain: 'tailspintoys.com' })).toMatchObject({ outcome: 'rejected' });
   });
 });
+
+describe('trace lines kept per domain are per tenant and per answer (M3 step 3; own side after a connector match)', () => {
+  const tailspin = () => tenant('tailspin.onmicrosoft.com', ['shared.example'], [inbound({ Name: 'Tailspin on-prem (IP)', SenderIPAddresses: ['198.51.100.0/24'] })]);
+  const fabrikam = () => tenant('fabrikam.onmicrosoft.com', ['shared.example'], [inbound({ Name: 'Fabrikam on-prem (IP)', SenderIPAddresses: ['192.0.2.0/24'] })]);
+  const context = (tenants: ReturnType<typeof tenant>[], isExchangeOnlineDomain = (d: string) => exoDomains.has(d)) => ({ index: new ConnectorIndex(tenants), at, isExchangeOnlineDomain });
+  const conn = (p: Partial<Connection>): Connection => ({ sourceIp: null, certificate: null, ehlo: null, mailFromDomain: 'shared.example', rcptToDomain: 'shared.example', ...p });
+
+  it('the own-side line names the tenant whose connector matched, also for a domain whose first tenant is another', () => {
+    const ctx = context([tailspin(), fabrikam()]);
+    const first = attribute(conn({ sourceIp: '198.51.100.7' }), ctx);
+    const second = attribute(conn({ sourceIp: '192.0.2.7' }), ctx);
+    const again = attribute(conn({ sourceIp: '198.51.100.7' }), ctx);
+    expect(first.tenant?.Name).toBe('tailspin.onmicrosoft.com');
+    expect(second.tenant?.Name).toBe('fabrikam.onmicrosoft.com');
+    expect(first.trace.at(-1)).toBe("shared.example is an accepted domain of tailspin.onmicrosoft.com: the message comes from the tenant's own on-premises side.");
+    expect(second.trace.at(-1)).toBe("shared.example is an accepted domain of fabrikam.onmicrosoft.com: the message comes from the tenant's own on-premises side.");
+    expect(again.trace).toEqual(first.trace);
+  });
+
+  it('anonymous inbound mail: the same line for each connection, and earlier answers keep theirs', () => {
+    const ctx = context([contoso()]);
+    const a = attribute(conn({ sourceIp: '198.51.100.9', mailFromDomain: 'tailspintoys.com', rcptToDomain: 'contoso.com' }), ctx);
+    const b = attribute(conn({ sourceIp: '198.51.100.10', mailFromDomain: 'tailspintoys.com', rcptToDomain: 'contoso.com' }), ctx);
+    expect(a.trace).toEqual([expect.stringMatching(/^No TLS client certificate/), 'Step 3: no connector matches; contoso.com belongs to contoso.onmicrosoft.com, so this is anonymous inbound internet mail for that tenant.']);
+    expect(b.trace).toEqual(a.trace);
+    expect(b.trace).not.toBe(a.trace);
+  });
+
+  it('after a throwing isExchangeOnlineDomain, the next answer has exactly its own lines', () => {
+    const throwing = context([contoso()], () => {
+      throw new Error('lookup failed');
+    });
+    expect(() => attribute(conn({ sourceIp: '198.51.100.9', mailFromDomain: 'tailspintoys.com', rcptToDomain: 'nowhere.example' }), throwing)).toThrow('lookup failed');
+    const next = attribute(conn({ sourceIp: '198.51.100.9', mailFromDomain: 'tailspintoys.com', rcptToDomain: 'contoso.com' }), context([contoso()]));
+    expect(next.trace).toHaveLength(2);
+    expect(next.assumptions).toEqual([]);
+  });
+});
