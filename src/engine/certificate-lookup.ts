@@ -22,7 +22,12 @@ export function isActiveOnPrem(e: IndexedConnector): boolean {
 
 /** The relay sentences' parts (RelayLineParts) are kept here for the winner matched by certificate. */
 export interface CertificateLookup extends RelayLineParts {
-  index: ConnectorIndex;
+  /**
+   * The index the lookup was made with, by its serial number: the lookup stays on the certificate
+   * for the rest of the run, and a reference would keep the whole index (every connector's entry,
+   * the domain and address tables) alive after the simulation has let it go.
+   */
+  indexSerial: number;
   /**
    * The time the verdict holds for (Date.getTime()), split into two small integers: stored in the
    * object itself, where one number field would point to a separate boxed number — one more cache
@@ -94,7 +99,7 @@ export function lookUpCertificate(cert: Certificate, index: ConnectorIndex, at: 
   const atHigh = Math.floor(t / AT_SPLIT);
   const atLow = t - atHigh * AT_SPLIT;
   let l = (cert as CertificateWithLookup)[LOOKUP] ?? certificateLookups.get(cert);
-  if (l === undefined || l.index !== index || l.atHigh !== atHigh || l.atLow !== atLow) {
+  if (l === undefined || l.indexSerial !== index.serial || l.atHigh !== atHigh || l.atLow !== atLow) {
     const hits = index.matchCertificate(cert.names);
     // One pass: the first active hit with the highest specificity wins, as a stable sort by specificity would choose.
     let best: CertificateHit | null = null;
@@ -128,7 +133,7 @@ export function lookUpCertificate(cert: Certificate, index: ConnectorIndex, at: 
     // What every connection reads comes first: the object's first cache line; then the step-1
     // decision, then the lines explain on reads for most certificate matches, next to it.
     l = {
-      index,
+      indexSerial: index.serial,
       atHigh,
       atLow,
       problem: certificateProblem(cert, at),

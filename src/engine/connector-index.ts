@@ -17,6 +17,7 @@ export { isSupportedSenderRange, type CertificateHit, type IndexedConnector, typ
  * connector would have matched but is disabled.
  */
 
+let nextIndexSerial = 0;
 const NO_TEXT: string[] = [];
 /** Shared by the connectors without a supported IPv4 value (most certificate-scoped ones). */
 const NO_RANGES: IpRange[] = [];
@@ -53,6 +54,8 @@ function addHit(hits: CertificateHit[], entry: IndexedConnector, match: CertName
 }
 
 export class ConnectorIndex {
+  /** Tells indexes apart where a reference would keep one alive (CertificateLookup). */
+  readonly serial = nextIndexSerial++;
   readonly entries: IndexedConnector[] = [];
   private readonly exact = new Map<string, IndexedConnector[]>();
   /** Exact values keyed by their parent domain: found by a wildcard certificate `*.parent`. */
