@@ -11,6 +11,7 @@ import type { SimulationRun } from './engine/simulate.js';
 // The same finding / the same flow before and after a change, as the what-if matches them.
 import { findingKey } from './whatif.js';
 import { flowKey } from './whatif-flows.js';
+import { flattenFindingTexts } from './rules/support/flat-texts.js';
 
 /**
  * Fixes are proven before they are printed: every candidate fix a rule offers is applied, as the
@@ -254,7 +255,8 @@ export function verifyFinding(verifier: FixVerifier, finding: Finding): Finding 
 /** Verifies every finding's fixes; returns the findings in the same order and a note when the simulation budget ran out. */
 export function verifyFixes(c: Case, simulation: SimulationRun, findings: readonly Finding[], options: VerifyOptions): { findings: Finding[]; notes: string[] } {
   const verifier = new FixVerifier(c, simulation, options.at, options.maxSimulations);
-  const out = findings.map((f) => verifyFinding(verifier, f));
+  // Flat while young: see flattenFindingTexts (the verified copies' texts are new).
+  const out = flattenFindingTexts(findings.map((f) => verifyFinding(verifier, f)));
   const notes = verifier.capped
     ? [`Fix verification stopped after ${options.maxSimulations ?? DEFAULT_MAX_SIMULATIONS} simulations; fixes marked "not verified: the limit … was reached" were not simulated (check them with \`mailflow-doctor whatif\`).`]
     : [];

@@ -19,6 +19,14 @@ export function flattenFindingTexts(findings: Finding[]): Finding[] {
     }
     flattenSteps(f.fix);
     if (f.candidates) for (const c of f.candidates) flattenSteps(c.steps);
+    // Fix verification (after the rules) writes new verdict texts, pieced together the same way.
+    if (f.fixVerification) flat(f.fixVerification.text);
+    if (f.alternatives) {
+      for (const a of f.alternatives) {
+        flattenSteps(a.fix);
+        flat(a.verification.text);
+      }
+    }
   }
   return findings;
 }
