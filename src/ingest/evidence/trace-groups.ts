@@ -239,14 +239,21 @@ function thousands(x: number): string {
 }
 
 export function joinGroup(group: Observed<unknown>, source: Provenance, at: string | null): void {
-  group.count++;
   // A new array of the exact length: push would make room for 19 sources at the second one, and a
-  // trace can hold hundreds of thousands of groups.
-  if (group.sources.length < EVIDENCE_SOURCES_KEPT) group.sources = group.sources.concat(source);
+  // trace can hold hundreds of thousands of groups. A group gets a source with each of its first
+  // rows: once it counts that many, the array (another object to load per row) is not looked at.
+  if (group.count < EVIDENCE_SOURCES_KEPT && group.sources.length < EVIDENCE_SOURCES_KEPT) group.sources = group.sources.concat(source);
+  group.count++;
   if (at !== null) {
-    // ISO 8601 UTC strings of one shape order as text.
-    if (group.first === null || at < group.first) group.first = at;
-    if (group.last === null || at > group.last) group.last = at;
+    // ISO 8601 UTC strings of one shape order as text. first ≤ last once set (both are set
+    // together), so a time after the last is not compared with the first.
+    const first = group.first;
+    const last = group.last;
+    if (first === null || last === null) {
+      if (first === null || at < first) group.first = at;
+      if (last === null || at > last) group.last = at;
+    } else if (at > last) group.last = at;
+    else if (at < first) group.first = at;
   }
 }
 

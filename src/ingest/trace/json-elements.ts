@@ -6,7 +6,8 @@
  */
 
 export interface JsonElementHandler {
-  element(text: string, line: number): void;
+  /** `parsed`: JSON.parse(text), when the splitter has already parsed it (an object without nested objects). */
+  element(text: string, line: number, parsed?: unknown): void;
   /** The document cannot be followed further (not JSON, an object that never closes); reading stops. */
   fatal(line: number, reason: string): void;
 }
@@ -142,6 +143,13 @@ export class JsonElementSplitter {
           i++;
           continue;
         }
+        if (c === 123) {
+          const end = this.flatObject(chunk, i);
+          if (end > 0) {
+            i = end;
+            continue;
+          }
+        }
         this.beginElement();
         elementStart = i;
         // A scalar array item (a bare string or number) is no message; it still ends at , or ].
@@ -164,6 +172,32 @@ export class JsonElementSplitter {
     if (this.mode === 'element') this.handler.fatal(this.pendingLine, 'the file ends inside an object (cut short); that object is skipped');
     else if (this.mode === 'between') this.handler.fatal(this.line, 'the file ends before the closing ] of the array (cut short)');
     this.mode = 'stopped';
+  }
+
+  /**
+   * An array item that is an object without nested objects (every trace format's objects but the
+   * Windows PowerShell 5.1 date wrappers) ends at the first `}` after it: when the text up to there
+   * parses, it is that item — JSON is read left to right, so a `}` that ends valid JSON is no `}`
+   * inside a string — and is handed over parsed, without the scan of its every string. Otherwise
+   * (a `{` before it, a `}` inside a string, an item that continues in the next chunk) -1, and the
+   * item is scanned as any other.
+   */
+  private flatObject(chunk: string, i: number): number {
+    const close = chunk.indexOf('}', i + 1);
+    if (close < 0) return -1;
+    const open = chunk.indexOf('{', i + 1);
+    if (open >= 0 && open < close) return -1;
+    const text = chunk.slice(i, close + 1);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return -1;
+    }
+    const line = this.line;
+    for (let lf = chunk.indexOf('\n', i); lf >= 0 && lf < close; lf = chunk.indexOf('\n', lf + 1)) this.line++;
+    this.handler.element(text, line, parsed);
+    return close + 1;
   }
 
   private beginElement(): void {

@@ -197,11 +197,11 @@ function csvFeed(consumer: TraceConsumer, delimiter: string): Feed {
 
 function jsonFeed(consumer: TraceConsumer): Feed {
   const splitter = new JsonElementSplitter({
-    element(text, line) {
+    element(text, line, parsed) {
       if (consumer.stopped) return;
-      let value: unknown;
+      let value: unknown = parsed;
       try {
-        value = JSON.parse(text);
+        if (value === undefined) value = JSON.parse(text);
       } catch (e) {
         consumer.report.records++;
         consumer.skip(line, `not valid JSON (${(e as Error).message})`);
