@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
@@ -75,4 +75,58 @@ export async function emitPieces(pieces: Iterable<string>, target: Target): Prom
     out.end();
     await once(out, 'finish');
   }
+}
+
+/** A report being written as it is made (`openReportOutput`): pieces in order, then `end`. */
+export interface ReportOutput {
+  /** Finishes the piece (relative paths, `--redact`) and writes it; resolves when the stream can take more. */
+  write(piece: string): Promise<void>;
+  end(): Promise<void>;
+}
+
+/**
+ * Like `emitPieces`, for a report whose pieces come while its input is still being read: opens
+ * the target (creating the --output file) only when called, so a command that finds nothing to
+ * report writes nothing. Each piece must be whole values — no path or name spans two pieces —
+ * as each is finished on its own.
+ */
+export async function openReportOutput(target: Target): Promise<ReportOutput> {
+  const t = targetOf(target);
+  const finish = await finisher(t);
+  if (t.output) {
+    // A file is written synchronously: the reading then keeps pace with the disk whatever feeds it
+    // (standard input cannot be made to wait), instead of queueing unwritten text in memory.
+    const fd = openSync(t.output, 'w');
+    return {
+      async write(piece) {
+        const bytes = Buffer.from(finish(piece), 'utf8');
+        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+      },
+      async end() {
+        closeSync(fd);
+      },
+    };
+  }
+  const out: Writable = process.stdout;
+  // A failed write (a closed pipe) is kept for the next call to throw: the stream's 'error' would otherwise end the process.
+  let failure: Error | null = null;
+  const failed = (e: Error): void => {
+    failure ??= e;
+  };
+  out.on('error', failed);
+  const check = (): void => {
+    if (failure) throw failure;
+  };
+  return {
+    async write(piece) {
+      check();
+      // `once` rejects on the stream's 'error' while it waits.
+      if (!out.write(finish(piece))) await once(out, 'drain');
+      check();
+    },
+    async end() {
+      out.off('error', failed);
+      check();
+    },
+  };
 }

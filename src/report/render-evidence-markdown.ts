@@ -5,6 +5,7 @@ import { FORMAT_TITLES } from '../model/message-trace.js';
 import type { InputReport } from '../model/diagnostics.js';
 import type { SmtpSessionObservation } from '../model/evidence.js';
 import { formatSource } from '../model/provenance.js';
+import type { HeadersDocumentParts } from './headers-document.js';
 import { renderHeadersText } from './render-headers.js';
 import { cell } from './render-markdown.js';
 import type { LogsResult } from './render-logs.js';
@@ -154,21 +155,30 @@ export function renderPcapMarkdown(r: CaptureReadResult): string {
  * the anti-spam fields stay aligned), and the documents the meanings cite.
  */
 export function renderHeadersMarkdown(messages: readonly DecodedMessage[]): string {
-  const lines = ['# mailflow-doctor message headers', '', `**${messages.length} message(s).**`, ''];
-  messages.forEach((m, i) => {
-    lines.push(`## Message ${i + 1}: ${m.messageId ?? '(no Message-ID)'}`, '');
-    lines.push(`\`${formatSource(m.source)}\`${m.subject ? ` · Subject: ${m.subject}` : ''}${m.from ? ` · From: ${m.from}` : ''}${m.date ? ` · Date: ${m.date}` : ''}`, '');
-    if (m.hops.length === 0) lines.push('No Received headers: the message has no hops to show.', '');
-    else {
-      const rows = m.hops.map((h) => [String(h.number), `${h.from ?? '?'} → ${h.by ?? '?'}`, h.with ?? '—', h.ip ?? '—', h.tls === null ? 'none' : h.tls.version ?? 'TLS (version not stated)', h.date ?? h.dateText ?? '—', h.delaySeconds === null ? '—' : `${h.delaySeconds}s${h.clockSkew ? ' skew' : ''}`, h.vendor ? `${h.kind} (${h.vendor})` : h.kind]);
-      lines.push(...table(['#', 'from → by', 'with', 'IP', 'TLS', 'date', 'delay', 'kind'], rows));
-    }
-    // The verdicts and decoded headers as the text report writes them: one wording for both formats.
-    const text = renderHeadersText([m], PLAIN);
-    const at = text.indexOf('\nVerdicts\n');
-    const end = text.indexOf('\nMeanings cite:');
-    if (at >= 0) lines.push(...fenced(text.slice(at + 1, end >= 0 ? end : undefined).trimEnd().split('\n')));
-  });
-  lines.push('Meanings cite:', '', ...MEANING_SOURCES.map((x) => `- [${x.tag}] <${x.url}>`), '');
-  return lines.join('\n');
+  return [HEADERS_MARKDOWN_PARTS.head(messages.length), ...messages.map((m, i) => HEADERS_MARKDOWN_PARTS.message(m, i)), HEADERS_MARKDOWN_PARTS.tail()].join('');
+}
+
+/** The Markdown report in parts (headers-document.ts): its head states the number of messages. */
+export const HEADERS_MARKDOWN_PARTS: HeadersDocumentParts = {
+  headNeedsCount: true,
+  head: (count) => `${['# mailflow-doctor message headers', '', `**${count} message(s).**`, ''].join('\n')}\n`,
+  message: (m, i) => `${headersMarkdownMessage(m, i).join('\n')}\n`,
+  tail: () => ['Meanings cite:', '', ...MEANING_SOURCES.map((x) => `- [${x.tag}] <${x.url}>`), ''].join('\n'),
+};
+
+function headersMarkdownMessage(m: DecodedMessage, i: number): string[] {
+  const lines: string[] = [];
+  lines.push(`## Message ${i + 1}: ${m.messageId ?? '(no Message-ID)'}`, '');
+  lines.push(`\`${formatSource(m.source)}\`${m.subject ? ` · Subject: ${m.subject}` : ''}${m.from ? ` · From: ${m.from}` : ''}${m.date ? ` · Date: ${m.date}` : ''}`, '');
+  if (m.hops.length === 0) lines.push('No Received headers: the message has no hops to show.', '');
+  else {
+    const rows = m.hops.map((h) => [String(h.number), `${h.from ?? '?'} → ${h.by ?? '?'}`, h.with ?? '—', h.ip ?? '—', h.tls === null ? 'none' : h.tls.version ?? 'TLS (version not stated)', h.date ?? h.dateText ?? '—', h.delaySeconds === null ? '—' : `${h.delaySeconds}s${h.clockSkew ? ' skew' : ''}`, h.vendor ? `${h.kind} (${h.vendor})` : h.kind]);
+    lines.push(...table(['#', 'from → by', 'with', 'IP', 'TLS', 'date', 'delay', 'kind'], rows));
+  }
+  // The verdicts and decoded headers as the text report writes them: one wording for both formats.
+  const text = renderHeadersText([m], PLAIN);
+  const at = text.indexOf('\nVerdicts\n');
+  const end = text.indexOf('\nMeanings cite:');
+  if (at >= 0) lines.push(...fenced(text.slice(at + 1, end >= 0 ? end : undefined).trimEnd().split('\n')));
+  return lines;
 }

@@ -1,4 +1,5 @@
 import type { DecodedMessage } from '../model/message-headers.js';
+import type { HeadersDocumentParts } from './headers-document.js';
 
 /**
  * `headers --format json` (CONTRACT): one object per message — a JSON array of them, in file
@@ -7,7 +8,29 @@ import type { DecodedMessage } from '../model/message-headers.js';
  * its `source` (file and line). What a file could not yield goes to standard error.
  */
 export function headersToJson(messages: readonly DecodedMessage[]): string {
-  const out = messages.map((m) => ({
+  // An empty array prints as `[]`, which the parts (made for one message or more) cannot give.
+  if (messages.length === 0) return '[]\n';
+  return [HEADERS_JSON_PARTS.head(messages.length), ...messages.map((m, i) => HEADERS_JSON_PARTS.message(m, i)), HEADERS_JSON_PARTS.tail()].join('');
+}
+
+/**
+ * The same document in parts, for writing it as messages are read: `[`, each message as
+ * `JSON.stringify` indents an element of the array (`,` before all but the first), then `]`.
+ */
+export const HEADERS_JSON_PARTS: HeadersDocumentParts = {
+  headNeedsCount: false,
+  head: () => '[\n',
+  message: (m, index) => (index === 0 ? '' : ',\n') + messageElementJson(m),
+  tail: () => '\n]\n',
+};
+
+/** One message as an element of the pretty-printed array: what lies between `[\n` and `\n]`. */
+function messageElementJson(m: DecodedMessage): string {
+  return JSON.stringify([messageObject(m)], null, 2).slice(2, -2);
+}
+
+function messageObject(m: DecodedMessage): object {
+  return {
     source: m.source,
     messageId: m.messageId,
     subject: m.subject,
@@ -24,6 +47,5 @@ export function headersToJson(messages: readonly DecodedMessage[]): string {
     authenticationResults: m.authenticationResults,
     arc: m.arc,
     unknownMicrosoftHeaders: m.unknownMicrosoftHeaders,
-  }));
-  return JSON.stringify(out, null, 2) + '\n';
+  };
 }

@@ -1,11 +1,22 @@
 import { MEANING_SOURCES, type AntispamField, type DecodedHop, type DecodedMessage } from '../model/message-headers.js';
 import { formatSource } from '../model/provenance.js';
+import type { HeadersDocumentParts } from './headers-document.js';
 import type { Style } from './style.js';
 
 /** `headers` as text: per message the hop table, the verdicts, then the decoded Microsoft headers. */
 export function renderHeadersText(messages: readonly DecodedMessage[], s: Style): string {
-  const sources = [s.dim('Meanings cite:'), ...MEANING_SOURCES.map((x) => s.dim(`  [${x.tag}] ${x.url}`)), ''];
-  return [...messages.map((m) => renderMessage(m, s)), sources.join('\n')].join('\n');
+  const parts = headersTextParts(s);
+  return [parts.head(messages.length), ...messages.map((m, i) => parts.message(m, i)), parts.tail()].join('');
+}
+
+/** The text report in parts (headers-document.ts): each message and the line after it, then the sources the meanings cite. */
+export function headersTextParts(s: Style): HeadersDocumentParts {
+  return {
+    headNeedsCount: false,
+    head: () => '',
+    message: (m) => `${renderMessage(m, s)}\n`,
+    tail: () => [s.dim('Meanings cite:'), ...MEANING_SOURCES.map((x) => s.dim(`  [${x.tag}] ${x.url}`)), ''].join('\n'),
+  };
 }
 
 function yesNo(v: boolean | null): string {
