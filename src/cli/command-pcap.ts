@@ -8,7 +8,6 @@ import { readCaptureFile } from '../ingest/pcap/read-capture-file.js';
 import { renderPcapMarkdown } from '../report/render-evidence-markdown.js';
 import { indentedSessionJson, pcapJsonParts, renderPcapText } from '../report/render-pcap.js';
 import { PcapSessionStore } from './pcap-session-store.js';
-import { readCaptureInShards, shardCount } from './pcap-shards.js';
 import { parseCommon, REPORT_OPTIONS, UsageError, type CommonOptions } from './options.js';
 import { emit, emitPieces, styleFor } from './output.js';
 import { terminalProgress } from './progress.js';
@@ -38,23 +37,15 @@ async function report(o: CommonOptions, file: string, named: (text: string) => s
   // JSON for a capture of many sessions: each session is kept as its JSON text only (a fraction of
   // the objects' size), past a few MB in a temporary file, and the document is written in pieces
   // rather than built as one string — memory stays flat whatever the capture's size.
-  let stores: PcapSessionStore[] = [];
+  const store = new PcapSessionStore();
   try {
-    // A large capture is read by several threads, each taking a share of the connections.
-    const shards = shardCount(file);
-    let result = shards > 0 ? await readCaptureInShards(file, keyLogFiles, shards, stores, terminalProgress()) : null;
-    if (result === null) {
-      for (const s of stores) s?.close();
-      const store = new PcapSessionStore();
-      stores = [store];
-      const onSession = (s: CapturedSession): void => store.add(s.packets.first, indentedSessionJson(s));
-      result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress(), onSession, keepSessions: false });
-    }
+    const onSession = (s: CapturedSession): void => store.add(s.packets.first, indentedSessionJson(s));
+    const result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress(), onSession, keepSessions: false });
     if (result.error !== null) return fail(named(result.error));
-    await emitPieces(joined(pcapJsonParts(result, PcapSessionStore.sortedAll(stores), true), named), o);
+    await emitPieces(joined(pcapJsonParts(result, store.sorted(), true), named), o);
     return 0;
   } finally {
-    for (const s of stores) s?.close();
+    store.close();
   }
 }
 

@@ -2,17 +2,6 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A store's texts as another thread takes them over (plain data, for postMessage): the temporary file goes with them. */
-export interface HandedOverSessions {
-  firsts: number[];
-  texts: string[];
-  /** The temporary directory and file, when the texts were spilled to it. */
-  dir: string | null;
-  file: string | null;
-  offsets: number[];
-  lengths: number[];
-}
-
 /** Text kept in memory before the store moves to a temporary file: small captures never touch the disk. */
 const IN_MEMORY_LIMIT = 8 << 20;
 /** Text gathered before one write to the temporary file. */
@@ -56,66 +45,26 @@ export class PcapSessionStore {
   }
 
   /** The texts ordered by first packet (arrival order among equals, as a stable sort gives). */
-  sorted(): Generator<string> {
-    return PcapSessionStore.sortedAll([this]);
-  }
-
-  /**
-   * The texts of several stores (shards of one capture) ordered by first packet; equal first
-   * packets in store order, then arrival order.
-   */
-  static *sortedAll(stores: PcapSessionStore[]): Generator<string> {
-    const order: [number, number][] = [];
-    stores.forEach((store, s) => {
-      store.flush();
-      for (let i = 0; i < store.firsts.length; i++) order.push([s, i]);
-    });
-    order.sort(([s, i], [t, j]) => stores[s]!.firsts[i]! - stores[t]!.firsts[j]! || s - t || i - j);
-    const buffer = { bytes: Buffer.allocUnsafe(64 * 1024) };
-    for (const [s, i] of order) yield stores[s]!.text(i, buffer);
-  }
-
-  /**
-   * Hands the texts over to another thread's store (`PcapSessionStore.takeOver`): this store
-   * keeps nothing and no longer removes the temporary file.
-   */
-  handOver(): HandedOverSessions {
+  *sorted(): Generator<string> {
     this.flush();
-    const file = this.dir === null ? null : join(this.dir, 'sessions.json');
-    const handed = { firsts: this.firsts, texts: this.texts, dir: this.dir, file, offsets: this.offsets, lengths: this.lengths };
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
-    this.dir = null;
-    return handed;
-  }
-
-  /** A store, for reading only, of the texts another thread's store handed over; its `close` removes their temporary file. */
-  static takeOver(h: HandedOverSessions): PcapSessionStore {
-    const store = new PcapSessionStore();
-    // One by one: spreading a list of a million sessions into push() would pass the argument limit.
-    for (const x of h.firsts) store.firsts.push(x);
-    for (const x of h.texts) store.texts.push(x);
-    for (const x of h.offsets) store.offsets.push(x);
-    for (const x of h.lengths) store.lengths.push(x);
-    if (h.file !== null) {
-      store.dir = h.dir;
-      store.fd = openSync(h.file, 'r');
+    const order = Array.from(this.firsts.keys());
+    order.sort((a, b) => this.firsts[a]! - this.firsts[b]! || a - b);
+    if (this.fd < 0) {
+      for (const i of order) yield this.texts[i]!;
+      return;
     }
-    return store;
-  }
-
-  /** Text `i`, from memory or read back from the temporary file into `buffer` (grown as needed). */
-  private text(i: number, buffer: { bytes: Buffer }): string {
-    if (this.fd < 0) return this.texts[i]!;
-    const length = this.lengths[i]!;
-    if (length > buffer.bytes.length) buffer.bytes = Buffer.allocUnsafe(length);
-    let got = 0;
-    while (got < length) {
-      const n = readSync(this.fd, buffer.bytes, got, length - got, this.offsets[i]! + got);
-      if (n === 0) throw new Error('the temporary file of sessions ended early');
-      got += n;
+    let buffer = Buffer.allocUnsafe(64 * 1024);
+    for (const i of order) {
+      const length = this.lengths[i]!;
+      if (length > buffer.length) buffer = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const n = readSync(this.fd, buffer, got, length - got, this.offsets[i]! + got);
+        if (n === 0) throw new Error('the temporary file of sessions ended early');
+        got += n;
+      }
+      yield buffer.toString('utf8', 0, length);
     }
-    return buffer.bytes.toString('utf8', 0, length);
   }
 
   /** Removes the temporary file, if any. */

@@ -32,25 +32,4 @@ describe('PcapSessionStore', () => {
     expect(got.length).toBe(expected.length);
     expect(got).toEqual(expected);
   });
-
-  it('lists the stores of several shards together by first packet, one of them handed over from another thread (spilled or not)', () => {
-    for (const count of [40, 3000]) {
-      const worker = new PcapSessionStore();
-      const here = new PcapSessionStore();
-      const all: { first: number; text: string }[] = [];
-      for (let i = 0; i < count; i++) {
-        // Shards own disjoint connections, so no first packet is in two stores; each gets them as connections end.
-        const first = i % 2 === 0 ? count * 2 - i : i;
-        const text = `{"first": ${first}, "banner": "Grüße ${'x'.repeat(6000)}"}`; // 3000 of them: ~9 MB a store, past what stays in memory
-        (i % 2 === 0 ? worker : here).add(first, text);
-        all.push({ first, text });
-      }
-      const handed = PcapSessionStore.takeOver(structuredClone(worker.handOver()));
-      worker.close();
-      const got = [...PcapSessionStore.sortedAll([here, handed])];
-      here.close();
-      handed.close();
-      expect(got).toEqual(all.sort((a, b) => a.first - b.first).map((e) => e.text));
-    }
-  });
 });

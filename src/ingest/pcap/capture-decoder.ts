@@ -1,6 +1,5 @@
 import type { Diagnostic } from '../../model/diagnostics.js';
 import type { CapturedSession } from './capture-model.js';
-import type { CaptureShard } from './capture-shards.js';
 import type { FrameSink } from './frame-sink.js';
 import { IpFragmentReassembler } from './ip-fragments.js';
 import { decodeIp, IP_FRAGMENT_HELD, IP_MALFORMED, IP_OK, IP_OTHER_PROTOCOL, IpPacket } from './ip.js';
@@ -37,11 +36,10 @@ export class CaptureDecoder implements FrameSink {
     private readonly file: string,
     keyLogs: KeyLog[],
     onSession: (session: CapturedSession) => void,
-    shard: CaptureShard | null = null,
   ) {
     this.keyLog = new GrowingKeyLog();
     for (const log of keyLogs) this.keyLog.add(log);
-    this.flows = new FlowTable((random) => this.secretsFor(random), onSession, () => this.keyLog.size > 0, shard);
+    this.flows = new FlowTable((random) => this.secretsFor(random), onSession, () => this.keyLog.size > 0);
   }
 
   get keyLogSessions(): number {

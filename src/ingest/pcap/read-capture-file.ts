@@ -5,7 +5,6 @@ import { toByteSource, type ByteSource } from '../byte-source.js';
 import type { ReadProgress } from '../evidence/evidence-reader.js';
 import { CaptureDecoder } from './capture-decoder.js';
 import type { CaptureReadResult, CaptureSummary, CapturedSession } from './capture-model.js';
-import type { CaptureShard } from './capture-shards.js';
 import { ChunkedFile } from './chunked-file.js';
 import type { ContainerRead } from './frame-sink.js';
 import { linkTypeName } from './link-layer.js';
@@ -22,8 +21,6 @@ export interface CaptureReadOptions {
   onSession?: (session: CapturedSession) => void;
   /** Keep sessions in the result (default true); false when `onSession` takes them all. */
   keepSessions?: boolean;
-  /** Read only this shard's connections (see capture-shards.ts); the summary counts only its connections and sessions. */
-  shard?: CaptureShard;
 }
 
 export type CaptureFormat = 'pcap' | 'pcapng';
@@ -51,7 +48,7 @@ export async function readCaptureFile(input: ByteSource | string, options: Captu
   const decoder = new CaptureDecoder(file, keyLogs, (s) => {
     if (keep) sessions.push(s);
     options.onSession?.(s);
-  }, options.shard ?? null);
+  });
   const summary = emptySummary(file, options.keyLogFiles?.length ?? 0);
   let f: ChunkedFile;
   try {
@@ -79,7 +76,6 @@ export async function readCaptureFile(input: ByteSource | string, options: Captu
     options.progress?.done();
   }
   decoder.finish();
-  if (options.shard) options.shard.peakFlows = decoder.flows.peakFlows;
   sessions.sort((x, y) => x.packets.first - y.packets.first);
   Object.assign(summary, {
     linkTypes: [...decoder.linkTypes].map(linkTypeName),

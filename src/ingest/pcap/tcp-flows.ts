@@ -1,7 +1,6 @@
 import type { CapturedSession } from './capture-model.js';
 import { be16, be32 } from './byte-order.js';
 import { CaptureSession } from './capture-session.js';
-import type { CaptureShard } from './capture-shards.js';
 import { ipv4Text, ipv6Text, type IpPacket } from './ip.js';
 import { ownedCopy } from './owned-copy.js';
 import { classifyFirstBytes, NOT_SMTP, NOT_YET, SENT_BY_SERVER, SMTP_PORTS, TLS_CLIENT_HELLO } from './smtp-detect.js';
@@ -41,7 +40,7 @@ const SWEEP_EVERY_PACKETS = 8192;
  */
 const SWEEP_EVERY_MS = 1000;
 /** Above this many tracked connections, those that are not SMTP are forgotten first. */
-export const MAX_FLOWS = 200_000;
+const MAX_FLOWS = 200_000;
 /**
  * Bytes held per undecided connection while waiting for the other side to speak: a client may
  * talk first (junk, a PROXY header, a ClientHello to port 25) and only the server's 220 shows the
@@ -127,8 +126,6 @@ function fold(b: Buffer): number {
 export class FlowTable {
   private readonly buckets = new Map<number, TcpFlow>();
   private count = 0;
-  /** The most connections tracked at once. */
-  peakFlows = 0;
   created = 0;
   sessions = 0;
   private now = Number.NaN;
@@ -141,7 +138,6 @@ export class FlowTable {
     private readonly onSession: (session: CapturedSession) => void,
     /** Whether any key log was given (to say why a TLS session stays encrypted). */
     private readonly keyLogGiven: () => boolean = () => false,
-    private readonly shard: CaptureShard | null = null,
   ) {}
 
   /** One TCP segment: the header starts at `ip.start`. Returns false when the TCP header is damaged. */
@@ -159,11 +155,6 @@ export class FlowTable {
     let hash: number;
     if (ip.version === 4) hash = symmetricHash(ip.src4, ip.dst4, sport, dport);
     else hash = symmetricHash(fold(ip.src6), fold(ip.dst6), sport, dport);
-    // The hash's low bit is the ports' parity (25 is odd, clients' ports mostly even): shards go by its mixed high bits.
-    if (this.shard !== null && (Math.imul(hash, 0x9e3779b1) >>> 16) % this.shard.count !== this.shard.index) {
-      this.sweepNow();
-      return true;
-    }
     let side = -1;
     let flow = this.buckets.get(hash) ?? null;
     for (; flow !== null; flow = flow.nextInBucket) {
@@ -191,13 +182,8 @@ export class FlowTable {
     flow.lastPacket = packet;
     if (time === time) flow.lastTime = time;
     this.track(flow, side as 0 | 1, ip, t, headerLength, flags, packet);
-    this.sweepNow();
-    return true;
-  }
-
-  /** After each segment: idle connections are looked for every so many segments. */
-  private sweepNow(): void {
     if (++this.sinceSweep >= SWEEP_EVERY_PACKETS && (this.count > MAX_FLOWS || !(this.now - this.lastSweep < SWEEP_EVERY_MS))) this.sweep(false);
+    return true;
   }
 
   private track(flow: TcpFlow, side: 0 | 1, ip: IpPacket, t: number, headerLength: number, flags: number, packet: number): void {
@@ -347,7 +333,7 @@ export class FlowTable {
     const flow = new TcpFlow(hash, v6, ip.src4, ip.dst4, v6 ? ownedCopy(ip.src6) : null, v6 ? ownedCopy(ip.dst6) : null, sport, dport, packet, time, this);
     flow.nextInBucket = this.buckets.get(hash) ?? null;
     this.buckets.set(hash, flow);
-    if (++this.count > this.peakFlows) this.peakFlows = this.count;
+    this.count++;
     this.created++;
     return flow;
   }
