@@ -4,23 +4,40 @@ import { join } from 'node:path';
 
 /** Text kept in memory before the spool moves to a temporary file: small reports never touch the disk. */
 const IN_MEMORY_LIMIT = 8 << 20;
+/** Text gathered before one write to the temporary file. */
+const WRITE_BATCH = 1 << 20;
 
 /**
- * Texts kept in order until a report can be written: for a document whose head states a total
- * known only at the end (the Markdown `headers` report counts its messages first). Past a few MB
- * the texts go to a private temporary file and only their byte lengths stay in memory, so memory
- * does not grow with the report. Texts are best added in large pieces (each costs one length).
+ * Texts kept until a report can be written, read back by their number: for a document whose
+ * head states a total known only at the end (the Markdown `headers` report counts its messages
+ * first), or whose parts come in another order than they are listed (`pcap` lists sessions by
+ * first packet; they end in any order). Past a few MB the texts go to a private temporary file
+ * and only their offsets and byte lengths stay in memory, so memory does not grow with the report.
  */
 export class TextSpool {
   private readonly texts: string[] = [];
   private textChars = 0;
-  /** Once spilled: byte length of each text in the file, in order. */
+  private count = 0;
+  /** Once spilled: byte offset and length of each text's UTF-8 in the file. */
+  private readonly offsets: number[] = [];
   private readonly lengths: number[] = [];
   private dir: string | null = null;
   private fd = -1;
   private written = 0;
+  /** UTF-8 of texts not yet written, `pending[0, pendingBytes)`. */
+  private pending: Buffer | null = null;
+  private pendingBytes = 0;
+
+  /** `fileName`: the temporary file's name, for whoever finds it left behind by a killed process. */
+  constructor(private readonly fileName = 'report.txt') {}
+
+  /** How many texts were added. */
+  get size(): number {
+    return this.count;
+  }
 
   add(text: string): void {
+    this.count++;
     if (this.fd < 0) {
       this.texts.push(text);
       this.textChars += text.length;
@@ -31,22 +48,27 @@ export class TextSpool {
   }
 
   /** The texts in the order they were added, read back one at a time. */
-  *all(): Generator<string> {
+  all(): Generator<string> {
+    return this.inOrder(Array.from({ length: this.count }, (_, i) => i));
+  }
+
+  /** The texts numbered by `order` (0 is the first added), in that order. */
+  *inOrder(order: Iterable<number>): Generator<string> {
+    this.flush();
     if (this.fd < 0) {
-      yield* this.texts;
+      for (const i of order) yield this.texts[i]!;
       return;
     }
-    let position = 0;
-    let buffer = Buffer.allocUnsafe(0);
-    for (const length of this.lengths) {
+    let buffer = Buffer.allocUnsafe(64 * 1024);
+    for (const i of order) {
+      const length = this.lengths[i]!;
       if (length > buffer.length) buffer = Buffer.allocUnsafe(length);
       let got = 0;
       while (got < length) {
-        const n = readSync(this.fd, buffer, got, length - got, position + got);
+        const n = readSync(this.fd, buffer, got, length - got, this.offsets[i]! + got);
         if (n === 0) throw new Error('the temporary file of the report ended early');
         got += n;
       }
-      position += length;
       yield buffer.toString('utf8', 0, length);
     }
   }
@@ -61,17 +83,43 @@ export class TextSpool {
 
   private spill(): void {
     this.dir = mkdtempSync(join(tmpdir(), 'mailflow-doctor-'));
-    this.fd = openSync(join(this.dir, 'report.txt'), 'w+', 0o600);
+    this.fd = openSync(join(this.dir, this.fileName), 'w+', 0o600);
     for (const text of this.texts) this.append(text);
     this.texts.length = 0;
     this.textChars = 0;
   }
 
+  /**
+   * Each text is encoded into the write buffer as it comes, so the string dies young: texts held
+   * in a list until a batch is full outlive a few minor collections and are copied by each (tens
+   * of MB of them, more garbage-collector time than the rest of the `pcap` command's output).
+   */
   private append(text: string): void {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8: `text.length * 3` bytes always hold the text.
+    if (text.length * 3 > WRITE_BATCH - this.pendingBytes) this.flush();
+    const pending = (this.pending ??= Buffer.allocUnsafe(WRITE_BATCH));
+    this.offsets.push(this.written + this.pendingBytes);
+    if (text.length * 3 <= WRITE_BATCH - this.pendingBytes) {
+      const length = pending.write(text, this.pendingBytes, 'utf8');
+      this.lengths.push(length);
+      this.pendingBytes += length;
+      return;
+    }
+    // Longer than a batch could hold: written on its own.
     const data = Buffer.from(text, 'utf8');
-    let done = 0;
-    while (done < data.length) done += writeSync(this.fd, data, done, data.length - done, this.written + done);
-    this.written += data.length;
     this.lengths.push(data.length);
+    this.writeAll(data, data.length);
+  }
+
+  private flush(): void {
+    if (this.fd < 0 || this.pending === null || this.pendingBytes === 0) return;
+    this.writeAll(this.pending, this.pendingBytes);
+    this.pendingBytes = 0;
+  }
+
+  private writeAll(data: Buffer, length: number): void {
+    let done = 0;
+    while (done < length) done += writeSync(this.fd, data, done, length - done, this.written + done);
+    this.written += length;
   }
 }
