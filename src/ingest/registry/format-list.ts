@@ -31,6 +31,8 @@ export interface FormatEntry {
   readonly withoutModule?: (s: DetectionSample) => number | null;
   /** The format with its detector and reader (its module imported once). */
   load(): Promise<InputFormat>;
+  /** The format once load() has finished, else null: a detection that needs no new module then needs no await. */
+  loaded(): InputFormat | null;
 }
 
 const OPEN_BRACE = 0x7b;
@@ -91,7 +93,7 @@ function configuration(
   detector: () => Promise<(s: DetectionSample) => number>,
   withoutModule?: (s: DetectionSample) => number | null,
 ): FormatEntry {
-  return { maxConfidence, withoutModule, load: once(async (): Promise<InputFormat> => ({ kind: 'configuration', name, reader, detect: await detector() })) };
+  return { maxConfidence, withoutModule, ...loadedOnce(async (): Promise<InputFormat> => ({ kind: 'configuration', name, reader, detect: await detector() })) };
 }
 
 interface EvidenceDetection {
@@ -109,13 +111,14 @@ function evidence(reader: () => Promise<EvidenceReader>, confidence: number, how
   const missing = how.withoutModule;
   const withoutModule =
     excluded === undefined && missing === undefined ? undefined : (s: DetectionSample) => ((excluded !== undefined && startsWithOneOf(s, excluded)) || (missing !== undefined && missing(s)) ? 0 : null);
-  const load = once(async (): Promise<EvidenceFormat> => {
+  const loading = loadedOnce(async (): Promise<InputFormat> => {
     const r = await reader();
     const test = how.detect ? await how.detect() : (s: DetectionSample) => r.detect(s.head);
     const detect = excluded === undefined ? test : (s: DetectionSample) => !startsWithOneOf(s, excluded) && test(s);
-    return { kind: 'evidence', name: r.kind, reader: r, detect: (s) => (detect(s) ? confidence : 0) };
+    const format: EvidenceFormat = { kind: 'evidence', name: r.kind, reader: r, detect: (s) => (detect(s) ? confidence : 0) };
+    return format;
   });
-  return { maxConfidence: confidence, withoutModule, load };
+  return { maxConfidence: confidence, withoutModule, ...loading };
 }
 
 /**
@@ -146,6 +149,13 @@ const PROBE_SCHEMA = Buffer.from('mailflow-doctor/probe@1', 'latin1');
 function probeSchemaMissing(s: DetectionSample): boolean {
   const h = s.head;
   return Buffer.from(h.buffer, h.byteOffset, Math.min(h.byteLength, 256)).indexOf(PROBE_SCHEMA) < 0;
+}
+
+/** once(), and the value once it has been made. */
+function loadedOnce<T>(make: () => Promise<T>): { load: () => Promise<T>; loaded: () => T | null } {
+  let value: T | null = null;
+  const load = once(async () => (value = await make()));
+  return { load, loaded: () => value };
 }
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {

@@ -1,5 +1,5 @@
-import { FORMAT_ENTRIES } from './format-list.js';
-import { inputFromDetected, readInputWithAsync, type DetectedInput, type InputFile } from './input-file.js';
+import { FORMAT_ENTRIES, type FormatEntry } from './format-list.js';
+import { inputFromDetected, readInputWith, readInputWithAsync, type DetectedInput, type InputFile } from './input-file.js';
 import type { DetectionSample, InputFormat } from './input-format.js';
 
 /**
@@ -12,6 +12,21 @@ import type { DetectionSample, InputFormat } from './input-format.js';
  * unloaded.
  */
 export async function detectFormatLazily(sample: DetectionSample): Promise<InputFormat | null> {
+  // Loading a module changes no answer: the detection starts again with it, until none is missing.
+  for (;;) {
+    const found = detectWithLoaded(sample);
+    if (found instanceof NotLoaded) await found.entry.load();
+    else return found;
+  }
+}
+
+/** A format the detection needs whose module is not loaded yet. */
+class NotLoaded {
+  constructor(readonly entry: FormatEntry) {}
+}
+
+/** The detection, as long as every format it asks has its module loaded. */
+function detectWithLoaded(sample: DetectionSample): InputFormat | null | NotLoaded {
   let best: InputFormat | null = null;
   let bestConfidence = 0;
   for (const entry of FORMAT_ENTRIES) {
@@ -19,7 +34,8 @@ export async function detectFormatLazily(sample: DetectionSample): Promise<Input
     const known = entry.withoutModule?.(sample) ?? null;
     // Said without the module: only a by-name guess can be above 0, and it needs the format itself to be the answer.
     if (known !== null && known <= bestConfidence) continue;
-    const format = await entry.load();
+    const format = entry.loaded();
+    if (format === null) return new NotLoaded(entry);
     const confidence = known ?? format.detect(sample);
     if (confidence > bestConfidence) {
       best = format;
@@ -30,13 +46,27 @@ export async function detectFormatLazily(sample: DetectionSample): Promise<Input
   return best;
 }
 
-/** readInput (read-input.ts) with the lazy detection. */
-export function readInputLazily(file: string): Promise<InputFile> {
-  return readInputWithAsync(file, Buffer.allocUnsafe, (opened) => detectFormatLazily(opened.sample));
+/**
+ * readInput (read-input.ts) with the lazy detection. Once the modules a file needs are loaded (all
+ * but the first few files of a case), the file is read and detected without an await: a provider's
+ * tens of thousands of files would otherwise wait a turn of the event loop per format asked.
+ */
+export function readInputLazily(file: string): InputFile | Promise<InputFile> {
+  let missing: NotLoaded | null = null;
+  const input = readInputWith(file, Buffer.allocUnsafe, (opened) => {
+    const found = detectWithLoaded(opened.sample);
+    if (!(found instanceof NotLoaded)) return found;
+    missing = found;
+    return null;
+  });
+  // Rare (a format's first file): read again once its modules are loaded.
+  return missing === null ? input : readInputWithAsync(file, Buffer.allocUnsafe, (opened) => detectFormatLazily(opened.sample));
 }
 
 /** fromDetected (read-input.ts) with only the named evidence format loaded. */
-export async function fromDetectedLazily(d: DetectedInput): Promise<InputFile> {
+export function fromDetectedLazily(d: DetectedInput): InputFile | Promise<InputFile> {
   const entry = d.evidenceFormat >= 0 ? FORMAT_ENTRIES[d.evidenceFormat] : undefined;
-  return inputFromDetected(d, entry === undefined ? undefined : await entry.load());
+  if (entry === undefined) return inputFromDetected(d, undefined);
+  const format = entry.loaded();
+  return format !== null ? inputFromDetected(d, format) : entry.load().then((f) => inputFromDetected(d, f));
 }
