@@ -3,8 +3,6 @@ import type { TopologyReadResult } from '../topology/read-topology.js';
 import { emptyHints, place, type Placement, type PlacementHints } from './placement.js';
 import { mapExportFile, statedNames, type ExportFileRead, type MappedExport } from './read-export.js';
 
-export { isExportFormat } from './export-formats.js';
-
 /** An export file read, and mapped already when nothing about it waits for the rest of the case. */
 export interface PreparedExport {
   read: ExportFileRead;

@@ -64,20 +64,6 @@ export function readInputWith(file: string, allocate: (size: number) => Buffer, 
   }
 }
 
-/** The same with a detection that may load modules (lazy-detect.ts): the file stays open meanwhile. */
-export async function readInputWithAsync(file: string, allocate: (size: number) => Buffer, detect: (opened: OpenedInput) => Promise<InputFormat | null>): Promise<InputFile> {
-  let fd: number | null = null;
-  try {
-    fd = openSync(file, 'r');
-    const opened = openedInput(fd, file, allocate);
-    return inputFile(file, opened, await detect(opened), allocate);
-  } catch (e) {
-    return unreadable(file, e);
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
-
 function openedInput(fd: number, file: string, allocate: (size: number) => Buffer): OpenedInput {
   const size = fstatSync(fd).size;
   const buffer = allocate(Math.min(size, DETECTION_SAMPLE_BYTES));

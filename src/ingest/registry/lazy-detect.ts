@@ -1,5 +1,5 @@
 import { FORMAT_ENTRIES, type FormatEntry } from './format-list.js';
-import { inputFromDetected, readInputWith, readInputWithAsync, type DetectedInput, type InputFile } from './input-file.js';
+import { inputFromDetected, readInputWith, type DetectedInput, type InputFile } from './input-file.js';
 import type { DetectionSample, InputFormat } from './input-format.js';
 
 /**
@@ -52,18 +52,18 @@ function detectWithLoaded(sample: DetectionSample): InputFormat | null | NotLoad
  * tens of thousands of files would otherwise wait a turn of the event loop per format asked.
  */
 export function readInputLazily(file: string): InputFile | Promise<InputFile> {
-  let missing: NotLoaded | null = null;
+  let waiting: DetectionSample | null = null;
   const input = readInputWith(file, Buffer.allocUnsafe, (opened) => {
     const found = detectWithLoaded(opened.sample);
     if (!(found instanceof NotLoaded)) return found;
-    missing = found;
+    waiting = opened.sample;
     return null;
   });
-  // Rare (a format's first file): read again once its modules are loaded.
-  return missing === null ? input : readInputWithAsync(file, Buffer.allocUnsafe, (opened) => detectFormatLazily(opened.sample));
+  // Rare (a format's first file): the modules its sample needs are loaded, then it is read again.
+  return waiting === null ? input : detectFormatLazily(waiting).then(() => readInputLazily(file));
 }
 
-/** fromDetected (read-input.ts) with only the named evidence format loaded. */
+/** A worker's detected file again on this thread, with only the named evidence format loaded. */
 export function fromDetectedLazily(d: DetectedInput): InputFile | Promise<InputFile> {
   const entry = d.evidenceFormat >= 0 ? FORMAT_ENTRIES[d.evidenceFormat] : undefined;
   if (entry === undefined) return inputFromDetected(d, undefined);

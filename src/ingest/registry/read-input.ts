@@ -1,5 +1,5 @@
 import { detectFormat, FORMATS } from './formats.js';
-import { inputFromDetected, readInputWith, type DetectedInput, type InputFile } from './input-file.js';
+import { readInputWith, type DetectedInput, type InputFile } from './input-file.js';
 
 export type { DetectedInput, InputFile } from './input-file.js';
 
@@ -21,9 +21,4 @@ export function toDetected(input: InputFile): DetectedInput {
   const { file, bytes, readError, kind, evidence, looksLike } = input;
   const evidenceFormat = evidence === null ? -1 : FORMATS.findIndex((f) => f.kind === 'evidence' && f.reader === evidence);
   return { file, bytes, readError, kind, evidenceFormat, ...(looksLike !== undefined ? { looksLike } : {}) };
-}
-
-/** The InputFile again on the main thread. */
-export function fromDetected(d: DetectedInput): InputFile {
-  return inputFromDetected(d, d.evidenceFormat >= 0 ? FORMATS[d.evidenceFormat] : undefined);
 }
