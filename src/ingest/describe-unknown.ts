@@ -1,6 +1,7 @@
 import { headerFields } from './csv-delimiter.js';
 import { quoteForDiagnostic } from './limits.js';
 import { decodeText, looksLikeText } from './text-decoding.js';
+import { countText } from './count-text.js';
 
 /** The kinds every file is tried as, for the one message an unrecognised file gets. */
 export const KINDS_TRIED =
@@ -18,7 +19,7 @@ export function describeUnknown(head: Uint8Array, size: number): string {
   const text = decodeText(head.subarray(0, 16 * 1024));
   if (!looksLikeText(text)) {
     const hex = Buffer.from(head.subarray(0, 8)).toString('hex').replace(/(..)/g, '$1 ').trim();
-    return `binary data (${size.toLocaleString('en-US')} bytes, starting ${hex})`;
+    return `binary data (${countText(size)} bytes, starting ${hex})`;
   }
   const body = text.replace(/^\uFEFF/, '').trimStart();
   const firstLine = body.slice(0, Math.min(body.length, 4096)).split(/\r\n|\r|\n/, 1)[0] ?? '';

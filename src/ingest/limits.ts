@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../model/diagnostics.js';
+import { countText } from './count-text.js';
 
 /**
  * The limits every reader honours, in one place (hostile or broken input must cost bounded time
@@ -59,5 +60,5 @@ export function addDiagnostic(into: Diagnostic[], d: Diagnostic, where = 'this i
 }
 
 function moreText(n: number, where: string): string {
-  return `and ${n.toLocaleString('en-US')} more diagnostic${n === 1 ? '' : 's'} in ${where} not shown (at most ${LIMITS.diagnosticsPerFile} are kept per file)`;
+  return `and ${countText(n)} more diagnostic${n === 1 ? '' : 's'} in ${where} not shown (at most ${LIMITS.diagnosticsPerFile} are kept per file)`;
 }

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../../model/diagnostics.js';
 import type { Provenance } from '../../model/provenance.js';
 import { StringPool } from '../trace/string-pool.js';
 import { detach } from '../trace/trace-message.js';
+import { countText } from '../count-text.js';
 
 /**
  * Distinct routes kept in full (about 550 bytes each). Beyond, a new route joins a coarser group —
@@ -108,7 +109,7 @@ export class TraceGroups {
   coarseNotice(file: string): Diagnostic | null {
     const c = this.coarse.get(file);
     if (c === undefined) return null;
-    const n = thousands;
+    const n = countText;
     const coarser =
       c.level >= ORIGIN_ONLY
         ? `; beyond ${n(TRACE_COARSE_GROUPS_KEPT)} such groups also without their domains, and beyond that by origin alone (sender, recipient, tenant, connector and status unknown)`
@@ -225,17 +226,6 @@ export class TraceGroups {
     }
     return Math.imul(x ^ 0, 0x01000193);
   }
-}
-
-/**
- * A count as `toLocaleString('en-US')` writes it (`253,661`), without loading the locale data: a
- * first toLocaleString call costs a run tens of milliseconds.
- */
-function thousands(x: number): string {
-  const digits = String(x);
-  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
-  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
-  return out;
 }
 
 export function joinGroup(group: Observed<unknown>, source: Provenance, at: string | null): void {

@@ -25,13 +25,7 @@ export function newRowContext(file: string, format: TraceFormat, observationOnly
 
 function size(text: string | null): number | null {
   if (text === null) return null;
-  // Export-Csv writes plain digits, with no separator to drop: no replace for them.
-  let plain = text.length > 0;
-  for (let i = 0; plain && i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    plain = c >= 48 && c <= 57;
-  }
-  const n = Number(plain ? text : text.replace(/[,\s]/g, ''));
+  const n = Number(text.replace(/[,\s]/g, ''));
   return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
