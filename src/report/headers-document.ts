@@ -15,3 +15,8 @@ export interface HeadersDocumentParts {
   message(m: DecodedMessage, index: number): string;
   tail(): string;
 }
+
+/** The whole document from its parts (the formats' whole-document renderers). */
+export function wholeDocument(parts: HeadersDocumentParts, messages: readonly DecodedMessage[]): string {
+  return [parts.head(messages.length), ...messages.map((m, i) => parts.message(m, i)), parts.tail()].join('');
+}

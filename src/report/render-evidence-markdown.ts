@@ -5,8 +5,8 @@ import { FORMAT_TITLES } from '../model/message-trace.js';
 import type { InputReport } from '../model/diagnostics.js';
 import type { SmtpSessionObservation } from '../model/evidence.js';
 import { formatSource } from '../model/provenance.js';
-import type { HeadersDocumentParts } from './headers-document.js';
-import { renderHeadersText } from './render-headers.js';
+import { wholeDocument, type HeadersDocumentParts } from './headers-document.js';
+import { headersTextParts } from './render-headers.js';
 import { cell } from './render-markdown.js';
 import type { LogsResult } from './render-logs.js';
 import { sessionLines, summaryLines } from './render-pcap.js';
@@ -155,7 +155,7 @@ export function renderPcapMarkdown(r: CaptureReadResult): string {
  * the anti-spam fields stay aligned), and the documents the meanings cite.
  */
 export function renderHeadersMarkdown(messages: readonly DecodedMessage[]): string {
-  return [HEADERS_MARKDOWN_PARTS.head(messages.length), ...messages.map((m, i) => HEADERS_MARKDOWN_PARTS.message(m, i)), HEADERS_MARKDOWN_PARTS.tail()].join('');
+  return wholeDocument(HEADERS_MARKDOWN_PARTS, messages);
 }
 
 /** The Markdown report in parts (headers-document.ts): its head states the number of messages. */
@@ -165,6 +165,9 @@ export const HEADERS_MARKDOWN_PARTS: HeadersDocumentParts = {
   message: (m, i) => `${headersMarkdownMessage(m, i).join('\n')}\n`,
   tail: () => ['Meanings cite:', '', ...MEANING_SOURCES.map((x) => `- [${x.tag}] <${x.url}>`), ''].join('\n'),
 };
+
+/** The text report's message part, unstyled: its verdicts and decoded headers are fenced into the Markdown. */
+const PLAIN_TEXT_PARTS = headersTextParts(PLAIN);
 
 function headersMarkdownMessage(m: DecodedMessage, i: number): string[] {
   const lines: string[] = [];
@@ -176,9 +179,8 @@ function headersMarkdownMessage(m: DecodedMessage, i: number): string[] {
     lines.push(...table(['#', 'from → by', 'with', 'IP', 'TLS', 'date', 'delay', 'kind'], rows));
   }
   // The verdicts and decoded headers as the text report writes them: one wording for both formats.
-  const text = renderHeadersText([m], PLAIN);
+  const text = PLAIN_TEXT_PARTS.message(m, i);
   const at = text.indexOf('\nVerdicts\n');
-  const end = text.indexOf('\nMeanings cite:');
-  if (at >= 0) lines.push(...fenced(text.slice(at + 1, end >= 0 ? end : undefined).trimEnd().split('\n')));
+  if (at >= 0) lines.push(...fenced(text.slice(at + 1).trimEnd().split('\n')));
   return lines;
 }

@@ -1,5 +1,5 @@
 import type { DecodedMessage } from '../model/message-headers.js';
-import type { HeadersDocumentParts } from './headers-document.js';
+import { wholeDocument, type HeadersDocumentParts } from './headers-document.js';
 
 /**
  * `headers --format json` (CONTRACT): one object per message — a JSON array of them, in file
@@ -10,7 +10,7 @@ import type { HeadersDocumentParts } from './headers-document.js';
 export function headersToJson(messages: readonly DecodedMessage[]): string {
   // An empty array prints as `[]`, which the parts (made for one message or more) cannot give.
   if (messages.length === 0) return '[]\n';
-  return [HEADERS_JSON_PARTS.head(messages.length), ...messages.map((m, i) => HEADERS_JSON_PARTS.message(m, i)), HEADERS_JSON_PARTS.tail()].join('');
+  return wholeDocument(HEADERS_JSON_PARTS, messages);
 }
 
 /**

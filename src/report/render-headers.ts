@@ -1,12 +1,11 @@
 import { MEANING_SOURCES, type AntispamField, type DecodedHop, type DecodedMessage } from '../model/message-headers.js';
 import { formatSource } from '../model/provenance.js';
-import type { HeadersDocumentParts } from './headers-document.js';
+import { wholeDocument, type HeadersDocumentParts } from './headers-document.js';
 import type { Style } from './style.js';
 
 /** `headers` as text: per message the hop table, the verdicts, then the decoded Microsoft headers. */
 export function renderHeadersText(messages: readonly DecodedMessage[], s: Style): string {
-  const parts = headersTextParts(s);
-  return [parts.head(messages.length), ...messages.map((m, i) => parts.message(m, i)), parts.tail()].join('');
+  return wholeDocument(headersTextParts(s), messages);
 }
 
 /** The text report in parts (headers-document.ts): each message and the line after it, then the sources the meanings cite. */
