@@ -26,6 +26,7 @@ export class CaptureDecoder implements FrameSink {
   readonly linkTypes = new Set<number>();
   firstTime = Number.NaN;
   lastTime = Number.NaN;
+  timestampMs = Number.NaN;
   readonly fragments = new IpFragmentReassembler();
   readonly flows: FlowTable;
   private readonly ip = new IpPacket();
@@ -46,8 +47,9 @@ export class CaptureDecoder implements FrameSink {
     return this.keyLog.size;
   }
 
-  frame(linkType: number, b: Buffer, start: number, end: number, originalLength: number, time: number): void {
+  frame(linkType: number, b: Buffer, start: number, end: number, originalLength: number): void {
     const packet = ++this.packets;
+    const time = this.timestampMs;
     this.bytes += end - start;
     if (time === time) {
       if (!(this.firstTime <= time)) this.firstTime = time;
@@ -65,9 +67,10 @@ export class CaptureDecoder implements FrameSink {
       return;
     }
     const ip = this.ip;
+    ip.time = time;
     const result = decodeIp(b, at, end, start + Math.max(originalLength, end - start), packet, ip, this.fragments);
     if (result === IP_OK) {
-      if (!this.flows.segment(ip, packet, time)) this.skip(packet, 'damaged TCP header');
+      if (!this.flows.segment(ip, packet)) this.skip(packet, 'damaged TCP header');
     } else if (result === IP_OTHER_PROTOCOL) {
       this.notTcp++;
     } else if (result === IP_MALFORMED) {

@@ -3,8 +3,14 @@
  * during the call: copy what must outlive it), never one object per packet.
  */
 export interface FrameSink {
+  /**
+   * Capture time of the frame `frame` is told next, in ms since the epoch (NaN when the record has
+   * none). A field the reader sets rather than an argument: a fractional number passed to a call
+   * is boxed, one heap object per packet, while a store into a number field reuses its box.
+   */
+  timestampMs: number;
   /** One captured frame: `data[start, end)` holds the captured bytes of a frame `originalLength` long. */
-  frame(linkType: number, data: Buffer, start: number, end: number, originalLength: number, timestampMs: number): void;
+  frame(linkType: number, data: Buffer, start: number, end: number, originalLength: number): void;
   /** A pcapng Decryption Secrets Block holding an NSS key log. */
   secrets(text: string): void;
   /** A link type the file declares (pcap header, pcapng interface). */

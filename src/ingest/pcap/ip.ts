@@ -16,6 +16,8 @@ export const IP_TRUNCATED = 4;
 export const PROTOCOL_TCP = 6;
 
 export class IpPacket {
+  /** Capture time of the frame (ms since the epoch, NaN when unknown), kept here so no call passes it as an argument (see FrameSink.timestampMs). */
+  time = Number.NaN;
   version = 4;
   protocol = 0;
   /** IPv4 addresses as unsigned 32-bit numbers. */

@@ -65,7 +65,8 @@ export async function readPcap(f: ChunkedFile, sink: FrameSink): Promise<Contain
       const original = le ? le32(b, pos + 12) : be32(b, pos + 12);
       // The FCS trails the frame: leave it out when the frame was captured whole.
       const fcs = header.fcsBytes > 0 && captured === original && captured >= header.fcsBytes ? header.fcsBytes : 0;
-      sink.frame(linkType, b, pos + 16, pos + 16 + captured - fcs, original - fcs, seconds * 1000 + frac * fraction);
+      sink.timestampMs = seconds * 1000 + frac * fraction;
+      sink.frame(linkType, b, pos + 16, pos + 16 + captured - fcs, original - fcs);
       pos += 16 + captured;
     }
     f.start = pos;

@@ -123,26 +123,30 @@ function readBlock(b: Buffer, pos: number, type: number, length: number, offset:
         if (id < 0) sink.problem(offset, 'packet block too short');
         state.unknownInterfaceReported ||= id >= 0;
         // Still a frame, so packet numbers stay those Wireshark shows.
-        sink.frame(-1, b, body, body, 0, Number.NaN);
+        sink.timestampMs = Number.NaN;
+        sink.frame(-1, b, body, body, 0);
         return;
       }
       const stamp = u32(b, body + 4, le) * 4294967296 + u32(b, body + 8, le);
       const captured = u32(b, body + 12, le);
       const original = u32(b, body + 16, le);
       const dataEnd = Math.min(body + 20 + captured, bodyEnd);
-      sink.frame(iface.linkType, b, body + 20, dataEnd, original, stamp / iface.unitsPerMs + iface.offsetMs);
+      sink.timestampMs = stamp / iface.unitsPerMs + iface.offsetMs;
+      sink.frame(iface.linkType, b, body + 20, dataEnd, original);
       return;
     }
     case SPB: {
       const iface = state.interfaces[0];
       if (!iface || bodyEnd - body < 4) {
-        sink.frame(-1, b, body, body, 0, Number.NaN);
+        sink.timestampMs = Number.NaN;
+        sink.frame(-1, b, body, body, 0);
         return;
       }
       const original = u32(b, body, le);
       // An SPB holds min(original length, snap length) bytes (a snap length of 0 means unlimited).
       const captured = Math.min(original, iface.snapLength || original, bodyEnd - body - 4);
-      sink.frame(iface.linkType, b, body + 4, body + 4 + captured, original, Number.NaN);
+      sink.timestampMs = Number.NaN;
+      sink.frame(iface.linkType, b, body + 4, body + 4 + captured, original);
       return;
     }
     case DSB: {

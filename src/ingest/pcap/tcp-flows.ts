@@ -1,6 +1,7 @@
 import type { CapturedSession } from './capture-model.js';
 import { be16, be32 } from './byte-order.js';
 import { CaptureSession } from './capture-session.js';
+import { CaptureTimeText } from './capture-time.js';
 import { ipv4Text, ipv6Text, type IpPacket } from './ip.js';
 import { ownedCopy } from './owned-copy.js';
 import { classifyFirstBytes, NOT_SMTP, NOT_YET, SENT_BY_SERVER, SMTP_PORTS, TLS_CLIENT_HELLO } from './smtp-detect.js';
@@ -132,6 +133,9 @@ export class FlowTable {
   private lastPacket = 0;
   private sinceSweep = 0;
   private lastSweep = Number.NaN;
+  /** One for starts, one for ends: a long session ends minutes after the sessions around it start. */
+  private readonly startText = new CaptureTimeText();
+  private readonly endText = new CaptureTimeText();
 
   constructor(
     private readonly secretsFor: (clientRandom: Uint8Array) => TlsSecrets | null,
@@ -141,8 +145,9 @@ export class FlowTable {
   ) {}
 
   /** One TCP segment: the header starts at `ip.start`. Returns false when the TCP header is damaged. */
-  segment(ip: IpPacket, packet: number, time: number): boolean {
+  segment(ip: IpPacket, packet: number): boolean {
     const b = ip.buf;
+    const time = ip.time;
     const t = ip.start;
     if (ip.end - t < 20) return false;
     const headerLength = (b[t + 12]! >> 4) * 4;
@@ -202,7 +207,8 @@ export class FlowTable {
     const streams = flow.streams;
     const seq = be32(b, t + 4);
     if (flags & SYN) streams[side].syn(seq);
-    if (flags & ACK) streams[1 - side]!.acknowledged(be32(b, t + 8), flow.receivers[1 - side]!);
+    // Only a stream holding bytes out of order acts on an acknowledgement (almost every packet carries one).
+    if (flags & ACK && streams[1 - side]!.waiting) streams[1 - side]!.acknowledged(be32(b, t + 8), flow.receivers[1 - side]!);
     const length = ip.declaredLength - headerLength;
     if (length > 0 && !(flags & RST)) {
       streams[side].segment(flags & SYN ? (seq + 1) >>> 0 : seq, b, Math.min(t + headerLength, ip.end), ip.end, length, packet, flow.receivers[side]);
@@ -308,15 +314,13 @@ export class FlowTable {
     const c = flow.clientSide;
     const ip = (side: number) => (flow.v6 ? ipv6Text(side === 0 ? flow.a6! : flow.b6!) : ipv4Text(side === 0 ? flow.a4 : flow.b4));
     const port = (side: number) => (side === 0 ? flow.aPort : flow.bPort);
-    // A damaged interface option can put a time outside what Date holds (±8.64e15 ms).
-    const iso = (t: number) => (Number.isFinite(t) && Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : null);
     const result = session.result({
       clientIp: ip(c),
       clientPort: port(c),
       serverIp: ip(1 - c),
       serverPort: port(1 - c),
-      start: iso(flow.firstTime),
-      end: iso(flow.lastTime),
+      start: this.startText.text(flow.firstTime),
+      end: this.endText.text(flow.lastTime),
       packets: { first: flow.firstPacket, last: flow.lastPacket, count: flow.packets },
       sawOpen: flow.sawOpen,
       closedBy,
