@@ -68,6 +68,14 @@ export type LineHandler = (text: string, start: number, end: number, lineNumber:
  * 512 KiB ~100 MB/s at ~110 MiB; 4 MiB ~96 MB/s at ~185 MiB).
  */
 const CHUNK_BYTES = 120 << 10;
+/**
+ * Bytes asked of the source at once: several chunks, each decoded on its own as above. Every read
+ * is a hand-over to another thread and back, and on a busy machine the reading thread often loses
+ * its turn on the CPU there (1 GB of logs in 120 KiB reads: ~9,000 reads, 0.6–1.6 s of wall time
+ * inside the read calls; in 960 KiB reads the reader took ~5–8 % less CPU time). A multiple of
+ * CHUNK_BYTES, so a file is cut into the same chunks as before.
+ */
+const READ_BYTES = 8 * CHUNK_BYTES;
 
 export async function readLogLines(input: ByteSource | string, onLine: LineHandler, progress?: ReadProgress): Promise<LineReadResult> {
   const source = toByteSource(input);
@@ -96,45 +104,49 @@ export async function readLogLines(input: ByteSource | string, onLine: LineHandl
     const splitter = new LineSplitter(onLine);
     let position = sniff.bomLength;
     if (sniff.encoding === 'utf-8') {
-      // Two read buffers: the next read runs while the last chunk is decoded and split. Each
-      // chunk goes after the unterminated tail of the one before in `buffer`.
-      const reads = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+      // Two read buffers: the next read runs while the last one is decoded and split, a chunk
+      // at a time. Each chunk goes after the unterminated tail of the one before in `buffer`.
+      const reads = [Buffer.allocUnsafe(READ_BYTES), Buffer.allocUnsafe(READ_BYTES)];
       let which = 0;
       let buffer = Buffer.allocUnsafe(CHUNK_BYTES * 2);
       let carried = 0;
-      inFlight = handle.read(reads[0]!, 0, CHUNK_BYTES, position);
+      inFlight = handle.read(reads[0]!, 0, READ_BYTES, position);
       for (;;) {
-        const { bytesRead } = await inFlight;
-        if (bytesRead === 0) break;
-        const chunk = reads[which]!;
-        position += bytesRead;
+        const { bytesRead: blockBytes } = await inFlight;
+        if (blockBytes === 0) break;
+        const block = reads[which]!;
         which ^= 1;
-        inFlight = handle.read(reads[which]!, 0, CHUNK_BYTES, position);
-        if (buffer.length - carried < bytesRead) {
-          // A line longer than a chunk: grow rather than cut it.
-          const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, carried + bytesRead));
-          buffer.copy(grown, 0, 0, carried);
-          buffer = grown;
-        }
-        chunk.copy(buffer, carried, 0, bytesRead);
-        const end = carried + bytesRead;
-        const lastNewline = buffer.lastIndexOf(10, end - 1);
-        if (lastNewline < 0) {
-          carried = end;
-        } else {
-          const whole = buffer.subarray(0, lastNewline + 1);
-          // Logs are mostly ASCII: then Latin-1 decoding gives the same text with a plain copy.
-          if (isAscii(whole)) splitter.push(whole.toString('latin1'));
-          else {
-            if (result.firstInvalidUtf8Line === null && !isUtf8(whole)) {
-              result.firstInvalidUtf8Line = splitter.lineNumber + firstLineWith(whole.toString('utf8'), '\uFFFD');
-            }
-            splitter.push(whole.toString('utf8'));
+        inFlight = handle.read(reads[which]!, 0, READ_BYTES, position + blockBytes);
+        for (let at = 0; at < blockBytes; at += CHUNK_BYTES) {
+          const bytesRead = Math.min(CHUNK_BYTES, blockBytes - at);
+          const chunk = block.subarray(at, at + bytesRead);
+          position += bytesRead;
+          if (buffer.length - carried < bytesRead) {
+            // A line longer than a chunk: grow rather than cut it.
+            const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, carried + bytesRead));
+            buffer.copy(grown, 0, 0, carried);
+            buffer = grown;
           }
-          carried = end - (lastNewline + 1);
-          buffer.copy(buffer, 0, lastNewline + 1, end);
+          chunk.copy(buffer, carried, 0, bytesRead);
+          const end = carried + bytesRead;
+          const lastNewline = buffer.lastIndexOf(10, end - 1);
+          if (lastNewline < 0) {
+            carried = end;
+          } else {
+            const whole = buffer.subarray(0, lastNewline + 1);
+            // Logs are mostly ASCII: then Latin-1 decoding gives the same text with a plain copy.
+            if (isAscii(whole)) splitter.push(whole.toString('latin1'));
+            else {
+              if (result.firstInvalidUtf8Line === null && !isUtf8(whole)) {
+                result.firstInvalidUtf8Line = splitter.lineNumber + firstLineWith(whole.toString('utf8'), '\uFFFD');
+              }
+              splitter.push(whole.toString('utf8'));
+            }
+            carried = end - (lastNewline + 1);
+            buffer.copy(buffer, 0, lastNewline + 1, end);
+          }
+          progress?.update(position);
         }
-        progress?.update(position);
       }
       if (carried > 0) {
         const tail = buffer.subarray(0, carried);

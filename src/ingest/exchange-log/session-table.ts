@@ -40,6 +40,8 @@ const TIME_SAMPLE_EVERY = 1024;
 
 interface OpenSession {
   id: string;
+  /** idRest() of the id when it has a number key, -1 otherwise (then a hit is checked by text). */
+  rest: number;
   assembly: SmtpSessionAssembly;
   nextSequence: number;
   waiting: ProtocolRow[] | null;
@@ -88,7 +90,10 @@ export class SessionTable {
   lookup(text: string, from: number, to: number): boolean {
     const key = hexKey(text, from, to);
     let s = key === null ? this.open.get(text.slice(from, to)) : this.byNumber.get(key);
-    if (s && key !== null && !sameId(s.id, text, from, to)) s = this.open.get(text.slice(from, to));
+    if (s && key !== null && !(s.rest >= 0 ? s.rest === idRest(text, from) : sameId(s.id, text, from, to))) s = this.open.get(text.slice(from, to));
+    // A session whose number key was taken when it opened lives in the text table, also once the
+    // key's first holder has closed (the key is then free, but this session does not move).
+    else if (!s && key !== null && this.open.size > 0) s = this.open.get(text.slice(from, to));
     this.looked = s;
     this.lookedUp = true;
     return !s || !s.assembly.hasEndpoints;
@@ -101,8 +106,8 @@ export class SessionTable {
     this.lookedUp = false;
     if (!s) {
       const id = own(row.sessionId);
-      s = { id, assembly: new SmtpSessionAssembly(this.viewpoint, row, this.file), nextSequence: row.sequence, waiting: null };
       const key = hexKey(id, 0, id.length);
+      s = { id, rest: key === null ? -1 : idRest(id, 0), assembly: new SmtpSessionAssembly(this.viewpoint, row, this.file), nextSequence: row.sequence, waiting: null };
       // A number key already taken by another id (same low digits): that rare session goes by its text.
       if (key !== null && !this.byNumber.has(key)) this.byNumber.set(key, s);
       else this.open.set(id, s);
@@ -224,6 +229,26 @@ function hexKey(text: string, from: number, to: number): number | null {
     if (v < 0) return null;
     n = n * 16 + v;
   }
+  return n;
+}
+
+/**
+ * The rest of a 16-character id whose low 7 characters are hex digits (hexKey): its first 9
+ * characters, 5 bits each (0-9, A-F and a-f apart), then whether each of the low 7 is a lower-case
+ * letter, 1 bit each — 52 bits, exact in a double. Two such ids with the same number key are the
+ * same id exactly when their rests are equal: a hit costs one number comparison instead of a
+ * string comparison on every row (measured ~7 % of the reader's CPU time on the benchmark logs).
+ * -1 when one of the first 9 characters is not a hex digit.
+ */
+function idRest(text: string, from: number): number {
+  let n = 0;
+  for (let i = from; i < from + 9; i++) {
+    const c = text.charCodeAt(i);
+    const v = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 81 : -1;
+    if (v < 0) return -1;
+    n = n * 32 + v;
+  }
+  for (let i = from + 9; i < from + 16; i++) n = n * 2 + (text.charCodeAt(i) >= 97 ? 1 : 0);
   return n;
 }
 

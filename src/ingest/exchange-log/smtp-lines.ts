@@ -161,6 +161,25 @@ const PARAMETER_WORDS = new Set([
  * rebuilt as the lines a multi-line answer would have had (`SIZE 37748736`, `AUTH NTLM LOGIN`).
  */
 export function extensionsOfOneRowEhloReply(text: string): { greeting: string; extensions: string[] } {
+  const { greeting, extensions } = oneRowEhloReply(text);
+  return { greeting, extensions };
+}
+
+/** What an EHLO answer's extension lines say about STARTTLS: a keyword masked by a firewall, or STARTTLS offered. */
+export interface EhloExtensionFacts {
+  masked: boolean;
+  offersStartTls: boolean;
+}
+
+export function ehloExtensionFacts(extensions: readonly string[]): EhloExtensionFacts {
+  return { masked: extensions.some(isMaskedKeyword), offersStartTls: extensions.some((e) => keywordOf(e).toUpperCase() === 'STARTTLS') };
+}
+
+/**
+ * extensionsOfOneRowEhloReply with the answer's STARTTLS facts; the extension lines are copies
+ * (not slices of the text), so a session may keep them as they are.
+ */
+export function oneRowEhloReply(text: string): { greeting: string; extensions: string[] } & EhloExtensionFacts {
   const bracket = text.indexOf(']');
   const hello = /\sHello\s/i.exec(text);
   let greetingEnd: number;
@@ -173,16 +192,26 @@ export function extensionsOfOneRowEhloReply(text: string): { greeting: string; e
   const greeting = text.slice(0, greetingEnd).trim();
   const keywords = text.slice(greetingEnd);
   // A server answers every session with the same keywords: the last few answers read are reused.
-  for (const seen of keywordsSeen) if (seen.keywords === keywords) return { greeting, extensions: seen.extensions.slice() };
-  const extensions = extensionLinesOf(keywords);
-  keywordsSeen[keywordsNext] = { keywords: (' ' + keywords).slice(1), extensions: extensions.map((e) => (' ' + e).slice(1)) };
-  keywordsNext = (keywordsNext + 1) % KEYWORDS_REMEMBERED;
-  return { greeting, extensions };
+  let read: KeywordsRead | undefined;
+  for (const seen of keywordsSeen) {
+    if (seen.keywords === keywords) {
+      read = seen;
+      break;
+    }
+  }
+  if (!read) {
+    const extensions = extensionLinesOf(keywords).map((e) => (' ' + e).slice(1));
+    read = { keywords: (' ' + keywords).slice(1), extensions, ...ehloExtensionFacts(extensions) };
+    keywordsSeen[keywordsNext] = read;
+    keywordsNext = (keywordsNext + 1) % KEYWORDS_REMEMBERED;
+  }
+  return { greeting, extensions: read.extensions.slice(), masked: read.masked, offersStartTls: read.offersStartTls };
 }
 
 const KEYWORDS_REMEMBERED = 4;
+type KeywordsRead = { keywords: string; extensions: string[] } & EhloExtensionFacts;
 /** Copies (not slices of a log chunk), so keeping them does not keep a chunk alive. */
-const keywordsSeen: { keywords: string; extensions: string[] }[] = [];
+const keywordsSeen: KeywordsRead[] = [];
 let keywordsNext = 0;
 
 /** The keywords of a one-row EHLO answer, each followed by its parameters. */

@@ -12,9 +12,9 @@ import { addressOf, sessionStatusObservations, type PendingStatus } from './sess
 import {
   commandVerb,
   isMaskedCommand,
-  isMaskedKeyword,
-  extensionsOfOneRowEhloReply,
-  keywordOf,
+  ehloExtensionFacts,
+  oneRowEhloReply,
+  type EhloExtensionFacts,
   replyCodeOf,
   replyLineText,
   replyOf,
@@ -234,17 +234,20 @@ export class SmtpSessionAssembly {
   private ehloAnswer(texts: string[]): string {
     if (this.extensions !== null) return texts.length === 1 ? oneRowGreeting(texts[0]!) : texts[0]!;
     let greeting: string;
-    let extensions: string[];
-    if (texts.length === 1) ({ greeting, extensions } = extensionsOfOneRowEhloReply(texts[0]!));
-    else {
+    let facts: EhloExtensionFacts;
+    if (texts.length === 1) {
+      // Read once per distinct answer (servers repeat theirs); the lines come back as copies.
+      const read = oneRowEhloReply(texts[0]!);
+      greeting = read.greeting;
+      this.extensions = read.extensions;
+      facts = read;
+    } else {
       greeting = texts[0]!;
-      extensions = texts.slice(1);
+      this.extensions = texts.slice(1).map(own);
+      facts = ehloExtensionFacts(this.extensions);
     }
-    if (this.extensions === null) {
-      this.extensions = extensions.map(own);
-      if (extensions.some(isMaskedKeyword)) this.starttls = 'masked';
-      else if (this.starttls === 'none' && extensions.some((e) => keywordOf(e).toUpperCase() === 'STARTTLS')) this.starttls = 'offered';
-    }
+    if (facts.masked) this.starttls = 'masked';
+    else if (this.starttls === 'none' && facts.offersStartTls) this.starttls = 'offered';
     return greeting;
   }
 

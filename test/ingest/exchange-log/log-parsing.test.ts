@@ -175,6 +175,36 @@ describe('sessions from #Fields, not from positions', () => {
     expect(counts.openAtEnd).toBe(1);
   });
 
+  it('keeps apart session ids that share their low digits but differ in case, in a high digit or in a non-hex character', async () => {
+    // FORMATS.md 3: session-id is an opaque text; rows belong together only when it is the same text.
+    const ids = ['08DE10000000ABCD', '08DE10000000abcd', '08DE10000000AbCd', '18DE10000000ABCD', '08de10000000ABCD', 'zzDE10000000ABCD'];
+    const row = (id: string, seq: number, event: string, data: string, n: number) => `2026-11-20T10:00:0${seq}.000Z,EX01\\Default,${id},${seq},192.0.2.10:25,198.51.100.${n}:40000,${event},${data},`;
+    const lines = [...HEADER('SMTP Receive Protocol Log')];
+    for (const [n, id] of ids.entries()) lines.push(row(id, 0, '+', '', n + 1));
+    for (const [n, id] of ids.entries()) lines.push(row(id, 1, '<', `EHLO client${n + 1}.fabrikam.com`, n + 1));
+    // Disconnects in reverse order: the first id's session stays open while the others are looked up.
+    for (const [n, id] of [...ids.entries()].reverse()) lines.push(row(id, 2, '-', '', n + 1));
+    const sessions: SmtpSessionObservation[] = [];
+    const { sessions: counts } = await readProtocolLog(tempLog(lines), (s) => sessions.push(s));
+    expect(counts).toMatchObject({ sessions: ids.length, openAtEnd: 0 });
+    expect(sessions.map((s) => [s.client.ip, s.ehlo])).toEqual(ids.map((_, n) => [`198.51.100.${n + 1}`, `client${n + 1}.fabrikam.com`]).reverse());
+  });
+
+  it('keeps a session whose low digits were taken when it opened after the first holder closes', async () => {
+    // FORMATS.md 3: rows belong to one session exactly when their session-id is the same text,
+    // whatever other sessions opened and closed in between.
+    const ids = ['08DE10000000ABCD', '18DE10000000ABCD'];
+    const row = (id: string, seq: number, event: string, data: string, n: number) => `2026-11-20T10:00:0${seq}.000Z,EX01\\Default,${id},${seq},192.0.2.10:25,198.51.100.${n}:40000,${event},${data},`;
+    const lines = [...HEADER('SMTP Receive Protocol Log')];
+    lines.push(row(ids[0]!, 0, '+', '', 1), row(ids[1]!, 0, '+', '', 2));
+    // The first id closes first; the second goes on with its EHLO and its disconnect.
+    lines.push(row(ids[0]!, 1, '-', '', 1), row(ids[1]!, 1, '<', 'EHLO client2.fabrikam.com', 2), row(ids[1]!, 2, '-', '', 2));
+    const sessions: SmtpSessionObservation[] = [];
+    const { sessions: counts } = await readProtocolLog(tempLog(lines), (s) => sessions.push(s));
+    expect(counts).toMatchObject({ sessions: 2, openAtEnd: 0 });
+    expect(sessions.map((s) => [s.client.ip, s.ehlo])).toEqual([['198.51.100.1', null], ['198.51.100.2', 'client2.fabrikam.com']]);
+  });
+
   it('closes sessions idle for longer than the eviction time and says so', async () => {
     const lines = [...HEADER('SMTP Send Protocol Log')];
     lines.push('2026-11-20T10:00:00.000Z,Internet,08DE00000000DEAD,0,192.0.2.10:30000,198.51.100.9:25,+,,');
