@@ -6,10 +6,10 @@ import { pipeline } from 'node:stream/promises';
 import type { CaptureReadResult, CapturedSession } from '../ingest/pcap/capture-model.js';
 import { readCaptureFile } from '../ingest/pcap/read-capture-file.js';
 import { renderPcapMarkdown } from '../report/render-evidence-markdown.js';
-import { indentedSessionJson, pcapJsonParts, renderPcapText } from '../report/render-pcap.js';
+import { indentedSessionJson, PCAP_JSON_FIRST_SESSION, PCAP_JSON_NEXT_SESSION, pcapJsonHead, pcapJsonParts, pcapJsonTail, renderPcapText } from '../report/render-pcap.js';
 import { PcapSessionStore } from './pcap-session-store.js';
 import { parseCommon, REPORT_OPTIONS, UsageError, type CommonOptions } from './options.js';
-import { emit, emitPieces, styleFor } from './output.js';
+import { emit, emitFinishedBytes, emitPieces, reportFinisher, styleFor } from './output.js';
 import { terminalProgress } from './progress.js';
 
 /** `pcap FILE|- [--keylog FILE]… --format text|json|markdown|html`: every SMTP session in a capture. */
@@ -37,16 +37,40 @@ async function report(o: CommonOptions, file: string, named: (text: string) => s
   // JSON for a capture of many sessions: each session is kept as its JSON text only (a fraction of
   // the objects' size), past a few MB in a temporary file, and the document is written in pieces
   // rather than built as one string — memory stays flat whatever the capture's size.
+  //
+  // Without --redact the finishing step (relative paths) is applied to each session as it is
+  // serialised, and the spooled UTF-8 is copied to the output as it is: no string of the whole
+  // document is read back, joined and encoded again. `--redact` reads its inputs and saves its
+  // map only once the capture was read, so it finishes the pieces at the end, as other reports do.
+  const finish = o.redact ? null : await reportFinisher(o);
   const store = new PcapSessionStore();
   try {
-    const onSession = (s: CapturedSession): void => store.add(s.packets.first, indentedSessionJson(s));
+    const onSession = (s: CapturedSession): void => {
+      const json = named(indentedSessionJson(s));
+      store.add(s.packets.first, finish ? finish(json) : json);
+    };
     const result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress(), onSession, keepSessions: false });
     if (result.error !== null) return fail(named(result.error));
-    await emitPieces(joined(pcapJsonParts(result, store.sorted(), true), named), o);
+    if (finish) await emitFinishedBytes(documentBytes(result, store, (text) => finish(named(text))), o.output);
+    else await emitPieces(joined(pcapJsonParts(result, store.sorted(), true), named), o);
     return 0;
   } finally {
     store.close();
   }
+}
+
+const FIRST_SESSION = Buffer.from(PCAP_JSON_FIRST_SESSION);
+const NEXT_SESSION = Buffer.from(PCAP_JSON_NEXT_SESSION);
+
+/** The JSON document as UTF-8, from sessions spooled already finished; `finish` is for the head and tail. */
+function* documentBytes(result: CaptureReadResult, store: PcapSessionStore, finish: (text: string) => string): Generator<Uint8Array> {
+  yield Buffer.from(finish(pcapJsonHead(result)), 'utf8');
+  let count = 0;
+  for (const session of store.sortedBytes()) {
+    yield count++ === 0 ? FIRST_SESSION : NEXT_SESSION;
+    yield session;
+  }
+  yield Buffer.from(finish(pcapJsonTail(result, count)), 'utf8');
 }
 
 /** Pieces are joined up to this many characters before they are written: thousands of small writes cost more than their text. */

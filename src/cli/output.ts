@@ -77,6 +77,61 @@ export async function emitPieces(pieces: Iterable<string>, target: Target): Prom
   }
 }
 
+/**
+ * The last step of `emit` on its own, for a command that finishes its pieces as it makes them and
+ * keeps them as bytes (`emitFinishedBytes`). Without `--redact` it only makes paths relative: no
+ * file is read or written, so it may be asked for before the report's input is read.
+ */
+export function reportFinisher(target: Target): Promise<(text: string) => string> {
+  return finisher(targetOf(target));
+}
+
+/** Bytes gathered before one write: thousands of small writes cost more than their bytes. */
+const BYTES_BATCH = 1 << 20;
+
+/**
+ * Like `emitPieces`, for a report already finished (`reportFinisher`) and encoded as UTF-8: the
+ * bytes are written as they are, in batches, with no text decoded or built again. A piece is
+ * copied before the next is asked for, so a source may reuse its buffer.
+ */
+export async function emitFinishedBytes(pieces: Iterable<Uint8Array>, output: string | null): Promise<void> {
+  // A file is written synchronously, as `openReportOutput` does; standard output through its stream, waiting when it is full.
+  const fd = output ? openSync(output, 'w') : -1;
+  try {
+    let batch = Buffer.allocUnsafe(BYTES_BATCH);
+    let used = 0;
+    const flush = async (): Promise<void> => {
+      if (used === 0) return;
+      if (fd >= 0) {
+        writeAll(fd, batch, used);
+      } else {
+        // The stream keeps the buffer until it is written: the next batch gets a new one.
+        const full = process.stdout.write(batch.subarray(0, used));
+        batch = Buffer.allocUnsafe(BYTES_BATCH);
+        if (!full) await once(process.stdout, 'drain');
+      }
+      used = 0;
+    };
+    for (const piece of pieces) {
+      if (piece.length > batch.length - used) await flush();
+      if (piece.length > batch.length) {
+        if (fd >= 0) writeAll(fd, piece, piece.length);
+        else if (!process.stdout.write(Buffer.from(piece))) await once(process.stdout, 'drain');
+        continue;
+      }
+      batch.set(piece, used);
+      used += piece.length;
+    }
+    await flush();
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array, length: number): void {
+  for (let done = 0; done < length; ) done += writeSync(fd, bytes, done, length - done);
+}
+
 /** A report being written as it is made (`openReportOutput`): pieces in order, then `end`. */
 export interface ReportOutput {
   /** Finishes the piece (relative paths, `--redact`) and writes it; resolves when the stream can take more. */

@@ -23,9 +23,18 @@ export class PcapSessionStore {
 
   /** The texts ordered by first packet (arrival order among equals, as a stable sort gives). */
   sorted(): Generator<string> {
+    return this.texts.inOrder(this.order());
+  }
+
+  /** The same, as UTF-8 bytes (each buffer valid until the next is asked for): copied out with no string made of them. */
+  sortedBytes(): Generator<Uint8Array> {
+    return this.texts.bytesInOrder(this.order());
+  }
+
+  private order(): number[] {
     const order = Array.from(this.firsts.keys());
     order.sort((a, b) => this.firsts[a]! - this.firsts[b]! || a - b);
-    return this.texts.inOrder(order);
+    return order;
   }
 
   /** Removes the temporary file, if any. */

@@ -63,13 +63,28 @@ export class TextSpool {
     for (const i of order) {
       const length = this.lengths[i]!;
       if (length > buffer.length) buffer = Buffer.allocUnsafe(length);
-      let got = 0;
-      while (got < length) {
-        const n = readSync(this.fd, buffer, got, length - got, this.offsets[i]! + got);
-        if (n === 0) throw new Error('the temporary file of the report ended early');
-        got += n;
-      }
+      this.readAt(buffer, length, this.offsets[i]!);
       yield buffer.toString('utf8', 0, length);
+    }
+  }
+
+  /**
+   * The same texts as `inOrder`, as their UTF-8 bytes: for a writer that copies them out as they
+   * are, with no string made of them. Each buffer is valid only until the next one is asked for
+   * (spilled texts are read into one buffer, reused).
+   */
+  *bytesInOrder(order: Iterable<number>): Generator<Uint8Array> {
+    this.flush();
+    if (this.fd < 0) {
+      for (const i of order) yield Buffer.from(this.texts[i]!, 'utf8');
+      return;
+    }
+    let buffer = Buffer.allocUnsafe(64 * 1024);
+    for (const i of order) {
+      const length = this.lengths[i]!;
+      if (length > buffer.length) buffer = Buffer.allocUnsafe(length);
+      this.readAt(buffer, length, this.offsets[i]!);
+      yield buffer.subarray(0, length);
     }
   }
 
@@ -79,6 +94,15 @@ export class TextSpool {
     this.fd = -1;
     if (this.dir !== null) rmSync(this.dir, { recursive: true, force: true });
     this.dir = null;
+  }
+
+  private readAt(buffer: Buffer, length: number, offset: number): void {
+    let got = 0;
+    while (got < length) {
+      const n = readSync(this.fd, buffer, got, length - got, offset + got);
+      if (n === 0) throw new Error('the temporary file of the report ended early');
+      got += n;
+    }
   }
 
   private spill(): void {

@@ -12,11 +12,31 @@ export function renderPcapJson(r: CaptureReadResult): string {
  * without one giant string.
  */
 export function* pcapJsonParts(r: CaptureReadResult, sessions: Iterable<string>, indented = false): Generator<string> {
-  const indent = (json: string, by: string): string => json.replace(/\n/g, `\n${by}`);
-  yield `{\n  "capture": ${indent(JSON.stringify(r.summary, null, 2), '  ')},\n  "sessions": [`;
+  yield pcapJsonHead(r);
   let count = 0;
-  for (const session of sessions) yield `${count++ === 0 ? '' : ','}\n    ${indented ? session : indent(session, '    ')}`;
-  yield `${count > 0 ? '\n  ' : ''}],\n  "diagnostics": ${indent(JSON.stringify(r.diagnostics, null, 2), '  ')}\n}\n`;
+  for (const session of sessions) yield `${count++ === 0 ? PCAP_JSON_FIRST_SESSION : PCAP_JSON_NEXT_SESSION}${indented ? session : indent(session, '    ')}`;
+  yield pcapJsonTail(r, count);
+}
+
+/**
+ * The document around its sessions, for a writer that puts them together itself: the head, then
+ * each session (`indentedSessionJson`) after PCAP_JSON_FIRST_SESSION or PCAP_JSON_NEXT_SESSION,
+ * then the tail — the text `pcapJsonParts(…, true)` gives.
+ */
+export function pcapJsonHead(r: CaptureReadResult): string {
+  return `{\n  "capture": ${indent(JSON.stringify(r.summary, null, 2), '  ')},\n  "sessions": [`;
+}
+
+export const PCAP_JSON_FIRST_SESSION = '\n    ';
+export const PCAP_JSON_NEXT_SESSION = ',\n    ';
+
+/** `sessions`: how many sessions were written. */
+export function pcapJsonTail(r: CaptureReadResult, sessions: number): string {
+  return `${sessions > 0 ? '\n  ' : ''}],\n  "diagnostics": ${indent(JSON.stringify(r.diagnostics, null, 2), '  ')}\n}\n`;
+}
+
+function indent(json: string, by: string): string {
+  return json.replace(/\n/g, `\n${by}`);
 }
 
 const NESTED_OPEN = '[\n  [\n    ';

@@ -32,4 +32,15 @@ describe('PcapSessionStore', () => {
     expect(got.length).toBe(expected.length);
     expect(got).toEqual(expected);
   });
+
+  it('gives the same order as UTF-8 bytes, in memory and from the temporary file', () => {
+    for (const size of [4, 4000]) {
+      const store = new PcapSessionStore();
+      const expected = fill(store, 3000, (i) => `{"n": ${i}, "banner": "Grüße ✉ ${'x'.repeat(size)}"}`);
+      // Each buffer is valid until the next is asked for: decode it at once.
+      const got = Array.from(store.sortedBytes(), (b) => Buffer.from(b).toString('utf8'));
+      store.close();
+      expect(got).toEqual(expected);
+    }
+  });
 });

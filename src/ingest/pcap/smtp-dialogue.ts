@@ -4,7 +4,7 @@ import type { CapturedReply, CapturedTransaction } from './capture-model.js';
 import { EndOfDataScanner, TlsRecordSkipper } from './smtp-content.js';
 import { LineSplitter, MAX_LINE } from './smtp-lines.js';
 import { authWithoutReplyNote, CLIENT_TLS_WITHOUT_STARTTLS, repliesBeforeCommandsNote, spokeFirstNote } from './smtp-notes.js';
-import { commandAddress, looksLikeCommand, replyClass, splitEnhanced, transactionOutcome } from './smtp-text.js';
+import { commandAddress, looksLikeCommand, replyClass, replyCodeOf, splitEnhanced, transactionOutcome } from './smtp-text.js';
 
 /**
  * Both sides of an SMTP conversation (RFC 5321) read from reassembled bytes: commands paired with
@@ -25,6 +25,10 @@ const MAX_TRANSACTIONS = 1000;
 const MAX_REPLIES = 1000;
 /** Replies held while waiting for the commands they answer; beyond this they are taken as unpaired. */
 const MAX_HELD_REPLIES = 64;
+/** What `.` in a regular expression does not match: a reply line holding one is not read as a reply. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+const SPACE = 0x20;
+const HYPHEN = 0x2d;
 
 
 type ClientMode = 'command' | 'auth' | 'data' | 'bdat' | 'tls-records';
@@ -343,15 +347,16 @@ export class SmtpDialogue {
   }
 
   private serverLine(text: string, packet: number): void {
-    const m = /^(\d{3})([ -]?)(.*)$/.exec(text);
-    if (!m) {
+    // `NNN`, `NNN-` or `NNN ` then the text; anything else (or a stray line break inside) is shown as it came.
+    const code = replyCodeOf(text);
+    if (code < 0 || LINE_BREAK.test(text)) {
       this.say(`S: ${text}`);
       return;
     }
-    const code = Number(m[1]);
+    const separator = text.charCodeAt(3);
     if (this.replyLines.length === 0) this.replyCode = code;
-    this.replyLines.push(m[3] ?? '');
-    if (m[2] === '-') return;
+    this.replyLines.push(text.slice(separator === SPACE || separator === HYPHEN ? 4 : 3));
+    if (separator === HYPHEN) return;
     const lines = this.replyLines;
     this.replyLines = [];
     this.serverReply(this.replyCode, lines, packet);
@@ -392,9 +397,10 @@ export class SmtpDialogue {
   private reply(command: PendingCommand | null, greeting: boolean, code: number, lines: string[], packet: number): void {
     const first = splitEnhanced(code, lines[0] ?? '');
     const verb = greeting ? '<banner>' : command ? command.verb : null;
-    const text = [first.text, ...lines.slice(1).map((l) => splitEnhanced(code, l).text)].join('\n');
+    let text = first.text;
+    for (let i = 1; i < lines.length; i++) text += `\n${splitEnhanced(code, lines[i]!).text}`;
     const reply: CapturedReply = { command: verb, code, enhanced: first.enhanced, text, packet };
-    lines.forEach((l, i) => this.say(`S: ${code}${i < lines.length - 1 ? '-' : ' '}${l}`));
+    for (let i = 0; i < lines.length; i++) this.say(`S: ${code}${i < lines.length - 1 ? '-' : ' '}${lines[i]}`);
     if (command?.tx) {
       command.tx.replies.push(reply);
     } else if (this.replies.length < MAX_REPLIES) {
@@ -459,7 +465,8 @@ export class SmtpDialogue {
   private contentEnds(next: number, from: number): number {
     this.countContent(Math.max(0, next - from));
     this.clientMode = 'command';
-    this.say(`C: [message content, ${this.current?.tx.messageBytes ?? this.dataBytes} bytes]`, 'C: .');
+    this.say(`C: [message content, ${this.current?.tx.messageBytes ?? this.dataBytes} bytes]`);
+    this.say('C: .');
     return next;
   }
 
@@ -473,10 +480,8 @@ export class SmtpDialogue {
     if (!this.otherNotes.includes(text)) this.otherNotes.push(text);
   }
 
-  private say(...lines: string[]): void {
-    for (const line of lines) {
-      if (this.dialogue.length < MAX_DIALOGUE_LINES) this.dialogue.push(line.length > 300 ? `${line.slice(0, 300)}…` : line);
-      else this.dialogueOmitted++;
-    }
+  private say(line: string): void {
+    if (this.dialogue.length < MAX_DIALOGUE_LINES) this.dialogue.push(line.length > 300 ? `${line.slice(0, 300)}…` : line);
+    else this.dialogueOmitted++;
   }
 }

@@ -4,9 +4,20 @@ import type { CapturedReply, CapturedTransaction, TransactionOutcome } from './c
 
 /** `250 2.1.0 Sender OK` → code 250, enhanced `2.1.0` (RFC 3463: its class matches the reply's first digit). */
 export function splitEnhanced(code: number, text: string): { enhanced: string | null; text: string } {
+  // Most lines do not start with the reply's class digit: decided without the expression.
+  if (text.charCodeAt(0) !== 0x30 + Math.floor(code / 100)) return { enhanced: null, text };
   const m = /^([245])\.(\d{1,3})\.(\d{1,3})(?:\s+|$)/.exec(text);
   if (!m || Number(m[1]) !== Math.floor(code / 100)) return { enhanced: null, text };
   return { enhanced: `${m[1]}.${m[2]}.${m[3]}`, text: text.slice(m[0].length) };
+}
+
+/** The reply code of a line starting with three ASCII digits (`250-…`, `554 …`), else -1. */
+export function replyCodeOf(line: string): number {
+  if (line.length < 3) return -1;
+  const a = line.charCodeAt(0) - 0x30;
+  const b = line.charCodeAt(1) - 0x30;
+  const c = line.charCodeAt(2) - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 && c >= 0 && c <= 9 ? a * 100 + b * 10 + c : -1;
 }
 
 /** The address of `MAIL FROM:<a@b> SIZE=1` or `RCPT TO:<c@d>`, without the angle brackets (`<>` gives ""). */
