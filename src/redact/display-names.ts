@@ -24,9 +24,7 @@ const TOOL_WORDS = new Set(RULES.flatMap((r) => r.id.split('-')));
 const MAX_HEADER_LINE = 4096;
 
 export function collectDisplayNames(text: string, map: RedactionMap): void {
-  const register = (phrase: string): void => {
-    for (const w of phrase.split(/[^\p{L}\p{N}]+/u)) if (w.length >= 2 && !/^\d+$/.test(w) && !TOOL_WORDS.has(w.toLowerCase())) map.registerWord(w, 'name');
-  };
+  const register = (phrase: string): void => registerDisplayName(phrase, map);
   collectAddressPhrases(text, register);
   if (!text.includes('DisplayName')) return;
   for (const m of text.matchAll(DISPLAY_NAME_PROPERTY)) register(m[1] ?? m[2] ?? '');
@@ -34,8 +32,13 @@ export function collectDisplayNames(text: string, map: RedactionMap): void {
   collectCsvDisplayNames(text, register);
 }
 
+/** Notes the words of a display name (the same phrase noted again adds nothing). */
+export function registerDisplayName(phrase: string, map: RedactionMap): void {
+  for (const w of phrase.split(/[^\p{L}\p{N}]+/u)) if (w.length >= 2 && !/^\d+$/.test(w) && !TOOL_WORDS.has(w.toLowerCase())) map.registerWord(w, 'name');
+}
+
 /** The phrases of address header fields, a field's folded lines read as part of it. */
-function collectAddressPhrases(text: string, register: (phrase: string) => void): void {
+export function collectAddressPhrases(text: string, register: (phrase: string) => void): void {
   let start = 0;
   let inAddressField = false;
   const n = text.length;

@@ -42,6 +42,13 @@ const bitsOf = (f: Family): number => (f === 4 ? 32 : 128);
 
 function parse(text: string): { family: Family; value: bigint } | null {
   if (text.includes(':')) {
+    // Eight groups, or six before an IPv4 tail, unless `::` stands for some: the count of colons
+    // rules out most non-addresses (times such as 10:00:00) before the full parse.
+    if (!text.includes('::')) {
+      let colons = 0;
+      for (let i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1)) colons++;
+      if (colons !== 7 && !(colons === 6 && text.includes('.'))) return null;
+    }
     if (!ipaddr.IPv6.isValid(text)) return null;
     const parts = ipaddr.IPv6.parse(text).parts;
     let v = 0n;

@@ -1,8 +1,8 @@
-import { collectDisplayNames } from './display-names.js';
+import { collectAddressPhrases, collectDisplayNames, registerDisplayName } from './display-names.js';
 import { guidCase, hexCase, inCaseOf, MX_SUFFIXES, RedactionMap, type WordCategory } from './redaction-map.js';
 import { rewriteBase64Parts } from './mime-base64.js';
-import { scanText, type TokenMapper } from './token-scan.js';
-import { isKeptDomain, isKeptHex, isRoleLocalPart, isServiceRegistrable, publicSuffixOf } from './vocabulary.js';
+import { ChunkCache, scanText, type TokenMapper } from './token-scan.js';
+import { caseTopLevelNameCount, isKeptDomain, isKeptHex, isRoleLocalPart, isServiceRegistrable, publicSuffixOf } from './vocabulary.js';
 
 /**
  * The three passes over text: collect (note every name to pseudonymise), forward (real →
@@ -53,14 +53,39 @@ function sameCase(original: string, lowerResult: string): string {
 /** Notes names to pseudonymise. `wordCategory`: plain words are names of that kind (a case's object names); null for file text. */
 export function collectText(text: string, map: RedactionMap, wordCategory: WordCategory | null = null): void {
   const c = collector(map, wordCategory);
+  // The collector notes a name once however often it is met, so repeated chunks are skipped.
+  const cache = new ChunkCache();
   scanText(
     rewriteBase64Parts(text, (decoded) => {
       collectDisplayNames(decoded, map);
-      return scanText(decoded, c);
+      return scanText(decoded, c, cache);
     }),
     c,
+    cache,
   );
   if (wordCategory === null) collectDisplayNames(text, map);
+}
+
+/**
+ * collectText of a file's text given as pieces (file-pieces.ts: no token, header field or base64
+ * part spans a cut, and the file holds no `DisplayName`), with the same notes in the same order:
+ * base64 parts of every piece first, then the plain scan of every piece, then the address phrases
+ * (kept in order of first appearance; noting one again adds nothing). `pieces` is read twice.
+ */
+export function collectPieces(pieces: () => Iterable<string>, map: RedactionMap): void {
+  const c = collector(map, null);
+  const cache = new ChunkCache();
+  const decodedPart = (decoded: string): string => {
+    collectDisplayNames(decoded, map);
+    return scanText(decoded, c, cache);
+  };
+  for (const piece of pieces()) rewriteBase64Parts(piece, decodedPart);
+  const phrases = new Set<string>();
+  for (const piece of pieces()) {
+    scanText(piece, c, cache);
+    collectAddressPhrases(piece, (phrase) => phrases.add(phrase));
+  }
+  for (const phrase of phrases) registerDisplayName(phrase, map);
 }
 
 function collector(map: RedactionMap, wordCategory: WordCategory | null): TokenMapper {
@@ -125,8 +150,23 @@ function collector(map: RedactionMap, wordCategory: WordCategory | null): TokenM
  * map holds is replaced: names the tool itself prints (Microsoft's, its own examples) stay.
  */
 export function redactText(text: string, map: RedactionMap): string {
-  const f = forwarder(map);
-  return scanText(rewriteBase64Parts(text, (decoded) => scanText(decoded, f)), f);
+  const { mapper: f, cache } = forwardScan(map);
+  return scanText(rewriteBase64Parts(text, (decoded) => scanText(decoded, f, cache)), f, cache);
+}
+
+/**
+ * One forwarder and chunk cache per map, shared by every call (a report is redacted piece by
+ * piece): valid while the map's pseudonyms and kept names (its generation) and the case's
+ * top-level names stay as they were.
+ */
+const forwardScans = new WeakMap<RedactionMap, { generation: number; tlds: number; mapper: TokenMapper; cache: ChunkCache }>();
+
+function forwardScan(map: RedactionMap): { mapper: TokenMapper; cache: ChunkCache } {
+  const known = forwardScans.get(map);
+  if (known && known.generation === map.generation && known.tlds === caseTopLevelNameCount()) return known;
+  const fresh = { generation: map.generation, tlds: caseTopLevelNameCount(), mapper: forwarder(map), cache: new ChunkCache() };
+  forwardScans.set(map, fresh);
+  return fresh;
 }
 
 function forwarder(map: RedactionMap): TokenMapper {
@@ -164,7 +204,8 @@ function forwarder(map: RedactionMap): TokenMapper {
 /** Pseudonyms → real names (`redact --reverse`): for a redacted answer pasted back. */
 export function reverseText(text: string, map: RedactionMap): string {
   const r = reverser(map);
-  return scanText(rewriteBase64Parts(text, (decoded) => scanText(decoded, r)), r);
+  const cache = new ChunkCache();
+  return scanText(rewriteBase64Parts(text, (decoded) => scanText(decoded, r, cache)), r, cache);
 }
 
 function reverser(map: RedactionMap): TokenMapper {

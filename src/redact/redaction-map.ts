@@ -55,6 +55,8 @@ export class RedactionMap {
   seenWords = new Set<string>();
   seenDomains = new Set<string>();
   private reverseIndex: Reverse | null = null;
+  /** Changes whenever what a name is rewritten to may change (pseudonyms given, names kept): results cached before are stale. */
+  generation = 0;
 
   constructor(file?: RedactionMapFile) {
     this.salt = file?.salt ?? randomBytes(16).toString('hex');
@@ -80,6 +82,7 @@ export class RedactionMap {
   addKeep(name: string): void {
     const lower = name.trim().toLowerCase();
     if (!lower) return;
+    this.generation++;
     this.keep.add(lower);
     for (const w of lower.split(/[^a-z0-9]+/)) if (w) this.keep.add(w);
   }
@@ -131,6 +134,7 @@ export class RedactionMap {
     this.fillHashed(this.hex, (k, i) => this.digest(k, i).repeat(Math.ceil(k.length / 64) + 1).slice(0, k.length));
     this.ips.allocate();
     this.reverseIndex = null;
+    this.generation++;
   }
 
   /** Full (lower-case) domains seen while collecting, to recognise MX labels derived from them. */

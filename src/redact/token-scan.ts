@@ -20,11 +20,10 @@ export interface TokenMapper {
 }
 
 /**
- * Characters a token is made of; anything else separates tokens. Letters and digits of any script:
+ * Characters a token is made of (`[\p{L}\p{N}.%+\-*@:]`, by code point; read by chunkCharAt); anything else separates tokens. Letters and digits of any script:
  * a German or Polish name (`Jörg Müller`, `Łukasz`) is one word, as it was when it was noted.
  * Underscore separates: CLIXML escapes line breaks as `_x000D__x000A_` right against a value.
  */
-const CHUNK = /[\p{L}\p{N}.%+\-*@:]+/gu;
 const GUID = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/g;
 const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const IPV4_RANGE = /^(\d{1,3}(?:\.\d{1,3}){3})-(\d{1,3}(?:\.\d{1,3}){3})$/;
@@ -63,9 +62,27 @@ export function isHexText(text: string): boolean {
  */
 const SPACED_HEX = /(?<![0-9A-Za-z:])[0-9A-Fa-f]{2}(?:([ :])[0-9A-Fa-f]{2})(?:\1[0-9A-Fa-f]{2}){14,62}(?![0-9A-Za-z]|:[0-9A-Fa-f])/g;
 
-export function scanText(text: string, m: TokenMapper): string {
+/**
+ * Results of earlier chunks, for a mapper whose answer depends only on what it is given (the
+ * forward and reverse rewrites; the collector, whose notes are the same each time). A report or a
+ * log repeats most of its tokens, so most chunks are one lookup. Bounded: cleared when full, and
+ * only short chunks are kept (a long one is an id that seldom repeats).
+ */
+export class ChunkCache {
+  private readonly results = new Map<string, string>();
+  get(chunk: string): string | undefined {
+    return this.results.get(chunk);
+  }
+  set(chunk: string, out: string): void {
+    if (this.results.size >= 50000) this.results.clear();
+    this.results.set(chunk, out);
+  }
+}
+const MAX_CACHED_CHUNK = 64;
+
+export function scanText(text: string, m: TokenMapper, cache: ChunkCache | null = null): string {
   SPACED_HEX.lastIndex = 0;
-  if (!SPACED_HEX.test(text)) return scanChunks(text, m);
+  if (!SPACED_HEX.test(text)) return scanChunks(text, m, cache);
   const pieces: string[] = [];
   let copied = 0;
   SPACED_HEX.lastIndex = 0;
@@ -75,22 +92,69 @@ export function scanText(text: string, m: TokenMapper): string {
     const mapped = m.hex(joined);
     let k = 0;
     const out = match[0].replace(/[0-9A-Fa-f]/g, () => mapped[k++]!);
-    pieces.push(scanChunks(text.slice(copied, match.index), m), out);
+    pieces.push(scanChunks(text.slice(copied, match.index), m, cache), out);
     copied = match.index + match[0].length;
   }
-  pieces.push(scanChunks(text.slice(copied), m));
+  pieces.push(scanChunks(text.slice(copied), m, cache));
   return pieces.join('');
 }
 
-function scanChunks(text: string, m: TokenMapper): string {
+/** ASCII characters of a chunk: letters, digits and `. % + - * @ :`. */
+const ASCII_CHUNK = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_CHUNK[c] = /[A-Za-z0-9.%+\-*@:]/.test(String.fromCharCode(c)) ? 1 : 0;
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+/** Answers for code points beyond ASCII, learned as met (0 unknown, 1 yes, 2 no). */
+const wideClass = new Uint8Array(0x110000);
+
+function isWideChunkChar(cp: number): boolean {
+  let k = wideClass[cp]!;
+  if (k === 0) {
+    k = LETTER_OR_DIGIT.test(String.fromCodePoint(cp)) ? 1 : 2;
+    wideClass[cp] = k;
+  }
+  return k === 1;
+}
+
+/** Width (1, or 2 for a surrogate pair) of the chunk character at i, or 0 when it separates (surrogates are read as the code point they make). */
+function chunkCharAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 128) return ASCII_CHUNK[c]!;
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return isWideChunkChar(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000) ? 2 : 0;
+    return 0;
+  }
+  if (c >= 0xdc00 && c <= 0xdfff) return 0;
+  return isWideChunkChar(c) ? 1 : 0;
+}
+
+/** Set while a chunk is mapped when the answer read the text before it (a `Version:` before an address). */
+let readBefore = false;
+
+function scanChunks(text: string, m: TokenMapper, cache: ChunkCache | null): string {
   const pieces: string[] = [];
   let copied = 0;
-  CHUNK.lastIndex = 0;
-  for (let match = CHUNK.exec(text); match !== null; match = CHUNK.exec(text)) {
-    const chunk = match[0];
-    const start = match.index;
-    const end = start + chunk.length;
-    const out = chunkOut(chunk, text, start, end, m);
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let w = chunkCharAt(text, i);
+    if (w === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    do i += w;
+    while (i < n && (w = chunkCharAt(text, i)) !== 0);
+    const end = i;
+    const chunk = text.slice(start, end);
+    // The text around a chunk matters only after `=` (quoted-printable) or before `/` (a prefix length).
+    const cacheable = cache !== null && end - start <= MAX_CACHED_CHUNK && text.charCodeAt(start - 1) !== 61 && text.charCodeAt(end) !== 47;
+    let out = cacheable ? cache.get(chunk) : undefined;
+    if (out === undefined) {
+      readBefore = false;
+      out = chunkOut(chunk, text, start, end, m);
+      if (cacheable && !readBefore) cache.set(chunk, out);
+    }
     if (out !== chunk) {
       pieces.push(text.slice(copied, start), out);
       copied = end;
@@ -137,18 +201,25 @@ function chunkOut(chunk: string, text: string, start: number, end: number, m: To
   return partOut(chunk, text, start, end, m);
 }
 
+/** `. - % +` around a name are punctuation, not part of it. */
+function isEdgeMark(c: number): boolean {
+  return c === 46 || c === 45 || c === 37 || c === 43;
+}
+
 /** `start`/`end`: where the part sits in the text when it begins/ends the chunk (else -1). */
 function partOut(part: string, text: string, start: number, end: number, m: TokenMapper): string {
   if (part.length === 0) return part;
   // Quoted-printable writes `=` as `=3D`: `Name=3Dmail.contoso.com` holds the name `mail.contoso.com`.
   const qp = start > 0 && text.charCodeAt(start - 1) === 61 && part.startsWith('3D') && part.length > 2 ? '3D' : '';
   if (qp) return qp + partOut(part.slice(2), text, -1, end, m);
-  const lead = /^[.\-%+]*/.exec(part)![0];
-  const trail = /[.\-%+]*$/.exec(part.slice(lead.length))![0];
-  const core = part.slice(lead.length, part.length - trail.length);
-  if (core.length === 0) return part;
-  const out = coreOut(core, text, start >= 0 ? start + lead.length : -1, end >= 0 && trail.length === 0 ? end : -1, m);
-  return out === core ? part : lead + out + trail;
+  let a = 0;
+  while (a < part.length && isEdgeMark(part.charCodeAt(a))) a++;
+  if (a === part.length) return part;
+  let b = part.length;
+  while (isEdgeMark(part.charCodeAt(b - 1))) b--;
+  const core = a === 0 && b === part.length ? part : part.slice(a, b);
+  const out = coreOut(core, text, start >= 0 ? start + a : -1, end >= 0 && b === part.length ? end : -1, m);
+  return out === core ? part : part.slice(0, a) + out + part.slice(b);
 }
 
 function coreOut(core: string, text: string, start: number, end: number, m: TokenMapper): string {
@@ -158,6 +229,7 @@ function coreOut(core: string, text: string, start: number, end: number, m: Toke
     if (isDomainText(domain)) return m.email(core.slice(0, at), domain);
   }
   if (IPV4.test(core)) {
+    if (start >= 0) readBefore = true;
     if (start >= 0 && VERSION_BEFORE.test(text.slice(Math.max(0, start - 12), start))) return core;
     return m.ip(core, end >= 0 ? prefixAfter(text, end) : null);
   }
@@ -181,6 +253,13 @@ function coreOut(core: string, text: string, start: number, end: number, m: Toke
 }
 
 function wordsOut(text: string, m: TokenMapper): string {
+  // Most cores are one ASCII word: no need to look for words inside.
+  let plain = true;
+  for (let i = 0; i < text.length && plain; i++) {
+    const c = text.charCodeAt(i);
+    plain = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+  }
+  if (plain) return text.length === 0 ? text : m.word(text);
   WORD.lastIndex = 0;
   return text.replace(WORD, (w) => m.word(w));
 }

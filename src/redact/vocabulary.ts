@@ -52,6 +52,11 @@ export function addCaseTopLevelName(domain: string): void {
   if (domain.includes('.') && /^[a-z]{2,24}$/.test(tld)) CASE_TLDS.add(tld);
 }
 
+/** Grows whenever the case adds a top-level name: a cache of scan results is valid only while it stays the same. */
+export function caseTopLevelNameCount(): number {
+  return CASE_TLDS.size;
+}
+
 export function isTopLevelName(label: string): boolean {
   // Domains are written lower case (or, rarely, upper case); `System.Net` is a .NET type name.
   if (label !== label.toLowerCase() && label !== label.toUpperCase()) return false;
