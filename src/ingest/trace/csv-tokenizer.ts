@@ -59,12 +59,31 @@ export class CsvTokenizer {
   }
 
   push(chunk: string): void {
-    this.scan(this.pending.length > 0 ? this.pending + chunk : chunk, false);
+    const pending = this.pending;
+    if (pending.length === 0) {
+      this.scan(chunk, false, 0);
+      return;
+    }
+    // The row carried over mostly ends at the chunk's first line break: it is joined with the text
+    // up to there only, and the rest of the chunk is scanned where it lies. Joining it with the
+    // whole chunk would copy every chunk once more (a third of what reading a trace allocates).
+    // When that break is inside a quoted field the row goes on: it is carried again and joined
+    // with the rest. A carried row longer than the chunk (rare, or hostile) is joined whole at
+    // once, so it is not scanned and copied twice; so is one near the carry-over bound, which
+    // counts from the row's start.
+    const lf = chunk.indexOf('\n');
+    if (lf < 0 || pending.length > chunk.length || pending.length + chunk.length > this.maxRowChars) {
+      this.scan(pending + chunk, false, 0);
+      return;
+    }
+    this.scan(pending + chunk.slice(0, lf + 1), false, 0);
+    if (this.pending.length > 0) this.scan(this.pending + chunk.slice(lf + 1), false, 0);
+    else this.scan(chunk, false, lf + 1);
   }
 
   /** The end of the input: a last row without a line break is still a row. */
   end(): void {
-    if (this.pending.length > 0) this.scan(this.pending, true);
+    if (this.pending.length > 0) this.scan(this.pending, true, 0);
     this.pending = '';
   }
 
@@ -74,15 +93,16 @@ export class CsvTokenizer {
     this.kinds = doubled(this.kinds);
   }
 
-  private scan(buf: string, final: boolean): void {
+  /** Rows of `buf` from `from` (the start of a row); what is left of an unfinished row is carried in `pending`. */
+  private scan(buf: string, final: boolean, from: number): void {
     const len = buf.length;
     const delim = this.delimiter;
     this.text = buf;
     this.pending = '';
     let line = this.line;
-    let nextLf = buf.indexOf('\n');
+    let nextLf = buf.indexOf('\n', from);
     if (nextLf < 0) nextLf = len;
-    let p = 0;
+    let p = from;
     rows: while (p < len) {
       const rowStart = p;
       let n = 0;
