@@ -77,6 +77,7 @@ export class ConnectorIndex {
   constructor(tenants: readonly Tenant[]) {
     for (const tenant of tenants) this.addTenant(tenant);
     this.v4.build();
+    this.domains.trim();
     for (const lists of [this.exact, this.exactByParent, this.wildcard, this.ipScopedOnPrem, this.partnersOfTenant]) trimLists(lists as Map<unknown, unknown[]>);
   }
 
@@ -95,21 +96,23 @@ export class ConnectorIndex {
       }
       const activeOnPrem = connector.Enabled && connector.ConnectorType === 'OnPremises';
       const activePartner = connector.Enabled && connector.ConnectorType === 'Partner';
+      // What an IP match reads comes first: the decision's fields, then the explain lines of the
+      // most frequent IP matches (step 2, relay), within the object's first cache lines.
       const entry: IndexedConnector = {
         tenant,
         connector,
-        certificateValue: value,
-        ranges,
-        ignoredIpValues: ignored ?? NO_TEXT,
         activeOnPrem,
         activePartner,
         disabledOnPrem: !connector.Enabled && connector.ConnectorType === 'OnPremises',
-        label: null,
         stepTwoMiddle: null,
-        notSenderMiddle: null,
-        disabledIpTail: null,
         relayHead: null,
         relayTail: null,
+        certificateValue: value,
+        ranges,
+        ignoredIpValues: ignored ?? NO_TEXT,
+        label: null,
+        notSenderMiddle: null,
+        disabledIpTail: null,
         certDomainRelayTail: null,
         refusedHead: null,
         refusedTail: null,

@@ -9,12 +9,10 @@ export interface DomainFacts {
   /** tenants.length > 1, kept here for the same reason. */
   several: boolean;
   /**
-   * Attribution's trace lines about this domain and `first`, built on first use: the domain and
-   * its tenants never change once the index is built, and the same domains recur across
-   * connections (explain on).
+   * Attribution's less frequent trace lines about this domain and `first`, built on first use: the
+   * domain and its tenants never change once the index is built, and the same domains recur across
+   * connections (explain on). The two most frequent ones are kept in the table itself (keptLine).
    */
-  ownSideLine: string | null;
-  anonymousLine: string | null;
   severalTenantsLine: string | null;
   /** The Step 3 line naming a Partner connector, for the connector it was built for. */
   partnerLine: string | null;
@@ -24,13 +22,22 @@ export interface DomainFacts {
   ownIpLineFor: IndexedConnector | null;
 }
 
+/** DomainTable's slots per domain, and their order. */
+const SLOTS = 4;
+const FIRST_TENANT = 0;
+const SEVERAL = 1;
+/** The trace lines a DomainTable keeps per domain, about its first tenant: their slots. */
+export const ANONYMOUS_LINE = 2;
+export const OWN_SIDE_LINE = 3;
+export type DomainLine = typeof ANONYMOUS_LINE | typeof OWN_SIDE_LINE;
+
 /**
  * Every accepted domain of the case, numbered. Attribution looks a connection's RCPT TO and MAIL
  * FROM domains up once or twice per connection: the map answers with a small integer (no object
  * to load), and the decision — which tenant comes first, whether several accept the domain —
- * reads two dense arrays indexed by it, which stay in cache where 10,000s of DomainFacts objects
- * would each cost a cache miss. The facts objects are read only for the trace (explain on) and
- * for the rare domain that several tenants accept.
+ * reads one dense array indexed by it (`slots`), which stays in cache where 10,000s of DomainFacts
+ * objects would each cost a cache miss. The facts objects are read only for the rarer trace lines
+ * and for the rare domain that several tenants accept.
  */
 export class DomainTable {
   /**
@@ -41,29 +48,34 @@ export class DomainTable {
    * the case's string objects. About twice as fast per lookup over 10,000s of domains.
    */
   private readonly ids: Record<string, number> = Object.create(null) as Record<string, number>;
-  /** By id: the first tenant accepting the domain. */
-  private readonly firstTenants: Tenant[] = [];
-  /** By id: 1 when several tenants accept the domain, else 0. */
-  private readonly severalFlags: number[] = [];
+  /**
+   * By id, SLOTS entries side by side: the first tenant accepting the domain (FIRST_TENANT), 1
+   * when several tenants accept it else 0 (SEVERAL), and attribution's two most frequent trace
+   * lines about it (ANONYMOUS_LINE, OWN_SIDE_LINE; null until built). Side by side, a domain's
+   * slots share one cache line: the decision reads the first tenant, and explain on then finds
+   * its line there, where a facts object of its own costs two more cache misses per connection
+   * across 10,000s of domains (measured: most of explain on's extra cost for inbound mail).
+   */
+  private slots: (Tenant | number | string | null)[] = [];
   /**
    * By id: the facts object, built on first use (null until then): most domains are only ever
-   * read through the arrays above, and 10,000s of objects would stay alive with the case. A
+   * read through `slots`, and 10,000s of objects would stay alive with the case. A
    * domain several tenants accept gets its facts when its second tenant is added (`tenants`).
    */
-  private readonly factsById: (DomainFacts | null)[] = [];
+  private factsById: (DomainFacts | null)[] = [];
   /**
    * By id: the first tenant's AcceptedDomain object; the other tenants' (rare: a domain several
    * tenants accept) by id then tenant. One table for the case instead of a Map per tenant.
    * A tenant listing a domain twice keeps its last entry.
    */
-  private readonly firstAccepted: AcceptedDomain[] = [];
+  private firstAccepted: AcceptedDomain[] = [];
   private readonly otherAccepted = new Map<number, Map<Tenant, AcceptedDomain>>();
 
   add(accepted: AcceptedDomain, tenant: Tenant): void {
     const domain = accepted.DomainName;
     const id = this.ids[domain];
     if (id !== undefined) {
-      if (this.firstTenants[id] === tenant) this.firstAccepted[id] = accepted;
+      if (this.firstTenant(id) === tenant) this.firstAccepted[id] = accepted;
       else {
         let others = this.otherAccepted.get(id);
         if (others === undefined) this.otherAccepted.set(id, (others = new Map()));
@@ -72,24 +84,31 @@ export class DomainTable {
       const facts = this.factsOf(id);
       facts.tenants.push(tenant);
       facts.several = true;
-      this.severalFlags[id] = 1;
+      this.slots[id * SLOTS + SEVERAL] = 1;
       return;
     }
     this.ids[domain] = this.factsById.length;
-    this.firstTenants.push(tenant);
+    this.slots.push(tenant, 0, null, null);
     this.firstAccepted.push(accepted);
-    this.severalFlags.push(0);
     this.factsById.push(null);
+  }
+
+  /**
+   * Called once the last domain is added: the by-id lists, grown by push() (room for up to half as
+   * much again), are replaced with exact copies, since the table lives as long as the case.
+   * factsById gets filled in place later, and a copy of exact length keeps that possible.
+   */
+  trim(): void {
+    this.slots = this.slots.slice();
+    this.firstAccepted = this.firstAccepted.slice();
+    this.factsById = this.factsById.slice();
   }
 
   /** The facts of the domain `id` while only its first tenant accepts it. */
   private newFacts(id: number): DomainFacts {
-    const tenant = this.firstTenants[id]!;
+    const tenant = this.firstTenant(id);
     const facts: DomainFacts = {
-      // `first` and the lines most connections read with it come first (one cache line).
       first: tenant,
-      anonymousLine: null,
-      ownSideLine: null,
       several: false,
       tenants: [tenant],
       severalTenantsLine: null,
@@ -110,21 +129,38 @@ export class DomainTable {
 
   /** The first tenant accepting the domain `id` (≥ 0). */
   firstTenant(id: number): Tenant {
-    return this.firstTenants[id]!;
+    return this.slots[id * SLOTS + FIRST_TENANT] as Tenant;
+  }
+
+  /** Whether several tenants accept the domain `id` (≥ 0). */
+  several(id: number): boolean {
+    return this.slots[id * SLOTS + SEVERAL] === 1;
+  }
+
+  /** Attribution's trace line `slot` about the domain `id` (≥ 0) and its first tenant, or null until kept. */
+  keptLine(id: number, slot: DomainLine): string | null {
+    return this.slots[id * SLOTS + slot] as string | null;
+  }
+
+  /** Keeps the line for keptLine (the domain and its first tenant never change): returns it. */
+  keepLine(id: number, slot: DomainLine, line: string): string {
+    this.slots[id * SLOTS + slot] = line;
+    return line;
   }
 
   /** Whether the tenant accepts the domain `id` (-1: no tenant does). */
   accepts(id: number, tenant: Tenant): boolean {
     if (id < 0) return false;
     // A domain several tenants accept has had its facts since its second tenant was added.
-    return this.firstTenants[id] === tenant || (this.severalFlags[id] === 1 && this.factsById[id]!.tenants.includes(tenant));
+    const at = id * SLOTS;
+    return this.slots[at + FIRST_TENANT] === tenant || (this.slots[at + SEVERAL] === 1 && this.factsById[id]!.tenants.includes(tenant));
   }
 
   /** The tenant's AcceptedDomain entry for the domain `id` (-1: no tenant accepts it), or undefined. */
   acceptedBy(id: number, tenant: Tenant): AcceptedDomain | undefined {
     if (id < 0) return undefined;
-    if (this.firstTenants[id] === tenant) return this.firstAccepted[id];
-    return this.severalFlags[id] === 1 ? this.otherAccepted.get(id)?.get(tenant) : undefined;
+    if (this.firstTenant(id) === tenant) return this.firstAccepted[id];
+    return this.slots[id * SLOTS + SEVERAL] === 1 ? this.otherAccepted.get(id)?.get(tenant) : undefined;
   }
 
   /** The facts of the domain `id` (≥ 0). */

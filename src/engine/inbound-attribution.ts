@@ -3,6 +3,7 @@ import type { Certificate } from '../model/certificate.js';
 import type { ConnectorIndex, IndexedConnector, RelayLineParts } from './connector-index.js';
 import { ipv4Number, parseIp } from './ip-address.js';
 import { describe, disabledLines, isActiveOnPrem, lookUpCertificate, NO_ENTRIES, NO_TENANTS, NO_TEXT, otherTenants, problemLine, stepOneLine, type CertificateLookup } from './certificate-lookup.js';
+import { ANONYMOUS_LINE, OWN_SIDE_LINE } from './domain-table.js';
 import { assume, assumptionMark, rewind, say, takeAssumptions, takeTrace, traceMark } from './attribution-lines.js';
 
 /**
@@ -132,9 +133,8 @@ function fromOnPremises(
   const domains = index.domains;
   if (domains.accepts(rcptId, t)) {
     if (explain) {
-      // The sentence depends only on the domain and the tenant: kept on the domain's facts for its first tenant.
-      const facts = domains.factsOf(rcptId);
-      say(facts.first === t ? (facts.ownSideLine ??= ownSideLine(rcpt, t)) : ownSideLine(rcpt, t));
+      // The sentence depends only on the domain and the tenant: kept in the domain table for its first tenant.
+      say(domains.firstTenant(rcptId) === t ? (domains.keptLine(rcptId, OWN_SIDE_LINE) ?? domains.keepLine(rcptId, OWN_SIDE_LINE, ownSideLine(rcpt, t))) : ownSideLine(rcpt, t));
     }
     return result(a, 'accepted', 'outbound', t, connector, how, null, true, competing);
   }
@@ -329,18 +329,22 @@ function decide(conn: Connection, ctx: AttributionContext, explain: boolean): At
   // Step 3: the RCPT TO domain — ordinary inbound mail for the tenant that accepts it.
   if (rcptId >= 0) {
     const t = domains.firstTenant(rcptId);
-    // The domain's facts (trace lines kept per domain) are loaded only to explain.
-    const rcptFacts = explain ? domains.factsOf(rcptId) : null;
-    if (rcptFacts !== null && rcptFacts.several) assume((rcptFacts.severalTenantsLine ??= `assumed: ${rcpt} is accepted in several tenants; ${t.Name} (the first) receives it`));
+    // The domain's facts object (its rarer trace lines) is loaded only for those lines: the
+    // frequent anonymous-inbound line is kept in the domain table, next to the first tenant.
+    if (explain && domains.several(rcptId)) {
+      const facts = domains.factsOf(rcptId);
+      assume((facts.severalTenantsLine ??= `assumed: ${rcpt} is accepted in several tenants; ${t.Name} (the first) receives it`));
+    }
     const ownIp = entryOfTenant(activeIp, t, false);
     if (ownIp) {
-      if (rcptFacts !== null) {
+      if (explain) {
         // Depends only on the domain, its first tenant and the connector: kept on the domain's facts, like the Partner line.
-        if (rcptFacts.ownIpLineFor !== ownIp) {
-          rcptFacts.ownIpLine = `Step 3: ${rcpt} belongs to ${t.Name}, and the source IP matches its OnPremises connector "${ownIp.connector.Name}".`;
-          rcptFacts.ownIpLineFor = ownIp;
+        const facts = domains.factsOf(rcptId);
+        if (facts.ownIpLineFor !== ownIp) {
+          facts.ownIpLine = `Step 3: ${rcpt} belongs to ${t.Name}, and the source IP matches its OnPremises connector "${ownIp.connector.Name}".`;
+          facts.ownIpLineFor = ownIp;
         }
-        say(rcptFacts.ownIpLine!);
+        say(facts.ownIpLine!);
       }
       return fromOnPremises(a, conn, ctx, ownIp, t, ownIp.connector, 'ip', NO_TENANTS, null, null, 0, rcptId, null);
     }
@@ -349,15 +353,17 @@ function decide(conn: Connection, ctx: AttributionContext, explain: boolean): At
     // decided after attribution by partnerConnectorCheck (EXO-SEMANTICS M3 order of checks, M15):
     // that needs the hop's TLS and sender, which attribution does not see.
     const partner = (certProblem ? undefined : partnerHit(l, t)) ?? entryOfTenant(ipHits, t, true);
-    if (rcptFacts !== null) {
-      // These lines depend only on the domain, its first tenant and the Partner connector: kept on the domain's facts.
-      if (partner === undefined) say((rcptFacts.anonymousLine ??= `Step 3: no connector matches; ${rcpt} belongs to ${t.Name}, so this is anonymous inbound internet mail for that tenant.`));
-      else {
-        if (rcptFacts.partnerLineFor !== partner) {
-          rcptFacts.partnerLine = `Step 3: ${rcpt} belongs to ${t.Name}; Partner connector "${partner.connector.Name}" matches the connection (inbound from a partner).`;
-          rcptFacts.partnerLineFor = partner;
+    if (explain) {
+      // These lines depend only on the domain, its first tenant and the Partner connector.
+      if (partner === undefined) {
+        say(domains.keptLine(rcptId, ANONYMOUS_LINE) ?? domains.keepLine(rcptId, ANONYMOUS_LINE, `Step 3: no connector matches; ${rcpt} belongs to ${t.Name}, so this is anonymous inbound internet mail for that tenant.`));
+      } else {
+        const facts = domains.factsOf(rcptId);
+        if (facts.partnerLineFor !== partner) {
+          facts.partnerLine = `Step 3: ${rcpt} belongs to ${t.Name}; Partner connector "${partner.connector.Name}" matches the connection (inbound from a partner).`;
+          facts.partnerLineFor = partner;
         }
-        say(rcptFacts.partnerLine!);
+        say(facts.partnerLine!);
       }
     }
     return result(a, 'accepted', 'inbound', t, partner?.connector ?? null, 'recipient', null, true);
