@@ -180,7 +180,7 @@ export class TraceGroups {
       (o.direction ?? '') === (s.direction ?? '') &&
       (o.origin ?? '') === (s.origin ?? '') &&
       (o.connector ?? '') === (s.connector ?? '') &&
-      replyKey(o.response) === replyKey(s.response) &&
+      sameReply(o.response, s.response) &&
       (level >= NO_DOMAINS || (sameDomainPart(o.sender, s.sender) && sameDomainPart(o.recipient, s.recipient)))
     );
   }
@@ -195,7 +195,7 @@ export class TraceGroups {
     h = this.text(c?.tenantId, h);
     h = this.text(o.direction, h);
     h = this.text(o.status, h);
-    h = this.text(o.response ? replyKey(o.response) : null, h);
+    h = this.reply(o.response, h);
     h = this.text(o.origin, h);
     return this.text(o.connector, h);
   }
@@ -210,6 +210,16 @@ export class TraceGroups {
       }
     }
     return Math.imul(h ^ 0, 0x01000193);
+  }
+
+  /**
+   * The reply's part of the key (replyKey: code and enhanced code) hashed without building its
+   * text: rows with equal replies (sameReply) hash alike, which is all a bucket needs.
+   */
+  private reply(r: SmtpReply | null, h: number): number {
+    if (!r) return this.text(null, h);
+    // Equal codes (also NaN with NaN, 0 with -0, as their texts are equal) give one integer.
+    return this.text(r.enhanced, Math.imul(h ^ (r.code | 0), 0x01000193));
   }
 
   /** domainPart(address)'s characters (ASCII lower-cased in place; other text through toLowerCase), then the separator. */
@@ -272,6 +282,14 @@ function sameDomainPart(a: string | null, b: string | null): boolean {
     if (x !== y) return false;
   }
   return true;
+}
+
+/** replyKey(a) === replyKey(b), without building either text (once per row and group compared). */
+function sameReply(a: SmtpReply | null, b: SmtpReply | null): boolean {
+  if (!a || !b) return !a && !b;
+  // A code's text is unique per number value but for NaN (always "NaN") and -0 (as 0).
+  const sameCode = a.code === b.code || (a.code !== a.code && b.code !== b.code);
+  return sameCode && (a.enhanced ?? '') === (b.enhanced ?? '');
 }
 
 function replyKey(r: SmtpReply | null): string {

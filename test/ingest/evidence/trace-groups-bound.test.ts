@@ -138,3 +138,19 @@ describe('the message tracking log says when its refusals were grouped coarsely'
     expect(total(sink.finish().traces)).toBe(TRACE_GROUPS_KEPT + extra);
   }, 60_000);
 });
+
+describe('rows share a group exactly when their route keys are equal (traceKey)', () => {
+  it('replies count by code and enhanced code only: a missing enhanced code equals an empty one, NaN codes equal each other', async () => {
+    const { TraceGroups, traceKey } = await import('../../../src/ingest/evidence/trace-groups.js');
+    const reply = (code: number, enhanced: string | null, text = 'x') => ({ code, command: null, enhanced, text });
+    const responses = [null, reply(550, '5.7.64'), reply(550, '5.7.64', 'other text'), reply(550, '5.7.640'), reply(550, null), reply(550, ''), reply(551, '5.7.64'), reply(NaN, null), reply(NaN, null), reply(0, null), reply(-0, null), reply(55, '0 5.7.64')];
+    const g = new TraceGroups();
+    const rows = responses.map((response, i) => traceRow({ sender: 'a@fabrikam.com', recipient: 'b@contoso.com', status: 'Failed', response, source: { file: 'trace.csv', line: i + 2 } }));
+    for (const r of rows) g.add(r);
+    // The groups are those of a Map keyed by the whole key text, in first-seen order.
+    const byKey = new Map<string, number>();
+    for (const r of rows) byKey.set(traceKey(r), (byKey.get(traceKey(r)) ?? 0) + 1);
+    expect(g.groups().map((x) => x.count)).toEqual([...byKey.values()]);
+    expect(g.groups()).toHaveLength(8);
+  });
+});
