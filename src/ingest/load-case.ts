@@ -9,8 +9,8 @@ import { sortByPosition } from './diagnostic-order.js';
 import { EvidenceCollector } from './evidence/evidence-collector.js';
 import type { EvidenceReadOptions } from './evidence/evidence-reader.js';
 import { isExportFormat } from './powershell/export-formats.js';
-import type { PreparedExport } from './powershell/load-exports.js';
-import { detectInputs } from './registry/detect-inputs.js';
+import type { ExportCollector } from './powershell/load-exports.js';
+import { detectInputChunks } from './registry/detect-inputs.js';
 import type { InputFile } from './registry/input-file.js';
 import { KINDS_TRIED } from './describe-unknown.js';
 import { addDiagnostics, LIMITS, quoteForDiagnostic } from './limits.js';
@@ -61,21 +61,27 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   // else) and their bytes let go — a provider's exports run to hundreds of MB; the few topology,
   // certificate and endpoints files are kept for the passes below; evidence is streamed later.
   // With a second CPU, the reading and detecting run on a worker thread (registry/detect-inputs.ts).
-  const exportFiles: PreparedExport[] = [];
+  let exportFiles: ExportCollector | null = null;
   const inputs: InputFile[] = [];
-  for await (const input of detectInputs(listing.files)) {
-    if (isExportFormat(input.kind) && input.bytes !== null) {
-      const { readExportFile, prepareExport } = await configurationReaders();
-      const read = readExportFile(input.text ?? decodeText(input.bytes), input.file, input.kind);
-      input.text = null;
-      exportFiles.push(prepareExport(read));
-      continue;
+  // The readers are awaited once, at the first export, not once per file of tens of thousands.
+  let readers: ConfigurationReaders | null = null;
+  for await (const chunk of detectInputChunks(listing.files)) {
+    for (const input of chunk) {
+      if (isExportFormat(input.kind) && input.bytes !== null) {
+        readers ??= await configurationReaders();
+        const read = readers.readExportFile(input.text ?? decodeText(input.bytes), input.file, input.kind);
+        // Let the file's text and bytes go now, not with the rest of its chunk.
+        input.text = null;
+        input.bytes = null;
+        (exportFiles ??= new readers.ExportCollector()).add(read);
+        continue;
+      }
+      inputs.push(input);
     }
-    inputs.push(input);
   }
   // Configuration's readers (the YAML and certificate parsers, the export mapping) are loaded for a
   // case that holds any: one of evidence alone, a message trace say, does without them.
-  const configuration = exportFiles.length > 0 || inputs.some((i) => i.evidence === null) ? await configurationReaders() : null;
+  const configuration = exportFiles !== null || inputs.some((i) => i.evidence === null) ? await configurationReaders() : null;
 
   // Topologies first: they say which certificate files they have already read.
   const topologies = new Map<string, TopologyReadResult>();
@@ -154,7 +160,7 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
     });
   }
 
-  if (configuration !== null) readable += configuration.addExports(exportFiles, topologies.values(), merger!);
+  if (exportFiles !== null) readable += exportFiles.finish(topologies.values(), merger!);
   readable += await readEvidence(evidenceFiles, c, options);
   // Without configuration there is nothing to merge: the case keeps its empty lists as they are.
   merger?.finish();
@@ -247,8 +253,7 @@ async function loadConfigurationReaders() {
     readCertificateBytes: certificates.readCertificateBytes,
     EndpointsCollector: endpoints.EndpointsCollector,
     CaseMerger: merge.CaseMerger,
-    addExports: exports.addExports,
-    prepareExport: exports.prepareExport,
+    ExportCollector: exports.ExportCollector,
     readExportFile: exportReader.readExportFile,
     readTopology: topology.readTopology,
   };

@@ -71,6 +71,14 @@ export class CaseMerger {
     this.certificates.push(...certificates);
   }
 
+  /**
+   * What was added so far as one case to add to another merger, certificates not yet merged
+   * (finish() merges them once, in input order, where the whole case is known).
+   */
+  unfinished(): Case {
+    return { ...this.target, certificates: [...this.certificates] };
+  }
+
   finish(): Case {
     this.target.certificates = mergeCertificates(this.certificates);
     return this.target;

@@ -15,10 +15,20 @@ import { fromDetectedLazily, readInputLazily } from './lazy-detect.js';
  * handful of files never pays for starting a worker.
  */
 export async function* detectInputs(files: readonly string[], options: DetectInputsOptions = {}): AsyncGenerator<InputFile> {
+  for await (const chunk of detectInputChunks(files, options)) yield* chunk;
+}
+
+/**
+ * detectInputs a chunk at a time: a provider's case is tens of thousands of files, and a turn of
+ * an async generator (and an await) per file costs more than handing over each file's result.
+ * A file needs an await only while the modules its detection asks for load (its format's first
+ * file, lazy-detect.ts).
+ */
+export async function* detectInputChunks(files: readonly string[], options: DetectInputsOptions = {}): AsyncGenerator<InputFile[]> {
   const { minFilesForWorker = WORKER_MIN_FILES, workerFirst = false } = options;
   const worker = files.length >= minFilesForWorker ? startWorker(files) : null;
   if (worker === null) {
-    for (const f of files) yield await readInputLazily(f);
+    yield* readBatches(files, 0, files.length);
     return;
   }
   try {
@@ -29,14 +39,47 @@ export async function* detectInputs(files: readonly string[], options: DetectInp
       const detected = mine ? null : await worker.take(c);
       const from = c * CHUNK;
       const to = Math.min(files.length, from + CHUNK);
-      if (detected === null) for (let i = from; i < to; i++) yield await readInputLazily(files[i]!);
-      else for (const d of detected) yield await fromDetectedLazily(d);
+      if (detected === null) yield* readBatches(files, from, to);
+      else yield await fromDetectedChunk(detected);
       Atomics.store(worker.state, CONSUMED, c + 1);
-      Atomics.notify(worker.state, CONSUMED);
+      // A worker held back by the window is woken every few chunks, not for each: it then runs
+      // ahead in one stretch instead of trading the CPU with this thread chunk by chunk. It
+      // waits only WINDOW chunks ahead, so this thread always reaches the next wake-up on its own.
+      if ((c + 1) % WAKE_EVERY === 0) Atomics.notify(worker.state, CONSUMED);
     }
   } finally {
     void worker.stop();
   }
+}
+
+/**
+ * The files from..to read on this thread, CHUNK files at a time, and fewer when their bytes pass
+ * HELD_BYTES: configuration files are read whole, and a batch of large exports is not held at once.
+ */
+async function* readBatches(files: readonly string[], from: number, to: number): AsyncGenerator<InputFile[]> {
+  let batch: InputFile[] = [];
+  let held = 0;
+  for (let i = from; i < to; i++) {
+    const read = readInputLazily(files[i]!);
+    const input = read instanceof Promise ? await read : read;
+    batch.push(input);
+    held += input.bytes?.length ?? 0;
+    if (batch.length >= CHUNK || held >= HELD_BYTES) {
+      yield batch;
+      batch = [];
+      held = 0;
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+async function fromDetectedChunk(detected: readonly DetectedInput[]): Promise<InputFile[]> {
+  const out: InputFile[] = [];
+  for (const d of detected) {
+    const input = fromDetectedLazily(d);
+    out.push(input instanceof Promise ? await input : input);
+  }
+  return out;
 }
 
 export interface DetectInputsOptions {
@@ -53,7 +96,11 @@ export interface DetectInputsOptions {
 const CHUNK = 64;
 /** How many chunks the worker may run ahead of this thread (about 4,000 files). */
 const WINDOW = 64;
+/** How many chunks this thread takes between wake-ups of a waiting worker (well under WINDOW). */
+const WAKE_EVERY = 16;
 const WORKER_MIN_FILES = 512;
+/** Bytes of whole files a batch read on this thread holds at most before it is handed over (one larger file goes alone). */
+const HELD_BYTES = 16 << 20;
 
 /** Indexes in the shared state: the next chunk to claim, and the chunks this thread has taken. */
 export const CLAIMED = 0;

@@ -20,6 +20,16 @@ export async function detectFormatLazily(sample: DetectionSample): Promise<Input
   }
 }
 
+/**
+ * The detection with every module loaded (formats.ts loads them all): detectFormat's answer, with
+ * the formats whose no is plain without their detector (format-list.ts's withoutModule) not asked —
+ * the detection worker sees every file of a provider's case. Undefined when a module is missing after all.
+ */
+export function detectWithEveryFormat(sample: DetectionSample): InputFormat | null | undefined {
+  const found = detectWithLoaded(sample);
+  return found instanceof NotLoaded ? undefined : found;
+}
+
 /** A format the detection needs whose module is not loaded yet. */
 class NotLoaded {
   constructor(readonly entry: FormatEntry) {}
