@@ -1,12 +1,15 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { getHeapStatistics } from 'node:v8';
 import type { CaptureReadResult, CapturedSession } from '../ingest/pcap/capture-model.js';
 import { readCaptureFile } from '../ingest/pcap/read-capture-file.js';
-import { renderPcapMarkdown } from '../report/render-evidence-markdown.js';
-import { indentedSessionJson, PCAP_JSON_FIRST_SESSION, PCAP_JSON_NEXT_SESSION, pcapJsonHead, pcapJsonParts, pcapJsonTail, renderPcapText } from '../report/render-pcap.js';
+import { numbered, type PcapDocumentParts } from '../report/pcap-document.js';
+import { PCAP_MARKDOWN_PARTS } from '../report/render-evidence-markdown.js';
+import { indentedSessionJson, PCAP_JSON_FIRST_SESSION, PCAP_JSON_NEXT_SESSION, pcapJsonHead, pcapJsonParts, pcapJsonTail, pcapTextParts } from '../report/render-pcap.js';
+import { InputError } from './input-error.js';
 import { PcapSessionStore } from './pcap-session-store.js';
 import { parseCommon, REPORT_OPTIONS, UsageError, type CommonOptions } from './options.js';
 import { emit, emitFinishedBytes, emitPieces, reportFinisher, styleFor } from './output.js';
@@ -28,12 +31,8 @@ export async function pcapCommand(args: string[]): Promise<number> {
 
 async function report(o: CommonOptions, file: string, named: (text: string) => string): Promise<number> {
   const keyLogFiles = (o.values.keylog as string[] | undefined) ?? [];
-  if (o.format !== 'json') {
-    const result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress() });
-    if (result.error !== null) return fail(named(result.error));
-    await emit(named(await render(result, o)), o);
-    return 0;
-  }
+  if (o.format === 'html') return page(o, file, keyLogFiles, named);
+  if (o.format !== 'json') return document(o, file, keyLogFiles, named);
   // JSON for a capture of many sessions: each session is kept as its JSON text only (a fraction of
   // the objects' size), past a few MB in a temporary file, and the document is written in pieces
   // rather than built as one string — memory stays flat whatever the capture's size.
@@ -77,8 +76,9 @@ function* documentBytes(result: CaptureReadResult, store: PcapSessionStore, fini
 const PIECE_CHARS = 1 << 18;
 
 /**
- * The document's pieces in fewer, larger ones. Each piece is whole JSON values, so no path or name
- * spans two of them and joining them changes nothing the output step rewrites.
+ * The document's pieces in fewer, larger ones. Each piece is whole JSON values or whole parts of a
+ * text or Markdown document, so no path or name spans two of them and joining them changes nothing
+ * the output step rewrites.
  */
 function* joined(pieces: Iterable<string>, named: (text: string) => string): Generator<string> {
   let parts: string[] = [];
@@ -96,18 +96,122 @@ function* joined(pieces: Iterable<string>, named: (text: string) => string): Gen
   if (parts.length > 0) yield parts.join('');
 }
 
-async function render(result: CaptureReadResult, o: CommonOptions): Promise<string> {
+/**
+ * Text and Markdown, like JSON, from sessions kept as text: each session is rendered as its
+ * connection ends, with its number (its place by first packet, known only at the end) left to
+ * fill in, and the document is written in pieces once the capture is read, its head stating the
+ * counts. The finishing step (relative paths, `--redact`) is applied part by part, as `emit` would
+ * apply it to the whole: no path or name spans two parts.
+ */
+async function document(o: CommonOptions, file: string, keyLogFiles: string[], named: (text: string) => string): Promise<number> {
+  const parts = o.format === 'markdown' ? PCAP_MARKDOWN_PARTS : pcapTextParts(styleFor(o.output));
+  const store = new PcapSessionStore(parts.listings.map((_, i) => `sessions-${i}.${o.format === 'markdown' ? 'md' : 'txt'}`));
+  // As for JSON: without --redact each part is finished as it is made and copied out as bytes;
+  // `--redact` learns its names once the capture was read, so it finishes the pieces at the end.
+  const finish = o.redact ? null : await reportFinisher(o);
+  try {
+    const onSession = (s: CapturedSession): void =>
+      store.add(
+        s.packets.first,
+        ...parts.listings.map((listing) => {
+          const text = named(listing.part(s));
+          return finish ? finish(text) : text;
+        }),
+      );
+    const result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress(), onSession, keepSessions: false });
+    if (result.error !== null) return fail(named(result.error));
+    if (finish) await emitFinishedBytes(numberedDocumentBytes(parts, result, store, (text) => finish(named(text))), o.output);
+    else await emitPieces(joined(documentParts(parts, result, store), named), o);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function* documentParts(parts: PcapDocumentParts, r: CaptureReadResult, store: PcapSessionStore): Generator<string> {
+  const sessions = store.size;
+  yield parts.head(r, sessions);
+  for (const [i, listing] of parts.listings.entries()) {
+    let n = 0;
+    for (const part of store.sorted(i)) yield numbered(part, ++n, listing.slots);
+    yield parts.after(i, sessions);
+  }
+}
+
+/** The same document as UTF-8, from parts spooled already finished; `finish` is for the head and the text after each listing. */
+function* numberedDocumentBytes(parts: PcapDocumentParts, r: CaptureReadResult, store: PcapSessionStore, finish: (text: string) => string): Generator<Uint8Array> {
+  const sessions = store.size;
+  yield Buffer.from(finish(parts.head(r, sessions)), 'utf8');
+  for (const [i, listing] of parts.listings.entries()) {
+    let n = 0;
+    for (const part of store.sortedBytes(i)) yield* numberedBytes(part, ++n, listing.slots);
+    yield Buffer.from(finish(parts.after(i, sessions)), 'utf8');
+  }
+}
+
+/** `numbered` on a part's UTF-8: SESSION_NUMBER is the byte 0 there, and no other character's encoding holds one. */
+function* numberedBytes(part: Uint8Array, n: number, slots: number): Generator<Uint8Array> {
+  const bytes = Buffer.from(part.buffer, part.byteOffset, part.byteLength);
+  let from = 0;
+  for (let i = 0; i < slots; i++) {
+    const at = bytes.indexOf(0, from);
+    if (at < 0) break;
+    yield bytes.subarray(from, at);
+    yield Buffer.from(String(n), 'latin1');
+    from = at + 1;
+  }
+  yield bytes.subarray(from);
+}
+
+/**
+ * A page is built whole, from a read result that holds every session object. Rather than run out
+ * of memory on a huge capture, the reading stops with a clear error once the heap is this full (as
+ * `headers --format html` does): the other formats handle any number of sessions.
+ */
+const PAGE_HEAP_SHARE = 0.7;
+/** Sessions read between two looks at the heap (a look costs microseconds). */
+const HEAP_CHECK_EVERY = 64;
+
+async function page(o: CommonOptions, file: string, keyLogFiles: string[], named: (text: string) => string): Promise<number> {
+  let sessions = 0;
+  let full = false;
+  const onSession = (): void => {
+    if (full || ++sessions % HEAP_CHECK_EVERY !== 0) return;
+    const heap = getHeapStatistics();
+    if (heap.used_heap_size <= PAGE_HEAP_SHARE * heap.heap_size_limit) return;
+    full = true;
+    // Thrown into the reader, which stops reading; the error the admin sees is the one below.
+    throw new InputError('memory is running out');
+  };
+  const tooMany = (): InputError =>
+    new InputError(`${sessions} SMTP sessions read and memory is running out: too many for one HTML page, which is built whole. Use --format json, text or markdown: they are written from sessions kept on disk, whatever their number.`);
+  let result: CaptureReadResult;
+  try {
+    result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress(), onSession });
+  } catch (e) {
+    throw full ? tooMany() : e;
+  }
+  if (full) throw tooMany();
+  if (result.error !== null) return fail(named(result.error));
   // The page builder is loaded only for a page: it is most of what the command would load otherwise.
-  if (o.format === 'html') return (await import('../report/html/build.js')).pcapHtml(result, o.at);
-  if (o.format === 'markdown') return renderPcapMarkdown(result);
-  return renderPcapText(result, styleFor(o.output));
+  await emit(named((await import('../report/html/build.js')).pcapHtml(result, o.at)), o);
+  return 0;
 }
 
 async function spoolStandardInput(): Promise<{ file: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'mailflow-doctor-'));
   const file = join(dir, 'stdin.pcap');
+  // The copy may be as large as the capture: removed also when the process exits before `remove` (a closed pipe ends the command with `process.exit`).
+  const removeOnExit = (): void => rmSync(dir, { recursive: true, force: true });
+  process.on('exit', removeOnExit);
   await pipeline(process.stdin, createWriteStream(file, { mode: 0o600 }));
-  return { file, remove: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    file,
+    remove: async () => {
+      process.off('exit', removeOnExit);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 function fail(message: string): number {

@@ -28,6 +28,9 @@ export class TextSpool {
   private pending: Buffer | null = null;
   private pendingBytes = 0;
 
+  /** Removes the temporary file when the process exits before `close` (a closed pipe ends a command with `process.exit`). */
+  private readonly closeOnExit = (): void => this.close();
+
   /** `fileName`: the temporary file's name, for whoever finds it left behind by a killed process. */
   constructor(private readonly fileName = 'report.txt') {}
 
@@ -94,6 +97,7 @@ export class TextSpool {
     this.fd = -1;
     if (this.dir !== null) rmSync(this.dir, { recursive: true, force: true });
     this.dir = null;
+    process.off('exit', this.closeOnExit);
   }
 
   private readAt(buffer: Buffer, length: number, offset: number): void {
@@ -108,6 +112,7 @@ export class TextSpool {
   private spill(): void {
     this.dir = mkdtempSync(join(tmpdir(), 'mailflow-doctor-'));
     this.fd = openSync(join(this.dir, this.fileName), 'w+', 0o600);
+    process.on('exit', this.closeOnExit);
     for (const text of this.texts) this.append(text);
     this.texts.length = 0;
     this.textChars = 0;

@@ -1,5 +1,5 @@
 import { MEANING_SOURCES, type DecodedMessage } from '../model/message-headers.js';
-import type { CaptureReadResult } from '../model/capture.js';
+import type { CaptureReadResult, CapturedSession } from '../model/capture.js';
 import type { TraceRollup } from '../model/message-trace.js';
 import { FORMAT_TITLES } from '../model/message-trace.js';
 import type { InputReport } from '../model/diagnostics.js';
@@ -9,7 +9,8 @@ import { wholeDocument, type HeadersDocumentParts } from './headers-document.js'
 import { headersTextParts } from './render-headers.js';
 import { cell } from './render-markdown.js';
 import type { LogsResult } from './render-logs.js';
-import { sessionLines, summaryLines } from './render-pcap.js';
+import { SESSION_NUMBER, wholePcapDocument, type PcapDocumentParts } from './pcap-document.js';
+import { sessionBodyLines, sessionSpan, sessionTitle, summaryLines } from './render-pcap.js';
 import { listedMessage, type TraceReport } from './render-trace-json.js';
 import { filterPhrases } from './render-trace.js';
 import { PLAIN } from './style.js';
@@ -121,32 +122,51 @@ export function renderLogsMarkdown(r: LogsResult): string {
 
 /** `pcap --format markdown`: the capture's summary, a table of sessions, then each session's conversation as the text report shows it. */
 export function renderPcapMarkdown(r: CaptureReadResult): string {
-  const [title, ...summary] = summaryLines(r.summary, PLAIN);
-  const lines = [`# mailflow-doctor capture: \`${r.summary.file}\``, '', title!.replace(/^Capture .*? \(/, '('), '', ...summary.map((l) => `- ${l.trim()}`), ''];
-  if (r.diagnostics.length > 0) lines.push('## Capture problems', '', ...r.diagnostics.map((d) => `- **${d.severity}**: ${d.message}`), '');
-  if (r.sessions.length === 0) {
-    lines.push(`No SMTP session in this capture (${r.summary.tcpConnections} TCP connections looked at).`, '');
+  return wholePcapDocument(PCAP_MARKDOWN_PARTS, r);
+}
+
+const PCAP_SESSION_COLUMNS = ['#', 'start', 'client → server', 'EHLO', 'STARTTLS', 'TLS', 'server certificate', 'first refusal'];
+
+/**
+ * The Markdown report in parts (pcap-document.ts): the head counts the sessions and opens their
+ * table; the sessions are listed twice, as table rows and then one by one.
+ */
+export const PCAP_MARKDOWN_PARTS: PcapDocumentParts = {
+  head: (r, sessions) => {
+    const [title, ...summary] = summaryLines(r.summary, PLAIN);
+    const lines = [`# mailflow-doctor capture: \`${r.summary.file}\``, '', title!.replace(/^Capture .*? \(/, '('), '', ...summary.map((l) => `- ${l.trim()}`), ''];
+    if (r.diagnostics.length > 0) lines.push('## Capture problems', '', ...r.diagnostics.map((d) => `- **${d.severity}**: ${d.message}`), '');
+    if (sessions === 0) lines.push(`No SMTP session in this capture (${r.summary.tcpConnections} TCP connections looked at).`, '');
+    else lines.push(`## Sessions (${sessions})`, '', ...table(PCAP_SESSION_COLUMNS, []).slice(0, 2));
     return lines.join('\n');
-  }
-  const rows = r.sessions.map((x, i) => {
-    const refusal = [...x.replies, ...x.transactions.flatMap((t) => t.replies)].find((y) => y.code >= 400);
-    return [
-      `[${i + 1}](#session-${i + 1})`,
-      x.start ?? '—',
-      `${x.client} → ${x.server}`,
-      x.ehlo ?? '—',
-      x.starttls,
-      x.tls ? `${x.tls.version ?? '?'}${x.tls.decrypted ? ' (decrypted)' : ''}` : 'none',
-      x.tls?.serverCertificates?.[0]?.subject ?? '—',
-      refusal ? `${refusal.code}${refusal.enhanced ? ` ${refusal.enhanced}` : ''} ${refusal.text.split('\n')[0]}` : '—',
-    ];
-  });
-  lines.push(`## Sessions (${r.sessions.length})`, '', ...table(['#', 'start', 'client → server', 'EHLO', 'STARTTLS', 'TLS', 'server certificate', 'first refusal'], rows));
-  r.sessions.forEach((x, i) => {
-    const [head, ...rest] = sessionLines(x, i + 1, PLAIN);
-    lines.push(`### Session ${i + 1}`, '', `${head!.replace(/^Session \d+: /, '')}`, '', ...fenced(rest.map((l) => l.replace(/^ {2}/, ''))));
-  });
-  return lines.join('\n');
+  },
+  listings: [
+    // A table row whose first cell links to the session's section: the number goes in twice.
+    { slots: 2, part: (x) => `\n| [${SESSION_NUMBER}](#session-${SESSION_NUMBER}) | ${pcapSessionCells(x).map(cell).join(' | ')} |` },
+    { slots: 1, part: (x) => `\n${pcapSessionSection(x).join('\n')}` },
+  ],
+  // The blank line that ends the table; nothing follows the sections. Without sessions the head is the whole report.
+  after: (listing, sessions) => (listing === 0 && sessions > 0 ? '\n' : ''),
+};
+
+/** A session's row in the table, after its number. */
+function pcapSessionCells(x: CapturedSession): string[] {
+  const refusal = [...x.replies, ...x.transactions.flatMap((t) => t.replies)].find((y) => y.code >= 400);
+  return [
+    x.start ?? '—',
+    sessionTitle(x),
+    x.ehlo ?? '—',
+    x.starttls,
+    x.tls ? `${x.tls.version ?? '?'}${x.tls.decrypted ? ' (decrypted)' : ''}` : 'none',
+    x.tls?.serverCertificates?.[0]?.subject ?? '—',
+    refusal ? `${refusal.code}${refusal.enhanced ? ` ${refusal.enhanced}` : ''} ${refusal.text.split('\n')[0]}` : '—',
+  ];
+}
+
+/** A session's section: its heading (numbered later), its title, then its conversation as the text report shows it. */
+function pcapSessionSection(x: CapturedSession): string[] {
+  const body = sessionBodyLines(x, PLAIN).map((l) => l.replace(/^ {2}/, ''));
+  return [`### Session ${SESSION_NUMBER}`, '', `${sessionTitle(x)}${sessionSpan(x)}`, '', ...fenced(body)];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { CaptureReadResult, CaptureSummary, CapturedCertificate, CapturedSession, CapturedTls } from '../model/capture.js';
+import { SESSION_NUMBER, wholePcapDocument, type PcapDocumentParts } from './pcap-document.js';
 import { PLAIN, type Style } from './style.js';
 
 /** `pcap --format json`: `{ capture, sessions, diagnostics }` (CONTRACT.md: `sessions` holds one object per SMTP session). */
@@ -54,17 +55,28 @@ export function indentedSessionJson(session: CapturedSession): string {
 
 /** `pcap --format text`: the capture summary, then each SMTP session as a conversation. */
 export function renderPcapText(r: CaptureReadResult, s: Style = PLAIN): string {
-  const out: string[] = [...summaryLines(r.summary, s)];
-  for (const d of r.diagnostics.slice(0, 20)) out.push(`  ${d.severity === 'error' ? s.red('error') : s.yellow('warning')} ${d.message}`);
-  if (r.diagnostics.length > 20) out.push(`  … ${r.diagnostics.length - 20} more diagnostics (see --format json)`);
-  if (r.sessions.length === 0) {
-    out.push(
-      '',
-      `No SMTP session in this capture (${r.summary.tcpConnections} TCP connections looked at). SMTP is recognised by what is said on any port (a 220 greeting, EHLO/HELO, or a TLS ClientHello on 465); capture on the mail server's interface with a filter such as "tcp port 25".`,
-    );
-  }
-  r.sessions.forEach((session, i) => out.push('', ...sessionLines(session, i + 1, s)));
-  return `${out.join('\n')}\n`;
+  return wholePcapDocument(pcapTextParts(s), r);
+}
+
+/** The text report in parts (pcap-document.ts): its head says when the capture holds no session. */
+export function pcapTextParts(s: Style = PLAIN): PcapDocumentParts {
+  return {
+    head: (r, sessions) => {
+      const out: string[] = [...summaryLines(r.summary, s)];
+      for (const d of r.diagnostics.slice(0, 20)) out.push(`  ${d.severity === 'error' ? s.red('error') : s.yellow('warning')} ${d.message}`);
+      if (r.diagnostics.length > 20) out.push(`  … ${r.diagnostics.length - 20} more diagnostics (see --format json)`);
+      if (sessions === 0) {
+        out.push(
+          '',
+          `No SMTP session in this capture (${r.summary.tcpConnections} TCP connections looked at). SMTP is recognised by what is said on any port (a 220 greeting, EHLO/HELO, or a TLS ClientHello on 465); capture on the mail server's interface with a filter such as "tcp port 25".`,
+        );
+      }
+      return out.join('\n');
+    },
+    // A blank line, then the session; its number is the first text of its heading (after the style's opening).
+    listings: [{ slots: 1, part: (x) => `\n\n${sessionLines(x, SESSION_NUMBER, s).join('\n')}` }],
+    after: () => '\n',
+  };
 }
 
 export function summaryLines(c: CaptureSummary, s: Style): string[] {
@@ -83,10 +95,23 @@ export function summaryLines(c: CaptureSummary, s: Style): string[] {
   return lines;
 }
 
-export function sessionLines(x: CapturedSession, n: number, s: Style): string[] {
-  const lines = [
-    s.bold(`Session ${n}: ${x.client} → ${x.server}`) + s.dim(`  packets ${x.packets.first}–${x.packets.last}${x.start ? `, ${x.start}` : ''}, ${closing(x)}`),
-  ];
+/** `n`: the session's number, or SESSION_NUMBER where it is filled in later. */
+export function sessionLines(x: CapturedSession, n: number | string, s: Style): string[] {
+  return [s.bold(`Session ${n}: ${sessionTitle(x)}`) + s.dim(sessionSpan(x)), ...sessionBodyLines(x, s)];
+}
+
+export function sessionTitle(x: CapturedSession): string {
+  return `${x.client} → ${x.server}`;
+}
+
+/** What follows the title in a session's heading: its packets, start and end. */
+export function sessionSpan(x: CapturedSession): string {
+  return `  packets ${x.packets.first}–${x.packets.last}${x.start ? `, ${x.start}` : ''}, ${closing(x)}`;
+}
+
+/** A session's lines after its heading. */
+export function sessionBodyLines(x: CapturedSession, s: Style): string[] {
+  const lines: string[] = [];
   if (x.proxiedClient) {
     const p = x.proxiedClient;
     lines.push(`  Proxied client (${p.protocol} header): ${p.ip.includes(':') ? `[${p.ip}]` : p.ip}${p.port === null ? '' : `:${p.port}`} — the client on the wire is a proxy`);

@@ -43,4 +43,20 @@ describe('PcapSessionStore', () => {
       expect(got).toEqual(expected);
     }
   });
+
+  it('keeps one text per listing (Markdown: a table row, then the conversation), each given back in the same order', () => {
+    const store = new PcapSessionStore(['rows.md', 'sections.md']);
+    const expected: { first: number; i: number }[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const first = (3000 - i) >> 1;
+      // The sections outgrow the in-memory spool; the rows stay in memory.
+      store.add(first, `row ${i}`, `section ${i} ${'y'.repeat(4000)}`);
+      expected.push({ first, i });
+    }
+    expected.sort((a, b) => a.first - b.first || a.i - b.i);
+    expect(store.size).toBe(3000);
+    expect([...store.sorted(0)]).toEqual(expected.map((e) => `row ${e.i}`));
+    expect([...store.sorted(1)]).toEqual(expected.map((e) => `section ${e.i} ${'y'.repeat(4000)}`));
+    store.close();
+  });
 });
