@@ -62,13 +62,7 @@ export class TextSpool {
       for (const i of order) yield this.texts[i]!;
       return;
     }
-    let buffer = Buffer.allocUnsafe(64 * 1024);
-    for (const i of order) {
-      const length = this.lengths[i]!;
-      if (length > buffer.length) buffer = Buffer.allocUnsafe(length);
-      this.readAt(buffer, length, this.offsets[i]!);
-      yield buffer.toString('utf8', 0, length);
-    }
+    for (const bytes of this.spilled(order)) yield bytes.toString('utf8');
   }
 
   /**
@@ -82,6 +76,11 @@ export class TextSpool {
       for (const i of order) yield Buffer.from(this.texts[i]!, 'utf8');
       return;
     }
+    yield* this.spilled(order);
+  }
+
+  /** The spilled texts numbered by `order`, read into one reused buffer: each valid until the next. */
+  private *spilled(order: Iterable<number>): Generator<Buffer> {
     let buffer = Buffer.allocUnsafe(64 * 1024);
     for (const i of order) {
       const length = this.lengths[i]!;
