@@ -3,13 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { getHeapStatistics } from 'node:v8';
 import type { CaptureReadResult, CapturedSession } from '../ingest/pcap/capture-model.js';
 import { readCaptureFile } from '../ingest/pcap/read-capture-file.js';
 import { numbered, type PcapDocumentParts } from '../report/pcap-document.js';
 import { PCAP_MARKDOWN_PARTS } from '../report/render-evidence-markdown.js';
 import { indentedSessionJson, PCAP_JSON_FIRST_SESSION, PCAP_JSON_NEXT_SESSION, pcapJsonHead, pcapJsonParts, pcapJsonTail, pcapTextParts } from '../report/render-pcap.js';
-import { InputError } from './input-error.js';
+import { FirstSessions } from './first-sessions.js';
 import { PcapSessionStore } from './pcap-session-store.js';
 import { parseCommon, REPORT_OPTIONS, UsageError, type CommonOptions } from './options.js';
 import { emit, emitFinishedBytes, emitPieces, reportFinisher, styleFor } from './output.js';
@@ -164,37 +163,17 @@ function* numberedBytes(part: Uint8Array, n: number, slots: number): Generator<U
 }
 
 /**
- * A page is built whole, from a read result that holds every session object. Rather than run out
- * of memory on a huge capture, the reading stops with a clear error once the heap is this full (as
- * `headers --format html` does): the other formats handle any number of sessions.
+ * A page lists the first sessions of the capture (the page builder's MAX_SESSIONS, by first
+ * packet) and counts the rest: only those are kept while the capture is read, so the page of a
+ * capture of any size is built in the same memory.
  */
-const PAGE_HEAP_SHARE = 0.7;
-/** Sessions read between two looks at the heap (a look costs microseconds). */
-const HEAP_CHECK_EVERY = 64;
-
 async function page(o: CommonOptions, file: string, keyLogFiles: string[], named: (text: string) => string): Promise<number> {
-  let sessions = 0;
-  let full = false;
-  const onSession = (): void => {
-    if (full || ++sessions % HEAP_CHECK_EVERY !== 0) return;
-    const heap = getHeapStatistics();
-    if (heap.used_heap_size <= PAGE_HEAP_SHARE * heap.heap_size_limit) return;
-    full = true;
-    // Thrown into the reader, which stops reading; the error the admin sees is the one below.
-    throw new InputError('memory is running out');
-  };
-  const tooMany = (): InputError =>
-    new InputError(`${sessions} SMTP sessions read and memory is running out: too many for one HTML page, which is built whole. Use --format json, text or markdown: they are written from sessions kept on disk, whatever their number.`);
-  let result: CaptureReadResult;
-  try {
-    result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress(), onSession });
-  } catch (e) {
-    throw full ? tooMany() : e;
-  }
-  if (full) throw tooMany();
-  if (result.error !== null) return fail(named(result.error));
   // The page builder is loaded only for a page: it is most of what the command would load otherwise.
-  await emit(named((await import('../report/html/build.js')).pcapHtml(result, o.at)), o);
+  const [{ pcapHtml }, { MAX_SESSIONS }] = await Promise.all([import('../report/html/build.js'), import('../report/html/evidence-model.js')]);
+  const first = new FirstSessions(MAX_SESSIONS);
+  const result = await readCaptureFile(file, { keyLogFiles, progress: terminalProgress(), onSession: (s) => first.add(s), keepSessions: false });
+  if (result.error !== null) return fail(named(result.error));
+  await emit(named(pcapHtml({ ...result, sessions: first.sessions() }, o.at, first.total)), o);
   return 0;
 }
 

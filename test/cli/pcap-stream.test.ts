@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -6,24 +6,16 @@ import { redactReport } from '../../src/cli/redact-report.js';
 import { TextSpool } from '../../src/cli/text-spool.js';
 import { RedactionMap } from '../../src/redact/index.js';
 import { readCaptureFile } from '../../src/ingest/pcap/read-capture-file.js';
-import type { CaptureReadResult } from '../../src/model/capture.js';
+import type { CaptureReadResult, CapturedSession } from '../../src/model/capture.js';
+import { FirstSessions } from '../../src/cli/first-sessions.js';
+import { pcapHtml } from '../../src/report/html/build.js';
+import { MAX_SESSIONS } from '../../src/report/html/evidence-model.js';
 import { numbered, SESSION_NUMBER } from '../../src/report/pcap-document.js';
 import { renderPcapMarkdown } from '../../src/report/render-evidence-markdown.js';
 import { renderPcapText } from '../../src/report/render-pcap.js';
 import { PLAIN } from '../../src/report/style.js';
 import { Conversation, pcapFile, type Frame, type Segment } from '../ingest/pcap/capture-builder.js';
 import { runMain } from './in-process.js';
-
-// The heap as the HTML page's guard sees it: the real figures unless a test says the heap is full.
-const heap = vi.hoisted(() => ({ full: false }));
-vi.mock('node:v8', async (importOriginal) => {
-  const v8 = await importOriginal<typeof import('node:v8')>();
-  const getHeapStatistics = () => {
-    const real = v8.getHeapStatistics();
-    return heap.full ? { ...real, used_heap_size: real.heap_size_limit } : real;
-  };
-  return { ...v8, default: { ...v8, getHeapStatistics }, getHeapStatistics };
-});
 
 // The project's rule: never crash on a large input, in bounded memory. `pcap` renders each session
 // to text as its connection ends and writes the document once the capture is read; the report must
@@ -132,18 +124,25 @@ describe('pcap text and Markdown written from sessions kept as text', () => {
     expect(text).toBe(redactReport(renderPcapMarkdown(whole), RedactionMap.parse(readFileSync(map, 'utf8'))));
   });
 
-  it('HTML, built whole, stops with a clear error when the heap fills instead of running out of memory', async () => {
+  it('HTML keeps only the sessions the page lists: the same page as one built from every session', async () => {
+    // The page lists the first MAX_SESSIONS sessions by first packet and counts all of them; the
+    // capture has more, ending in another order than they began, so the kept ones must be chosen.
+    expect(3 * TRIOS).toBeGreaterThan(MAX_SESSIONS);
+    const at = '2026-11-20T10:00:00Z';
     const out = join(dir, 'nested.html');
-    heap.full = true;
-    try {
-      const r = await runMain('pcap', capture, '--format', 'html', '--output', out);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/^mailflow-doctor pcap: \d+ SMTP sessions read and memory is running out: too many for one HTML page.*--format json, text or markdown/);
-      expect(existsSync(out)).toBe(false);
-    } finally {
-      heap.full = false;
-    }
-    expect((await runMain('pcap', capture, '--format', 'html', '--output', out)).code).toBe(0);
+    const r = await runMain('pcap', capture, '--format', 'html', '--at', at, '--output', out);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(pcapHtml(whole, new Date(at)));
+  });
+});
+
+describe('FirstSessions', () => {
+  const session = (first: number) => ({ packets: { first, last: first, count: 1 } }) as CapturedSession;
+  it('keeps the first sessions by first packet, whatever order they end in, and counts all', () => {
+    const keeper = new FirstSessions(3);
+    for (const first of [90, 10, 70, 30, 50, 20, 80, 40, 60, 5]) keeper.add(session(first));
+    expect(keeper.total).toBe(10);
+    expect(keeper.sessions().map((s) => s.packets.first)).toEqual([5, 10, 20]);
   });
 });
 

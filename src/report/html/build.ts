@@ -81,7 +81,8 @@ export function logsHtml(r: LogsResult, at: Date): string {
   });
 }
 
-export function pcapHtml(r: CaptureReadResult, at: Date): string {
+/** `sessionsTotal`: how many sessions the capture held when `r.sessions` keeps only the first of them (by first packet). */
+export function pcapHtml(r: CaptureReadResult, at: Date, sessionsTotal = r.sessions.length): string {
   const s = r.summary;
   return renderEvidenceHtml({
     command: 'pcap',
@@ -93,7 +94,7 @@ export function pcapHtml(r: CaptureReadResult, at: Date): string {
       { label: 'skipped', value: s.skipped },
     ],
     inputs: [{ file: s.file, kind: s.format ?? 'capture', records: s.smtpSessions, skipped: s.skipped, diagnostics: r.diagnostics }],
-    views: { sessions: r.sessions.slice(0, MAX_SESSIONS).map((x) => sessionRowFromCapture(x, s.file)), sessionsTotal: r.sessions.length },
+    views: { sessions: r.sessions.slice(0, MAX_SESSIONS).map((x) => sessionRowFromCapture(x, s.file)), sessionsTotal },
     at: at.toISOString(),
     version: toolVersion(),
   });
