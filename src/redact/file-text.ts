@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { Certificate } from '../model/certificate.js';
 import { detectCertificate, readCertificateBytes } from '../ingest/certificate/read-certificate.js';
 import { hasCertificateName } from '../ingest/detect.js';
@@ -77,6 +77,9 @@ export function encodeWithEncoding(text: string, encoding: Encoding): Buffer {
 
 /** The text to redact for one input, or a reason it is left out. */
 export async function fileText(file: string): Promise<FileText | { skipped: string }> {
+  // A capture is told by its magic number and read in chunks: never read whole (captures run to
+  // GB), and tested before the certificate file it could pass for (a PEM text in its packets).
+  if (!hasCertificateName(file) && captureFormat(fileHead(file, 64)) !== null) return captureText(file);
   const bytes = readFileSync(file);
   const sample = bytes.subarray(0, 1 << 20);
   if (detectCertificate(bytes) || hasCertificateName(file)) {
@@ -88,13 +91,6 @@ export async function fileText(file: string): Promise<FileText | { skipped: stri
       outputSuffix: '.certificate.yaml',
       note: 'certificate file: a signed certificate cannot be redacted and re-signed, so its properties (thumbprint, subject, issuer, names, validity, self-signed, trust) are written as a topology certificate entry instead',
     };
-  }
-  if (captureFormat(sample) !== null) {
-    const r = await readCaptureFile(file);
-    if (r.error !== null) return { skipped: `capture that cannot be read: ${r.error}` };
-    const json = [...pcapJsonParts(r, r.sessions.map((s) => JSON.stringify(s, null, 2)))].join('');
-    const note = 'capture: packets cannot be redacted in place; written as the SMTP session JSON `mailflow-doctor pcap --format json` prints, redacted';
-    return { text: `{\n  "redacted": ${JSON.stringify(note)},${json.slice(1)}`, encoding: 'utf8', outputSuffix: '.sessions.json', note };
   }
   if (looksLikeMsg(sample)) {
     try {
@@ -109,6 +105,26 @@ export async function fileText(file: string): Promise<FileText | { skipped: stri
   const { text, encoding } = decodeWithEncoding(bytes);
   if (!looksLikeText(text.slice(0, 64 * 1024))) return { skipped: 'binary file of no kind the tool reads' };
   return { text, encoding, outputSuffix: '', note: null };
+}
+
+/** The session JSON `pcap --format json` prints for a capture, with a note that it stands for the capture. */
+async function captureText(file: string): Promise<FileText | { skipped: string }> {
+  const r = await readCaptureFile(file);
+  if (r.error !== null) return { skipped: `capture that cannot be read: ${r.error}` };
+  const json = [...pcapJsonParts(r, r.sessions.map((s) => JSON.stringify(s, null, 2)))].join('');
+  const note = 'capture: packets cannot be redacted in place; written as the SMTP session JSON `mailflow-doctor pcap --format json` prints, redacted';
+  return { text: `{\n  "redacted": ${JSON.stringify(note)},${json.slice(1)}`, encoding: 'utf8', outputSuffix: '.sessions.json', note };
+}
+
+/** The first `length` bytes of a file (fewer when it is shorter). */
+function fileHead(file: string, length: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(length);
+    return b.subarray(0, readSync(fd, b, 0, length, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Certificates in the topology format (examples/*\/topology.yaml `certificates:`), real names still in (redacted next). */

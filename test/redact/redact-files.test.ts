@@ -5,6 +5,7 @@ import { loadCase } from '../../src/ingest/load-case.js';
 import { redactPaths } from '../../src/redact/redact-files.js';
 import { redactText } from '../../src/redact/redact-text.js';
 import { runMain } from '../cli/in-process.js';
+import { Conversation, pcapFile } from '../ingest/pcap/capture-builder.js';
 import { makeSelfSigned, removeTempDirs, tempDir } from '../ingest/openssl-helpers.js';
 
 afterAll(removeTempDirs);
@@ -51,6 +52,27 @@ describe('redact: files the tool cannot rewrite token by token', () => {
     expect(json.sessions.length).toBeGreaterThan(0);
     // Every address of the capture's sessions is a pseudonym (or was already a documentation address).
     for (const s of json.sessions) for (const endpoint of [s.client, s.server]) expect(redactText(endpoint, map)).toBe(endpoint);
+  });
+
+  it('a capture whose packets carry a PEM certificate is still a capture (its magic number says so), not a certificate file', async () => {
+    // A message with a certificate pasted in its body: the PEM armour is in the capture's first bytes.
+    const c = new Conversation({ ip: '192.0.2.10', port: 40000 }, { ip: '198.51.100.25', port: 25 })
+      .server('220 mail.contoso.com ESMTP\r\n')
+      .client('EHLO client.fabrikam.com\r\n')
+      .server('250 mail.contoso.com\r\n')
+      .client('MAIL FROM:<alice@fabrikam.com>\r\nRCPT TO:<bob@contoso.com>\r\nDATA\r\n')
+      .server('250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go ahead\r\n')
+      .client('Subject: our certificate\r\n\r\n-----BEGIN CERTIFICATE-----\r\nMIIBfake\r\n-----END CERTIFICATE-----\r\n.\r\n')
+      .server('250 2.0.0 Ok\r\n')
+      .close();
+    const dir = tempDir('redact-pcap-pem');
+    writeFileSync(join(dir, 'with-pem.pcap'), pcapFile(c.frames()));
+    const out = tempDir('redact-pcap-pem-out');
+    const { files } = await redactPaths([dir], out);
+    expect(files[0]!.note).toMatch(/^capture: .*session JSON/);
+    const json = JSON.parse(readFileSync(files[0]!.output!, 'utf8'));
+    expect(json.sessions).toHaveLength(1);
+    expect(json.sessions[0].transactions[0].rcptTo.length).toBe(1);
   });
 
   it('UTF-16 exports stay UTF-16 with their byte-order mark, and the reader still reads them', async () => {
