@@ -1,5 +1,6 @@
 import type { SmtpSessionObservation, StatusObservation } from '../../model/evidence.js';
-import { own, SmtpSessionAssembly, type ProtocolRow } from './smtp-session.js';
+import { own } from './session-rows.js';
+import { SmtpSessionAssembly, type ProtocolRow } from './smtp-session.js';
 
 /**
  * Groups the interleaved rows of a protocol log by `session-id` and hands each session out when

@@ -4,7 +4,8 @@ import type { CapturedReply, CapturedTransaction } from './capture-model.js';
 import { EndOfDataScanner, TlsRecordSkipper } from './smtp-content.js';
 import { LineSplitter, MAX_LINE } from './smtp-lines.js';
 import { authWithoutReplyNote, CLIENT_TLS_WITHOUT_STARTTLS, repliesBeforeCommandsNote, spokeFirstNote } from './smtp-notes.js';
-import { commandAddress, looksLikeCommand, replyClass, replyCodeOf, splitEnhanced, transactionOutcome } from './smtp-text.js';
+import { commandAddress, looksLikeCommand, replyClass, replyCodeOf, splitEnhanced } from './smtp-text.js';
+import { MAX_TRANSACTIONS, TransactionBook } from './smtp-transactions.js';
 
 /**
  * Both sides of an SMTP conversation (RFC 5321) read from reassembled bytes: commands paired with
@@ -20,7 +21,6 @@ import { commandAddress, looksLikeCommand, replyClass, replyCodeOf, splitEnhance
 
 /** The conversation kept per session for display; beyond it lines are only counted. */
 const MAX_DIALOGUE_LINES = 400;
-const MAX_TRANSACTIONS = 1000;
 /** Replies kept per session outside transactions (a session may NOOP for hours). */
 const MAX_REPLIES = 1000;
 /** Replies held while waiting for the commands they answer; beyond this they are taken as unpaired. */
@@ -47,11 +47,6 @@ interface PendingCommand {
   auth?: number;
 }
 
-interface OpenTransaction {
-  tx: CapturedTransaction;
-  final: CapturedReply | null;
-}
-
 export class SmtpDialogue {
   banner: string | null = null;
   serverName: string | null = null;
@@ -61,12 +56,11 @@ export class SmtpDialogue {
   extensionsAfterTls: string[] | null = null;
   private readonly tlsState = new StartTlsTracker();
   readonly auth: { mechanism: string; code: number | null }[] = [];
-  readonly transactions: CapturedTransaction[] = [];
+  private readonly book = new TransactionBook();
   readonly replies: CapturedReply[] = [];
   readonly dialogue: string[] = [];
   private readonly otherNotes: string[] = [];
   dialogueOmitted = 0;
-  transactionsNotKept = 0;
   /** Set once the session is read inside TLS (decrypted). */
   afterTls = false;
   /** The server accepted STARTTLS: its next bytes are TLS. */
@@ -79,8 +73,6 @@ export class SmtpDialogue {
   private readonly endOfData = new EndOfDataScanner();
   private dataBytes = 0;
   private readonly pending: PendingCommand[] = [];
-  private current: OpenTransaction | null = null;
-  private readonly open = new Map<CapturedTransaction, OpenTransaction>();
   private replyLines: string[] = [];
   private replyCode = 0;
   private bannerSeen = false;
@@ -121,6 +113,10 @@ export class SmtpDialogue {
   continueInClear(fromClient: boolean): void {
     if (fromClient) this.starttlsSent = false;
     else this.serverSwitchedToTls = false;
+  }
+
+  get transactions(): CapturedTransaction[] {
+    return this.book.transactions;
   }
 
   get starttls(): StartTlsState {
@@ -226,9 +222,9 @@ export class SmtpDialogue {
     if (this.repliesPairedLate > 0) {
       this.otherNotes.push(repliesBeforeCommandsNote(this.repliesPairedLate));
     }
-    for (const t of this.transactions) t.outcome = transactionOutcome(t, this.open.get(t)?.final ?? null);
+    this.book.finish();
     if (this.dialogueOmitted > 0) this.dialogue.push(`… ${this.dialogueOmitted} more lines not shown`);
-    if (this.transactionsNotKept > 0) this.otherNotes.push(`${this.transactionsNotKept} more mail transactions in this session are not listed (the first ${MAX_TRANSACTIONS} are).`);
+    if (this.book.notKept > 0) this.otherNotes.push(`${this.book.notKept} more mail transactions in this session are not listed (the first ${MAX_TRANSACTIONS} are).`);
   }
 
   private clientLine(text: string, packet: number): void {
@@ -269,21 +265,19 @@ export class SmtpDialogue {
         return;
       }
       case 'MAIL': {
-        const tx: CapturedTransaction = { mailFrom: commandAddress(text), rcptTo: [], replies: [], outcome: 'incomplete', messageBytes: 0, afterTls: this.afterTls, packet };
-        this.current = { tx, final: null };
-        this.keep(tx, this.current);
+        const tx = this.book.begin(commandAddress(text), this.afterTls, packet);
         this.queue({ verb, tx }, `C: ${text}`);
         return;
       }
       case 'RCPT': {
-        const open = this.currentOrNew(packet);
+        const tx = this.book.currentOrNew(this.afterTls, packet);
         const address = commandAddress(text);
-        if (address !== null) open.tx.rcptTo.push(address);
-        this.queue({ verb, tx: open.tx }, `C: ${text}`);
+        if (address !== null) tx.rcptTo.push(address);
+        this.queue({ verb, tx }, `C: ${text}`);
         return;
       }
       case 'DATA':
-        this.queue({ verb, tx: this.currentOrNew(packet).tx }, `C: ${text}`);
+        this.queue({ verb, tx: this.book.currentOrNew(this.afterTls, packet) }, `C: ${text}`);
         // Content follows once the server sends 354; a refusal to DATA brings the client back (see serverReply).
         this.clientMode = 'data';
         this.endOfData.start();
@@ -291,7 +285,7 @@ export class SmtpDialogue {
         return;
       case 'BDAT': {
         const m = /^BDAT\s+(\d+)(\s+LAST)?\s*$/i.exec(text);
-        this.queue({ verb, tx: this.currentOrNew(packet).tx, last: Boolean(m?.[2]) }, `C: ${text}`);
+        this.queue({ verb, tx: this.book.currentOrNew(this.afterTls, packet), last: Boolean(m?.[2]) }, `C: ${text}`);
         if (m) {
           this.bdatRemaining = Number(m[1]);
           if (this.bdatRemaining > 0) this.clientMode = 'bdat';
@@ -314,31 +308,12 @@ export class SmtpDialogue {
         return;
       }
       case 'RSET':
-        this.queue({ verb, tx: this.current?.tx ?? null }, `C: ${text}`);
-        this.current = null;
+        this.queue({ verb, tx: this.book.currentTx }, `C: ${text}`);
+        this.book.reset();
         return;
       default:
         this.queue({ verb, tx: null }, `C: ${text}`);
     }
-  }
-
-  /** A relay may send thousands of messages over one connection: beyond MAX_TRANSACTIONS they are counted, not kept. */
-  private keep(tx: CapturedTransaction, open: OpenTransaction): void {
-    if (this.transactions.length >= MAX_TRANSACTIONS) {
-      this.transactionsNotKept++;
-      return;
-    }
-    this.open.set(tx, open);
-    this.transactions.push(tx);
-  }
-
-  private currentOrNew(packet: number): OpenTransaction {
-    if (this.current) return this.current;
-    // Joined mid-transaction (the capture started after MAIL FROM, or the MAIL line was lost).
-    const tx: CapturedTransaction = { mailFrom: null, rcptTo: [], replies: [], outcome: 'incomplete', messageBytes: 0, afterTls: this.afterTls, packet };
-    this.current = { tx, final: null };
-    this.keep(tx, this.current);
-    return this.current;
   }
 
   private queue(command: PendingCommand, shown: string): void {
@@ -430,18 +405,12 @@ export class SmtpDialogue {
         else if (this.clientMode === 'data' && this.dataBytes === 0) this.clientMode = 'command';
         break;
       case '<end-of-data>':
-        if (command?.tx) this.finalReply(command.tx, reply);
+        if (command?.tx) this.book.final(command.tx, reply);
         break;
       case 'BDAT':
-        if (command?.last && command.tx) this.finalReply(command.tx, reply);
+        if (command?.last && command.tx) this.book.final(command.tx, reply);
         break;
     }
-  }
-
-  private finalReply(tx: CapturedTransaction, reply: CapturedReply): void {
-    const open = this.open.get(tx);
-    if (open) open.final = reply;
-    if (this.current?.tx === tx) this.current = null;
   }
 
   private ehloReply(code: number, keywords: string[]): void {
@@ -465,15 +434,14 @@ export class SmtpDialogue {
   private contentEnds(next: number, from: number): number {
     this.countContent(Math.max(0, next - from));
     this.clientMode = 'command';
-    this.say(`C: [message content, ${this.current?.tx.messageBytes ?? this.dataBytes} bytes]`);
+    this.say(`C: [message content, ${this.book.currentTx?.messageBytes ?? this.dataBytes} bytes]`);
     this.say('C: .');
     return next;
   }
 
   private countContent(bytes: number): void {
     this.dataBytes += bytes;
-    const tx = this.current?.tx ?? this.transactions[this.transactions.length - 1];
-    if (tx) tx.messageBytes += bytes;
+    this.book.countContent(bytes);
   }
 
   private otherNote(text: string): void {

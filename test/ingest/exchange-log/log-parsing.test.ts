@@ -8,7 +8,7 @@ import { CsvTokenizer } from '../../../src/ingest/trace/csv-tokenizer.js';
 import { readProtocolLog } from '../../../src/ingest/exchange-log/read-protocol-log.js';
 import { IDLE_EVICTION_MS } from '../../../src/ingest/exchange-log/session-table.js';
 import { extensionsOfOneRowEhloReply, parseReplyLine, replyOf } from '../../../src/ingest/exchange-log/smtp-lines.js';
-import { endpointOf } from '../../../src/ingest/exchange-log/smtp-session.js';
+import { endpointOf } from '../../../src/ingest/exchange-log/session-rows.js';
 import { certificateFromRowData, parseTlsFailure, parseTlsSuccess, tlsVersionOfSchannel } from '../../../src/ingest/exchange-log/tls-info.js';
 
 const dirs: string[] = [];
