@@ -1,6 +1,8 @@
 import type { Certificate } from '../../model/certificate.js';
 import { commonNameOf } from '../../model/certificate.js';
-import { inlineCertificateTrust } from '../certificate/read-certificate.js';
+import type { X509Certificate } from 'node:crypto';
+import { certificateFromX509, inlineCertificateTrust } from '../certificate/read-certificate.js';
+import { x509FromRawData } from '../certificate/raw-data.js';
 import { markGiven } from '../given-properties.js';
 import type { NormalizeContext, ReferencedCertificateFile } from './normalize-context.js';
 import { normalizeObjectList } from './normalize-objects.js';
@@ -32,6 +34,15 @@ const INLINE_KEYS = [
   'Server',
 ] as const;
 
+/**
+ * Properties of an X509Certificate2 that are not kept in `extra`: the certificate itself (read into
+ * the model when it parses) and Exchange's binary serialization of its own properties, which only
+ * Exchange can read. Kept, both would put kilobytes of base64 into every report.
+ */
+const NOT_EXTRA = [...INLINE_KEYS, 'RawData', 'SerializationData'] as const;
+/** What the certificate in RawData gives, whatever the export wrote. */
+const FROM_RAW_DATA = ['Thumbprint', 'Subject', 'Issuer', 'CertificateDomains', 'NotBefore', 'NotAfter', 'IsSelfSigned'] as const;
+
 /** Properties a `{ File: path }` entry may add: what the file cannot tell (where it is installed, its key). */
 const FILE_KEYS = ['File', 'HasPrivateKey', 'Services', 'Server'] as const;
 
@@ -43,18 +54,67 @@ export interface NormalizedCertificates {
 
 export function normalizeCertificates(ctx: NormalizeContext, root: Raw): NormalizedCertificates {
   const files: ReferencedCertificateFile[] = [];
+  let readFromRawData = 0;
+  let firstPath: PathSegment[] | null = null;
   const lists = normalizeObjectList(ctx, root, 'certificates', [], {
     label: 'certificate',
     owner: 'this file',
     identity: (raw, path) => (has(raw, 'File') ? null : thumbprintValue(ctx, raw.Thumbprint, [...path, 'Thumbprint'])),
     build: (raw, path): Certificate[] => {
-      if (!has(raw, 'File')) return [inlineCertificate(ctx, raw, path)];
+      if (!has(raw, 'File')) {
+        const x509 = has(raw, 'RawData') ? x509FromRawData(raw.RawData) : null;
+        if (x509 === null) return [inlineCertificate(ctx, raw, path)];
+        if (raw.Services === undefined) {
+          readFromRawData++;
+          firstPath ??= path;
+        }
+        return [rawDataCertificate(ctx, raw, path, x509)];
+      }
       const read = fileCertificates(ctx, raw, path);
       if (read) files.push(read);
       return read?.certificates ?? [];
     },
   });
+  if (firstPath !== null) {
+    // Said once per file: a server's export holds a handful of these, a partner's thousands.
+    ctx.warn(
+      firstPath,
+      `${readFromRawData} certificate(s) exported with only RawData and SerializationData (Get-ExchangeCertificate piped to Export-Clixml where Exchange's types are loaded): ` +
+        'names, dates and self-signature are read from the certificate itself; Services, Status, RootCAType and HasPrivateKey are unknown (only Exchange reads SerializationData), so use for SMTP is not judged. ' +
+        'To supply them: Get-ExchangeCertificate | Select-Object Thumbprint,Subject,Issuer,CertificateDomains,NotBefore,NotAfter,IsSelfSigned,HasPrivateKey,Services,Status,RootCAType | Export-Clixml certificates.xml',
+    );
+  }
   return { certificates: lists.flat(), files };
+}
+
+/**
+ * A Get-ExchangeCertificate object that carries the certificate (`RawData`): what the certificate
+ * holds is read from it (thumbprint = SHA-1 of the DER, as Windows computes it), Exchange's
+ * properties from the export where it wrote them. Trust follows the inline rule (CONTRACT.md):
+ * self-signed is untrusted, otherwise only RootCAType or Status can say so — an issuer chain the
+ * export does not carry is not held against the certificate.
+ */
+function rawDataCertificate(ctx: NormalizeContext, raw: Raw, path: PathSegment[], x509: X509Certificate): Certificate {
+  const fromDer = certificateFromX509(x509, '', ctx.provenance(path), []);
+  const written = has(raw, 'Thumbprint') ? thumbprintValue(ctx, raw.Thumbprint, [...path, 'Thumbprint']) : null;
+  if (written !== null && written !== fromDer.Thumbprint) {
+    ctx.warn([...path, 'Thumbprint'], `Thumbprint ${written} is not that of the certificate in RawData (${fromDer.Thumbprint}); the certificate's own is used`);
+  }
+  const rootCaType = typeof raw.RootCAType === 'string' ? raw.RootCAType.trim() || null : null;
+  const status = typeof raw.Status === 'string' ? raw.Status.trim() || null : null;
+  const cert: Certificate = {
+    ...fromDer,
+    HasPrivateKey: optionalBool(raw.HasPrivateKey),
+    Services: services(raw.Services),
+    RootCAType: rootCaType,
+    Status: status,
+    Server: textAt(ctx, raw, 'Server', path)?.toLowerCase() || null,
+    File: null,
+    trust: inlineCertificateTrust({ IsSelfSigned: fromDer.IsSelfSigned, RootCAType: rootCaType, Status: status }),
+    extra: { ...fromDer.extra, ...extraProperties(ctx, raw, NOT_EXTRA, path) },
+  };
+  markGiven(cert, [...new Set([...writtenKeys(raw, INLINE_KEYS), ...FROM_RAW_DATA])]);
+  return cert;
 }
 
 function inlineCertificate(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): Certificate {
@@ -87,7 +147,7 @@ function inlineCertificate(ctx: NormalizeContext, raw: Raw, path: PathSegment[])
     names: [...new Set([...(commonName ? [commonName] : []), ...domains].map((n) => n.toLowerCase()))],
     commonName,
     trust: inlineCertificateTrust({ IsSelfSigned: isSelfSigned, RootCAType: rootCaType, Status: status }),
-    extra: extraProperties(ctx, raw, INLINE_KEYS, path),
+    extra: extraProperties(ctx, raw, NOT_EXTRA, path),
     provenance: ctx.provenance(path),
   };
   markGiven(cert, writtenKeys(raw, INLINE_KEYS));
