@@ -57,16 +57,17 @@ export function readExportFile(text: string, file: string, format: ExportFormat)
   report.skipped = result.skipped;
   addDiagnostics(report.diagnostics, result.diagnostics, file);
   const lost = new Map<string, { kind: ExportKind; property: string; first: string; count: number }>();
+  const unknown = new Map<string, { first: string; count: number }>();
   for (const record of result.records) {
     const kind = recognizeKind(record);
     if (!kind) {
       report.skipped++;
+      // Grouped by what the objects are: an export of another cmdlet holds hundreds of alike objects.
       const names = Object.keys(record.properties);
-      report.diagnostics.push({
-        severity: 'error',
-        location: formatLocation(record.provenance),
-        message: `an object of no known kind (${record.typeNames[0] ?? `properties ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}`}); expected the output of one of ${Object.values(EXPORT_KINDS).map((k) => k.cmdlet).join(', ')}; skipped`,
-      });
+      const what = record.typeNames[0] ?? `properties ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}`;
+      const entry = unknown.get(what);
+      if (entry) entry.count++;
+      else if (unknown.size < MAX_UNKNOWN_GROUPS) unknown.set(what, { first: formatLocation(record.provenance), count: 1 });
       continue;
     }
     const properties = convertLiveValues(record.properties, kind);
@@ -100,6 +101,7 @@ export function readExportFile(text: string, file: string, format: ExportFormat)
     }
     read.recognized.push({ record, kind, properties });
   }
+  unknownObjects(report, file, unknown, read.recognized.length === 0);
   for (const l of lost.values()) {
     report.diagnostics.push({
       severity: 'warning',
@@ -108,6 +110,26 @@ export function readExportFile(text: string, file: string, format: ExportFormat)
     });
   }
   return read;
+}
+
+/** Kinds of unknown objects described per file; further kinds are only counted in `skipped`. */
+const MAX_UNKNOWN_GROUPS = 20;
+
+/**
+ * Objects of no kind the tool reads. A file holding nothing else is an export of another cmdlet:
+ * one warning for the file says what it holds and what is read instead. Unknown objects among
+ * known ones are each kind once, as errors: an export that mixes cmdlets' output is not as written.
+ */
+function unknownObjects(report: InputReport, file: string, unknown: ReadonlyMap<string, { first: string; count: number }>, nothingKnown: boolean): void {
+  const expected = `mailflow-doctor reads the output of ${Object.values(EXPORT_KINDS).map((k) => k.cmdlet).join(', ')}`;
+  if (nothingKnown && unknown.size > 0) {
+    const held = [...unknown].map(([what, g]) => `${g.count} ${what}`).join('; ');
+    report.diagnostics.push({ severity: 'warning', location: file, message: `${file}: an export of objects of no kind mailflow-doctor reads (${held}); ${expected}; the file is ignored` });
+    return;
+  }
+  for (const [what, g] of unknown) {
+    report.diagnostics.push({ severity: 'error', location: g.first, message: `${g.count === 1 ? 'an object' : `${g.count} objects`} of no known kind (${what}); expected the output of one of ${Object.values(EXPORT_KINDS).map((k) => k.cmdlet).join(', ')}; skipped` });
+  }
 }
 
 /** Tenant and organization names the objects of these files state themselves, for placing the objects that do not. */
