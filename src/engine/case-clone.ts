@@ -1,4 +1,4 @@
-import { givenProperties, markGiven } from '../ingest/given-properties.js';
+import { givenProperties, markGiven } from '../model/given-properties.js';
 import type { Case } from '../model/case.js';
 
 /**

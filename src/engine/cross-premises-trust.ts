@@ -1,6 +1,6 @@
 import type { InboundConnector, Organization, SendConnector, Tenant } from '../model/case.js';
 import { isCoexistenceDomain, isOnMicrosoftDomain } from '../model/domains.js';
-import { wasGiven } from '../ingest/given-properties.js';
+import { wasGiven } from '../model/given-properties.js';
 import type { AuthAs, Hop } from './flow-types.js';
 import type { SimulationContext } from './simulation-context.js';
 

@@ -1,7 +1,7 @@
 import type { Case } from '../model/case.js';
 import { commonNameOf, type Certificate } from '../model/certificate.js';
 import { inlineCertificateTrust } from './certificate/read-certificate.js';
-import { givenProperties, markGiven, wasGiven } from './given-properties.js';
+import { givenProperties, markGiven, wasGiven } from '../model/given-properties.js';
 
 /**
  * Merging inputs into one case (CONTRACT.md): objects of the same kind and name in the same

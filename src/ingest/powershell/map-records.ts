@@ -1,7 +1,7 @@
 import { emptyCase, type Case, type HybridConfiguration } from '../../model/case.js';
 import type { Diagnostic } from '../../model/diagnostics.js';
 import { formatLocation, type Provenance } from '../../model/provenance.js';
-import { markGiven } from '../given-properties.js';
+import { markGiven } from '../../model/given-properties.js';
 import { NormalizeContext } from '../topology/normalize-context.js';
 import { normalizeCertificates } from '../topology/normalize-certificates.js';
 import { normalizeOrganizations } from '../topology/normalize-organization.js';

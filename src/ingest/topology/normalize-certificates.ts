@@ -3,7 +3,7 @@ import { commonNameOf } from '../../model/certificate.js';
 import type { X509Certificate } from 'node:crypto';
 import { certificateFromX509, inlineCertificateTrust } from '../certificate/read-certificate.js';
 import { x509FromRawData } from '../certificate/raw-data.js';
-import { markGiven } from '../given-properties.js';
+import { markGiven } from '../../model/given-properties.js';
 import type { NormalizeContext, ReferencedCertificateFile } from './normalize-context.js';
 import { normalizeObjectList } from './normalize-objects.js';
 import {

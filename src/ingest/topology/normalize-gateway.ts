@@ -1,5 +1,5 @@
 import type { Gateway, GatewayNode, GatewayRoute } from '../../model/case.js';
-import { markGiven } from '../given-properties.js';
+import { markGiven } from '../../model/given-properties.js';
 import type { NormalizeContext } from './normalize-context.js';
 import { normalizeObjectList } from './normalize-objects.js';
 import { addressSpaceList, boolValue, extraProperties, has, hostList, ipList, textAt, thumbprintValue, writtenKeys, type Raw } from './normalize-values.js';

@@ -1,5 +1,5 @@
 import type { ExchangeServer, Organization, ReceiveConnector, RemoteDomain, SendConnector, ServerRole } from '../../model/case.js';
-import { markGiven } from '../given-properties.js';
+import { markGiven } from '../../model/given-properties.js';
 import type { NormalizeContext } from './normalize-context.js';
 import { normalizeAcceptedDomains, normalizeObjectList } from './normalize-objects.js';
 import { normalizeRecipients } from './normalize-recipients.js';

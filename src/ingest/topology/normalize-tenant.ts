@@ -1,5 +1,5 @@
 import type { ConnectorType, InboundConnector, JournalRule, JournalScope, OutboundConnector, Tenant } from '../../model/case.js';
-import { markGiven } from '../given-properties.js';
+import { markGiven } from '../../model/given-properties.js';
 import { EXCHANGE_ONLINE_INSTANCES } from '../../model/domains.js';
 import type { NormalizeContext } from './normalize-context.js';
 import { normalizeAcceptedDomains, normalizeObjectList } from './normalize-objects.js';

@@ -3,7 +3,7 @@ import type { FlowResult, Hop, Place } from '../../engine/flow-types.js';
 import { exchangeMajorVersion } from '../../engine/flow-routing.js';
 import { serverByName } from '../../engine/send-routing.js';
 import type { SimulationContext } from '../../engine/simulation-context.js';
-import { wasGiven } from '../../ingest/given-properties.js';
+import { wasGiven } from '../../model/given-properties.js';
 import type { InboundConnector, Organization, OutboundConnector, ReceiveConnector, SendConnector, Tenant } from '../../model/case.js';
 import { normalizeHost } from '../../model/domains.js';
 import { grantsTlsDomainCapability } from '../../model/receive-connector-settings.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { givenProperties } from '../../../src/ingest/given-properties.js';
+import { givenProperties } from '../../../src/model/given-properties.js';
 import { CaseMerger } from '../../../src/ingest/merge-case.js';
 import { ExportCollector } from '../../../src/ingest/powershell/load-exports.js';
 import { emptyHints } from '../../../src/ingest/powershell/placement.js';

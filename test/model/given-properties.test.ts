@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { givenProperties, markGiven, wasGiven } from '../../src/ingest/given-properties.js';
+import { givenProperties, markGiven, wasGiven } from '../../src/model/given-properties.js';
 
 // Merging inputs (merge-case.ts) relies on which properties each object's input wrote.
 describe('given properties', () => {
