@@ -106,6 +106,11 @@ export interface FlowResult {
   hops: Hop[];
   anomalies: string[];
   assumptions: string[];
+  /**
+   * Set when the failure rests on a value the case does not hold (CONTRACT.md v1.1: unknown is not
+   * false): what is missing and how to supply it. `flow-fails` reports such a flow as a warning.
+   */
+  unknownGround?: string;
   /** Where the message ended: the final decision in plain words. */
   conclusion: string;
   journalReports: FlowResult[];

@@ -19,14 +19,35 @@ export interface GeneratedFlows {
   notes: string[];
 }
 
-export function primaryDomain(domains: readonly { DomainName: string; DomainType: string }[], fallback: string): string {
+/** The domain generated flows use for a tenant or organization: an accepted domain, else `fallback` (null: none). */
+export function primaryDomain(domains: readonly { DomainName: string; DomainType: string }[], fallback: string | null): string | null {
   return (domains.find((d) => d.DomainType === 'Authoritative' && !isOnMicrosoftDomain(d.DomainName)) ?? domains.find((d) => !isOnMicrosoftDomain(d.DomainName)) ?? domains[0])?.DomainName ?? fallback;
 }
 
-type Party = { name: string; domain: string; domains: Set<string> };
+/** `domain` null: no address can be built for the party, so no flow is generated from or to it. */
+type Party = { name: string; domain: string | null; domains: Set<string> };
 
-function party(x: Tenant | Organization): Party {
-  return { name: x.Name, domain: primaryDomain(x.AcceptedDomains, x.Name.toLowerCase()), domains: new Set(x.AcceptedDomains.map((d) => d.DomainName)) };
+/** A host name of two labels or more; an organization's display name ("First Organization") is none. */
+const DOMAIN_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function tenantParty(t: Tenant): Party {
+  // A tenant's Name is its initial domain (CONTRACT: `contoso.onmicrosoft.com`), an accepted domain of every tenant.
+  const name = t.Name.toLowerCase();
+  return { name: t.Name, domain: primaryDomain(t.AcceptedDomains, DOMAIN_NAME.test(name) ? name : null), domains: new Set(t.AcceptedDomains.map((d) => d.DomainName)) };
+}
+
+/**
+ * An on-premises organization's Name is the Exchange organization's display name, never a mail
+ * domain. Without its accepted domains (only Get-ExchangeServer exported, say) no address can be
+ * built: CONTRACT.md "Extensions (v1.1)" — a value the case does not hold is unknown, and no error
+ * may rest on it alone — so no flow is generated and a note names the export that supplies it.
+ */
+function organizationParty(o: Organization): Party {
+  return { name: o.Name, domain: primaryDomain(o.AcceptedDomains, null), domains: new Set(o.AcceptedDomains.map((d) => d.DomainName)) };
+}
+
+function noDomainNote(o: Organization): string {
+  return `Organization "${o.Name}": the case holds none of its accepted domains (its name is not a mail domain), so no flow was generated from or to it. Add Get-AcceptedDomain | Export-Clixml accepted-domains.xml (Exchange Management Shell) to the case, or give flows: in a topology file.`;
 }
 
 export function generateFlows(c: Case): GeneratedFlows {
@@ -56,14 +77,19 @@ export function generateFlows(c: Case): GeneratedFlows {
     notes.push(`No outside non-Exchange-Online domain in the case's DNS: generated flows use ${outsideInternet} with MX mx.internet.example.`);
   }
 
-  const parties = [...c.organizations.map(party), ...c.tenants.map(party)];
+  const organizations = c.organizations.map(organizationParty);
+  c.organizations.forEach((o, i) => {
+    if (organizations[i]!.domain === null) notes.push(noDomainNote(o));
+  });
+  const parties = [...organizations, ...c.tenants.map(tenantParty)];
   const pairwise = parties.length <= PAIRWISE_LIMIT;
   if (!pairwise) notes.push(`${parties.length} tenants and organizations: flows between every pair were not generated (limit ${PAIRWISE_LIMIT}); each has flows to its hybrid partner and to the outside. Give flows: to choose others.`);
   const flows: FlowSpec[] = [];
   const provenance = { file: '(generated)' };
   for (const a of parties) {
+    if (a.domain === null) continue;
     for (const b of parties) {
-      if (a === b) continue;
+      if (a === b || b.domain === null) continue;
       const hybridPartners = [...a.domains].some((d) => !isOnMicrosoftDomain(d) && b.domains.has(d));
       if (!pairwise && !hybridPartners) continue;
       flows.push({ From: `alice@${a.domain}`, To: `bob@${b.domain}`, Origin: a.name, Destination: b.name, Expect: null, provenance });

@@ -14,6 +14,7 @@ import { attribute, type Attribution } from './inbound-attribution.js';
 import { tlsTowardsExchangeOnline } from './onprem-to-exo.js';
 import { ONPREM_RECIPIENT_NOT_FOUND, recipientPresence } from './recipient-directory.js';
 import { journalReportsFor } from './journaling.js';
+import { outboundConnectorsUnknown, sendConnectorsUnknown } from './missing-inputs.js';
 import { chooseByAddressSpace, chooseSendConnector, presentedCertificate, serverFqdn } from './send-routing.js';
 import { certificatesOfServer, isExchangeOnlineDomain, placeName, type SimulationContext } from './simulation-context.js';
 // Rules read a server's certificates through the flow walk's module.
@@ -95,6 +96,12 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
     flow.response = response;
     return finish(flow, ctx, senderDomain, recipientDomain);
   };
+  /** The failure about to be returned rests on this missing value: said in the assumptions, and flow-fails reports a warning. */
+  const unknownGround = (missing: string | null): void => {
+    if (missing === null) return;
+    flow.unknownGround = missing;
+    assumptions.push(`unknown: ${missing}; the failure below rests on that alone`);
+  };
   const fail = (f: HopFailure): FlowResult => {
     flow.finalResponse = f.finalResponse ?? null;
     flow.expiresAfter = f.expiresAfter ?? null;
@@ -142,7 +149,10 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
       }
       const choice = chooseSendConnector(org, routeDomain);
       decisions.push(...choice.skipped);
-      if (choice.connector === null) return end('rejected', `No usable send connector in ${org.Name} covers ${routeDomain}. ${choice.skipped.join('; ')}`.trim(), NO_ROUTE_RESPONSE);
+      if (choice.connector === null) {
+        unknownGround(sendConnectorsUnknown(ctx.case, org));
+        return end('rejected', `No usable send connector in ${org.Name} covers ${routeDomain}. ${choice.skipped.join('; ')}`.trim(), NO_ROUTE_RESPONSE);
+      }
       const { connector, server, addressSpace } = choice;
       decisions.push(`Send connector "${connector.Name}" (address space ${addressSpace.raw}) from ${server.Name}.`);
       const serverCerts = certificatesOfServer(ctx, server.Certificates, serverFqdn(server));
@@ -200,6 +210,7 @@ export function simulateFlow(spec: FlowSpec, ctx: SimulationContext, start: Flow
         connector = chooseOutboundConnector(tenant, rcptDomain, true, () => false);
         if (!connector) {
           if (accepted.DomainType === 'Authoritative') {
+            unknownGround(outboundConnectorsUnknown(ctx.case, tenant));
             return end('rejected', `${rcptDomain} is Authoritative in ${tenant.Name}, the recipient has no mailbox there and no outbound connector routes it on.`, RECIPIENT_NOT_FOUND);
           }
           decisions.push(`${rcptDomain} is ${accepted.DomainType} in ${tenant.Name}: the recipient is not here, so it is routed by MX.`);

@@ -49,11 +49,13 @@ function finding(r: Rule, f: FlowResult): Finding {
           : `is rejected${f.response ? ` with ${f.response}` : ''}`;
   const evidence = [{ source: 'simulation', text: `path: ${flowPath(f)}` }];
   if (f.spec.provenance.file) evidence.unshift({ source: formatSource(f.spec.provenance), text: `flow ${flowName(f)}` });
+  // CONTRACT.md v1.1: never an error whose only ground is a value the case does not hold — a warning that names it.
+  const unknown = f.unknownGround ? ` This rests on a value the case does not hold: ${f.unknownGround}.` : '';
   return {
     rule: r.id,
-    severity: r.severity,
+    severity: f.unknownGround ? 'warning' : r.severity,
     title: r.title,
-    message: `${flowName(f)} (${f.kind === 'journal-report' ? 'journal report, ' : ''}from ${f.origin}) ${what}, ${where}. ${f.conclusion}`,
+    message: `${flowName(f)} (${f.kind === 'journal-report' ? 'journal report, ' : ''}from ${f.origin}) ${what}, ${where}. ${f.conclusion}${unknown}`,
     subjects: [flowSubject(f)],
     evidence,
     fix: [{ text: 'The decisions on the flow\'s last hop name the connector or setting that stops it; change that setting and check the result with `mailflow-doctor whatif`.' }],
