@@ -7,6 +7,7 @@ import type { SmtpSessionObservation } from '../model/evidence.js';
 import { formatSource } from '../model/provenance.js';
 import { wholeDocument, type HeadersDocumentParts } from './headers-document.js';
 import { headersTextParts } from './render-headers.js';
+import { visibleMessage } from './visible-text.js';
 import { cell } from './render-markdown.js';
 import type { LogsResult } from './render-logs.js';
 import { SESSION_NUMBER, wholePcapDocument, type PcapDocumentParts } from './pcap-document.js';
@@ -189,7 +190,9 @@ export const HEADERS_MARKDOWN_PARTS: HeadersDocumentParts = {
 /** The text report's message part, unstyled: its verdicts and decoded headers are fenced into the Markdown. */
 const PLAIN_TEXT_PARTS = headersTextParts(PLAIN);
 
-function headersMarkdownMessage(m: DecodedMessage, i: number): string[] {
+function headersMarkdownMessage(decoded: DecodedMessage, i: number): string[] {
+  // Header text is the sender's: control and bidi characters shown escaped (visible-text.ts).
+  const m = visibleMessage(decoded);
   const lines: string[] = [];
   lines.push(`## Message ${i + 1}: ${m.messageId ?? '(no Message-ID)'}`, '');
   lines.push(`\`${formatSource(m.source)}\`${m.subject ? ` · Subject: ${m.subject}` : ''}${m.from ? ` · From: ${m.from}` : ''}${m.date ? ` · Date: ${m.date}` : ''}`, '');

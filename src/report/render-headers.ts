@@ -2,6 +2,7 @@ import { MEANING_SOURCES, type AntispamField, type DecodedHop, type DecodedMessa
 import { formatSource } from '../model/provenance.js';
 import { wholeDocument, type HeadersDocumentParts } from './headers-document.js';
 import type { Style } from './style.js';
+import { visibleMessage } from './visible-text.js';
 
 /** `headers` as text: per message the hop table, the verdicts, then the decoded Microsoft headers. */
 export function renderHeadersText(messages: readonly DecodedMessage[], s: Style): string {
@@ -13,7 +14,8 @@ export function headersTextParts(s: Style): HeadersDocumentParts {
   return {
     headNeedsCount: false,
     head: () => '',
-    message: (m) => `${renderMessage(m, s)}\n`,
+    // Header text is the sender's: its control characters are shown escaped (visible-text.ts).
+    message: (m) => `${renderMessage(visibleMessage(m), s)}\n`,
     tail: () => [s.dim('Meanings cite:'), ...MEANING_SOURCES.map((x) => s.dim(`  [${x.tag}] ${x.url}`)), ''].join('\n'),
   };
 }

@@ -4,6 +4,7 @@ import type { HeaderField } from './header-fields.js';
 import { classifyHop, type HopClassification } from './hop-kind.js';
 import { markGatewaysInHybridPath, type PathHop } from './hop-path.js';
 import { receivedParts, type ReceivedHead, type ReceivedParts } from './received.js';
+import { stampResolutionMs } from './received-date.js';
 
 export type { DecodedHop } from '../../model/message-headers.js';
 
@@ -67,14 +68,33 @@ function eachStampOldestFirst(
   visit: (field: HeaderField, parts: ReceivedParts, kind: HopClassification, delaySeconds: number | null) => void,
 ): void {
   let previousTime: number | null = null;
+  let previousText: string | null = null;
   for (let i = received.length - 1; i >= 0; i--) {
     const field = received[i]!;
     const parts = receivedParts(field.value);
     const time = parts.date.time;
-    const delaySeconds = time === null || previousTime === null ? null : (time - previousTime) / 1000;
-    if (time !== null) previousTime = time;
+    const delaySeconds = time === null || previousTime === null ? null : signedDelay(time - previousTime, previousText, parts.date.dateText);
+    if (time !== null) {
+      previousTime = time;
+      previousText = parts.date.dateText;
+    }
     visit(field, parts, classified(parts.head, parts.shared), delaySeconds);
   }
+}
+
+/**
+ * The delay in seconds between two dated stamps, from the difference of their times. A stamp only
+ * places its hop within its resolution: `10:00:05` (RFC 5322 §3.3, whole seconds) is some instant
+ * of [10:00:05, 10:00:06), which holds the 10:00:05.412 of a stamp written in milliseconds before
+ * it. A negative difference smaller than the coarser of the two resolutions is then no clock skew
+ * but the same instant written less finely: 0 s. Between two stamps of one resolution any negative
+ * difference is a whole step of it, so real skew stays negative.
+ */
+function signedDelay(differenceMs: number, previousText: string | null, text: string | null): number {
+  // Resolutions are read only for the rare negative difference: most chains never need them.
+  if (differenceMs >= 0) return differenceMs / 1000;
+  const resolution = Math.max(stampResolutionMs(previousText) ?? 1000, stampResolutionMs(text) ?? 1000);
+  return -differenceMs < resolution ? 0 : differenceMs / 1000;
 }
 
 /**

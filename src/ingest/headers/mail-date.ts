@@ -146,10 +146,8 @@ function canonicalMailDate(t: string): number | undefined {
   return Date.UTC(year, month, day, hour, minute, Math.min(second, 59)) - offsetMinutes * 60_000;
 }
 
-/** Milliseconds since the epoch, or null when the text is not a date these forms cover. */
-export function parseMailDate(text: string): number | null {
-  const canonical = canonicalMailDate(text);
-  if (canonical !== undefined) return canonical;
+/** DATE's match on the text without its comments, and the zone a comment named (`(UTC)`), if any. */
+function matchDate(text: string): { m: RegExpExecArray | null; zoneFromComment: number | null } {
   let zoneFromComment: number | null = null;
   // The comment pass runs only when there is a comment (most dates have none). White space is
   // collapsed so that DATE's adjacent `\s*` never split a long run in every way (quadratic).
@@ -161,6 +159,37 @@ export function parseMailDate(text: string): number | null {
         return ' ';
       });
   const m = DATE.exec((needsCollapse(uncommented) ? uncommented.replace(/\s+/g, ' ') : uncommented).trim());
+  return { m, zoneFromComment };
+}
+
+/**
+ * How finely a time is written, in milliseconds: RFC 5322 §3.3 `time-of-day = hour ":" minute
+ * [ ":" second ]` — without seconds a minute, with whole seconds a second; a fraction (the
+ * obsolete form Exchange and SendGrid write) of n digits 10^-n s, at best the 1 ms times are kept in.
+ */
+export function timeResolutionMs(seconds: string | undefined, fraction: string | undefined): number {
+  if (seconds === undefined) return 60_000;
+  if (fraction === undefined) return 1000;
+  return fraction.length >= 3 ? 1 : 10 ** (3 - fraction.length);
+}
+
+/**
+ * The resolution (timeResolutionMs) of a date parseMailDate reads, null when it reads none. Only
+ * needed when two stamps disagree (hop-chain.ts), so the date is matched again rather than kept.
+ */
+export function mailDateResolutionMs(text: string): number | null {
+  if (parseMailDate(text) === null) return null;
+  // canonicalMailDate's form always has whole seconds.
+  if (canonicalMailDate(text) !== undefined) return 1000;
+  const { m } = matchDate(text);
+  return m ? timeResolutionMs(m[6], m[7]) : null;
+}
+
+/** Milliseconds since the epoch, or null when the text is not a date these forms cover. */
+export function parseMailDate(text: string): number | null {
+  const canonical = canonicalMailDate(text);
+  if (canonical !== undefined) return canonical;
+  const { m, zoneFromComment } = matchDate(text);
   if (!m) return null;
   const day = Number(m[1]);
   const month = MONTHS[m[2]!.toLowerCase()];

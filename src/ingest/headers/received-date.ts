@@ -1,4 +1,4 @@
-import { isoFromEpochMs, parseMailDate } from './mail-date.js';
+import { isoFromEpochMs, mailDateResolutionMs, parseMailDate, timeResolutionMs } from './mail-date.js';
 
 /**
  * The date of a Received stamp. RFC 5322 §3.6.7: `received = "Received:" [1*received-token / CFWS]
@@ -51,6 +51,20 @@ export function parseIsoLikeDate(text: string): number | null {
 }
 
 /**
+ * How finely a stamp's date is written, in milliseconds (mail-date.ts timeResolutionMs), read as
+ * readStampDate and trailingDate read it (RFC 5322 first, then the ISO-like form); null when it
+ * holds no date they read.
+ */
+export function stampResolutionMs(dateText: string | null): number | null {
+  if (dateText === null) return null;
+  const rfc = mailDateResolutionMs(dateText);
+  if (rfc !== null) return rfc;
+  if (parseIsoLikeDate(dateText) === null) return null;
+  const m = ISO_LIKE.exec(dateText.trim().replace(/\s+/g, ' '));
+  return m ? timeResolutionMs(m[6], m[7]) : null;
+}
+
+/**
  * The last date read, returned again for the same text: the stamps of one message often carry
  * the same second (a server hands the message on within it). Callers only read a StampDate.
  */
@@ -79,10 +93,16 @@ const MAX_DATE_WORDS = 6;
 /**
  * A date at the end of a stamp written without its `;` (SendGrid): the longest run of the last
  * words (at most six) that is a date, and how many words it took. Bounded work per stamp.
+ * `comments` are the comments after those words (without their parentheses): RFC 5322 §3.3 ends a
+ * date-time with `[CFWS]`, so `10:00:05 +0000 (UTC)` is one date, read with its comment as after a `;`.
  */
-export function trailingDate(words: readonly string[]): { taken: number; date: StampDate } | null {
+export function trailingDate(words: readonly string[], comments: readonly string[] = []): { taken: number; date: StampDate } | null {
+  // parseMailDate removes innermost comments only, so a nested one leaves a date it refuses after a
+  // `;` too: refused here at once, instead of once per k on what may be a long hostile comment.
+  if (comments.some((c) => c.includes('(') || c.includes(')'))) return null;
+  const after = comments.length === 0 ? '' : ` (${comments.join(') (')})`;
   for (let k = Math.min(MAX_DATE_WORDS, words.length); k >= 2; k--) {
-    const text = words.slice(words.length - k).join(' ');
+    const text = words.slice(words.length - k).join(' ') + after;
     // A date starts with a digit or a day name; anything else (`id`, a host) is no date.
     if (!/^(?:\d|[A-Za-z]{3},?$)/.test(words[words.length - k]!)) continue;
     const rfc = parseMailDate(text);

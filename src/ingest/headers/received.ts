@@ -151,8 +151,9 @@ function tlsFacts(tokens: Token[], withWords: string[]): ReceivedStamp['tls'] {
     if (/^TLS$/i.test(text)) seen = true;
   }
   const protocol = (withWords[0] ?? '').toUpperCase();
-  // RFC 3848: ESMTPS/ESMTPSA (and LMTPS…) are SMTP over TLS.
-  if (/^(E?SMTPS|ESMTPSA|LMTPS|LMTPSA|UTF8SMTPS|UTF8SMTPSA)$/.test(protocol)) seen = true;
+  // RFC 3848: ESMTPS/ESMTPSA (and LMTPS…) are SMTP over TLS; RFC 2818: HTTPS is HTTP over TLS
+  // (Exchange Online stamps `with HTTPS` for a client's submission and hops between its servers).
+  if (/^(E?SMTPS|ESMTPSA|LMTPS|LMTPSA|UTF8SMTPS|UTF8SMTPSA|HTTPS)$/.test(protocol)) seen = true;
   const ironPort = /^E?SMTP\/TLS\/(\S+)$/i.exec(withWords[0] ?? '');
   if (ironPort) {
     seen = true;
@@ -300,12 +301,18 @@ function undatedParts(value: string): ReceivedParts {
   const { tokens, dateText } = tokenize(value);
   let date = stampDate(dateText);
   if (dateText === null) {
-    // No `;`: a date may still end the stamp (SendGrid). Its words are no clause's.
+    // No `;`: a date may still end the stamp (SendGrid). Its words are no clause's. Comments
+    // after it (`+0000 (UTC)`) are the date-time's own CFWS (RFC 5322 §3.3), not a clause's.
+    let commentsAtEnd = 0;
+    while (commentsAtEnd < tokens.length && tokens[tokens.length - 1 - commentsAtEnd]!.kind === 'comment') commentsAtEnd++;
+    const wordsEnd = tokens.length - commentsAtEnd;
     let wordsAtEnd = 0;
-    while (wordsAtEnd < tokens.length && tokens[tokens.length - 1 - wordsAtEnd]!.kind === 'word') wordsAtEnd++;
-    const trailing = trailingDate(tokens.slice(tokens.length - wordsAtEnd).map((t) => t.text));
+    while (wordsAtEnd < wordsEnd && tokens[wordsEnd - 1 - wordsAtEnd]!.kind === 'word') wordsAtEnd++;
+    const words = tokens.slice(wordsEnd - wordsAtEnd, wordsEnd).map((t) => t.text);
+    const trailing = trailingDate(words, tokens.slice(wordsEnd).map((t) => t.text));
     if (trailing) {
-      tokens.length -= trailing.taken;
+      // The comments go with the date: they are part of its text, not the last clause's.
+      tokens.length -= trailing.taken + commentsAtEnd;
       date = trailing.date;
     }
   }
