@@ -63,10 +63,24 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   // With a second CPU, the reading and detecting run on a worker thread (registry/detect-inputs.ts).
   let exportFiles: ExportCollector | null = null;
   const inputs: InputFile[] = [];
+  // Topologies are read first (here, as they are detected): they say which certificate files they have already read.
+  const topologies = new Map<string, TopologyReadResult>();
+  const referenced = new Set<string>();
   // The readers are awaited once, at the first export, not once per file of tens of thousands.
   let readers: ConfigurationReaders | null = null;
   for await (const chunk of detectInputChunks(listing.files)) {
     for (const input of chunk) {
+      if (input.kind === 'topology' && input.bytes !== null) {
+        // Read as it arrives, like exports: a provider's thousands of topology files (tens of MB)
+        // are never all held as bytes at once. Merged below, in the order of the inputs.
+        readers ??= await configurationReaders();
+        const result = readers.readTopology(decodeText(input.bytes), input.file, dirname(input.file));
+        input.bytes = null;
+        topologies.set(input.file, result);
+        for (const f of result.certificateFiles) referenced.add(f.resolvedPath);
+        inputs.push(input);
+        continue;
+      }
       if (isExportFormat(input.kind) && input.bytes !== null) {
         readers ??= await configurationReaders();
         const read = readers.readExportFile(input.text ?? decodeText(input.bytes), input.file, input.kind);
@@ -82,18 +96,6 @@ async function load(paths: string[], options: EvidenceReadOptions): Promise<Load
   // Configuration's readers (the YAML and certificate parsers, the export mapping) are loaded for a
   // case that holds any: one of evidence alone, a message trace say, does without them.
   const configuration = exportFiles !== null || inputs.some((i) => i.evidence === null) ? await configurationReaders() : null;
-
-  // Topologies first: they say which certificate files they have already read.
-  const topologies = new Map<string, TopologyReadResult>();
-  const referenced = new Set<string>();
-  for (const input of inputs) {
-    if (input.kind !== 'topology' || !input.bytes) continue;
-    const result = configuration!.readTopology(decodeText(input.bytes), input.file, dirname(input.file));
-    // Read once: a provider's thousands of topology files need not stay in memory until the end.
-    input.bytes = null;
-    topologies.set(input.file, result);
-    for (const f of result.certificateFiles) referenced.add(f.resolvedPath);
-  }
 
   const x509: X509Certificate[] = [];
   const merger = configuration === null ? null : new configuration.CaseMerger(c);
