@@ -100,17 +100,12 @@ function rawDataCertificate(ctx: NormalizeContext, raw: Raw, path: PathSegment[]
   if (written !== null && written !== fromDer.Thumbprint) {
     ctx.warn([...path, 'Thumbprint'], `Thumbprint ${written} is not that of the certificate in RawData (${fromDer.Thumbprint}); the certificate's own is used`);
   }
-  const rootCaType = typeof raw.RootCAType === 'string' ? raw.RootCAType.trim() || null : null;
-  const status = typeof raw.Status === 'string' ? raw.Status.trim() || null : null;
+  const exchange = exchangeProperties(ctx, raw, path);
   const cert: Certificate = {
     ...fromDer,
-    HasPrivateKey: optionalBool(raw.HasPrivateKey),
-    Services: services(raw.Services),
-    RootCAType: rootCaType,
-    Status: status,
-    Server: textAt(ctx, raw, 'Server', path)?.toLowerCase() || null,
+    ...exchange,
     File: null,
-    trust: inlineCertificateTrust({ IsSelfSigned: fromDer.IsSelfSigned, RootCAType: rootCaType, Status: status }),
+    trust: inlineCertificateTrust({ IsSelfSigned: fromDer.IsSelfSigned, RootCAType: exchange.RootCAType, Status: exchange.Status }),
     extra: { ...fromDer.extra, ...extraProperties(ctx, raw, NOT_EXTRA, path) },
   };
   markGiven(cert, [...new Set([...writtenKeys(raw, INLINE_KEYS), ...FROM_RAW_DATA])]);
@@ -126,9 +121,7 @@ function inlineCertificate(ctx: NormalizeContext, raw: Raw, path: PathSegment[])
   const domains = domainList(raw, 'CertificateDomains', path);
   const commonName = subject ? commonNameOf(subject) : null;
   const isSelfSigned = optionalBool(raw.IsSelfSigned);
-  // Enumerations exported as numbers (ConvertTo-Json without -EnumsAsStrings) cannot be read; they are left unknown.
-  const rootCaType = typeof raw.RootCAType === 'string' ? raw.RootCAType.trim() || null : null;
-  const status = typeof raw.Status === 'string' ? raw.Status.trim() || null : null;
+  const exchange = exchangeProperties(ctx, raw, path);
   const cert: Certificate = {
     Thumbprint: thumbprint,
     Subject: subject,
@@ -137,21 +130,29 @@ function inlineCertificate(ctx: NormalizeContext, raw: Raw, path: PathSegment[])
     NotBefore: date(ctx, raw, 'NotBefore', path),
     NotAfter: date(ctx, raw, 'NotAfter', path),
     IsSelfSigned: isSelfSigned,
-    HasPrivateKey: optionalBool(raw.HasPrivateKey),
-    Services: services(raw.Services),
-    RootCAType: rootCaType,
-    Status: status,
-    Server: textAt(ctx, raw, 'Server', path)?.toLowerCase() || null,
+    ...exchange,
     File: null,
     Sha256: null,
     names: [...new Set([...(commonName ? [commonName] : []), ...domains].map((n) => n.toLowerCase()))],
     commonName,
-    trust: inlineCertificateTrust({ IsSelfSigned: isSelfSigned, RootCAType: rootCaType, Status: status }),
+    trust: inlineCertificateTrust({ IsSelfSigned: isSelfSigned, RootCAType: exchange.RootCAType, Status: exchange.Status }),
     extra: extraProperties(ctx, raw, NOT_EXTRA, path),
     provenance: ctx.provenance(path),
   };
   markGiven(cert, writtenKeys(raw, INLINE_KEYS));
   return cert;
+}
+
+/** What Exchange says of an installed certificate, beyond the certificate itself. */
+function exchangeProperties(ctx: NormalizeContext, raw: Raw, path: PathSegment[]): Pick<Certificate, 'HasPrivateKey' | 'Services' | 'RootCAType' | 'Status' | 'Server'> {
+  return {
+    HasPrivateKey: optionalBool(raw.HasPrivateKey),
+    Services: services(raw.Services),
+    // Enumerations exported as numbers (ConvertTo-Json without -EnumsAsStrings) cannot be read; they are left unknown.
+    RootCAType: typeof raw.RootCAType === 'string' ? raw.RootCAType.trim() || null : null,
+    Status: typeof raw.Status === 'string' ? raw.Status.trim() || null : null,
+    Server: textAt(ctx, raw, 'Server', path)?.toLowerCase() || null,
+  };
 }
 
 function date(ctx: NormalizeContext, raw: Raw, key: string, path: PathSegment[]): string | null {
