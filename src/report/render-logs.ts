@@ -1,3 +1,4 @@
+import { visibleLine } from './visible-text.js';
 import type { InputReport } from '../model/diagnostics.js';
 import type { CertificateSeen, SmtpReply, SmtpSessionObservation } from '../model/evidence.js';
 import { PLAIN, type Style } from './style.js';
@@ -107,5 +108,6 @@ function sessionLines(x: SmtpSessionObservation, n: number, s: Style): string[] 
   }
   for (const r of x.replies) if (r.code >= 400) lines.push(`  ${s.red(reply(r))}`);
   if (log) lines.push(s.dim(`  ${log.messages} message(s), ${log.recipients} recipient(s); ${log.disconnect === null ? 'no disconnect in this file' : `disconnect: ${log.disconnect}`}`));
-  return lines;
+  // What the log recorded from the peers (banners, EHLO names, replies) may hold control characters: shown escaped.
+  return lines.map(visibleLine);
 }

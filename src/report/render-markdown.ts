@@ -3,14 +3,16 @@ import type { FlowResult } from '../engine/flow-types.js';
 import type { Finding, FixStep } from '../rules/finding.js';
 import { evidenceSummary, evidenceSummaryText } from './evidence-summary.js';
 import { flaggedFlows, flowCountsText, flowTitle, hopDetails, mainSubject, outcomeText, ruleLabel, subjectLabel, targetText, verdictOf, verdictText, whereText } from './report-parts.js';
+import { visibleText } from './visible-text.js';
 
 /**
  * Markdown for a ticket, in the order of the text report: verdict and one line per root cause,
  * then input problems, findings with evidence and fix, the failing and anomalous flows hop by hop,
  * and a table of every flow. Nothing is capped: a ticket carries everything.
  */
+/** A table cell: `|` escaped, line breaks as spaces, other control characters from the input shown escaped. */
 export function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return visibleText(s.replace(/\|/g, '\\|').replace(/\n/g, ' '));
 }
 
 function fixLines(steps: readonly FixStep[]): string[] {

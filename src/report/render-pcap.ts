@@ -1,3 +1,4 @@
+import { visibleLine } from './visible-text.js';
 import type { CaptureReadResult, CaptureSummary, CapturedCertificate, CapturedSession, CapturedTls } from '../model/capture.js';
 import { SESSION_NUMBER, wholePcapDocument, type PcapDocumentParts } from './pcap-document.js';
 import { PLAIN, type Style } from './style.js';
@@ -129,7 +130,8 @@ export function sessionBodyLines(x: CapturedSession, s: Style): string[] {
     );
   });
   for (const note of x.notes) lines.push(`  ${s.yellow('note')} ${note}`);
-  return lines;
+  // What the session's peers sent (banners, commands, replies) may hold control characters: shown escaped.
+  return lines.map(visibleLine);
 }
 
 function closing(x: CapturedSession): string {

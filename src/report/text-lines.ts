@@ -3,6 +3,8 @@
  * table-like lines are never wrapped: a command broken over two lines cannot be pasted.
  */
 
+import { visibleLine } from './visible-text.js';
+
 // ANSI colour codes take no columns on screen.
 const ANSI = /\x1b\[[0-9;]*m/g;
 
@@ -15,8 +17,13 @@ export class TextLines {
 
   constructor(private readonly width: number | null | undefined) {}
 
-  /** Prose: wrapped at the width; continuation lines keep the first line's indent plus `hang` spaces. */
-  text(line: string, hang = 2): this {
+  /**
+   * Prose: wrapped at the width; continuation lines keep the first line's indent plus `hang` spaces.
+   * Text from the input (banners, replies, names in evidence) may hold control characters: they are
+   * shown escaped, so they can neither forge report lines nor drive the terminal (visible-text.ts).
+   */
+  text(text: string, hang = 2): this {
+    const line = visibleLine(text);
     if (!this.width || visibleLength(line) <= this.width) {
       this.lines.push(line);
       return this;
@@ -44,9 +51,9 @@ export class TextLines {
     return this;
   }
 
-  /** Verbatim: never wrapped. */
+  /** Verbatim: never wrapped (control characters shown escaped, as in text()). */
   raw(line: string): this {
-    this.lines.push(line);
+    this.lines.push(visibleLine(line));
     return this;
   }
 

@@ -27,6 +27,34 @@ function escaped(c: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
+/** The report's own styles (style.ts): `ESC [ code m` with one of its codes. Any other escape came from the input. */
+const OWN_STYLE = /\x1b\[(?:0|1|2|31|32|33|36)m/y;
+
+/**
+ * A line of a text report made safe like visibleText, keeping the report's own colour codes: for
+ * lines that mix the tool's styling with text from the input (a banner, an SMTP reply, a finding's
+ * evidence). One pass; the sticky style pattern is tried only at an ESC.
+ */
+export function visibleLine(line: string): string {
+  if (!UNSAFE_ONE.test(line)) return line;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (!UNSAFE_ONE.test(line[i]!)) continue;
+    if (c === 0x1b) {
+      OWN_STYLE.lastIndex = i;
+      if (OWN_STYLE.test(line)) {
+        i = OWN_STYLE.lastIndex - 1;
+        continue;
+      }
+    }
+    out += line.slice(from, i) + escaped(line[i]!);
+    from = i + 1;
+  }
+  return out + line.slice(from);
+}
+
 /** The text with every control, separator and bidi character written as `\r`, `\n`, `\x1b`, `\u202e`… */
 export function visibleText(text: string): string {
   // Nearly every header is clean: tested first, returned as it is.
