@@ -135,8 +135,18 @@ function readValue(c: Cursor): string {
   return c.token('');
 }
 
-/** `ptype [CFWS] "." [CFWS] property`, or a bare key (`reason`, Exchange's `action`). */
+/**
+ * `ptype [CFWS] "." [CFWS] property`, or a bare key (`reason`, Exchange's `action`), in lower
+ * case: `"reason"` is an ABNF quoted string, case-insensitive (RFC 5234 §2.3), and ptype and
+ * property are Keywords naming IANA registry entries (RFC 8601 §2.2, §2.3, §6), matched without
+ * case like `method`. So `REASON=`, `Header.From=` and `Action=` are `reason`, `header.from` and
+ * `action`; the value keeps its case.
+ */
 function readKey(c: Cursor): string {
+  return readKeyAsWritten(c).toLowerCase();
+}
+
+function readKeyAsWritten(c: Cursor): string {
   let key = c.token('=.');
   for (;;) {
     const save = c.i;
@@ -171,7 +181,8 @@ function parseResinfo(c: Cursor): ParsedResult | null {
   if (result === '') return null;
   const after: string[] = [];
   c.skipCfws(after);
-  const properties: Record<string, string> = {};
+  // No prototype: keys come from the header (`__proto__=x`, `constructor=y` are properties like any other).
+  const properties: Record<string, string> = Object.create(null) as Record<string, string>;
   while (!c.done && c.peek() !== ';') {
     const before = c.i;
     const key = readKey(c);

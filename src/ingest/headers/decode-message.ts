@@ -4,6 +4,7 @@ import { buildArcSets, parseAuthenticationResults } from './authentication-resul
 import type { HeaderField } from './header-fields.js';
 import { decodeEncodedWords } from './header-text.js';
 import { buildHops, gatewayHopsInHybridPath, lowestTlsVersion } from './hop-chain.js';
+import { ownEntry } from './header-meanings.js';
 import { mailDateToIso } from './mail-date.js';
 import type { RawMessage } from './message-split.js';
 import {
@@ -56,7 +57,7 @@ const DIRECTIONS: Record<string, MessageVerdicts['antispamDirection']> = { INB: 
 
 export function antispamDirection(report: string | null): MessageVerdicts['antispamDirection'] {
   const m = report === null ? null : /(?:^|;)\s*DIR:\s*([A-Za-z]+)/.exec(report);
-  return m ? (DIRECTIONS[m[1]!.toUpperCase()] ?? null) : null;
+  return m ? (ownEntry(DIRECTIONS, m[1]!.toUpperCase()) ?? null) : null;
 }
 
 export function decodeMessage(raw: RawMessage, file: string): DecodedMessage {

@@ -24,6 +24,15 @@ export { MEANING_SOURCES } from '../../model/message-headers.js';
 
 export const NOT_DOCUMENTED = 'not documented by Microsoft';
 
+/**
+ * `table[key]` only when the table itself holds `key`. Keys come from header text, and a plain
+ * object answers `constructor`, `toString`, `__proto__`… from Object.prototype (RFC 8601 §2.2
+ * allows any Keyword as a method, result or property value): those name nothing here.
+ */
+export function ownEntry<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** [ASH]: "Fields that aren't described in the table are used exclusively by the Microsoft anti-spam team for diagnostic purposes." */
 export const DIAGNOSTIC_FIELD = 'not documented: used by Microsoft\'s anti-spam team for diagnostics [ASH]';
 
@@ -203,7 +212,8 @@ export function compauthReasonMeaning(code: string): string {
     '010': 'failed DMARC with p=reject or p=quarantine, and the sending domain is one of the organization\'s accepted domains (intra-org spoofing)',
     '130': 'passed authentication; the ARC result overrode a DMARC failure',
   };
-  if (exact[c]) return `${exact[c]} [ASH]`;
+  const known = ownEntry(exact, c);
+  if (known !== undefined) return `${known} [ASH]`;
   if (!/^\d{3}$/.test(c)) return 'not a compauth reason code';
   const first = c[0];
   if (first === '1' || first === '7') return 'passed composite authentication (last two digits: internal codes) [ASH]';

@@ -4,6 +4,8 @@
  * seconds, the zone given only as a comment) in X-MS-Exchange-*-OriginalArrivalTime.
  */
 
+import { ownEntry } from './header-meanings.js';
+
 const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
 
 /** RFC 5322 §4.3 obs-zone; military letters are "-0000" (unknown), read as UTC. */
@@ -154,7 +156,7 @@ function matchDate(text: string): { m: RegExpExecArray | null; zoneFromComment: 
   const uncommented = !text.includes('(')
     ? text
     : text.replace(/\(([^()]*)\)/g, (_, inner: string) => {
-        const z = NAMED_ZONES[inner.trim().toLowerCase()];
+        const z = ownEntry(NAMED_ZONES, inner.trim().toLowerCase());
         if (z !== undefined) zoneFromComment = z;
         return ' ';
       });
@@ -192,7 +194,7 @@ export function parseMailDate(text: string): number | null {
   const { m, zoneFromComment } = matchDate(text);
   if (!m) return null;
   const day = Number(m[1]);
-  const month = MONTHS[m[2]!.toLowerCase()];
+  const month = ownEntry(MONTHS, m[2]!.toLowerCase());
   let year = Number(m[3]);
   if (month === undefined) return null;
   // §4.3: a two-digit year below 50 is 20xx, otherwise 19xx; three digits add 1900.
@@ -215,7 +217,7 @@ export function parseMailDate(text: string): number | null {
     if (hh > 23 || mm > 59) return null;
     offsetMinutes = sign * (hh * 60 + mm);
   } else {
-    const named = NAMED_ZONES[zone.toLowerCase()];
+    const named = ownEntry(NAMED_ZONES, zone.toLowerCase());
     if (named !== undefined) offsetMinutes = named;
     else if (/^[A-IK-Za-ik-z]$/.test(zone)) offsetMinutes = 0;
     else return null;

@@ -47,6 +47,20 @@ function isBlank(text: string): boolean {
   return true;
 }
 
+/**
+ * A line of white space alone (`1*WSP`: spaces and tabs, at least one). RFC 5322 §4.2 obs-FWS,
+ * `obs-FWS = 1*WSP *(CRLF 1*WSP)`, makes it folding of the field before it; only an empty line
+ * ends the header section (§2.1: "the header section ... followed by an empty line"). Linear.
+ */
+function isWspOnly(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09) return false;
+  }
+  return true;
+}
+
 export function isMboxSeparator(text: string, previousBlank: boolean): boolean {
   if (!text.startsWith('From ')) return false;
   return previousBlank || MBOX_SEPARATOR_DATE.test(text);
@@ -69,6 +83,13 @@ export class MessageSplitter {
   private held: { text: string; line: number }[] = [];
   private resumedAfterBlank: number | null = null;
   private bodyStartsWithField: number | null = null;
+  /**
+   * Set after a line of white space alone inside a header block that shows no paste damage (or
+   * in an mbox): obs-FWS (RFC 5322 §4.2), folding, as long as the next line that is not white
+   * space goes on with the header block (a field or an indented line). Any other line means the
+   * white space line was meant as the blank line that ends it (the reading before obs-FWS).
+   */
+  private wspFold = false;
 
   constructor(
     private readonly mode: SplitMode,
@@ -102,6 +123,8 @@ export class MessageSplitter {
   pushBytes(chunk: Buffer, start: number, end: number, encoding: 'latin1' | 'utf8', line: number): boolean {
     // In a header block no separator is looked for; a taken line is neither blank nor `From `.
     if (this.state !== 'headers' || !this.block.addLineBytes(chunk, start, end, encoding, line)) return false;
+    // A field or a folded line: a white space line before it was folding (wspFold).
+    this.wspFold = false;
     this.previousBlank = false;
     if (this.blockStart === 0) this.blockStart = line;
     return true;
@@ -111,6 +134,11 @@ export class MessageSplitter {
     const blank = isBlank(text);
     const previousBlank = this.previousBlank;
     this.previousBlank = blank;
+    if (this.wspFold && !blank) {
+      this.wspFold = false;
+      // Not a field and not indented: no folding goes on, so the white space line ended the block.
+      if (!(text.startsWith(' ') || text.startsWith('\t')) && startsField(text) === null) this.state = this.endOfBlock();
+    }
     if (this.mode === 'mbox' && this.state !== 'headers' && isMboxSeparator(text, previousBlank || this.state === 'before')) {
       this.flush();
       this.state = 'headers';
@@ -127,12 +155,19 @@ export class MessageSplitter {
         if (blank) {
           // Pasted headers may hold stray blank lines before the first field.
           if (this.block.isEmpty && this.block.junkLines.length === 0) return;
+          // RFC 5322 §4.2 obs-FWS: white space alone on a line folds the field before it. A paste
+          // already seen as damaged keeps its lenient reading of blank lines (after-blank).
+          if (isWspOnly(text) && (this.mode === 'mbox' || (!this.block.garbled && this.block.junkLines.length === 0))) {
+            this.wspFold = true;
+            return;
+          }
+          this.wspFold = false;
           // RFC 5322 §2.1: an empty line ends the header section. An mbox holds real messages,
           // and so does a block a mail program wrote (wellFormed): the rest is body, even when it
           // looks like headers — a quoted or forwarded header block must never become this
           // message's (its AuthAs could flip "treated as internal"). Only a paste, which shows
           // its damage or lacks the fields every message has, may go on after a blank line.
-          this.state = this.mode === 'mbox' || this.block.wellFormed ? 'after-end' : 'after-blank';
+          this.state = this.endOfBlock();
           return;
         }
         if (this.mode === 'mbox' && this.block.isEmpty && text.startsWith('From ')) return;
@@ -173,6 +208,11 @@ export class MessageSplitter {
     }
   }
 
+  /** Where a blank line leaves a header block (see the 'headers' case of push). */
+  private endOfBlock(): State {
+    return this.mode === 'mbox' || this.block.wellFormed ? 'after-end' : 'after-blank';
+  }
+
   end(): void {
     this.flush();
   }
@@ -198,5 +238,6 @@ export class MessageSplitter {
     this.held = [];
     this.resumedAfterBlank = null;
     this.bodyStartsWithField = null;
+    this.wspFold = false;
   }
 }

@@ -11,6 +11,7 @@ import {
   FOREFRONT_FIELDS,
   FOREFRONT_VALUES,
   MICROSOFT_HEADERS,
+  ownEntry,
   sclMeaning,
 } from './header-meanings.js';
 
@@ -26,10 +27,13 @@ function valueMeaningFor(name: string, value: string): string | null {
     case 'x-ms-exchange-organization-authas':
     case 'x-ms-exchange-crosstenant-authas':
     case 'x-ms-exchange-crosspremises-authas':
-      return AUTH_AS_VALUES[v.toLowerCase()] ?? null;
+      return ownEntry(AUTH_AS_VALUES, v.toLowerCase()) ?? null;
     case 'x-ms-exchange-organization-authmechanism':
     case 'x-ms-exchange-crosspremises-authmechanism':
-      return AUTH_MECHANISM_SEEN[v] ? `not documented; ${AUTH_MECHANISM_SEEN[v]}` : 'not documented';
+    {
+      const seen = ownEntry(AUTH_MECHANISM_SEEN, v);
+      return seen ? `not documented; ${seen}` : 'not documented';
+    }
     case 'x-ms-exchange-organization-scl':
     case 'x-ms-exchange-crosspremises-scl':
       return sclMeaning(v);
@@ -46,7 +50,7 @@ export function decodeMicrosoftHeaders(fields: readonly HeaderField[]): { known:
     const lower = f.name.toLowerCase();
     // Only names starting `x-` can be Microsoft's: the other fields (Received, From…) skip the lookups.
     if (!lower.startsWith('x-')) continue;
-    const meaning = MICROSOFT_HEADERS[lower] ?? crossPremisesMeaning(f.name) ?? undefined;
+    const meaning = ownEntry(MICROSOFT_HEADERS, lower) ?? crossPremisesMeaning(f.name) ?? undefined;
     if (meaning !== undefined) known.push({ name: f.name, value: f.value, meaning, valueMeaning: valueMeaningFor(lower, f.value), line: f.line });
     else if (MICROSOFT_PREFIX.test(f.name)) unknown.push({ name: f.name, value: f.value, line: f.line });
   }
@@ -78,14 +82,15 @@ function splitAntispam(value: string): { key: string; value: string }[] {
 
 /** Meaning of a documented verdict field's value ("empty", the documented text, or "undocumented"). */
 function verdictMeaning(key: string, value: string): string {
-  return value === '' ? 'empty' : (FOREFRONT_VALUES[key]?.[value.toUpperCase()] ?? 'a value Microsoft does not document');
+  const values = ownEntry(FOREFRONT_VALUES, key);
+  return value === '' ? 'empty' : ((values && ownEntry(values, value.toUpperCase())) ?? 'a value Microsoft does not document');
 }
 
 /** X-Forefront-Antispam-Report, every field; those Microsoft does not describe are said to be diagnostic [ASH]. */
 export function decodeForefrontReport(value: string): AntispamField[] {
   return splitAntispam(value).map(({ key, value: v }) => {
     const upper = key.toUpperCase();
-    const meaning = FOREFRONT_FIELDS[upper] ?? DIAGNOSTIC_FIELD;
+    const meaning = ownEntry(FOREFRONT_FIELDS, upper) ?? DIAGNOSTIC_FIELD;
     let valueMeaning: string | null = null;
     if (upper === 'SCL') valueMeaning = sclMeaning(v);
     else if (upper === 'CAT' || upper === 'DIR' || upper === 'IPV' || upper === 'SFV' || upper === 'SRV' || upper === 'SFTY') {

@@ -3,7 +3,7 @@ import { exchangeOnlineAuthentication } from './authentication-results.js';
 import { parseAuthResultsValue, type ParsedAuthenticationResults } from './authres-grammar.js';
 import { antispamDirection, GUID, internalVerdict, stampedFields } from './decode-message.js';
 import type { HeaderField } from './header-fields.js';
-import { crossPremisesMeaning, MICROSOFT_HEADERS } from './header-meanings.js';
+import { crossPremisesMeaning, MICROSOFT_HEADERS, ownEntry } from './header-meanings.js';
 import { decodeEncodedWords } from './header-text.js';
 import { gatewayHopsInHybridPath, lowestTlsVersion, observedHops } from './hop-chain.js';
 import type { RawMessage } from './message-split.js';
@@ -40,7 +40,7 @@ type Watched = (typeof WATCHED)[number];
  */
 const SLOT = new Map<string, number>();
 WATCHED.forEach((name, i) => {
-  if (MICROSOFT_HEADERS[name] !== undefined || crossPremisesMeaning(name) !== null) SLOT.set(name, i);
+  if (ownEntry(MICROSOFT_HEADERS, name) !== undefined || crossPremisesMeaning(name) !== null) SLOT.set(name, i);
 });
 const slotOf = (name: Watched): number => WATCHED.indexOf(name);
 

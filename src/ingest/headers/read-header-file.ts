@@ -7,6 +7,7 @@ import { decodeMessage, type DecodedMessage } from './decode-message.js';
 import { decodeLineBytes } from './header-text.js';
 import { MessageSplitter, type RawMessage, type SplitMode } from './message-split.js';
 import { addDiagnostics } from '../limits.js';
+import { arcDuplicates } from './authentication-results.js';
 import { ByteLines } from './byte-lines.js';
 import { readMsgTransportHeaders } from './outlook-msg.js';
 
@@ -101,6 +102,14 @@ class Lines<T = DecodedMessage> {
       this.warn(
         raw.bodyStartsWithField,
         'the body begins with a header field (a forwarded or quoted header block?); a body is never read as this message\'s headers — if these are the rest of pasted headers, remove the blank line above them',
+      );
+    }
+    // RFC 8617 §5.2 step 2: an ARC set that does not hold exactly one of each ARC header makes the
+    // chain fail. Every such header is still shown (buildArcSets); this says why there are two sets.
+    for (const d of arcDuplicates(raw.fields)) {
+      this.warn(
+        d.lines[1]!,
+        `the ARC chain has a duplicate instance i=${d.instance} (${d.header} on lines ${d.lines.join(', ')}); a chain with a repeated instance is failed (cv=fail) per RFC 8617 §5.2 — each is shown as its own ARC set`,
       );
     }
     this.messages++;
