@@ -43,7 +43,9 @@ export const rule: Rule = {
     }
     for (const g of evidence.traces) {
       if (!isBlockListReply(g.sample.response)) continue;
-      const ip = g.sample.clientIp ?? '(unknown address)';
+      // A tracking log's client-ip on an SMTP SEND/FAIL is the local transport server (FORMATS.md 2):
+      // the address the receiver refused is the one its reply quotes, as in the other branches.
+      const ip = bracketedIp(g.sample.response!.text) ?? g.sample.clientIp ?? '(unknown address)';
       add(ip, replyText(g.sample.response!), g.count, groupEvidence(g, `${g.sample.sender ?? '?'} → ${g.sample.recipient ?? '?'}: ${replyText(g.sample.response!)}`));
     }
     // RULES.md v2: 5.7.606–649 / 5.7.511 recognised in any evidence kind (NDR, send log), once per source line.
@@ -56,7 +58,7 @@ export const rule: Rule = {
       rule: this.id,
       severity: this.severity,
       title: this.title,
-      message: `${e.count} refusal${e.count === 1 ? '' : 's'} show ${ip} on a block list: ${e.replies.join(' | ')}. Mail from that address is refused until it is delisted.`,
+      message: `${e.count} ${e.count === 1 ? 'refusal shows' : 'refusals show'} ${ip} on a block list: ${e.replies.join(' | ')}. Mail from that address is refused until it is delisted.`,
       subjects: [{ type: 'Host', name: ip }],
       evidence: e.evidence,
       fix: [

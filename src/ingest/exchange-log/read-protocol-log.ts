@@ -48,7 +48,11 @@ export interface ProtocolLogRead {
 
 /**
  * Reads an SMTP receive or send protocol log and hands out each rebuilt session. A file may hold
- * several header blocks; each `#Fields` line starts a new block and closes the sessions of the last.
+ * several header blocks (the service restarted its log, or files were appended): each `#Fields`
+ * line gives the columns of the rows below it, but does not end a session. A session is its
+ * `session-id` with `sequence-number` counting on from 0 and ends at its `-` row (FORMATS.md 3), so
+ * sessions open under one block go on under the next block of the same log type; one table per
+ * type (receive, send) keeps them, closed at the end of the file.
  */
 export async function readProtocolLog(
   input: ByteSource | string,
@@ -59,27 +63,32 @@ export async function readProtocolLog(
   const source = toByteSource(input);
   const file = source.name;
   const counts: SessionTableCounts = { sessions: 0, evicted: 0, evictedSamples: [], openAtEnd: 0 };
+  /** The table of the current header block's type; `tables` keeps each type's open sessions across blocks. */
   let table: SessionTable | null = null;
+  const tables = new Map<'smtp-receive' | 'smtp-send', SessionTable>();
   let columns: Columns | null = null;
   let notProtocolRows = 0;
   let firstNotProtocolLine = 0;
   const diagnostics: Diagnostic[] = [];
   const scratch: ProtocolRow = { time: '', timeMs: NaN, connector: '', sessionId: '', sequence: NaN, local: '', remote: '', event: '', data: '', context: '', line: 0 };
-  const closeTable = () => {
-    if (!table) return;
-    table.flush();
-    const c = table.counts;
-    counts.sessions += c.sessions;
-    counts.evicted += c.evicted;
-    counts.openAtEnd += c.openAtEnd;
-    for (const s of c.evictedSamples) if (counts.evictedSamples.length < 5) counts.evictedSamples.push(s);
+  const closeTables = () => {
+    for (const t of tables.values()) {
+      t.flush();
+      const c = t.counts;
+      counts.sessions += c.sessions;
+      counts.evicted += c.evicted;
+      counts.openAtEnd += c.openAtEnd;
+      for (const s of c.evictedSamples) if (counts.evictedSamples.length < 5) counts.evictedSamples.push(s);
+    }
+    tables.clear();
     table = null;
   };
   const result = await readExchangeLog(
     source,
     {
       header(header) {
-        closeTable();
+        // Open sessions are kept: a repeated header block does not end them (see above).
+        table = null;
         columns = null;
         if (header.type !== 'smtp-receive' && header.type !== 'smtp-send') return;
         const c = columnsOf(header);
@@ -92,7 +101,9 @@ export async function readProtocolLog(
           return;
         }
         columns = c;
-        table = new SessionTable(header.type === 'smtp-receive' ? 'server' : 'client', file, onSession, onStatus);
+        let t = tables.get(header.type);
+        if (!t) tables.set(header.type, (t = new SessionTable(header.type === 'smtp-receive' ? 'server' : 'client', file, onSession, onStatus)));
+        table = t;
       },
       unquotedRow(text, starts, line) {
         const c = columns;
@@ -166,7 +177,7 @@ export async function readProtocolLog(
     },
     options.progress,
   );
-  closeTable();
+  closeTables();
   diagnostics.push(...commonDiagnostics(file, result));
   if (notProtocolRows > 0) {
     diagnostics.push({

@@ -85,7 +85,24 @@ function multi(value: string | null): string[] {
 function statuses(value: string | null, recipients: number): string[] {
   if (!value) return [];
   if (recipients <= 1) return [value];
+  // `[{LRT=};{LED=550 5.7.1 …; text};{FQDN=};{IP=}]` per recipient (Get-MessageTrackingLog's
+  // RecipientStatus, the queue's LastError form): `;` and codes occur inside, so only `];[` cuts.
+  if (value.startsWith('[{')) return value.split(/(?<=\]);(?=\[)/).map((v) => v.trim());
   return value.split(/;(?=\s*(?:[2-5]\d\d(?:[ -]|$)|To$|Cc$|Bcc$|To;|Cc;|Bcc;))/).map((v) => v.trim());
+}
+
+/**
+ * The reply a recipient status holds: the status itself, or in the bracketed form
+ * `[{LRT=…};{LED=550 5.7.1 RESOLVER.RST.AuthRequired; authentication required};{FQDN=};{IP=}]`
+ * the last error (`LED`), where the reply code and enhanced code are.
+ */
+export function statusReplyText(status: string): string {
+  if (!status.startsWith('[{')) return status;
+  const at = status.indexOf('{LED=');
+  if (at < 0) return status;
+  const end = status.indexOf('};{', at);
+  const text = status.slice(at + 5, end >= 0 ? end : status.endsWith('}]') ? status.length - 2 : status.length).trim();
+  return text === '' ? status : text;
 }
 
 /**
@@ -118,7 +135,7 @@ export async function readTrackingLog(
         const recipientStatus = statuses(get(c.recipientStatus), recipients.length);
         const replies: SmtpReply[] = [];
         for (const status of recipientStatus) {
-          const reply = parseReplyLine(status);
+          const reply = parseReplyLine(statusReplyText(status));
           if (reply) replies.push(replyOf(null, reply.code, [reply.text]));
         }
         onEvent({
@@ -165,7 +182,7 @@ export function refusalsOf(e: TrackingEvent, file: string): TraceObservation[] {
   if (e.source !== 'SMTP' || (e.eventId !== 'FAIL' && e.eventId !== 'DEFER')) return [];
   const out: TraceObservation[] = [];
   e.recipientStatus.forEach((status, i) => {
-    const reply = parseReplyLine(status);
+    const reply = parseReplyLine(statusReplyText(status));
     if (!reply || reply.code < 400) return;
     out.push({
       at: e.at,
@@ -199,7 +216,8 @@ export function trackingStatuses(e: TrackingEvent, file: string): StatusObservat
   const out: StatusObservation[] = [];
   if (e.eventId === null || !STATUS_EVENTS.has(e.eventId.toUpperCase())) return out;
   const smtp = e.source === 'SMTP';
-  e.recipientStatus.forEach((status, i) => {
+  e.recipientStatus.forEach((verbatim, i) => {
+    const status = statusReplyText(verbatim);
     const c = status.charCodeAt(0);
     // `250 2.1.5 Recipient OK`, `To`, `Cc`: nothing to recognise.
     if (c !== 52 && c !== 53 && !/[45]\.\d{1,3}\.\d/.test(status)) return;

@@ -172,7 +172,8 @@ export interface EhloExtensionFacts {
 }
 
 export function ehloExtensionFacts(extensions: readonly string[]): EhloExtensionFacts {
-  return { masked: extensions.some(isMaskedKeyword), offersStartTls: extensions.some((e) => keywordOf(e).toUpperCase() === 'STARTTLS') };
+  // X-ANONYMOUSTLS is Exchange's STARTTLS between its own servers (smtp-session.ts startsTls).
+  return { masked: extensions.some(isMaskedKeyword), offersStartTls: extensions.some((e) => /^(?:STARTTLS|X-ANONYMOUSTLS)$/i.test(keywordOf(e))) };
 }
 
 /**

@@ -62,12 +62,28 @@ export const STATUSES_KEPT = 32;
 const STATUS_LIKE = /[245]\.\d{1,3}\.\d{1,3}|Credentials/;
 
 /**
+ * The verbs that start TLS in an SMTP session: STARTTLS (RFC 3207), and X-ANONYMOUSTLS, Exchange's
+ * own STARTTLS for anonymous TLS between its servers (intra-organization, hub to hub on 2525),
+ * answered `220` and followed by the same `TLS protocol … negotiation succeeded` row (FORMATS.md 3).
+ */
+function startsTls(verb: string): boolean {
+  return verb === 'STARTTLS' || verb === 'X-ANONYMOUSTLS';
+}
+
+/**
  * Rebuilds one SMTP session from its rows, in sequence order. A receive log is the server's view
  * (`<` are the client's commands, `>` the server's replies), a send log the client's (`>` commands,
  * `<` replies).
  */
 export class SmtpSessionAssembly {
   ended = false;
+  /**
+   * Whether the session's start is in the log: a row with `sequence-number` 0 (numbers count from
+   * 0 per session) or the connect row `+` (FORMATS.md 3). Without it (an excerpt, or the rows
+   * before in an earlier file) a row's absence says nothing: the certificate Exchange sends is
+   * logged (`Sending certificate`) right after the 220 to STARTTLS, before the TLS row.
+   */
+  private startSeen = false;
   /** Line of the last row applied: idle time is judged from it (session-table.ts). */
   lastLine: number;
   readonly firstLine: number;
@@ -124,6 +140,7 @@ export class SmtpSessionAssembly {
 
   apply(row: ProtocolRow): void {
     this.lastLine = row.line;
+    if (!this.startSeen && (row.sequence === 0 || row.event === '+')) this.startSeen = true;
     // A send log's first row (`attempting to connect`) has no local endpoint yet.
     if (this.local === '') this.local = own(row.local);
     if (this.remote === '') this.remote = own(row.remote);
@@ -206,7 +223,7 @@ export class SmtpSessionAssembly {
       const name = reply.text.split(' ')[0] ?? '';
       if (reply.code === 220 && name !== '' && !/^\*+$/.test(name)) this.serverName = own(name);
     }
-    if (command === 'STARTTLS') this.starttlsAnswered(reply.code);
+    if (command !== null && startsTls(command)) this.starttlsAnswered(reply.code);
     else if (commandMasked && (reply.code === 500 || reply.code === 502)) this.starttls = 'masked';
     this.keep(reply);
     // Only refusals and deferrals can be a catalog status; 2xx/3xx replies never reach the recogniser.
@@ -260,7 +277,7 @@ export class SmtpSessionAssembly {
 
   private keep(reply: SmtpReply): void {
     if (this.replies.length < REPLIES_KEPT) this.replies.push(reply);
-    else if (this.replies.length < NOTABLE_REPLIES_KEPT && (reply.code >= 400 || reply.command === 'STARTTLS')) this.replies.push(reply);
+    else if (this.replies.length < NOTABLE_REPLIES_KEPT && (reply.code >= 400 || (reply.command !== null && startsTls(reply.command)))) this.replies.push(reply);
   }
 
   private information(data: string, context: string, row: ProtocolRow): void {
@@ -325,8 +342,9 @@ export class SmtpSessionAssembly {
     } else {
       serverCertificates = peer ? [peer] : null;
       // A send log names the certificate Exchange offers (`Sending certificate`) at the same level
-      // it logs the server's: with the server's logged and TLS up, no such row means none was sent.
-      clientCertificates = own ? [own] : peer && this.tlsSuccess ? [] : null;
+      // it logs the server's: with the server's logged and TLS up, no such row means none was sent
+      // (when the session's rows from its start are in the log: otherwise not known).
+      clientCertificates = own ? [own] : peer && this.tlsSuccess && this.startSeen ? [] : null;
     }
     const tls =
       this.tlsSuccess || own || peer

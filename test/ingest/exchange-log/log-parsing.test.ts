@@ -163,15 +163,16 @@ describe('sessions from #Fields, not from positions', () => {
     const sessions: SmtpSessionObservation[] = [];
     const { report, sessions: counts } = await readProtocolLog(file, (s) => sessions.push(s));
     expect(report.skipped).toBe(0);
-    expect(sessions.map((s) => s.connector)).toEqual(['EX01\\Default Frontend EX01', 'EX01\\Default Frontend EX01', 'EX02\\Default Frontend EX02']);
+    // A session ends at its `-` row, not at a new header block (FORMATS.md 3): the other session of
+    // block 1, with no disconnect, stays open under block 2 and is closed at the end of the file.
+    expect(sessions.map((s) => s.connector)).toEqual(['EX01\\Default Frontend EX01', 'EX02\\Default Frontend EX02', 'EX01\\Default Frontend EX01']);
     const first = sessions[0]!;
     // The banner was applied before the EHLO although written after it.
     expect(first.replies.map((r) => r.command)).toEqual(['<banner>', 'EHLO']);
     expect(first).toMatchObject({ serverName: 'mail.contoso.com', ehlo: 'client.fabrikam.com', starttls: 'offered', extensions: ['SIZE 37748736', 'STARTTLS'] });
-    // The other session of block 1 had no disconnect: closed when the next header block began.
-    expect(sessions[1]!.protocolLog!.disconnect).toBeNull();
-    expect(sessions[2]).toMatchObject({ ehlo: 'other.fabrikam.com', at: '2026-11-20T11:00:00.000Z', client: { ip: '198.51.100.6', port: 40001 }, server: { ip: '192.0.2.11', port: 25 } });
-    expect(sessions[2]!.protocolLog!.disconnect).toBe('Remote');
+    expect(sessions[2]!.protocolLog!.disconnect).toBeNull();
+    expect(sessions[1]).toMatchObject({ ehlo: 'other.fabrikam.com', at: '2026-11-20T11:00:00.000Z', client: { ip: '198.51.100.6', port: 40001 }, server: { ip: '192.0.2.11', port: 25 } });
+    expect(sessions[1]!.protocolLog!.disconnect).toBe('Remote');
     expect(counts.openAtEnd).toBe(1);
   });
 
