@@ -1,7 +1,7 @@
 import type { FlowResult } from './engine/flow-types.js';
 import { ndrEntry } from './model/ndr-catalog.js';
-import { recogniseStatuses } from './model/ndr-recognise.js';
-import type { NdrEntry, RecognisedStatus } from './model/ndr.js';
+import { MAX_STATUSES, recogniseStatuses } from './model/ndr-recognise.js';
+import { MAX_STATUS_TEXT, type NdrEntry, type RecognisedStatus } from './model/ndr.js';
 import type { Finding, FindingSubject, Severity } from './rules/finding.js';
 
 /**
@@ -13,8 +13,30 @@ import type { Finding, FindingSubject, Severity } from './rules/finding.js';
 export interface Explanation {
   /** Each distinct status (same catalog entry and code) once, in order of first appearance. */
   statuses: ExplainedStatus[];
+  /**
+   * Every other enhanced status code in the text (RFC 3463 `class.subject.detail`): codes the
+   * catalog has no entry for, or whose words match none of its entries. Each distinct code once,
+   * in order of first appearance; nothing is said of them but what the text and RFC 3463 say.
+   */
+  unlisted: UnlistedStatus[];
   /** The case the statuses were set against, null without `--case`. */
   caseName: string | null;
+}
+
+/** A status code found in the text that the NDR catalog does not explain. */
+export interface UnlistedStatus {
+  /** The SMTP reply code written before it (`550`), else null. */
+  basicCode: number | null;
+  /** The enhanced status code as written (`4.4.4`). */
+  enhancedCode: string;
+  /** RFC 3463 3.1, from the code's first digit: 2 = success, 4 = persistent transient failure, 5 = permanent failure. */
+  class: 'success' | 'transient' | 'permanent';
+  /** The text from the status to the end of its line, trimmed, at most MAX_STATUS_TEXT characters. */
+  text: string;
+  /** Character offset of the status (its reply code when written) in the text. */
+  offset: number;
+  /** How many times the text holds this code. */
+  occurrences: number;
 }
 
 export interface ExplainedStatus {
@@ -52,7 +74,8 @@ export function explainText(text: string, c: ExplainCase | null = null): Explana
   const statuses: ExplainedStatus[] = [];
   const byKey = new Map<string, ExplainedStatus>();
   let lastDeferral: RecognisedStatus | null = null;
-  for (const s of recogniseStatuses(text)) {
+  const recognised = recogniseStatuses(text);
+  for (const s of recognised) {
     const entry = ndrEntry(s.entryId);
     if (!entry) continue;
     const before = lastDeferral;
@@ -67,7 +90,66 @@ export function explainText(text: string, c: ExplainCase | null = null): Explana
     byKey.set(key, explained);
     statuses.push(explained);
   }
-  return { statuses, caseName: c?.name ?? null };
+  return { statuses, unlisted: unlistedStatuses(text, recognised), caseName: c?.name ?? null };
+}
+
+// An enhanced status code as the recogniser finds one (src/model/ndr-recognise.ts CODE): RFC 3463
+// `class "." subject "." detail` with class 2, 4 or 5, not part of a longer dotted number (an IP
+// address, a build number). One character of look-behind and two of look-ahead: no backtracking.
+const ENHANCED_CODE = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)/g;
+/** `550 ` or `451-` just before the code: its SMTP reply code (RFC 5321 4.2). */
+const REPLY_BEFORE = /(?:^|\D)([245]\d\d)[ -]$/;
+/** The next code in a status's words, with its reply code when written (`; and 550 5.7.1`). */
+const NEXT_CODE = /(?:[245]\d\d[ -])?(?<![\d.])[245]\.\d{1,3}\.\d{1,3}(?!\d|\.\d)/;
+const CLASS: Record<string, UnlistedStatus['class']> = { '2': 'success', '4': 'transient', '5': 'permanent' };
+/** Distinct unlisted codes kept from one text (a hostile text cannot make the answer unbounded). */
+const MAX_UNLISTED = 100;
+
+/**
+ * The enhanced codes of `text` that no recognised status stands for. A recognised status starts at
+ * its enhanced code, or 4 characters before it when a reply code (`550 `) is written; a code found
+ * at any other place was not recognised. One pass of a linear expression; the words of each
+ * distinct code (to its line end, at most MAX_STATUS_TEXT characters) are read once.
+ */
+function unlistedStatuses(text: string, recognised: readonly RecognisedStatus[]): UnlistedStatus[] {
+  const known = new Set<number>();
+  for (const s of recognised) if (s.enhancedCode !== null) known.add(s.offset + (s.basicCode !== null ? 4 : 0));
+  // The recogniser keeps at most MAX_STATUSES: past its last one, nothing can be said unlisted.
+  const limit = recognised.length >= MAX_STATUSES ? recognised[recognised.length - 1]!.offset : text.length;
+  const out: UnlistedStatus[] = [];
+  const byCode = new Map<string, UnlistedStatus>();
+  ENHANCED_CODE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = ENHANCED_CODE.exec(text)) !== null && m.index < limit) {
+    if (known.has(m.index)) continue;
+    const seen = byCode.get(m[0]);
+    if (seen) {
+      seen.occurrences++;
+      continue;
+    }
+    if (out.length >= MAX_UNLISTED) continue;
+    const reply = REPLY_BEFORE.exec(text.slice(Math.max(0, m.index - 5), m.index));
+    const offset = reply ? m.index - 4 : m.index;
+    // Its words: to the line end or the next code (with its reply code), at most MAX_STATUS_TEXT characters.
+    const from = m.index + m[0].length;
+    let end = from;
+    const ceiling = Math.min(text.length, offset + MAX_STATUS_TEXT);
+    while (end < ceiling && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+    const next = NEXT_CODE.exec(text.slice(from, end));
+    if (next) end = from + next.index;
+    const u: UnlistedStatus = {
+      basicCode: reply ? Number(reply[1]) : null,
+      enhancedCode: m[0],
+      class: CLASS[m[1]!]!,
+      // A copy: the input text is not kept alive by a slice of it.
+      text: (' ' + text.slice(offset, end).trim()).slice(1),
+      offset,
+      occurrences: 1,
+    };
+    byCode.set(m[0], u);
+    out.push(u);
+  }
+  return out;
 }
 
 function statusInCase(s: RecognisedStatus, entry: NdrEntry, c: ExplainCase): StatusInCase {

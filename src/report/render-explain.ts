@@ -1,4 +1,4 @@
-import type { ExplainedStatus, Explanation, StatusInCase } from '../explain.js';
+import type { ExplainedStatus, Explanation, StatusInCase, UnlistedStatus } from '../explain.js';
 import type { FindingSubject } from '../rules/finding.js';
 
 /**
@@ -21,16 +21,51 @@ function subjectText(s: FindingSubject): string {
   return `${s.type} "${s.name}"${scope ? ` (${scope})` : ''}`;
 }
 
+/**
+ * RFC 3463 3.1, the class sub-code: "4.X.XXX Persistent Transient Failure … If this code accompanies
+ * a delivery failure report, sending in the future may be successful."; "5.X.XXX Permanent Failure
+ * … not likely to be resolved by resending the message in the current form."
+ */
+const CLASS_TEXT: Record<UnlistedStatus['class'], string> = {
+  success: 'success',
+  transient: 'persistent transient failure, sending again later may succeed',
+  permanent: 'permanent failure, resending the message as it is will not succeed',
+};
+const REPLY_CLASS: Record<string, string> = { '2': 'success', '4': 'transient failure', '5': 'permanent failure' };
+const UNLISTED_NOTE = 'the NDR catalog has no entry for these; only what the text and RFC 3463 say is shown';
+
+/** What the code says of itself: its RFC 3463 class, and the reply code's (RFC 5321 4.2.1) when the two disagree. */
+function unlistedClass(u: UnlistedStatus): string {
+  const klass = `class ${u.enhancedCode[0]}.x.x (RFC 3463): ${CLASS_TEXT[u.class]}`;
+  const reply = u.basicCode !== null ? String(u.basicCode)[0]! : null;
+  if (reply === null || reply === u.enhancedCode[0]) return klass;
+  return `${klass}; the reply code ${u.basicCode} says ${REPLY_CLASS[reply] ?? 'otherwise'} (RFC 5321 4.2.1)`;
+}
+
+function unlistedLinesText(x: Explanation): string[] {
+  if (x.unlisted.length === 0) return [];
+  const n = x.unlisted.length;
+  const out = [`${n} status code${n === 1 ? '' : 's'} not in the catalog (${UNLISTED_NOTE}):`, ''];
+  x.unlisted.forEach((u, i) => {
+    out.push(`${i + 1}. ${u.text}${u.occurrences > 1 ? ` (${u.occurrences} times in the text)` : ''}`);
+    out.push(`   Code: ${[u.basicCode, u.enhancedCode].filter((v) => v !== null).join(' ')}   ${unlistedClass(u)}`);
+    out.push('   Catalog: not in the catalog');
+    out.push('');
+  });
+  return out;
+}
+
 function heading(e: ExplainedStatus, i: number): string {
   const seen = e.occurrences > 1 ? ` (${e.occurrences} times in the text)` : '';
   return `${i + 1}. ${e.status.text}${seen}`;
 }
 
 export function renderExplainText(x: Explanation): string {
-  if (x.statuses.length === 0) return `${NOT_RECOGNISED}\n`;
+  if (x.statuses.length === 0) return x.unlisted.length === 0 ? `${NOT_RECOGNISED}\n` : [NOT_RECOGNISED, '', ...unlistedLinesText(x)].join('\n');
   const out: string[] = [];
   const count = x.statuses.length;
-  out.push(`${count} status${count === 1 ? '' : 'es'} recognised${x.caseName ? `, set against the case ${x.caseName}` : ''}:`, '');
+  const more = x.unlisted.length > 0 ? `; ${x.unlisted.length} more status code${x.unlisted.length === 1 ? '' : 's'} not in the catalog, listed after them` : '';
+  out.push(`${count} status${count === 1 ? '' : 'es'} recognised${x.caseName ? `, set against the case ${x.caseName}` : ''}${more}:`, '');
   x.statuses.forEach((e, i) => {
     const n = e.entry;
     out.push(heading(e, i));
@@ -52,6 +87,7 @@ export function renderExplainText(x: Explanation): string {
     if (e.inCase) out.push(...caseLinesText(e.inCase));
     out.push('');
   });
+  out.push(...unlistedLinesText(x));
   return out.join('\n');
 }
 
@@ -73,7 +109,13 @@ const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 
 export function renderExplainMarkdown(x: Explanation): string {
   const out: string[] = ['# mailflow-doctor explain', ''];
-  if (x.statuses.length === 0) return `${out.join('\n')}${md(NOT_RECOGNISED)}\n`;
+  const unlisted: string[] = [];
+  if (x.unlisted.length > 0) {
+    unlisted.push('## Not in the catalog', '', `${md(UNLISTED_NOTE[0]!.toUpperCase() + UNLISTED_NOTE.slice(1))}.`, '');
+    for (const u of x.unlisted) unlisted.push(`- ${code(u.text)}${u.occurrences > 1 ? ` (${u.occurrences} times)` : ''} — ${md(unlistedClass(u))}`);
+    unlisted.push('');
+  }
+  if (x.statuses.length === 0) return `${out.join('\n')}${md(NOT_RECOGNISED)}\n${unlisted.length > 0 ? `\n${unlisted.join('\n')}` : ''}`;
   if (x.caseName) out.push(`Set against the case ${code(x.caseName)}.`, '');
   x.statuses.forEach((e, i) => {
     const n = e.entry;
@@ -97,6 +139,7 @@ export function renderExplainMarkdown(x: Explanation): string {
       out.push('');
     }
   });
+  out.push(...unlisted);
   return out.join('\n');
 }
 
@@ -119,6 +162,8 @@ export function explainToJson(x: Explanation): string {
         ? { findings: e.inCase.findings, reproduced: e.inCase.reproducedBy.length > 0, reproducedBy: e.inCase.reproducedBy }
         : null,
     })),
+    // Codes seen in the text that the catalog does not explain: said, not guessed at.
+    unlisted: x.unlisted.map((u) => ({ ...u, catalog: null })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

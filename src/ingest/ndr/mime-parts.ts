@@ -65,12 +65,17 @@ function splitParams(value: string): string[] {
   return out;
 }
 
+/** `boundary="b1"`, `charset=us-ascii`: an RFC 2045 token attribute and `=`, with no `:` before it (bounded: no backtracking). */
+const PARAMETER_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}[ \t]{0,20}=/;
+
 /** Reads the header block from `from`; returns the headers and the index of the first body line. */
 function readHeaders(lines: readonly string[], from: number, to: number): { headers: Headers; body: number } {
   const headers: Headers = { type: 'text/plain', params: {}, encoding: '7bit', charset: 'utf-8' };
   let i = from;
   let name: string | null = null;
   let value = '';
+  /** Whether the open field's value, as read so far, ends in `;` (another parameter follows). */
+  let openParam = false;
   const close = () => {
     if (name === null) return;
     if (name === 'content-type') {
@@ -88,7 +93,23 @@ function readHeaders(lines: readonly string[], from: number, to: number): { head
       break;
     }
     if ((line[0] === ' ' || line[0] === '\t') && name !== null) {
-      value += ' ' + line.trim();
+      const t = line.trim();
+      value += ' ' + t;
+      if (t !== '') openParam = t.endsWith(';');
+      continue;
+    }
+    // A folded parameter whose indentation was lost (NDRs copied from clients, tickets, forums:
+    // `Content-Type: multipart/report; report-type=delivery-status;` then `boundary="b1"` at the
+    // start of the next line). RFC 2045 5.1: `parameter := attribute "=" value`, parameters
+    // separated by `;`. A line that starts with such an `attribute=` (a token, then `=` before any
+    // `:`) right after a field whose value ends in `;` is that field's next parameter, not a
+    // field of its own: a field name (RFC 5322 2.2) is followed by `:`, and names with `=` are not
+    // written. The `;` condition keeps a stray `x=y` line after a complete field from being joined.
+    // (`openParam` is tested, not `value.endsWith`: a long folded value is not re-read per line.)
+    if (name !== null && openParam && PARAMETER_LINE.test(line)) {
+      const t = line.trim();
+      value += ' ' + t;
+      openParam = t.endsWith(';');
       continue;
     }
     close();
@@ -96,6 +117,7 @@ function readHeaders(lines: readonly string[], from: number, to: number): { head
     if (colon <= 0) continue;
     name = line.slice(0, colon).trim().toLowerCase();
     value = line.slice(colon + 1).trim();
+    openParam = value.endsWith(';');
   }
   close();
   return { headers, body: i };
@@ -111,8 +133,8 @@ export function parseMime(lines: readonly string[]): MimeMessage {
 
 function entity(lines: readonly string[], h: Headers, body: number, end: number, depth: number, leaves: MimeLeaf[]): void {
   if (leaves.length >= MAX_LEAVES) return;
-  const boundary = h.params.boundary;
-  if (h.type.startsWith('multipart/') && boundary && depth < MAX_DEPTH) {
+  const boundary = h.type.startsWith('multipart/') ? (h.params.boundary || boundaryFromBody(lines, body, end)) : undefined;
+  if (boundary && depth < MAX_DEPTH) {
     const open = `--${boundary}`;
     const closing = `--${boundary}--`;
     let partStart = -1;
@@ -132,6 +154,32 @@ function entity(lines: readonly string[], h: Headers, body: number, end: number,
   // An attached original message is not read: its text is not the report's.
   if (h.type === 'message/rfc822' || h.type === 'text/rfc822-headers' || !(h.type.startsWith('text/') || h.type === 'message/delivery-status' || h.type === 'message/global-delivery-status')) return;
   leaves.push(decodeBody(lines, body, end, h));
+}
+
+/** RFC 2046 5.1.1 `bchars`: what a boundary is made of (a space only inside, never last). */
+const BCHARS = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
+/** A header field line (`Content-Type: text/plain`): a name of visible characters, then `:`. */
+const FIELD_LINE = /^[!-9;-~]{1,100}:/;
+
+/**
+ * The boundary of a multipart entity whose Content-Type has none (the parameter was lost with a
+ * broken fold, or cut): RFC 2046 5.1.1 says the body's parts are each introduced by a line
+ * `--` boundary, where the boundary is 1–70 `bchars` and does not end in a space. The first body
+ * line of that shape whose next line starts a part's header block (a `Name:` field, or the blank
+ * line of a part without headers) is taken as the first delimiter and its boundary used. A line
+ * ending in `--` is a close delimiter (or a `-----Original Message-----` rule), never a first
+ * delimiter, so it is not taken. One pass over the body, each line tested once: linear.
+ */
+function boundaryFromBody(lines: readonly string[], body: number, end: number): string | undefined {
+  for (let i = body; i < end - 1; i++) {
+    const line = lines[i]!;
+    if (line.charCodeAt(0) !== 45 || line.charCodeAt(1) !== 45 || line.length > 2 + 70 + 40) continue;
+    const candidate = trimSpaceTabEnd(line).slice(2);
+    if (candidate.endsWith('--') || !BCHARS.test(candidate)) continue;
+    const next = lines[i + 1]!;
+    if (next.trim() === '' || FIELD_LINE.test(next)) return candidate;
+  }
+  return undefined;
 }
 
 function part(lines: readonly string[], from: number, to: number, depth: number, leaves: MimeLeaf[]): void {
