@@ -5,8 +5,13 @@
  * recognised by shape (FORMATS.md 4.3b) so the admin is told what to run instead, never read as data.
  */
 
-/** `Name              : value` — property names padded to one column, then ` : `. */
-const LIST_LINE = /^([A-Za-z][A-Za-z0-9]*)( +): /;
+/**
+ * `Name              : value` — property names padded to one column, then ` : ` (or ` :` and the
+ * end of the line for an empty value). Names hold letters, digits and underscores: a historical
+ * search report's columns (`origin_timestamp_utc`, `sender_address`, FORMATS.md 1c) seen through
+ * `Import-Csv … | Format-List`.
+ */
+const LIST_LINE = /^([A-Za-z][A-Za-z0-9_]*)( +):(?: |$)/;
 /** Format-Table's rule under the header: `----  ----------  -------`. */
 const TABLE_RULE = /^-{2,}(?: +-{2,})+\s*$/;
 

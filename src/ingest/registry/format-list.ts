@@ -1,4 +1,5 @@
 import type { EvidenceReader } from '../evidence/evidence-reader.js';
+import { detectFormattedText } from '../powershell/read-format-list.js';
 import { looksLikeText } from '../text-decoding.js';
 import {
   certificateConfidence,
@@ -75,8 +76,8 @@ export const FORMAT_ENTRIES: readonly FormatEntry[] = [
   }),
   evidence(async () => (await import('../exchange-log/read-protocol-log.js')).protocolLogReader, 0.9, { notStartingWith: MARKUP }),
   evidence(async () => (await import('../exchange-log/read-tracking-log.js')).trackingLogReader, 0.9, { notStartingWith: MARKUP }),
-  evidence(async () => (await import('../ndr/ndr-evidence-reader.js')).ndrEvidenceReader, 0.8, { notStartingWith: MARKUP }),
-  evidence(async () => (await import('../headers/headers-evidence-reader.js')).headersEvidenceReader, 0.7, { notStartingWith: MARKUP }),
+  evidence(async () => (await import('../ndr/ndr-evidence-reader.js')).ndrEvidenceReader, 0.8, { notStartingWith: MARKUP, unless: formattedText }),
+  evidence(async () => (await import('../headers/headers-evidence-reader.js')).headersEvidenceReader, 0.7, { notStartingWith: MARKUP, unless: formattedText }),
   evidence(async () => (await import('../queue/queue-evidence-reader.js')).queueEvidenceReader, 0.9),
   ...(['powershell-clixml', 'powershell-json', 'powershell-csv', 'powershell-formatted'] as const).map((name) =>
     configuration(name, 'export', 0.5, async () => (await exportDetectors())(name)),
@@ -103,7 +104,21 @@ interface EvidenceDetection {
   detect?: () => Promise<(s: DetectionSample) => boolean>;
   /** A no the detector would give, told without its module (withoutModule of FormatEntry, for a yes/no test). */
   withoutModule?: (s: DetectionSample) => boolean;
+  /** Samples this format declines although its test matches them (asked only then). */
+  unless?: (s: DetectionSample) => boolean;
 }
+
+/**
+ * FORMATS.md 4.3b: `Format-List` / `Format-Table` text is recognised by its shape before any other
+ * text detector (pasted headers, NDRs), whose loose tests it can pass (`Name   : value` lines look
+ * like header fields): those decline it, and the PowerShell export reader (powershell-formatted)
+ * answers it with the command to run instead. A message trace's Format-List goes to the trace
+ * reader (its detector knows the shape, detect-trace.ts), which names the trace command.
+ */
+function formattedText(s: DetectionSample): boolean {
+  return s.once(formattedShape);
+}
+const formattedShape = (s: DetectionSample): boolean => looksLikeText(s.text) && detectFormattedText(s.text) !== null;
 
 /** An evidence reader's yes/no detector, with the confidence a match carries. */
 function evidence(reader: () => Promise<EvidenceReader>, confidence: number, how: EvidenceDetection = {}): FormatEntry {
@@ -113,7 +128,9 @@ function evidence(reader: () => Promise<EvidenceReader>, confidence: number, how
     excluded === undefined && missing === undefined ? undefined : (s: DetectionSample) => ((excluded !== undefined && startsWithOneOf(s, excluded)) || (missing !== undefined && missing(s)) ? 0 : null);
   const loading = loadedOnce(async (): Promise<InputFormat> => {
     const r = await reader();
-    const test = how.detect ? await how.detect() : (s: DetectionSample) => r.detect(s.head);
+    const own = how.detect ? await how.detect() : (s: DetectionSample) => r.detect(s.head);
+    const unless = how.unless;
+    const test = unless === undefined ? own : (s: DetectionSample) => own(s) && !unless(s);
     const detect = excluded === undefined ? test : (s: DetectionSample) => !startsWithOneOf(s, excluded) && test(s);
     const format: EvidenceFormat = { kind: 'evidence', name: r.kind, reader: r, detect: (s) => (detect(s) ? confidence : 0) };
     return format;

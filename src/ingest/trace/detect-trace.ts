@@ -1,9 +1,14 @@
 import { detectCsvDelimiter, headerFields, type CsvDelimiter } from '../csv-delimiter.js';
+import { detectFormattedText } from '../powershell/read-format-list.js';
 import { decodeSample } from './trace-encoding.js';
 import { traceLayout, type TraceLayout } from './trace-columns.js';
 
 export interface TraceShape {
-  syntax: 'csv' | 'json';
+  /**
+   * `format-list`: `Get-MessageTrace | Format-List` (or `Import-Csv <report> | Format-List`) text,
+   * made for the screen and not read (FORMATS.md 4.3b): the reader says which command to run instead.
+   */
+  syntax: 'csv' | 'json' | 'format-list';
   /** CSV only: `,`, or `;` for `Export-Csv -UseCulture` in cultures with a decimal comma, or a tab. */
   delimiter: CsvDelimiter;
   layout: TraceLayout;
@@ -23,8 +28,16 @@ export function traceShape(text: string): TraceShape | null {
   const header = lines[0]?.startsWith('#') ? lines[1] ?? '' : lines[0] ?? '';
   const delimiter = detectCsvDelimiter(header);
   const layout = traceLayout(headerFields(header, delimiter));
-  return layout ? { syntax: 'csv', delimiter, layout } : null;
+  if (layout) return { syntax: 'csv', delimiter, layout };
+  // Format-List text of trace objects: its first line is `Name   : value` (no CSV header has ` :`).
+  if (!FORMAT_LIST_START.test(lines[0] ?? '')) return null;
+  const formatted = detectFormattedText(t);
+  const listed = formatted?.style === 'Format-List' ? traceLayout(formatted.propertyNames) : null;
+  return listed ? { syntax: 'format-list', delimiter: ',', layout: listed } : null;
 }
+
+/** The first line of Format-List output (read-format-list.ts's shape): a name, padding, then ` :`. */
+const FORMAT_LIST_START = /^[A-Za-z][A-Za-z0-9_]* +:(?: |$)/;
 
 /** Detection for the case loader: the first bytes (any encoding) are a message trace. */
 export function detectTrace(sample: Uint8Array): boolean {

@@ -1,8 +1,9 @@
 /**
  * Splits a streamed `ConvertTo-Json` document into its top-level values: the items of an array
- * (N objects) or the single object (one), FORMATS.md 4.3. Each is handed over as text with the
- * line it starts on, to be parsed alone, so memory is one chunk plus one object whatever the
- * file's size.
+ * (N objects) or the single object (one), FORMATS.md 4.3. Several documents one after another
+ * (NDJSON, or runs appended with `>>`) are split the same way, one after the other. Each value is
+ * handed over as text with the line it starts on, to be parsed alone, so memory is one chunk plus
+ * one object whatever the file's size.
  */
 
 export interface JsonElementHandler {
@@ -14,6 +15,7 @@ export interface JsonElementHandler {
 
 export const MAX_ELEMENT_CHARS = 64 * 1024 * 1024;
 
+/** `after`: a document has ended; whitespace, or the start of a further document, may follow. */
 type Mode = 'start' | 'between' | 'element' | 'after' | 'stopped';
 
 export class JsonElementSplitter {
@@ -26,6 +28,8 @@ export class JsonElementSplitter {
   private depth = 0;
   private inString = false;
   private escaped = false;
+  /** Next line feed in the chunk being pushed at or after where `flatObject` last looked (its length: none). */
+  private nextLf = -1;
 
   constructor(private readonly handler: JsonElementHandler) {}
 
@@ -37,6 +41,9 @@ export class JsonElementSplitter {
     let i = 0;
     const len = chunk.length;
     let elementStart = this.mode === 'element' ? 0 : -1;
+    /** Next positions of the characters the element scan looks for in this chunk (see there). */
+    const next = { backslash: -2, quote: -1, open: -1, close: -1, openArray: -1, closeArray: -1, lf: -1 };
+    this.nextLf = -1;
     while (i < len && this.mode !== 'stopped') {
       const c = chunk.charCodeAt(i);
       if (this.mode === 'element') {
@@ -49,12 +56,14 @@ export class JsonElementSplitter {
         // looked up once and reused until passed. Outside strings only " { } [ ] matter: the scan
         // jumps to the nearest (ConvertTo-Json indents every property, so most of what lies between
         // strings is spaces), each found with indexOf and reused until passed (len: none left).
-        let backslash = -2;
-        let nextQuote = -1;
-        let nextOpen = -1;
-        let nextClose = -1;
-        let nextOpenArray = -1;
-        let nextCloseArray = -1;
+        // The positions hold for the whole chunk: kept across its elements, so many small elements
+        // (`{}{}{}…`) do not each search the rest of the chunk again.
+        let backslash = next.backslash;
+        let nextQuote = next.quote;
+        let nextOpen = next.open;
+        let nextClose = next.close;
+        let nextOpenArray = next.openArray;
+        let nextCloseArray = next.closeArray;
         while (i < len) {
           if (inString) {
             if (escaped) {
@@ -92,8 +101,18 @@ export class JsonElementSplitter {
             if (depth === 0) break;
           }
         }
+        next.backslash = backslash;
+        next.quote = nextQuote;
+        next.open = nextOpen;
+        next.close = nextClose;
+        next.openArray = nextOpenArray;
+        next.closeArray = nextCloseArray;
         // Lines are counted over what was scanned, strings included, as a character loop would.
-        for (let lf = chunk.indexOf('\n', scanFrom); lf >= 0 && lf < i; lf = chunk.indexOf('\n', lf + 1)) this.line++;
+        if (next.lf < scanFrom) next.lf = indexOrEnd(chunk, '\n', scanFrom);
+        while (next.lf < i) {
+          this.line++;
+          next.lf = indexOrEnd(chunk, '\n', next.lf + 1);
+        }
         this.depth = depth;
         this.inString = inString;
         this.escaped = escaped;
@@ -161,8 +180,14 @@ export class JsonElementSplitter {
         }
         continue;
       }
-      // After the document: only whitespace may follow.
-      this.handler.fatal(this.line, 'text after the end of the JSON document; ignored');
+      // After a document: another one may follow (NDJSON, or `ConvertTo-Json` runs appended with
+      // `>>`), each an object or an array of objects, read as the first was. Anything else ends it.
+      if (c === 123 || c === 91) {
+        this.topIsArray = false;
+        this.mode = 'start';
+        continue;
+      }
+      this.handler.fatal(this.line, 'text after the end of the JSON document (neither another object nor an array); the rest of the file is not read');
       this.mode = 'stopped';
       return;
     }
@@ -195,7 +220,11 @@ export class JsonElementSplitter {
       return -1;
     }
     const line = this.line;
-    for (let lf = chunk.indexOf('\n', i); lf >= 0 && lf < close; lf = chunk.indexOf('\n', lf + 1)) this.line++;
+    if (this.nextLf < i) this.nextLf = indexOrEnd(chunk, '\n', i);
+    while (this.nextLf < close) {
+      this.line++;
+      this.nextLf = indexOrEnd(chunk, '\n', this.nextLf + 1);
+    }
     this.handler.element(text, line, parsed);
     return close + 1;
   }

@@ -7,7 +7,7 @@ import { traceShape } from './detect-trace.js';
 import { DiagnosticLog } from './diagnostic-log.js';
 import { WINDOW } from './event-grouping.js';
 import { JsonElementSplitter } from './json-elements.js';
-import type { TraceField, TraceFormat, TraceLayout } from './trace-columns.js';
+import { FORMAT_TITLES, type TraceField, type TraceFormat, type TraceLayout } from './trace-columns.js';
 import { chunkDecoder, sniffEncoding } from './trace-encoding.js';
 import type { TraceMessage } from './trace-message.js';
 import { TraceConsumer } from './trace-consumer.js';
@@ -97,6 +97,10 @@ export async function readTraceFile(input: ByteSource | string, onMessage: (m: T
       return done();
     }
     report.format = shape.layout.format;
+    if (shape.syntax === 'format-list') {
+      log.add('error', 1, formatListMessage(shape.layout.format));
+      return done();
+    }
     const consumer = new TraceConsumer(file, shape.syntax, log, report, onMessage, options.window ?? WINDOW, options.onStatus ?? null, options.observationOnly ?? false);
     progress?.start(file, size);
     const feed = shape.syntax === 'csv' ? csvFeed(consumer, shape.delimiter) : jsonFeed(consumer);
@@ -126,6 +130,27 @@ export async function readTraceFile(input: ByteSource | string, onMessage: (m: T
     progress?.done();
     await handle.close();
   }
+}
+
+/**
+ * FORMATS.md 4.3b: Format-List text is made for the screen (long values cut with `...`, lists
+ * shortened) and is no export; the admin is told what to run instead. The cmdlets' objects go
+ * through `Export-Csv` (FORMATS.md 1a, 4.4); the admin center's reports are CSV files already
+ * (1c, 1d), read as downloaded (or saved again with `Import-Csv -Encoding Unicode`, 1d).
+ */
+function formatListMessage(format: TraceFormat): string {
+  const report = 'keep the CSV file the admin center downloaded and give it as it is, or save it again with: Import-Csv -Encoding Unicode <report>.csv | Export-Csv -NoTypeInformation -Encoding UTF8 report.csv';
+  const how: Record<TraceFormat, string> = {
+    'get-messagetrace': 'Get-MessageTrace -StartDate <start> -EndDate <end> | Export-Csv -NoTypeInformation -Encoding UTF8 trace.csv',
+    'get-messagetrace-v2': 'Get-MessageTraceV2 -StartDate <start> -EndDate <end> | Export-Csv -NoTypeInformation -Encoding UTF8 trace.csv',
+    'get-messagetracedetail': 'Get-MessageTrace -MessageId <id> | Get-MessageTraceDetail | Export-Csv -NoTypeInformation -Encoding UTF8 trace-detail.csv',
+    'get-messagetracedetail-v2': 'Get-MessageTraceDetailV2 -MessageTraceId <id> -RecipientAddress <address> | Export-Csv -NoTypeInformation -Encoding UTF8 trace-detail.csv',
+    'graph-messagetrace': 'save the Graph response (messageTraces) as JSON, as it came',
+    'eac-summary': 'the admin center\'s "Export results", kept as the CSV file it downloads',
+    'enhanced-summary': report,
+    extended: report,
+  };
+  return `Format-List output of ${FORMAT_TITLES[format]} objects: text formatted for the screen, which cuts long values with "..." and shortens lists, so it is not read as a message trace; nothing in it is used. Export instead with: ${how[format]}`;
 }
 
 interface Feed {
