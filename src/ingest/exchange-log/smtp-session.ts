@@ -369,7 +369,9 @@ export class SmtpSessionAssembly {
       banner: this.banner,
       ehlo: this.ehlo,
       extensions: this.extensions ?? [],
-      starttls: this.starttls,
+      // Exchange transport has no implicit TLS: a session whose TLS came up had its STARTTLS (or
+      // X-ANONYMOUSTLS) accepted, even when the rows that said so are not in the log (its start cut off).
+      starttls: this.starttls === 'none' && this.tlsSuccess ? 'accepted' : this.starttls,
       tls,
       replies: this.replies,
       protocolLog: { ...this.details },

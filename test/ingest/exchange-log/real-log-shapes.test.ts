@@ -162,6 +162,8 @@ describe('send protocol log: a session whose first rows are not in the log', () 
     expect(sessions[0]!.tls).toMatchObject({ version: 'TLSv1.2' });
     expect(sessions[0]!.tls!.serverCertificates).toHaveLength(1);
     expect(sessions[0]!.tls!.clientCertificates).toBeNull();
+    // TLS came up, and Exchange transport starts TLS only by STARTTLS (or X-ANONYMOUSTLS): not "none".
+    expect(sessions[0]!.starttls).toBe('accepted');
   });
 
   it('still gives [] when the session is whole from sequence-number 0 and no Sending certificate row came', async () => {
