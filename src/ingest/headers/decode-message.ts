@@ -1,6 +1,6 @@
 import type { HeaderHop, HeaderMessageObservation } from '../../model/evidence.js';
 import type { DecodedHop, DecodedMessage, MessageVerdicts } from '../../model/message-headers.js';
-import { buildArcSets, parseAuthenticationResults } from './authentication-results.js';
+import { buildArcSets, parseAuthenticationResults, parseReceivedSpf } from './authentication-results.js';
 import type { HeaderField } from './header-fields.js';
 import { decodeEncodedWords } from './header-text.js';
 import { buildHops, gatewayHopsInHybridPath, lowestTlsVersion } from './hop-chain.js';
@@ -73,6 +73,8 @@ export function decodeMessage(raw: RawMessage, file: string): DecodedMessage {
   const authResults = [...fieldsNamed(fields, 'Authentication-Results'), ...fieldsNamed(fields, 'X-MS-Exchange-Authentication-Results')].map((f) =>
     parseAuthenticationResults(f.name, f.value, f.line),
   );
+  // Received-SPF (RFC 7208 §9.1) is shown with them, as one spf result each.
+  const receivedSpf = fieldsNamed(fields, 'Received-SPF').flatMap((f) => parseReceivedSpf(f.value, f.line) ?? []);
   const arcResults = fieldsNamed(fields, 'ARC-Authentication-Results').map((f) => parseAuthenticationResults(f.name, f.value, f.line));
   const attributed = first(fields, 'X-MS-Exchange-CrossTenant-OriginalAttributedTenantConnectingIp');
   const eopTenant = first(fields, 'X-EOPTenantAttributedMessage');
@@ -108,7 +110,7 @@ export function decodeMessage(raw: RawMessage, file: string): DecodedMessage {
     microsoftHeaders: known.map((h) => ({ ...h, value: decodeEncodedWords(h.value) })),
     forefrontAntispamReport: forefront === null ? null : decodeForefrontReport(forefront),
     microsoftAntispam: antispam === null ? null : decodeMicrosoftAntispam(antispam),
-    authenticationResults: authResults.map(({ instance: _instance, ...r }) => r),
+    authenticationResults: [...authResults.map(({ instance: _instance, ...r }) => r), ...receivedSpf],
     arc: buildArcSets(fieldsNamed(fields, 'ARC-Seal'), fieldsNamed(fields, 'ARC-Message-Signature'), arcResults),
     unknownMicrosoftHeaders: unknown.map((u) => ({ ...u, value: decodeEncodedWords(u.value) })),
   };
@@ -173,7 +175,8 @@ export function toObservation(m: DecodedMessage): HeaderMessageObservation {
     crossPremisesHeadersFilteredBySendConnector: header('x-crosspremisesheadersfilteredbysendconnector'),
     antispamDirection: m.verdicts.antispamDirection,
     // Enhanced Filtering signals (EXO-SEMANTICS M16): SPF's evaluated IP, compauth, skip-listing.
-    ...enhancedFilteringSignals(m.microsoftHeaders, m.authenticationResults),
+    // Exchange Online's own verdicts come from its Authentication-Results (M16); Received-SPF may be any receiver's.
+    ...enhancedFilteringSignals(m.microsoftHeaders, m.authenticationResults.filter((h) => h.header !== 'Received-SPF')),
     source: m.source,
   };
 }

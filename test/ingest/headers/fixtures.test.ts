@@ -120,7 +120,9 @@ describe('cross-premises internal: on-premises Exchange → Exchange Online, Aut
 
   it('Authentication-Results without authserv-id, compauth reason', async () => {
     const m = (await readFixture('cross-premises-internal.eml')).messages[0]!;
-    expect(m.authenticationResults).toHaveLength(1);
+    // The Authentication-Results, then the Received-SPF read as one spf result (RFC 7208 §9.1).
+    expect(m.authenticationResults.map((a) => a.header)).toEqual(['Authentication-Results', 'Received-SPF']);
+    expect(m.authenticationResults[1]!.results.map((r) => [r.method, r.result])).toEqual([['spf', 'pass']]);
     const ar = m.authenticationResults[0]!;
     expect(ar.authservId).toBeNull();
     expect(ar.results.map((r) => [r.method, r.result, r.comment, r.properties])).toEqual([
