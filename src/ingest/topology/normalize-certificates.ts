@@ -3,6 +3,7 @@ import { commonNameOf } from '../../model/certificate.js';
 import type { X509Certificate } from 'node:crypto';
 import { certificateFromX509, inlineCertificateTrust } from '../certificate/read-certificate.js';
 import { x509FromRawData } from '../certificate/raw-data.js';
+import { servicesFromSerializationData } from '../certificate/exchange-serialization.js';
 import { markGiven } from '../../model/given-properties.js';
 import type { NormalizeContext, ReferencedCertificateFile } from './normalize-context.js';
 import { normalizeObjectList } from './normalize-objects.js';
@@ -55,6 +56,7 @@ export interface NormalizedCertificates {
 export function normalizeCertificates(ctx: NormalizeContext, root: Raw): NormalizedCertificates {
   const files: ReferencedCertificateFile[] = [];
   let readFromRawData = 0;
+  let servicesFromBlob = 0;
   let firstPath: PathSegment[] | null = null;
   const lists = normalizeObjectList(ctx, root, 'certificates', [], {
     label: 'certificate',
@@ -64,11 +66,13 @@ export function normalizeCertificates(ctx: NormalizeContext, root: Raw): Normali
       if (!has(raw, 'File')) {
         const x509 = has(raw, 'RawData') ? x509FromRawData(raw.RawData) : null;
         if (x509 === null) return [inlineCertificate(ctx, raw, path)];
+        const cert = rawDataCertificate(ctx, raw, path, x509);
         if (raw.Services === undefined) {
           readFromRawData++;
+          if (cert.Services !== null) servicesFromBlob++;
           firstPath ??= path;
         }
-        return [rawDataCertificate(ctx, raw, path, x509)];
+        return [cert];
       }
       const read = fileCertificates(ctx, raw, path);
       if (read) files.push(read);
@@ -80,7 +84,8 @@ export function normalizeCertificates(ctx: NormalizeContext, root: Raw): Normali
     ctx.warn(
       firstPath,
       `${readFromRawData} certificate(s) exported with only RawData and SerializationData (Get-ExchangeCertificate piped to Export-Clixml where Exchange's types are loaded): ` +
-        'names, dates and self-signature are read from the certificate itself; Services, Status, RootCAType and HasPrivateKey are unknown (only Exchange reads SerializationData), so use for SMTP is not judged. ' +
+        `names, dates and self-signature are read from the certificate itself${servicesFromBlob > 0 ? `, Services from SerializationData for ${servicesFromBlob} of them` : ''}; ` +
+        `${servicesFromBlob === readFromRawData ? '' : 'Services (where not read), '}Status, RootCAType and HasPrivateKey are unknown (the rest of SerializationData is not read)${servicesFromBlob === readFromRawData ? '' : ', so use for SMTP is not judged there'}. ` +
         'To supply them: Get-ExchangeCertificate | Select-Object Thumbprint,Subject,Issuer,CertificateDomains,NotBefore,NotAfter,IsSelfSigned,HasPrivateKey,Services,Status,RootCAType | Export-Clixml certificates.xml',
     );
   }
@@ -101,6 +106,8 @@ function rawDataCertificate(ctx: NormalizeContext, raw: Raw, path: PathSegment[]
     ctx.warn([...path, 'Thumbprint'], `Thumbprint ${written} is not that of the certificate in RawData (${fromDer.Thumbprint}); the certificate's own is used`);
   }
   const exchange = exchangeProperties(ctx, raw, path);
+  // Enable-ExchangeCertificate's services, from the binary serialization when the export wrote no Services.
+  if (exchange.Services === null) exchange.Services = servicesFromSerializationData(raw.SerializationData);
   const cert: Certificate = {
     ...fromDer,
     ...exchange,

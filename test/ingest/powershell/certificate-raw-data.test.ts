@@ -18,7 +18,7 @@ function derBase64(pem: string): string {
  * certificate); Exchange's own properties are in SerializationData, a .NET binary blob. This is the
  * shape of Microsoft's HealthChecker test data for Exchange 2013, 2016 and 2019.
  */
-function remoteSessionExport(certs: { der: string; computer: string }[]): string {
+function remoteSessionExport(certs: { der: string; computer: string; serialization?: string }[]): string {
   const objects = certs.map(
     (c, i) => `  <Obj RefId="${i}">
     ${i === 0 ? '<TN RefId="0">\n      <T>Microsoft.Exchange.Management.SystemConfigurationTasks.ExchangeCertificate</T>\n      <T>System.Security.Cryptography.X509Certificates.X509Certificate2</T>\n      <T>System.Security.Cryptography.X509Certificates.X509Certificate</T>\n      <T>System.Object</T>\n    </TN>' : '<TNRef RefId="0" />'}
@@ -29,7 +29,7 @@ function remoteSessionExport(certs: { der: string; computer: string }[]): string
     <MS>
       <S N="PSComputerName">${c.computer}</S>
       <B N="PSShowComputerName">false</B>
-      <BA N="SerializationData">AAEAAAD/////AQAAAAAAAAAMAgAAAA==</BA>
+      <BA N="SerializationData">${c.serialization ?? 'AAEAAAD/////AQAAAAAAAAAMAgAAAA=='}</BA>
     </MS>
   </Obj>`,
   );
@@ -60,7 +60,8 @@ describe('Get-ExchangeCertificate exported with only RawData', () => {
     // CONTRACT.md (inline certificates): self-signed is never publicly trusted.
     expect(a!.trust.publiclyTrusted).toBe(false);
     expect(a!.Server).toBe('ex1.contoso.com');
-    // Not in the export: unknown, not "no SMTP" (send-routing and the rules read null as unknown).
+    // Not in the export, and the SerializationData here holds no AllowedServices record: unknown, not
+    // "no SMTP" (send-routing and the rules read null as unknown).
     expect(a!.Services).toBeNull();
     expect(a!.HasPrivateKey).toBeNull();
     expect(JSON.stringify(a!.extra)).not.toContain(derBase64(self.cert).slice(0, 40));
@@ -72,7 +73,7 @@ describe('Get-ExchangeCertificate exported with only RawData', () => {
     // One note for the file, naming what is unknown and how to supply it.
     const notes = diagnostics.filter((d) => /only RawData and SerializationData/.test(d.message));
     expect(notes).toHaveLength(1);
-    expect(notes[0]!.message).toMatch(/^2 certificate\(s\).*Services.*unknown.*Select-Object Thumbprint/);
+    expect(notes[0]!.message).toMatch(/^2 certificate\(s\).*Services \(where not read\).*unknown.*Select-Object Thumbprint/);
   });
 
   it('ConvertTo-Json writes RawData as a list of byte values: the certificate is read from it, a Thumbprint that disagrees is said', async () => {
@@ -94,6 +95,21 @@ describe('Get-ExchangeCertificate exported with only RawData', () => {
     const diagnostics = loaded.case.inputs.flatMap((r) => r.diagnostics);
     expect(diagnostics.filter((m) => /only RawData/.test(m.message))).toEqual([]);
     expect(diagnostics.filter((m) => m.message.includes(`Thumbprint ${wrong} is not that of the certificate in RawData (${thumbprint})`))).toHaveLength(1);
+  });
+
+  it('Services are read from SerializationData where it holds the AllowedServices record (MS-NRBF), and the note says so', async () => {
+    const dir = tempDir('cert-rawdata-services');
+    const self = makeSelfSigned(dir, 'ex4', '/CN=ex4.contoso.com', ['ex4.contoso.com']);
+    const lps = (t: string) => Buffer.concat([Buffer.from([t.length]), Buffer.from(t)]);
+    const i32 = (n: number) => Buffer.from(new Int32Array([n]).buffer);
+    // MS-NRBF 2.3.2.1: the enum's ClassWithMembersAndTypes record, one Int32 member value__ = 27 (IMAP 1 + POP 2 + IIS 8 + SMTP 16).
+    const record = Buffer.concat([Buffer.from([5]), i32(-6), lps('Microsoft.Exchange.Management.SystemConfigurationTasks.AllowedServices'), i32(1), lps('value__'), Buffer.from([0, 8]), i32(2), i32(27)]);
+    const input = join(dir, 'exports');
+    tempDirFile(input, 'GetExchangeCertificate.xml', remoteSessionExport([{ der: derBase64(self.cert), computer: 'ex4.contoso.com', serialization: record.toString('base64') }]));
+    const loaded = await loadCase([input]);
+    expect(loaded.case.certificates[0]!.Services).toBe('IMAP, POP, IIS, SMTP');
+    const note = loaded.case.inputs.flatMap((r) => r.diagnostics).find((d) => /only RawData and SerializationData/.test(d.message));
+    expect(note!.message).toMatch(/Services from SerializationData for 1 of them; Status, RootCAType and HasPrivateKey are unknown/);
   });
 
   it('a RawData that is not a certificate leaves the object read from its properties as before', async () => {
