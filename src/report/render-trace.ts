@@ -2,6 +2,7 @@ import { FORMAT_TITLES } from '../model/message-trace.js';
 import type { TraceRollup } from '../model/message-trace.js';
 import { listedMessage, type TraceReport } from './render-trace-json.js';
 import { PLAIN, type Style } from './style.js';
+import { visibleLine } from './visible-text.js';
 
 /** `trace --format text`: totals, then who and since when, by connector, sender domain, day and direction. */
 export function renderTraceText(r: TraceReport, style: Style = PLAIN): string {
@@ -40,7 +41,8 @@ export function renderTraceText(r: TraceReport, style: Style = PLAIN): string {
     out.push(style.bold('Input problems'));
     for (const d of diagnostics) out.push(`  ${d.severity === 'error' ? style.red('error') : style.yellow('warning')} ${d.location}: ${d.message}`);
   }
-  return `${out.join('\n')}\n`;
+  // Subjects, addresses, connector names and replies come from the trace: control characters shown escaped (visible-text.ts).
+  return `${out.map(visibleLine).join('\n')}\n`;
 }
 
 function when(iso: string | null | undefined): string {

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runMain } from '../cli/in-process.js';
 import { readCaptureFile } from '../../src/ingest/pcap/read-capture-file.js';
 import { bytesSource } from '../../src/ingest/byte-source.js';
 import { renderPcapMarkdown } from '../../src/report/render-evidence-markdown.js';
@@ -32,6 +36,22 @@ describe('text from the input in text and Markdown reports', () => {
 
   it('a Markdown table cell keeps its line breaks as spaces and escapes the rest', () => {
     expect(cell('550 a|b\nc\x1b[2Jd\re')).toBe('550 a\\|b c\\x1b[2Jd\\re');
+  });
+
+  it('trace: a subject carrying an escape sequence is shown escaped in the text report', async () => {
+    const csv = '"Received","SenderAddress","RecipientAddress","Subject","Status","ToIP","FromIP","Size","MessageId","MessageTraceId"\r\n' +
+      '"2025-03-04 09:00:00","a@fabrikam.com","b@contoso.com","hello\x1b[2J\x1b]0;x\x07","Delivered","","192.0.2.1","1000","<m1@fabrikam.com>","11111111-1111-1111-1111-111111111111"\r\n';
+    const dir = mkdtempSync(join(tmpdir(), 'mfd-trace-ctl-'));
+    try {
+      const file = join(dir, 'trace.csv');
+      writeFileSync(file, csv);
+      const r = await runMain('trace', file, '--list');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('hello\\x1b[2J\\x1b]0;x\\x07');
+      expect(r.stdout).not.toContain('\x1b');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('pcap: a banner and reply carrying escapes are shown escaped in the text and Markdown reports', async () => {
