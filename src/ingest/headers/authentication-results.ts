@@ -1,4 +1,4 @@
-import { parseAuthResultsValue } from './authres-grammar.js';
+import { parseAuthResultsValue, parseReceivedSpfValue } from './authres-grammar.js';
 import type { ArcSet, AuthenticationResults, AuthResult } from '../../model/message-headers.js';
 import { AUTH_RESULT_VALUES, compauthReasonMeaning, DMARC_ACTIONS, ownEntry } from './header-meanings.js';
 
@@ -30,72 +30,18 @@ export function parseAuthenticationResults(header: string, value: string, line: 
   return { header, authservId: parsed.authservId, results, line, instance: parsed.instance };
 }
 
-/** The results RFC 7208 §2.6 defines, as Received-SPF writes them (§9.1; Exchange Online capitalises them). */
-const SPF_RESULTS = new Set(['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror']);
-/** Comments nest (RFC 5322 §3.2.2); past this depth the rest of the value is taken as the comment. */
-const MAX_COMMENT_DEPTH = 64;
-
 /**
- * Received-SPF (RFC 7208 §9.1): `result [ FWS comment ] [ FWS key-value-list ]`, the keys
- * `client-ip`, `envelope-from`, `helo`, `problem`, `receiver`, `identity`, `mechanism` and others
- * (Exchange Online adds `pr=`). Read as an entry of one `spf` result beside the Authentication-
- * Results ones, so every report shows it with its meaning; null when the value does not start with
- * an SPF result. One pass over the value.
+ * Received-SPF (RFC 7208 §9.1) as an entry of one `spf` result beside the Authentication-Results
+ * ones, so every report shows it with its meaning; null when the value does not start with an SPF
+ * result. The receiver is its `receiver=` key, else the name the comment starts with
+ * (`protection.outlook.com: domain of …`, as §9.1's example writes it).
  */
 export function parseReceivedSpf(value: string, line: number): AuthenticationResults | null {
-  const head = /^\s*([A-Za-z]+)/.exec(value.slice(0, 64));
-  const result = head?.[1]?.toLowerCase();
-  if (result === undefined || !SPF_RESULTS.has(result)) return null;
-  let i = head![0].length;
-  while (i < value.length && /\s/.test(value[i]!)) i++;
-  let comment: string | null = null;
-  if (value[i] === '(') {
-    let depth = 0;
-    const start = i;
-    for (; i < value.length; i++) {
-      const c = value[i];
-      if (c === '\\') i++;
-      else if (c === '(') depth++;
-      else if (c === ')' && --depth === 0) break;
-      if (depth > MAX_COMMENT_DEPTH) {
-        i = value.length;
-        break;
-      }
-    }
-    comment = value.slice(start + 1, Math.min(i, value.length)).replace(/\s+/g, ' ').trim() || null;
-    i++;
-  }
-  // No prototype: a key named `constructor` or `__proto__` is a key like any other.
-  const properties: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const pair of keyValuePairs(value.slice(i))) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) continue;
-    const key = pair.slice(0, eq).trim().toLowerCase();
-    let v = pair.slice(eq + 1).trim();
-    if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1).replace(/\\(.)/g, '$1');
-    if (key !== '' && !Object.hasOwn(properties, key)) properties[key] = v;
-  }
-  // The receiver: its key, else the name the comment starts with (`protection.outlook.com: domain of …`, §9.1's example).
+  const parsed = parseReceivedSpfValue(value);
+  if (parsed === null) return null;
+  const { result, comment, properties } = parsed;
   const receiver = ownEntry(properties, 'receiver') ?? /^([A-Za-z0-9.-]+\.[A-Za-z]{2,}):/.exec(comment ?? '')?.[1] ?? null;
   return { header: 'Received-SPF', authservId: receiver, results: [{ method: 'spf', result, comment, properties, meaning: resultMeaning('spf', result, properties) }], line };
-}
-
-/** `key=value` pairs split at `;` outside quoted strings. */
-function keyValuePairs(text: string): string[] {
-  const pairs: string[] = [];
-  let from = 0;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\' && quoted) i++;
-    else if (c === '"') quoted = !quoted;
-    else if (c === ';' && !quoted) {
-      pairs.push(text.slice(from, i));
-      from = i + 1;
-    }
-  }
-  pairs.push(text.slice(from));
-  return pairs;
 }
 
 /** Tags of a DKIM-style tag list (`i=1; a=rsa-sha256; d=…; cv=none; b=…`). */

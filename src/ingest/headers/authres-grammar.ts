@@ -244,3 +244,43 @@ export function parseAuthResultsValue(value: string): ParsedAuthenticationResult
   }
   return { instance, authservId, results };
 }
+
+/** The results RFC 7208 §2.6 defines, as Received-SPF writes them (§9.1; Exchange Online capitalises them). */
+const SPF_RESULTS = new Set(['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror']);
+
+export interface ParsedReceivedSpf {
+  result: string;
+  /** The comments after the result, white space collapsed (a folded field keeps its line breaks); null when none. */
+  comment: string | null;
+  /** Keys in lower case, values as written (quoted strings unquoted). */
+  properties: Record<string, string>;
+}
+
+/**
+ * Received-SPF (RFC 7208 §9.1), read with the same cursor: `result [ FWS comment ] [ FWS
+ * key-value-list ]`, pairs `key [CFWS] "=" value` split at `;` outside comments and quoted strings.
+ * Null when the value does not start with an SPF result.
+ */
+export function parseReceivedSpfValue(value: string): ParsedReceivedSpf | null {
+  const c = new Cursor(value);
+  c.skipCfws(null);
+  const result = c.token('=').toLowerCase();
+  if (!SPF_RESULTS.has(result)) return null;
+  const comments: string[] = [];
+  c.skipCfws(comments);
+  // No prototype: a key named `constructor` or `__proto__` is a key like any other.
+  const properties = Object.create(null) as Record<string, string>;
+  while (!c.done) {
+    c.skipCfws(null);
+    const key = c.token('=').toLowerCase();
+    c.skipCfws(null);
+    if (key !== '' && c.peek() === '=') {
+      c.i++;
+      c.skipCfws(null);
+      const v = c.peek() === '"' ? c.quoted() : c.token('');
+      if (!Object.hasOwn(properties, key)) properties[key] = v;
+    }
+    c.skipPastSemicolon();
+  }
+  return { result, comment: comments.length > 0 ? comments.join(' ').replace(/\s+/g, ' ') : null, properties };
+}
