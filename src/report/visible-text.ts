@@ -15,8 +15,11 @@ import type { DecodedMessage } from '../model/message-headers.js';
  * are not meant to be decoded back (the JSON report is exact).
  */
 // One character class, no quantifier: a single linear pass whatever the text.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const UNSAFE_ONE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_CLASS = '[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]';
+const UNSAFE = new RegExp(UNSAFE_CLASS, 'g');
+const UNSAFE_ONE = new RegExp(UNSAFE_CLASS);
+/** The report's own styles (style.ts: `ESC [ code m` with one of its codes) first, kept; any other unsafe character escaped. */
+const OWN_STYLE_OR_UNSAFE = new RegExp(`\\x1b\\[(?:0|1|2|31|32|33|36)m|${UNSAFE_CLASS}`, 'g');
 
 const NAMED: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
 
@@ -27,32 +30,13 @@ function escaped(c: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** The report's own styles (style.ts): `ESC [ code m` with one of its codes. Any other escape came from the input. */
-const OWN_STYLE = /\x1b\[(?:0|1|2|31|32|33|36)m/y;
-
 /**
  * A line of a text report made safe like visibleText, keeping the report's own colour codes: for
  * lines that mix the tool's styling with text from the input (a banner, an SMTP reply, a finding's
- * evidence). One pass; the sticky style pattern is tried only at an ESC.
+ * evidence). One pass.
  */
 export function visibleLine(line: string): string {
-  if (!UNSAFE_ONE.test(line)) return line;
-  let out = '';
-  let from = 0;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (!UNSAFE_ONE.test(line[i]!)) continue;
-    if (c === 0x1b) {
-      OWN_STYLE.lastIndex = i;
-      if (OWN_STYLE.test(line)) {
-        i = OWN_STYLE.lastIndex - 1;
-        continue;
-      }
-    }
-    out += line.slice(from, i) + escaped(line[i]!);
-    from = i + 1;
-  }
-  return out + line.slice(from);
+  return UNSAFE_ONE.test(line) ? line.replace(OWN_STYLE_OR_UNSAFE, (m) => (m.length > 1 ? m : escaped(m))) : line;
 }
 
 /** The text with every control, separator and bidi character written as `\r`, `\n`, `\x1b`, `\u202e`… */
