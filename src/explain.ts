@@ -1,6 +1,6 @@
 import type { FlowResult } from './engine/flow-types.js';
 import { ndrEntry } from './model/ndr-catalog.js';
-import { MAX_STATUSES, recogniseStatuses } from './model/ndr-recognise.js';
+import { enhancedCodes, MAX_STATUSES, recogniseStatuses } from './model/ndr-recognise.js';
 import { MAX_STATUS_TEXT, type NdrEntry, type RecognisedStatus } from './model/ndr.js';
 import type { Finding, FindingSubject, Severity } from './rules/finding.js';
 
@@ -93,12 +93,6 @@ export function explainText(text: string, c: ExplainCase | null = null): Explana
   return { statuses, unlisted: unlistedStatuses(text, recognised), caseName: c?.name ?? null };
 }
 
-// An enhanced status code as the recogniser finds one (src/model/ndr-recognise.ts CODE): RFC 3463
-// `class "." subject "." detail` with class 2, 4 or 5, not part of a longer dotted number (an IP
-// address, a build number). One character of look-behind and two of look-ahead: no backtracking.
-const ENHANCED_CODE = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)/g;
-/** `550 ` or `451-` just before the code: its SMTP reply code (RFC 5321 4.2). */
-const REPLY_BEFORE = /(?:^|\D)([245]\d\d)[ -]$/;
 /** The next code in a status's words, with its reply code when written (`; and 550 5.7.1`). */
 const NEXT_CODE = /(?:[245]\d\d[ -])?(?<![\d.])[245]\.\d{1,3}\.\d{1,3}(?!\d|\.\d)/;
 const CLASS: Record<string, UnlistedStatus['class']> = { '2': 'success', '4': 'transient', '5': 'permanent' };
@@ -118,35 +112,33 @@ function unlistedStatuses(text: string, recognised: readonly RecognisedStatus[])
   const limit = recognised.length >= MAX_STATUSES ? recognised[recognised.length - 1]!.offset : text.length;
   const out: UnlistedStatus[] = [];
   const byCode = new Map<string, UnlistedStatus>();
-  ENHANCED_CODE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = ENHANCED_CODE.exec(text)) !== null && m.index < limit) {
-    if (known.has(m.index)) continue;
-    const seen = byCode.get(m[0]);
+  for (const m of enhancedCodes(text)) {
+    if (m.start >= limit) break;
+    if (known.has(m.start)) continue;
+    const seen = byCode.get(m.code);
     if (seen) {
       seen.occurrences++;
       continue;
     }
     if (out.length >= MAX_UNLISTED) continue;
-    const reply = REPLY_BEFORE.exec(text.slice(Math.max(0, m.index - 5), m.index));
-    const offset = reply ? m.index - 4 : m.index;
+    const offset = m.statusStart;
     // Its words: to the line end or the next code (with its reply code), at most MAX_STATUS_TEXT characters.
-    const from = m.index + m[0].length;
+    const from = m.end;
     let end = from;
     const ceiling = Math.min(text.length, offset + MAX_STATUS_TEXT);
     while (end < ceiling && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
     const next = NEXT_CODE.exec(text.slice(from, end));
     if (next) end = from + next.index;
     const u: UnlistedStatus = {
-      basicCode: reply ? Number(reply[1]) : null,
-      enhancedCode: m[0],
-      class: CLASS[m[1]!]!,
+      basicCode: m.basicCode,
+      enhancedCode: m.code,
+      class: CLASS[m.parts[0]]!,
       // A copy: the input text is not kept alive by a slice of it.
       text: (' ' + text.slice(offset, end).trim()).slice(1),
       offset,
       occurrences: 1,
     };
-    byCode.set(m[0], u);
+    byCode.set(m.code, u);
     out.push(u);
   }
   return out;

@@ -60,17 +60,38 @@ export function recogniseStatuses(text: string): RecognisedStatus[] {
   return mergeByOffset(found, keywordStatuses(text));
 }
 
+/** An enhanced status code found in a text, with the SMTP reply code written just before it. */
+export interface EnhancedCodeMatch {
+  /** Where the status starts: its reply code (`550 `) when written, else the enhanced code. */
+  statusStart: number;
+  basicCode: number | null;
+  start: number;
+  end: number;
+  /** As written (`5.7.64`), and its three parts. */
+  code: string;
+  parts: [string, string, string];
+}
+
+/** Every enhanced status code of `text` in order: the one scan the recogniser and `explain` share. */
+export function* enhancedCodes(text: string): Generator<EnhancedCodeMatch> {
+  // Its own copy: two scans may run interleaved.
+  const re = new RegExp(CODE);
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    const basic = BASIC_BEFORE.exec(text.slice(Math.max(0, m.index - 5), m.index));
+    const statusStart = basic ? m.index - basic[1]!.length - 1 : m.index;
+    yield { statusStart, basicCode: basic ? Number(basic[1]) : null, start: m.index, end: m.index + m[0].length, code: m[0], parts: [m[1]!, m[2]!, m[3]!] };
+  }
+}
+
 /** Codes the catalog knows, in order; at most a few times MAX_STATUSES are collected. */
 function findCodes(text: string): Candidate[] {
   const out: Candidate[] = [];
-  CODE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = CODE.exec(text)) !== null && out.length < MAX_STATUSES * 4) {
-    const options = optionsFor(m[1]!, m[2]!, m[3]!);
+  for (const m of enhancedCodes(text)) {
+    if (out.length >= MAX_STATUSES * 4) break;
+    const options = optionsFor(...m.parts);
     if (!options) continue;
-    const basic = BASIC_BEFORE.exec(text.slice(Math.max(0, m.index - 5), m.index));
-    const statusStart = basic ? m.index - basic[1]!.length - 1 : m.index;
-    out.push({ statusStart, basicCode: basic ? Number(basic[1]) : null, start: m.index, end: m.index + m[0].length, code: m[0], options });
+    out.push({ statusStart: m.statusStart, basicCode: m.basicCode, start: m.start, end: m.end, code: m.code, options });
   }
   return out;
 }
